@@ -1,0 +1,139 @@
+# incbench: the portable core (kernels/, reference/, bench/, tests/) builds with no ISA flags;
+# each arch/<isa>/ folder builds with its own flags and nothing else does.
+#
+#   make            library, the incbench driver and the tests (installs missing packages)
+#   make test       every test, then again under ASan+UBSan; ends with "N passed, N failed"
+#   make bench      the main job: incbench's default run on this CPU
+#   make ARCH=aarch64   cross-build for AArch64 (NEON)
+
+ARCH ?= $(shell uname -m)
+BUILD ?= build
+OPT ?= -O2
+SAN ?=
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+
+ifeq ($(ARCH),aarch64)
+  ifneq ($(shell uname -m),aarch64)
+    CROSS ?= aarch64-linux-gnu-
+  endif
+  BUILD := $(BUILD)-aarch64
+endif
+CC := $(CROSS)gcc
+CXX := $(CROSS)g++
+
+WARN := -Wall -Wextra -Werror
+CPPFLAGS := -I. -D_GNU_SOURCE
+CFLAGS := -std=c11 $(OPT) -g $(WARN) -ffp-contract=off -fopenmp $(SAN) $(EXTRA_CFLAGS)
+CXXFLAGS := -std=c++17 $(OPT) -g $(WARN) -ffp-contract=off $(SAN)
+LDFLAGS := -fopenmp $(SAN) $(EXTRA_LDFLAGS)
+
+PORT_SRC := $(wildcard kernels/*.c reference/*.c)
+ISA_DEFS :=
+ISA_OBJ :=
+LIBS :=
+
+ifeq ($(ARCH),x86_64)
+  AVX2_SRC := $(wildcard arch/avx2/*.c)
+  AVX512_SRC := $(wildcard arch/avx512/*.c)
+  ONEDNN_SRC := $(if $(wildcard /usr/include/dnnl.h),$(wildcard arch/onednn/*.c))
+  XSMM_SRC := $(if $(wildcard /usr/include/libxsmm.h),$(wildcard arch/xsmm/*.c))
+  ISA_DEFS += $(if $(wildcard arch/avx2/impls.inc),-DIB_HAVE_AVX2=1)
+  ISA_DEFS += $(if $(wildcard arch/avx512/impls.inc),-DIB_HAVE_AVX512=1)
+  ISA_DEFS += $(if $(and $(ONEDNN_SRC),$(wildcard arch/onednn/impls.inc)),-DIB_HAVE_ONEDNN=1)
+  ISA_DEFS += $(if $(and $(XSMM_SRC),$(wildcard arch/xsmm/impls.inc)),-DIB_HAVE_XSMM=1)
+  ISA_OBJ += $(AVX2_SRC:%.c=$(BUILD)/%.o) $(AVX512_SRC:%.c=$(BUILD)/%.o)
+  ISA_OBJ += $(ONEDNN_SRC:%.c=$(BUILD)/%.o) $(XSMM_SRC:%.c=$(BUILD)/%.o)
+  LIBS += $(if $(ONEDNN_SRC),-ldnnl)
+  LIBS += $(if $(XSMM_SRC),-lxsmm -lxsmmnoblas -lpthread -lrt -ldl)
+endif
+ifeq ($(ARCH),aarch64)
+  NEON_SRC := $(wildcard arch/neon/*.c)
+  ISA_DEFS += $(if $(wildcard arch/neon/impls.inc),-DIB_HAVE_NEON=1)
+  ISA_OBJ += $(NEON_SRC:%.c=$(BUILD)/%.o)
+endif
+LIBS += -lm
+
+# Per-ISA flags: only these folders get them.
+FLAGS_avx2 := -mavx2 -mfma
+FLAGS_avx512 := -mavx512f -mavx512bw -mavx512vl -mavx512dq -mfma
+FLAGS_neon :=
+
+LIB := $(BUILD)/libincbench.a
+LIB_OBJ := $(PORT_SRC:%.c=$(BUILD)/%.o) $(ISA_OBJ)
+
+BENCH_C := $(wildcard bench/*.c)
+BENCH_CXX := $(wildcard bench/*.cc)
+BENCH_OBJ := $(BENCH_C:%.c=$(BUILD)/%.o) $(BENCH_CXX:%.cc=$(BUILD)/%.o)
+BENCH_LIBS := -lbenchmark -lpthread
+
+# tests/test_*.c are programs; the other tests/*.c are shared harness code linked into each.
+TEST_MAINS := $(wildcard tests/test_*.c)
+TEST_SUPPORT := $(filter-out $(TEST_MAINS),$(wildcard tests/*.c))
+TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
+TEST_BINS := $(TEST_MAINS:tests/%.c=$(BUILD)/tests/%)
+
+INCBENCH := $(BUILD)/incbench
+TEST_EXTRA_OBJ :=
+TEST_CPPFLAGS :=
+
+# Each ISA folder may add its own rules (extra test objects, cross builds).
+-include $(wildcard arch/*/rules.mk)
+
+.PHONY: all deps test bench clean build-all
+# Keep objects that pattern rules create on the way to test programs.
+.SECONDARY:
+.DEFAULT_GOAL := all
+
+all: deps
+	$(Q)$(MAKE) --no-print-directory build-all
+
+build-all: $(LIB) $(INCBENCH) $(TEST_BINS)
+
+deps:
+	$(Q)./.ci/install-deps build $(DEPS_EXTRA)
+
+$(BUILD)/kernels/registry.o: CPPFLAGS += $(ISA_DEFS)
+$(BUILD)/arch/avx2/%.o: CFLAGS += $(FLAGS_avx2)
+$(BUILD)/arch/avx512/%.o: CFLAGS += $(FLAGS_avx512)
+$(BUILD)/arch/neon/%.o: CFLAGS += $(FLAGS_neon)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/%.o: %.cc
+	@mkdir -p $(dir $@)
+	$(Q)$(CXX) $(CPPFLAGS) $(CXXFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@ && $(CROSS)ar rcs $@ $^
+
+$(INCBENCH): $(BENCH_OBJ) $(LIB)
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $(BENCH_OBJ) $(LIB) $(BENCH_LIBS) $(LIBS)
+
+# Test programs may link extra objects that only tests have (e.g. AVX-512 kernels emulated
+# through SIMDe, which arch/avx512/rules.mk adds to TEST_EXTRA_OBJ).
+$(BUILD)/tests/%.o: CPPFLAGS += $(TEST_CPPFLAGS)
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_SUPPORT_OBJ) $(TEST_EXTRA_OBJ) $(LIB)
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(TEST_SUPPORT_OBJ) $(TEST_EXTRA_OBJ) $(LIB) $(LIBS)
+
+# make test: the native suite, then the same suite under ASan+UBSan; the runner sums the
+# "N passed, N failed" lines of every program into the closing line.
+test: deps
+	$(Q)./.ci/install-deps test
+	$(Q)$(MAKE) --no-print-directory build-all
+	$(Q)$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 \
+	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  $(patsubst build/%,build-asan/%,$(TEST_BINS))
+	$(Q)tests/run-all.sh build build-asan
+
+bench: all
+	$(Q)./.ci/install-deps bench
+	$(Q)$(INCBENCH) bench
+
+clean:
+	rm -rf build build-asan build-aarch64 build-static
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

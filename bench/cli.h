@@ -1,0 +1,22 @@
+/* Command-line helpers shared by the incbench commands: strict number parsing, messages. */
+#ifndef IB_CLI_H
+#define IB_CLI_H
+
+#include <stdint.h>
+
+/* Parses a whole decimal integer in [lo, hi]; 1 on success, else 0 with a message on stderr
+ * naming the option ("incbench bench: --threads: 'x' is not an integer"). */
+int ib_cli_int(const char *cmd, const char *opt, const char *text, int64_t lo, int64_t hi,
+               int64_t *out);
+/* Parses a whole finite decimal number in [lo, hi]; as above. */
+int ib_cli_double(const char *cmd, const char *opt, const char *text, double lo, double hi,
+                  double *out);
+/* The value of an option that needs one: argv[*i + 1], advancing *i; NULL with a message
+ * when it is missing. */
+const char *ib_cli_value(const char *cmd, int argc, char **argv, int *i);
+/* "incbench CMD: unknown option 'X' (see 'incbench CMD --help')", returns 2. */
+int ib_cli_unknown(const char *cmd, const char *arg);
+/* 1 when arg is -h or --help. */
+int ib_cli_is_help(const char *arg);
+
+#endif

@@ -1,0 +1,10 @@
+/* The incbench commands: each is int cmd(int argc, char **argv) with argv[0] the command name;
+ * it returns the process exit status (0 ok, 1 a check failed, 2 bad usage or error). */
+#ifndef IB_COMMANDS_H
+#define IB_COMMANDS_H
+
+#define IB_CMD(name, summary) int ib_cmd_##name(int argc, char **argv);
+#include "bench/commands.inc"
+#undef IB_CMD
+
+#endif

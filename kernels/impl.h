@@ -1,0 +1,52 @@
+/* An implementation of one layer type: what every ISA, library peer and the reference provide. */
+#ifndef IB_IMPL_H
+#define IB_IMPL_H
+
+#include "kernels/cpu.h"
+#include "kernels/desc.h"
+#include "kernels/layout.h"
+
+/* A native kernel: reads and writes activations in one layout with explicit buffers, so
+ * layers can be chained without reorders. Kernels never allocate, parse or print. */
+typedef struct ib_native {
+    const char *kernel;          /* the function doing the work, e.g. "conv_nchw8c__avx2" */
+    ib_layout src_layout;        /* of every data input (see ib_arg_shapes.in_is_data) */
+    ib_layout dst_layout;        /* of out[0]; out[1] (lsloss grad) is always plain */
+    /* Bytes of packed parameters (weights, bias, scale/shift, labels, ...); NULL: none. */
+    size_t (*packed_bytes)(const ib_desc *d);
+    /* Untimed: parameters from their NCHW form (args) into the kernel's form. */
+    void (*pack)(const ib_desc *d, const ib_args *nchw, void *packed);
+    /* Timed: src are the data inputs in src_layout, dst the outputs. */
+    void (*exec)(const ib_desc *d, const void *packed, const float *const *src,
+                 float *const *dst);
+} ib_native;
+
+typedef struct ib_impl {
+    const char *name; /* family: "ref", "avx2", "avx512", "neon", "onednn", "xsmm", ... */
+    ib_op op;
+    ib_isa isa;    /* hardware the code needs */
+    int test_only; /* mutants and planted slowdowns: never listed by the driver's defaults */
+    /* 1 when it can run d (validated); else 0 and *why says why. */
+    int (*supports)(const ib_desc *d, const char **why);
+
+    /* Either a native kernel chooser (the generic instance below is then used) ... */
+    const ib_native *(*native)(const ib_desc *d);
+
+    /* ... or a prepared-problem interface, for peers that own their memory (oneDNN, libxsmm).
+     * prepare: untimed, copies/reorders NCHW inputs and packs parameters;
+     * run: the timed region; fetch: untimed, writes outputs to args->out[] in NCHW. */
+    ib_status (*prepare)(const ib_desc *d, const ib_args *nchw, void **inst, ib_err *e);
+    ib_status (*run)(void *inst);
+    ib_status (*fetch)(void *inst, const ib_args *nchw);
+    void (*release)(void *inst);
+} ib_impl;
+
+/* Uniform entry points over both kinds of implementation. d must be validated and supported. */
+typedef struct ib_instance ib_instance;
+ib_status ib_instance_create(const ib_impl *impl, const ib_desc *d, const ib_args *nchw,
+                             ib_instance **inst, ib_err *e);
+ib_status ib_instance_run(ib_instance *inst);
+ib_status ib_instance_fetch(ib_instance *inst, const ib_args *nchw);
+void ib_instance_destroy(ib_instance *inst);
+
+#endif

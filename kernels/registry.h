@@ -1,0 +1,24 @@
+/* The registry: one table of implementations, filled once from CPU features. */
+#ifndef IB_REGISTRY_H
+#define IB_REGISTRY_H
+
+#include "kernels/impl.h"
+
+/* Every implementation compiled in (whether or not it runs here), reference first. */
+int ib_registry_count(void);
+const ib_impl *ib_registry_at(int i);
+
+/* 1 when impl runs on this CPU under the INCBENCH_ISA cap; else 0 and *why. */
+int ib_impl_usable(const ib_impl *impl, const char **why);
+
+/* Implementations of op that run here, reference first; test-only ones only when
+ * with_test_only. Returns how many were written (at most max). */
+int ib_registry_find(ib_op op, int with_test_only, const ib_impl **out, int max);
+
+/* By op and name (NULL when none). */
+const ib_impl *ib_registry_lookup(ib_op op, const char *name);
+
+/* Adds a test-only implementation (mutants, planted slowdowns); call before first use. */
+ib_status ib_registry_add(const ib_impl *impl, ib_err *e);
+
+#endif

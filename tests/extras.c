@@ -1,0 +1,22 @@
+/* Registers the implementations that exist only in test builds. */
+#include "tests/extras.h"
+
+#include <pthread.h>
+
+#ifdef IB_TEST_AVX512_SIMDE
+/* arch/avx512 built against SIMDe's emulation (arch/avx512/rules.mk). */
+void ib_avx512_simde_register(void);
+#endif
+
+static void register_all(void)
+{
+#ifdef IB_TEST_AVX512_SIMDE
+    ib_avx512_simde_register();
+#endif
+}
+
+void ib_test_register_extras(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, register_all);
+}
