@@ -1,4 +1,5 @@
-/* CPU detection (ISA flags with OS state support, model, cores, caches) and the INCBENCH_ISA cap. */
+/* CPU detection (ISA flags with OS state support, model, cores, caches) and the INCBENCH_ISA cap.
+ */
 #include "kernels/cpu.h"
 
 #include <ctype.h>
@@ -52,8 +53,8 @@ static int cpuinfo_field(const char *key, char *out, size_t len)
         return 0;
     const size_t klen = strlen(key);
     while (!found && fgets(line, sizeof line, f)) {
-        if (strncmp(line, key, klen) != 0 || (line[klen] != ' ' && line[klen] != '\t' &&
-                                               line[klen] != ':'))
+        if (strncmp(line, key, klen) != 0 ||
+            (line[klen] != ' ' && line[klen] != '\t' && line[klen] != ':'))
             continue;
         char *v = strchr(line, ':');
         if (!v)
@@ -76,10 +77,14 @@ static int64_t parse_size(const char *s)
     if (end == s || v < 0)
         return 0;
     switch (toupper((unsigned char)*end)) {
-    case 'K': return (int64_t)v << 10;
-    case 'M': return (int64_t)v << 20;
-    case 'G': return (int64_t)v << 30;
-    default: return (int64_t)v;
+    case 'K':
+        return (int64_t)v << 10;
+    case 'M':
+        return (int64_t)v << 20;
+    case 'G':
+        return (int64_t)v << 30;
+    default:
+        return (int64_t)v;
     }
 }
 
@@ -113,10 +118,17 @@ static void detect_caches(ib_cpu *c)
             continue;
         const int64_t bytes = parse_size(size);
         switch (atoi(level)) {
-        case 1: c->l1d = bytes; break;
-        case 2: c->l2 = bytes; break;
-        case 3: c->l3 = bytes; break;
-        default: break;
+        case 1:
+            c->l1d = bytes;
+            break;
+        case 2:
+            c->l2 = bytes;
+            break;
+        case 3:
+            c->l3 = bytes;
+            break;
+        default:
+            break;
         }
     }
 }
@@ -145,8 +157,8 @@ static void detect_arch(ib_cpu *c)
         return;
     const int osxsave = (cx >> 27) & 1, avx = (cx >> 28) & 1, fma = (cx >> 12) & 1;
     const uint64_t xcr0 = osxsave ? xgetbv0() : 0;
-    const int ymm_ok = avx && (xcr0 & 0x6) == 0x6;         /* SSE and AVX state */
-    const int zmm_ok = ymm_ok && (xcr0 & 0xe0) == 0xe0;    /* opmask, ZMM0-15 hi, ZMM16-31 */
+    const int ymm_ok = avx && (xcr0 & 0x6) == 0x6;      /* SSE and AVX state */
+    const int zmm_ok = ymm_ok && (xcr0 & 0xe0) == 0xe0; /* opmask, ZMM0-15 hi, ZMM16-31 */
     if (maxleaf >= 7 && __get_cpuid_count(7, 0, &a, &b, &cx, &d)) {
         c->has_avx2 = ymm_ok && ((b >> 5) & 1);
         c->has_avx512f = zmm_ok && ((b >> 16) & 1);
@@ -170,8 +182,7 @@ static void detect_arch(ib_cpu *c)
     snprintf(c->arch, sizeof c->arch, "aarch64");
     c->has_neon = (getauxval(AT_HWCAP) & HWCAP_ASIMD) != 0;
     if (cpuinfo_field("CPU implementer", impl, sizeof impl))
-        snprintf(c->vendor, sizeof c->vendor, "%s",
-                 strtol(impl, NULL, 0) == 0x41 ? "ARM" : impl);
+        snprintf(c->vendor, sizeof c->vendor, "%s", strtol(impl, NULL, 0) == 0x41 ? "ARM" : impl);
     else
         snprintf(c->vendor, sizeof c->vendor, "unknown");
     if (!cpuinfo_field("model name", c->model, sizeof c->model)) {

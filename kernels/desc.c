@@ -7,10 +7,10 @@
 #include <string.h>
 
 static const char *const op_names[IB_OP_COUNT] = {
-    [IB_OP_CONV] = "conv",       [IB_OP_BN] = "bn",     [IB_OP_RELU] = "relu",
-    [IB_OP_MAXPOOL] = "maxpool", [IB_OP_AVGPOOL] = "avgpool",
-    [IB_OP_CONCAT] = "concat",   [IB_OP_GAP] = "gap",   [IB_OP_FC] = "fc",
-    [IB_OP_SOFTMAX] = "softmax", [IB_OP_LSLOSS] = "lsloss",
+    [IB_OP_CONV] = "conv",       [IB_OP_BN] = "bn",           [IB_OP_RELU] = "relu",
+    [IB_OP_MAXPOOL] = "maxpool", [IB_OP_AVGPOOL] = "avgpool", [IB_OP_CONCAT] = "concat",
+    [IB_OP_GAP] = "gap",         [IB_OP_FC] = "fc",           [IB_OP_SOFTMAX] = "softmax",
+    [IB_OP_LSLOSS] = "lsloss",
 };
 
 const char *ib_op_name(ib_op op)

@@ -14,7 +14,7 @@ typedef struct builder {
     ib_net *net;
     shape *out; /* out[i]: output shape (per image) of layer i */
     int cap;
-    int aux;    /* layers added now belong to AuxLogits */
+    int aux; /* layers added now belong to AuxLogits */
     ib_status st;
     ib_err *e;
 } builder;
@@ -79,15 +79,27 @@ static int push(builder *b, const char *prefix, const char *name, const ib_desc 
 }
 
 /* BasicConv2d: conv(bias=False) -> BatchNorm2d(eps=0.001) folded into scale/shift -> ReLU. */
-static int conv(builder *b, const char *prefix, const char *name, int src, int64_t oc,
-                int64_t kh, int64_t kw, int64_t stride, int64_t ph, int64_t pw)
+static int conv(builder *b, const char *prefix, const char *name, int src, int64_t oc, int64_t kh,
+                int64_t kw, int64_t stride, int64_t ph, int64_t pw)
 {
     shape in = shape_of(b, src);
     ib_desc d = {.op = IB_OP_CONV};
-    d.conv = (ib_conv_desc){.n = b->net->batch, .ic = in.c, .ih = in.h, .iw = in.w, .oc = oc,
-                            .kh = kh, .kw = kw, .sh = stride, .sw = stride,
-                            .pt = ph, .pb = ph, .pl = pw, .pr = pw,
-                            .has_bias = 0, .has_scale_shift = 1, .relu = 1};
+    d.conv = (ib_conv_desc){.n = b->net->batch,
+                            .ic = in.c,
+                            .ih = in.h,
+                            .iw = in.w,
+                            .oc = oc,
+                            .kh = kh,
+                            .kw = kw,
+                            .sh = stride,
+                            .sw = stride,
+                            .pt = ph,
+                            .pb = ph,
+                            .pl = pw,
+                            .pr = pw,
+                            .has_bias = 0,
+                            .has_scale_shift = 1,
+                            .relu = 1};
     return push(b, prefix, name, &d, 1, &src);
 }
 
@@ -96,9 +108,18 @@ static int pool(builder *b, const char *prefix, const char *name, ib_op op, int 
 {
     shape in = shape_of(b, src);
     ib_desc d = {.op = op};
-    d.pool = (ib_pool_desc){.n = b->net->batch, .c = in.c, .ih = in.h, .iw = in.w,
-                            .kh = k, .kw = k, .sh = stride, .sw = stride,
-                            .pt = pad, .pb = pad, .pl = pad, .pr = pad,
+    d.pool = (ib_pool_desc){.n = b->net->batch,
+                            .c = in.c,
+                            .ih = in.h,
+                            .iw = in.w,
+                            .kh = k,
+                            .kw = k,
+                            .sh = stride,
+                            .sw = stride,
+                            .pt = pad,
+                            .pb = pad,
+                            .pl = pad,
+                            .pr = pad,
                             .count_include_pad = 1}; /* PyTorch's default */
     return push(b, prefix, name, &d, 1, &src);
 }

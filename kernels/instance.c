@@ -60,8 +60,8 @@ static ib_status create_native(ib_instance *x, const ib_args *nchw, ib_err *e)
         const ib_dims di = s->in[i];
         if (!nchw->in[i])
             return ib_fail(e, IB_INVALID, "instance: data input %d is NULL", i);
-        float *b = alloc_floats(ib_layout_elems(nat->src_layout, di.n, di.c, di.h, di.w),
-                                "input", i, &st, e);
+        float *b = alloc_floats(ib_layout_elems(nat->src_layout, di.n, di.c, di.h, di.w), "input",
+                                i, &st, e);
         if (!b)
             return st;
         x->src[x->nsrc++] = b;

@@ -7,10 +7,14 @@
 int ib_layout_block(ib_layout l)
 {
     switch (l) {
-    case IB_LAYOUT_NCHW: return 1;
-    case IB_LAYOUT_NCHW4C: return 4;
-    case IB_LAYOUT_NCHW8C: return 8;
-    case IB_LAYOUT_NCHW16C: return 16;
+    case IB_LAYOUT_NCHW:
+        return 1;
+    case IB_LAYOUT_NCHW4C:
+        return 4;
+    case IB_LAYOUT_NCHW8C:
+        return 8;
+    case IB_LAYOUT_NCHW16C:
+        return 16;
     }
     return 1;
 }
@@ -18,10 +22,14 @@ int ib_layout_block(ib_layout l)
 const char *ib_layout_name(ib_layout l)
 {
     switch (l) {
-    case IB_LAYOUT_NCHW: return "nchw";
-    case IB_LAYOUT_NCHW4C: return "nChw4c";
-    case IB_LAYOUT_NCHW8C: return "nChw8c";
-    case IB_LAYOUT_NCHW16C: return "nChw16c";
+    case IB_LAYOUT_NCHW:
+        return "nchw";
+    case IB_LAYOUT_NCHW4C:
+        return "nChw4c";
+    case IB_LAYOUT_NCHW8C:
+        return "nChw8c";
+    case IB_LAYOUT_NCHW16C:
+        return "nChw16c";
     }
     return "unknown";
 }

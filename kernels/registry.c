@@ -123,8 +123,7 @@ ib_status ib_registry_add(const ib_impl *impl, ib_err *e)
     if (!impl || !impl->name)
         return ib_fail(e, IB_INVALID, "registry: implementation or its name is NULL");
     if ((unsigned)impl->op >= IB_OP_COUNT)
-        return ib_fail(e, IB_INVALID, "registry: %s has unknown op %d", impl->name,
-                       (int)impl->op);
+        return ib_fail(e, IB_INVALID, "registry: %s has unknown op %d", impl->name, (int)impl->op);
     for (int i = 0; i < TABLE_COUNT; i++)
         if (table[i]->op == impl->op && strcmp(table[i]->name, impl->name) == 0)
             return ib_fail(e, IB_INVALID, "registry: %s %s already registered",
@@ -133,8 +132,8 @@ ib_status ib_registry_add(const ib_impl *impl, ib_err *e)
     pthread_mutex_lock(&extras_lock);
     for (int i = 0; i < nextras && st == IB_OK; i++)
         if (extras[i]->op == impl->op && strcmp(extras[i]->name, impl->name) == 0)
-            st = ib_fail(e, IB_INVALID, "registry: %s %s already registered",
-                         ib_op_name(impl->op), impl->name);
+            st = ib_fail(e, IB_INVALID, "registry: %s %s already registered", ib_op_name(impl->op),
+                         impl->name);
     if (st == IB_OK && nextras >= EXTRAS_MAX)
         st = ib_fail(e, IB_INVALID, "registry: more than %d extra implementations", EXTRAS_MAX);
     if (st == IB_OK)

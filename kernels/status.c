@@ -18,13 +18,20 @@ ib_status ib_fail(ib_err *e, ib_status s, const char *fmt, ...)
 const char *ib_status_name(ib_status s)
 {
     switch (s) {
-    case IB_OK: return "ok";
-    case IB_INVALID: return "invalid";
-    case IB_OVERFLOW: return "overflow";
-    case IB_UNSUPPORTED: return "unsupported";
-    case IB_NOMEM: return "out of memory";
-    case IB_IO: return "i/o error";
-    case IB_FAILED: return "failed";
+    case IB_OK:
+        return "ok";
+    case IB_INVALID:
+        return "invalid";
+    case IB_OVERFLOW:
+        return "overflow";
+    case IB_UNSUPPORTED:
+        return "unsupported";
+    case IB_NOMEM:
+        return "out of memory";
+    case IB_IO:
+        return "i/o error";
+    case IB_FAILED:
+        return "failed";
     }
     return "unknown status";
 }

@@ -11,18 +11,18 @@
  * later product (blocked layouts, MAC and byte counts) stays far from int64/size_t limits. */
 #define IB_MAX_TENSOR_BYTES ((int64_t)1 << 40)
 
-#define FIELD_POS(op, d, f)                                                                     \
-    do {                                                                                        \
-        if ((d)->f <= 0)                                                                        \
-            return ib_fail(e, IB_INVALID, "%s: " #f " must be > 0 (got %" PRId64 ")", op,      \
-                           (int64_t)(d)->f);                                                    \
+#define FIELD_POS(op, d, f)                                                                        \
+    do {                                                                                           \
+        if ((d)->f <= 0)                                                                           \
+            return ib_fail(e, IB_INVALID, "%s: " #f " must be > 0 (got %" PRId64 ")", op,          \
+                           (int64_t)(d)->f);                                                       \
     } while (0)
 
-#define FIELD_NONNEG(op, d, f)                                                                  \
-    do {                                                                                        \
-        if ((d)->f < 0)                                                                         \
-            return ib_fail(e, IB_INVALID, "%s: " #f " must be >= 0 (got %" PRId64 ")", op,     \
-                           (int64_t)(d)->f);                                                    \
+#define FIELD_NONNEG(op, d, f)                                                                     \
+    do {                                                                                           \
+        if ((d)->f < 0)                                                                            \
+            return ib_fail(e, IB_INVALID, "%s: " #f " must be >= 0 (got %" PRId64 ")", op,         \
+                           (int64_t)(d)->f);                                                       \
     } while (0)
 
 /* Checks that a tensor of n*c*h*w fp32 elements has a countable size that fits in memory. */
@@ -33,9 +33,8 @@ static ib_status check_tensor(const char *op, const char *what, int64_t n, int64
     if (!ib_mul_ok(n, c, &r) || !ib_mul_ok(r, h, &r) || !ib_mul_ok(r, w, &r) ||
         !ib_mul_ok(r, (int64_t)sizeof(float), &r))
         return ib_fail(e, IB_OVERFLOW,
-                       "%s: %s size %" PRId64 "x%" PRId64 "x%" PRId64 "x%" PRId64
-                       " overflows",
-                       op, what, n, c, h, w);
+                       "%s: %s size %" PRId64 "x%" PRId64 "x%" PRId64 "x%" PRId64 " overflows", op,
+                       what, n, c, h, w);
     if (r > IB_MAX_TENSOR_BYTES || (uint64_t)r > (uint64_t)SIZE_MAX)
         return ib_fail(e, IB_OVERFLOW,
                        "%s: %s too large (%" PRId64 "x%" PRId64 "x%" PRId64 "x%" PRId64
@@ -45,8 +44,7 @@ static ib_status check_tensor(const char *op, const char *what, int64_t n, int64
 }
 
 /* 2 * a * b * c * d must fit in int64 (the FLOP count of a MAC count). */
-static ib_status check_work(const char *op, int64_t a, int64_t b, int64_t c, int64_t d,
-                            ib_err *e)
+static ib_status check_work(const char *op, int64_t a, int64_t b, int64_t c, int64_t d, ib_err *e)
 {
     int64_t r;
     if (!ib_mul_ok(a, b, &r) || !ib_mul_ok(r, c, &r) || !ib_mul_ok(r, d, &r) ||
@@ -67,12 +65,11 @@ static ib_status window_axis(const char *op, const char *kname, const char *inam
         return ib_fail(e, IB_INVALID,
                        "%s: %s=%" PRId64 " larger than padded input %s %" PRId64 " (%s %" PRId64
                        " + %s %" PRId64 " + %s %" PRId64 ")",
-                       op, kname, k, iname, padded, iname[0] == 'h' ? "ih" : "iw", i, p0name,
-                       p0, p1name, p1);
+                       op, kname, k, iname, padded, iname[0] == 'h' ? "ih" : "iw", i, p0name, p0,
+                       p1name, p1);
     *o = (padded - k) / s + 1;
     if (*o < 1)
-        return ib_fail(e, IB_INVALID, "%s: output %s would be %" PRId64 " (< 1)", op, iname,
-                       *o);
+        return ib_fail(e, IB_INVALID, "%s: output %s would be %" PRId64 " (< 1)", op, iname, *o);
     return IB_OK;
 }
 
@@ -99,8 +96,8 @@ ib_status ib_conv_validate(ib_conv_desc *d, ib_err *e)
     int64_t oh, ow;
     if ((st = window_axis("conv", "kh", "height", d->ih, d->kh, d->sh, d->pt, "pt", d->pb, "pb",
                           &oh, e)) ||
-        (st = window_axis("conv", "kw", "width", d->iw, d->kw, d->sw, d->pl, "pl", d->pr, "pr",
-                          &ow, e)))
+        (st = window_axis("conv", "kw", "width", d->iw, d->kw, d->sw, d->pl, "pl", d->pr, "pr", &ow,
+                          e)))
         return st;
     if ((st = check_tensor("conv", "dst", d->n, d->oc, oh, ow, e)))
         return st;
@@ -152,10 +149,10 @@ static ib_status pool_validate(const char *op, ib_pool_desc *d, ib_err *e)
     if ((st = check_tensor(op, "src", d->n, d->c, d->ih, d->iw, e)))
         return st;
     int64_t oh, ow;
-    if ((st = window_axis(op, "kh", "height", d->ih, d->kh, d->sh, d->pt, "pt", d->pb, "pb",
-                          &oh, e)) ||
-        (st = window_axis(op, "kw", "width", d->iw, d->kw, d->sw, d->pl, "pl", d->pr, "pr",
-                          &ow, e)))
+    if ((st = window_axis(op, "kh", "height", d->ih, d->kh, d->sh, d->pt, "pt", d->pb, "pb", &oh,
+                          e)) ||
+        (st =
+             window_axis(op, "kw", "width", d->iw, d->kw, d->sw, d->pl, "pl", d->pr, "pr", &ow, e)))
         return st;
     if ((st = check_tensor(op, "dst", d->n, d->c, oh, ow, e)) ||
         (st = check_work(op, d->n * d->c, oh * ow, d->kh, d->kw, e)))
@@ -177,8 +174,7 @@ ib_status ib_bn_validate(ib_bn_desc *d, ib_err *e)
     FIELD_POS("bn", d, h);
     FIELD_POS("bn", d, w);
     if (!isfinite(d->eps) || d->eps < 0.0f)
-        return ib_fail(e, IB_INVALID, "bn: eps must be finite and >= 0 (got %g)",
-                       (double)d->eps);
+        return ib_fail(e, IB_INVALID, "bn: eps must be finite and >= 0 (got %g)", (double)d->eps);
     return check_tensor("bn", "src", d->n, d->c, d->h, d->w, e);
 }
 
@@ -210,20 +206,21 @@ ib_status ib_concat_validate(ib_concat_desc *d, ib_err *e)
     ib_status st;
     FIELD_POS("concat", d, n);
     if (d->ninputs < 1 || d->ninputs > IB_CONCAT_MAX)
-        return ib_fail(e, IB_INVALID, "concat: ninputs must be in 1..%d (got %d)",
-                       IB_CONCAT_MAX, d->ninputs);
+        return ib_fail(e, IB_INVALID, "concat: ninputs must be in 1..%d (got %d)", IB_CONCAT_MAX,
+                       d->ninputs);
     int64_t oc = 0;
     for (int i = 0; i < d->ninputs; i++) {
         const ib_concat_input *in = &d->in[i];
         if (in->c <= 0 || in->h <= 0 || in->w <= 0) {
             const char *f = in->c <= 0 ? "c" : in->h <= 0 ? "h" : "w";
             int64_t v = in->c <= 0 ? in->c : in->h <= 0 ? in->h : in->w;
-            return ib_fail(e, IB_INVALID, "concat: input %d %s must be > 0 (got %" PRId64 ")",
-                           i, f, v);
+            return ib_fail(e, IB_INVALID, "concat: input %d %s must be > 0 (got %" PRId64 ")", i, f,
+                           v);
         }
         if (in->h != d->in[0].h)
             return ib_fail(e, IB_INVALID,
-                           "concat: input %d height %" PRId64 " differs from input 0 height %" PRId64,
+                           "concat: input %d height %" PRId64
+                           " differs from input 0 height %" PRId64,
                            i, in->h, d->in[0].h);
         if (in->w != d->in[0].w)
             return ib_fail(e, IB_INVALID,
@@ -275,17 +272,28 @@ ib_status ib_lsloss_validate(ib_lsloss_desc *d, ib_err *e)
 ib_status ib_desc_validate(ib_desc *d, ib_err *e)
 {
     switch (d->op) {
-    case IB_OP_CONV: return ib_conv_validate(&d->conv, e);
-    case IB_OP_BN: return ib_bn_validate(&d->bn, e);
-    case IB_OP_RELU: return ib_relu_validate(&d->relu, e);
-    case IB_OP_MAXPOOL: return pool_validate("maxpool", &d->pool, e);
-    case IB_OP_AVGPOOL: return pool_validate("avgpool", &d->pool, e);
-    case IB_OP_CONCAT: return ib_concat_validate(&d->concat, e);
-    case IB_OP_GAP: return ib_gap_validate(&d->gap, e);
-    case IB_OP_FC: return ib_fc_validate(&d->fc, e);
-    case IB_OP_SOFTMAX: return ib_softmax_validate(&d->softmax, e);
-    case IB_OP_LSLOSS: return ib_lsloss_validate(&d->lsloss, e);
-    default: break;
+    case IB_OP_CONV:
+        return ib_conv_validate(&d->conv, e);
+    case IB_OP_BN:
+        return ib_bn_validate(&d->bn, e);
+    case IB_OP_RELU:
+        return ib_relu_validate(&d->relu, e);
+    case IB_OP_MAXPOOL:
+        return pool_validate("maxpool", &d->pool, e);
+    case IB_OP_AVGPOOL:
+        return pool_validate("avgpool", &d->pool, e);
+    case IB_OP_CONCAT:
+        return ib_concat_validate(&d->concat, e);
+    case IB_OP_GAP:
+        return ib_gap_validate(&d->gap, e);
+    case IB_OP_FC:
+        return ib_fc_validate(&d->fc, e);
+    case IB_OP_SOFTMAX:
+        return ib_softmax_validate(&d->softmax, e);
+    case IB_OP_LSLOSS:
+        return ib_lsloss_validate(&d->lsloss, e);
+    default:
+        break;
     }
     return ib_fail(e, IB_INVALID, "desc: unknown op %d", (int)d->op);
 }

@@ -57,7 +57,7 @@ void ib_desc_work(const ib_desc *d, ib_work *w)
         break;
     case IB_OP_BN: {
         const int64_t el = d->bn.n * d->bn.c * d->bn.h * d->bn.w;
-        w->flops = 2 * el; /* x * scale + shift once folded */
+        w->flops = 2 * el;       /* x * scale + shift once folded */
         w->params = 2 * d->bn.c; /* gamma, beta; running mean and var are buffers */
         w->bytes_read = 4 * (el + 4 * d->bn.c);
         w->bytes_written = 4 * el;

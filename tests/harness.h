@@ -33,7 +33,7 @@ int ib_op_is_exact(ib_op op);
 typedef struct ib_check_result {
     int status; /* 1 passed, 0 failed, -1 skipped */
     double max_abs_err, max_rel_err;
-    char why[160]; /* skip reason or failure summary */
+    char why[320]; /* skip reason or failure summary */
 } ib_check_result;
 void ib_case_check(ib_case *c, const ib_impl *impl, FILE *out, ib_check_result *r);
 

@@ -16,7 +16,7 @@ enum { MAX_SHAPES = 512, MAX_IMPLS = 32 };
 typedef struct tally {
     const char *impl;
     int passed, failed, skipped;
-    char skip_why[160];
+    char skip_why[320];
 } tally;
 
 static double now(void)
