@@ -30,26 +30,26 @@ static void ref_exec(const ib_desc *d, const void *packed, const float *const *s
 }
 
 /* Per op: a native kernel named "ref_<tag>" and the impl ib_ref_<tag>_impl listed in impls.inc. */
-#define IB_REF_IMPL(tag, OP)                                                                   \
-    static const ib_native ref_##tag##_native = {                                              \
-        .kernel = "ref_" #tag,                                                                 \
-        .src_layout = IB_LAYOUT_NCHW,                                                         \
-        .dst_layout = IB_LAYOUT_NCHW,                                                         \
-        .packed_bytes = ib_plain_packed_bytes,                                                \
-        .pack = ib_plain_pack,                                                                \
-        .exec = ref_exec,                                                                     \
-    };                                                                                        \
-    static const ib_native *ref_##tag##_choose(const ib_desc *d)                               \
-    {                                                                                         \
-        (void)d;                                                                              \
-        return &ref_##tag##_native;                                                            \
-    }                                                                                         \
-    const ib_impl ib_ref_##tag##_impl = {                                                      \
-        .name = "ref",                                                                        \
-        .op = OP,                                                                             \
-        .isa = IB_ISA_SCALAR,                                                                 \
-        .supports = ref_supports,                                                             \
-        .native = ref_##tag##_choose,                                                          \
+#define IB_REF_IMPL(tag, OP)                                                                       \
+    static const ib_native ref_##tag##_native = {                                                  \
+        .kernel = "ref_" #tag,                                                                     \
+        .src_layout = IB_LAYOUT_NCHW,                                                              \
+        .dst_layout = IB_LAYOUT_NCHW,                                                              \
+        .packed_bytes = ib_plain_packed_bytes,                                                     \
+        .pack = ib_plain_pack,                                                                     \
+        .exec = ref_exec,                                                                          \
+    };                                                                                             \
+    static const ib_native *ref_##tag##_choose(const ib_desc *d)                                   \
+    {                                                                                              \
+        (void)d;                                                                                   \
+        return &ref_##tag##_native;                                                                \
+    }                                                                                              \
+    const ib_impl ib_ref_##tag##_impl = {                                                          \
+        .name = "ref",                                                                             \
+        .op = OP,                                                                                  \
+        .isa = IB_ISA_SCALAR,                                                                      \
+        .supports = ref_supports,                                                                  \
+        .native = ref_##tag##_choose,                                                              \
     };
 
 IB_REF_IMPL(conv, IB_OP_CONV)
