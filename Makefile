@@ -80,7 +80,7 @@ TEST_CPPFLAGS :=
 # Each ISA folder may add its own rules (extra test objects, cross builds).
 -include $(wildcard arch/*/rules.mk)
 
-.PHONY: all deps test bench clean build-all
+.PHONY: all deps test bench regress clean build-all
 # Keep objects that pattern rules create on the way to test programs.
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -132,6 +132,19 @@ test: deps
 bench: all
 	$(Q)./.ci/install-deps bench
 	$(Q)$(INCBENCH) bench
+
+# incbench regress: this build against this CPU's baseline (REGRESS_FLAGS=--record makes one).
+regress: all
+	$(Q)$(INCBENCH) regress $(REGRESS_FLAGS)
+
+# The regress tests link the driver's regress code and Google Benchmark; baselines record the
+# flags the binary was built with.
+REGRESS_TESTS := $(BUILD)/tests/test_regress $(BUILD)/tests/test_regress_ab
+REGRESS_OBJ := $(patsubst %,$(BUILD)/bench/%.o,regress regress_io json stats verify gbench_shim)
+$(REGRESS_TESTS): $(REGRESS_OBJ)
+$(REGRESS_TESTS): TEST_EXTRA_OBJ += $(REGRESS_OBJ)
+$(REGRESS_TESTS): LIBS += $(BENCH_LIBS)
+$(BUILD)/bench/regress_io.o: CPPFLAGS += -DIB_BUILD_FLAGS='"$(CFLAGS)"'
 
 clean:
 	rm -rf build build-asan build-aarch64 build-static

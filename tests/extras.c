@@ -3,6 +3,8 @@
 
 #include <pthread.h>
 
+#include "tests/planted_slowdown.h"
+
 #ifdef IB_TEST_AVX512_SIMDE
 /* arch/avx512 built against SIMDe's emulation (arch/avx512/rules.mk). */
 void ib_avx512_simde_register(void);
@@ -10,6 +12,7 @@ void ib_avx512_simde_register(void);
 
 static void register_all(void)
 {
+    ib_planted_register(); /* incbench regress's A/B check */
 #ifdef IB_TEST_AVX512_SIMDE
     ib_avx512_simde_register();
 #endif

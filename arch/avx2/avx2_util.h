@@ -1,0 +1,67 @@
+/* Small AVX2 helpers shared by the arch/avx2 kernels: tail masks, reductions, impl boilerplate. */
+#ifndef IB_AVX2_UTIL_H
+#define IB_AVX2_UTIL_H
+
+#include <immintrin.h>
+#include <stdint.h>
+
+#include "kernels/impl.h"
+
+#define IB_AVX2_INLINE static inline __attribute__((always_inline))
+
+/* Elements below which a kernel stays on one thread: forking costs more than the work. */
+enum { IB_AVX2_PAR_MIN = 1 << 15 };
+
+/* 8 floats per channel block (nChw8c). */
+IB_AVX2_INLINE int64_t ib_avx2_blocks(int64_t c)
+{
+    return (c + 7) / 8;
+}
+
+static const int32_t ib_avx2_mask_table[16] = {-1, -1, -1, -1, -1, -1, -1, -1,
+                                               0,  0,  0,  0,  0,  0,  0,  0};
+
+/* Lanes 0 .. r-1 set, for r in 0..8: the tail of a plain row. */
+IB_AVX2_INLINE __m256i ib_avx2_tail_mask(int64_t r)
+{
+    return _mm256_loadu_si256((const __m256i *)(ib_avx2_mask_table + 8 - r));
+}
+
+IB_AVX2_INLINE float ib_avx2_hsum(__m256 v)
+{
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+/* Lanes holding NaN are skipped (callers detect NaN rows through the later exp sum). */
+IB_AVX2_INLINE float ib_avx2_hmax(__m256 v)
+{
+    __m128 s = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_max_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_max_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+/* An implementation that runs one native kernel on every valid descriptor of its op. */
+#define IB_AVX2_IMPL(sym, opv, nat)                                                               \
+    static int sym##_supports(const ib_desc *d, const char **why)                                 \
+    {                                                                                             \
+        (void)d;                                                                                  \
+        (void)why;                                                                                \
+        return 1;                                                                                 \
+    }                                                                                             \
+    static const ib_native *sym##_native(const ib_desc *d)                                        \
+    {                                                                                             \
+        (void)d;                                                                                  \
+        return &(nat);                                                                            \
+    }                                                                                             \
+    extern const ib_impl sym;                                                                     \
+    const ib_impl sym = {.name = "avx2",                                                          \
+                         .op = (opv),                                                             \
+                         .isa = IB_ISA_AVX2,                                                      \
+                         .supports = sym##_supports,                                              \
+                         .native = sym##_native}
+
+#endif

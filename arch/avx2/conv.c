@@ -1,0 +1,46 @@
+/* AVX2 direct convolution: registration (one design, two source layouts). */
+#include "arch/avx2/conv.h"
+
+/* Blocked nChw8c in and out; packed OIhw8i8o weights interleaved per oc group. */
+static const ib_native conv_nchw8c = {
+    .kernel = "conv_nchw8c__avx2",
+    .src_layout = IB_LAYOUT_NCHW8C,
+    .dst_layout = IB_LAYOUT_NCHW8C,
+    .packed_bytes = ib_avx2_conv_packed_bytes,
+    .pack = ib_avx2_conv_pack,
+    .exec = ib_avx2_conv_exec,
+};
+
+/* Fewer than 8 input channels (the stem): plain NCHW in, nChw8c out. */
+static const ib_native conv_nchw_nchw8c = {
+    .kernel = "conv_nchw_to_nchw8c__avx2",
+    .src_layout = IB_LAYOUT_NCHW,
+    .dst_layout = IB_LAYOUT_NCHW8C,
+    .packed_bytes = ib_avx2_conv_packed_bytes,
+    .pack = ib_avx2_conv_pack,
+    .exec = ib_avx2_conv_exec,
+};
+
+/* Every validated convolution: any kernel, stride, padding and channel count. */
+static int conv_supports(const ib_desc *d, const char **why)
+{
+    if (d->op != IB_OP_CONV) {
+        if (why)
+            *why = "not a convolution";
+        return 0;
+    }
+    return 1;
+}
+
+static const ib_native *conv_native(const ib_desc *d)
+{
+    return ib_avx2_conv_plain(&d->conv) ? &conv_nchw_nchw8c : &conv_nchw8c;
+}
+
+const ib_impl ib_avx2_conv_impl = {
+    .name = "avx2",
+    .op = IB_OP_CONV,
+    .isa = IB_ISA_AVX2,
+    .supports = conv_supports,
+    .native = conv_native,
+};

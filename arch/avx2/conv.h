@@ -1,0 +1,48 @@
+/* AVX2 direct convolution: the pieces shared by its files (plan, pack, tile geometry, exec). */
+#ifndef IB_AVX2_CONV_H
+#define IB_AVX2_CONV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/avx2/conv_plan.h"
+#include "kernels/impl.h"
+
+/* What a tile needs of the problem, fixed for one exec. Strides are in floats. */
+typedef struct ib_avx2_conv_geom {
+    int64_t ih, iw, ow, kh, kw, sh, sw, pt, pl;
+    int64_t sbs; /* src per input block: ih*iw*8, or ih*iw when plain (a block is a channel) */
+    int64_t dbs; /* dst per output block: oh*ow*8 */
+    int bias, scale_shift, relu;
+} ib_avx2_conv_geom;
+
+/* A range of output pixels (row-major) for J output blocks, accumulated over one chunk of
+ * input blocks; cut into tiles of J blocks x P consecutive pixels. */
+typedef struct ib_avx2_conv_tile_args {
+    const float *src;  /* the image at the chunk's first input block */
+    const float *w;    /* the group's packed weights at the chunk's first input block */
+    float *dst;        /* the image at the group's first output block, pixel 0 */
+    const float *bias, *scale, *shift; /* at the group's first output channel */
+    int64_t q0, q1;    /* the pixel range */
+    int64_t nblk;      /* input blocks in the chunk */
+    int64_t lastcnt;   /* channels present in the chunk's last input block */
+    int first, last;   /* first chunk: start from zero; last chunk: epilogue */
+} ib_avx2_conv_tile_args;
+
+typedef void (*ib_avx2_conv_range_fn)(const ib_avx2_conv_geom *g,
+                                      const ib_avx2_conv_tile_args *a);
+/* One tile of the given width at pixel q = (oy, ox): the last, shorter tile of a range. */
+typedef void (*ib_avx2_conv_tail_fn)(const ib_avx2_conv_geom *g, const ib_avx2_conv_tile_args *a,
+                                     int64_t q, int64_t oy, int64_t ox);
+
+/* [plain][J], J in 1..4. */
+extern const ib_avx2_conv_range_fn ib_avx2_conv_ranges[2][IB_CONV_JMAX + 1];
+/* [plain][J][P]: P in 1..ib_avx2_conv_tile_p(J)-1, NULL elsewhere. */
+extern const ib_avx2_conv_tail_fn ib_avx2_conv_tails[2][IB_CONV_JMAX + 1][IB_CONV_PMAX + 1];
+
+size_t ib_avx2_conv_packed_bytes(const ib_desc *d);
+void ib_avx2_conv_pack(const ib_desc *d, const ib_args *nchw, void *packed);
+void ib_avx2_conv_exec(const ib_desc *d, const void *packed, const float *const *src,
+                       float *const *dst);
+
+#endif

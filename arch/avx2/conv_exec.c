@@ -1,0 +1,94 @@
+/* AVX2 direct convolution: the exec, splitting work over images, oc groups and pixel ranges. */
+#include <omp.h>
+
+#include "arch/avx2/conv.h"
+
+/* Pixels per work item at most: J*8 partial sums per pixel (128 KiB for J=4) stay in L2
+ * while the chunks of input channels pass over them. A multiple of every tile's P. */
+#ifndef IB_CONV_PB_MAX
+#define IB_CONV_PB_MAX 1032
+#endif
+#ifndef IB_CONV_ORDER
+#define IB_CONV_ORDER 0
+#endif
+enum { IB_CONV_PB_ALIGN = 12 };
+
+static int64_t round_up(int64_t x, int64_t m)
+{
+    return (x + m - 1) / m * m;
+}
+
+/* Splits the q pixels into *npb ranges of *pb (the last may be shorter): few enough ranges
+ * for the partial sums to stay in cache, and with several threads enough work items that
+ * they share it evenly (at least 90% of the ideal). */
+static void split_pixels(int64_t q, int64_t outer, int nthr, int64_t *npb, int64_t *pb)
+{
+    int64_t n = (q + IB_CONV_PB_MAX - 1) / IB_CONV_PB_MAX;
+    int64_t size = round_up((q + n - 1) / n, IB_CONV_PB_ALIGN);
+    for (; nthr > 1; n++) {
+        const int64_t s = round_up((q + n - 1) / n, IB_CONV_PB_ALIGN);
+        const int64_t real = (q + s - 1) / s; /* ranges of size s actually needed */
+        const int64_t items = outer * real, rounds = (items + nthr - 1) / nthr;
+        if (s < 2 * IB_CONV_PB_ALIGN && n > 1)
+            break; /* ranges too small to be worth it: keep the last good split */
+        size = s;
+        if (10 * items >= 9 * rounds * nthr)
+            break;
+    }
+    *pb = size;
+    *npb = (q + size - 1) / size;
+}
+
+void ib_avx2_conv_exec(const ib_desc *d, const void *packed, const float *const *src,
+                       float *const *dst)
+{
+    const ib_conv_desc *c = &d->conv;
+    ib_avx2_conv_plan p;
+    ib_avx2_conv_plan_of(c, &p);
+
+    const ib_avx2_conv_geom g = {
+        .ih = c->ih, .iw = c->iw, .ow = c->ow, .kh = c->kh, .kw = c->kw,
+        .sh = c->sh, .sw = c->sw, .pt = c->pt, .pl = c->pl,
+        .sbs = c->ih * c->iw * p.cb,
+        .dbs = p.q * 8,
+        .bias = c->has_bias, .scale_shift = c->has_scale_shift, .relu = c->relu,
+    };
+    const float *w = packed;
+    const float *bias = w + p.wfloats, *scale = bias + p.ocb * 8, *shift = scale + p.ocb * 8;
+    const int64_t src_img = p.icb * g.sbs;
+    const int64_t dst_img = p.ocb * g.dbs;
+    const int64_t nchunks = (p.icb + p.kchunk - 1) / p.kchunk;
+
+    const int nthr = omp_get_max_threads();
+    int64_t npb, pb;
+    split_pixels(p.q, c->n * p.groups, nthr, &npb, &pb);
+    const int64_t items = c->n * p.groups * npb;
+    const ib_avx2_conv_range_fn *ranges = ib_avx2_conv_ranges[p.plain];
+
+#pragma omp parallel for schedule(static) if (nthr > 1 && items > 1)
+    for (int64_t it = 0; it < items; it++) {
+#if IB_CONV_ORDER
+        const int64_t gi = it % p.groups, r = it / p.groups % npb, n = it / p.groups / npb;
+#else
+        const int64_t r = it % npb, gi = it / npb % p.groups, n = it / npb / p.groups;
+#endif
+        const int64_t b0 = ib_avx2_conv_gstart(&p, gi), jg = ib_avx2_conv_gsize(&p, gi);
+        const float *wg = w + b0 * p.icb * p.wblk;
+        ib_avx2_conv_tile_args a = {
+            .dst = dst[0] + n * dst_img + b0 * g.dbs,
+            .q0 = r * pb, .q1 = r * pb + pb < p.q ? r * pb + pb : p.q,
+            .bias = bias + b0 * 8, .scale = scale + b0 * 8, .shift = shift + b0 * 8,
+        };
+        for (int64_t ch = 0; ch < nchunks; ch++) {
+            const int64_t k0 = ch * p.kchunk;
+            const int64_t k1 = k0 + p.kchunk < p.icb ? k0 + p.kchunk : p.icb;
+            a.src = src[0] + n * src_img + k0 * g.sbs;
+            a.w = wg + k0 * jg * p.wblk;
+            a.nblk = k1 - k0;
+            a.lastcnt = k1 == p.icb ? p.ctail : p.cb;
+            a.first = ch == 0;
+            a.last = ch == nchunks - 1;
+            ranges[jg](&g, &a);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+/* AVX2 direct convolution: packing weights (OIhw8i8o, interleaved per oc group) and epilogue. */
+#include <string.h>
+
+#include "arch/avx2/conv.h"
+
+/* Packed block: weights, then bias, scale and shift each padded to ocb*8 floats (zeros for
+ * the padding channels, so padded outputs come out as 0). */
+size_t ib_avx2_conv_packed_bytes(const ib_desc *d)
+{
+    ib_avx2_conv_plan p;
+    ib_avx2_conv_plan_of(&d->conv, &p);
+    return (size_t)(p.wfloats + 3 * p.ocb * 8) * sizeof(float);
+}
+
+/* Group g (blocks b0 .. b0+jg-1) holds, for each input block, tap and input channel i, the
+ * jg vectors of 8 output channels side by side: [blk][kh][kw][i][j][8]. The micro-kernel
+ * then walks its weights strictly forward. */
+void ib_avx2_conv_pack(const ib_desc *d, const ib_args *nchw, void *packed)
+{
+    const ib_conv_desc *c = &d->conv;
+    ib_avx2_conv_plan p;
+    ib_avx2_conv_plan_of(c, &p);
+    float *w = packed;
+    const float *src = nchw->in[1];
+
+    for (int64_t g = 0; g < p.groups; g++) {
+        const int64_t b0 = ib_avx2_conv_gstart(&p, g), jg = ib_avx2_conv_gsize(&p, g);
+        float *wg = w + b0 * p.icb * p.wblk;
+        for (int64_t blk = 0; blk < p.icb; blk++)
+            for (int64_t t = 0; t < p.taps; t++)
+                for (int64_t i = 0; i < p.cb; i++)
+                    for (int64_t j = 0; j < jg; j++)
+                        for (int64_t l = 0; l < 8; l++) {
+                            const int64_t oc = (b0 + j) * 8 + l, ic = blk * p.cb + i;
+                            float v = 0.0f;
+                            if (oc < c->oc && ic < c->ic)
+                                v = src[(oc * c->ic + ic) * p.taps + t];
+                            *wg++ = v;
+                        }
+    }
+
+    float *bias = w + p.wfloats, *scale = bias + p.ocb * 8, *shift = scale + p.ocb * 8;
+    memset(bias, 0, (size_t)(3 * p.ocb * 8) * sizeof(float));
+    for (int64_t oc = 0; oc < c->oc; oc++) {
+        if (c->has_bias)
+            bias[oc] = nchw->in[2][oc];
+        if (c->has_scale_shift) {
+            scale[oc] = nchw->in[3][oc];
+            shift[oc] = nchw->in[4][oc];
+        }
+    }
+}

@@ -1,0 +1,265 @@
+/* AVX2 direct convolution: the register-blocked micro-kernel, generic over its tile shape.
+ * Instantiated with constant J (output blocks), P (pixels) and PLAIN (NCHW source) by
+ * conv_tiles.c; every loop over J and P is fully unrolled so the accumulators live in ymm. */
+#ifndef IB_AVX2_CONV_TILE_H
+#define IB_AVX2_CONV_TILE_H
+
+#include <immintrin.h>
+
+#include "arch/avx2/avx2_util.h"
+#include "arch/avx2/conv.h"
+
+/* One input channel i for the pixels in MASK: acc[j][p] += x[p][i] * w[i][j]. Whichever of
+ * weights and broadcasts is fewer is loaded into registers first, so J*P accumulators plus
+ * min(J,P) + 1 operands fit the 16 ymm registers. */
+IB_AVX2_INLINE void ib_avx2_conv_fma(__m256 acc[IB_CONV_JMAX][IB_CONV_PMAX],
+                                     const float *const *ptr, int64_t off,
+                                     const float *restrict w, const int J, const int P,
+                                     const unsigned MASK)
+{
+    const int n = __builtin_popcount(MASK);
+    if (J <= n) {
+        __m256 wv[IB_CONV_JMAX];
+#pragma GCC unroll 4
+        for (int j = 0; j < J; j++)
+            wv[j] = _mm256_load_ps(w + j * 8);
+#pragma GCC unroll 8
+        for (int p = 0; p < P; p++) {
+            if (!(MASK >> p & 1))
+                continue;
+            const __m256 b = _mm256_broadcast_ss(ptr[p] + off);
+#pragma GCC unroll 4
+            for (int j = 0; j < J; j++)
+                acc[j][p] = _mm256_fmadd_ps(b, wv[j], acc[j][p]);
+        }
+    } else {
+        __m256 b[IB_CONV_PMAX];
+#pragma GCC unroll 8
+        for (int p = 0; p < P; p++)
+            if (MASK >> p & 1)
+                b[p] = _mm256_broadcast_ss(ptr[p] + off);
+#pragma GCC unroll 4
+        for (int j = 0; j < J; j++) {
+            const __m256 wv = _mm256_load_ps(w + j * 8);
+#pragma GCC unroll 8
+            for (int p = 0; p < P; p++)
+                if (MASK >> p & 1)
+                    acc[j][p] = _mm256_fmadd_ps(b[p], wv, acc[j][p]);
+        }
+    }
+}
+
+/* One tap of one input block: cnt channels (1..8), unrolled. A full block is one straight
+ * line; a tail block enters the same kind of line at the right place (the sums are exact,
+ * so their order does not matter). */
+#define IB_CONV_CH(i)                                                                             \
+    case (i) + 1:                                                                                 \
+        ib_avx2_conv_fma(acc, ptr, (i), w + (i) * J * 8, J, P, MASK);                        \
+        __attribute__((fallthrough))
+IB_AVX2_INLINE void ib_avx2_conv_tap(__m256 acc[IB_CONV_JMAX][IB_CONV_PMAX],
+                                     const float *const *ptr, const float *restrict w,
+                                     int64_t cnt, const int J,
+                                     const int P, const unsigned MASK)
+{
+    if (cnt == 8) {
+#pragma GCC unroll 8
+        for (int i = 0; i < 8; i++)
+            ib_avx2_conv_fma(acc, ptr, i, w + i * J * 8, J, P, MASK);
+        return;
+    }
+    switch (cnt) {
+        IB_CONV_CH(6);
+        IB_CONV_CH(5);
+        IB_CONV_CH(4);
+        IB_CONV_CH(3);
+        IB_CONV_CH(2);
+        IB_CONV_CH(1);
+        IB_CONV_CH(0);
+    default:
+        break;
+    }
+}
+#undef IB_CONV_CH
+
+/* A tap whose valid pixels are only some of the tile's: the subset becomes a constant. */
+#define IB_CONV_MASK(m)                                                                           \
+    case (m):                                                                                     \
+        if ((m) < (1u << P))                                                                      \
+            ib_avx2_conv_tap(acc, ptr, w, cnt, J, P, (m) & ((1u << P) - 1));                  \
+        break;
+IB_AVX2_INLINE void ib_avx2_conv_tap_masked(__m256 acc[IB_CONV_JMAX][IB_CONV_PMAX],
+                                            const float *const *ptr, const float *restrict w,
+                                            int64_t cnt, unsigned mask,
+                                            const int J, const int P)
+{
+    switch (mask) {
+        IB_CONV_MASK(1) IB_CONV_MASK(2) IB_CONV_MASK(3) IB_CONV_MASK(4) IB_CONV_MASK(5)
+        IB_CONV_MASK(6) IB_CONV_MASK(7) IB_CONV_MASK(8) IB_CONV_MASK(9) IB_CONV_MASK(10)
+        IB_CONV_MASK(11) IB_CONV_MASK(12) IB_CONV_MASK(13) IB_CONV_MASK(14) IB_CONV_MASK(15)
+    default:
+        break;
+    }
+}
+#undef IB_CONV_MASK
+
+/* One tile of P pixels starting at pixel q = (oy, ox) (row-major; it may wrap to the next
+ * row), over the input blocks of one chunk. Every (pixel, tap) pair that lies in the image is
+ * computed, and no other: taps in the padding are skipped, not multiplied by zero. */
+IB_AVX2_INLINE void ib_avx2_conv_tile(const ib_avx2_conv_geom *restrict g,
+                                      const ib_avx2_conv_tile_args *restrict a, int64_t q,
+                                      int64_t oy, int64_t ox, const int J, const int P,
+                                      const int PLAIN)
+{
+    const int64_t ih = g->ih, iw = g->iw, KH = g->kh, KW = g->kw;
+    /* Plain source: each block is one channel plane (1 float per pixel). */
+    const int64_t ps = PLAIN ? 1 : 8;             /* src floats per pixel */
+    const int64_t wtap = (PLAIN ? 1 : 8) * J * 8; /* weight floats per tap */
+    const unsigned FULL = (1u << P) - 1;
+    __m256 acc[IB_CONV_JMAX][IB_CONV_PMAX];
+    int64_t iy0[IB_CONV_PMAX], ix0[IB_CONV_PMAX], po[IB_CONV_PMAX];
+
+    int inside = 1;
+#pragma GCC unroll 8
+    for (int p = 0; p < P; p++) {
+        iy0[p] = oy * g->sh - g->pt;
+        ix0[p] = ox * g->sw - g->pl;
+        po[p] = (iy0[p] * iw + ix0[p]) * ps;
+        inside &= iy0[p] >= 0 && iy0[p] + KH <= ih && ix0[p] >= 0 && ix0[p] + KW <= iw;
+        if (++ox == g->ow) {
+            ox = 0;
+            oy++;
+        }
+    }
+
+    float *dst = a->dst + q * 8;
+#pragma GCC unroll 4
+    for (int j = 0; j < J; j++)
+#pragma GCC unroll 8
+        for (int p = 0; p < P; p++)
+            acc[j][p] = a->first ? _mm256_setzero_ps()
+                                 : _mm256_loadu_ps(dst + j * g->dbs + p * 8);
+
+    const float *w = a->w;
+    if (inside) {
+        /* Every tap of every pixel is in the image: P pointers walk the taps together. */
+        const float *base[IB_CONV_PMAX];
+#pragma GCC unroll 8
+        for (int p = 0; p < P; p++)
+            base[p] = a->src + po[p];
+        for (int64_t blk = 0; blk < a->nblk; blk++) {
+            const int64_t cnt = PLAIN ? 1 : blk == a->nblk - 1 ? a->lastcnt : 8;
+            for (int64_t ky = 0; ky < KH; ky++) {
+                const float *ptr[IB_CONV_PMAX];
+#pragma GCC unroll 8
+                for (int p = 0; p < P; p++)
+                    ptr[p] = base[p] + ky * iw * ps;
+                for (int64_t kx = 0; kx < KW; kx++) {
+                    ib_avx2_conv_tap(acc, ptr, w, cnt, J, P, FULL);
+                    w += wtap;
+#pragma GCC unroll 8
+                    for (int p = 0; p < P; p++)
+                        ptr[p] += ps;
+                }
+            }
+#pragma GCC unroll 8
+            for (int p = 0; p < P; p++)
+                base[p] += g->sbs;
+        }
+    } else {
+        /* Border: taps over the union of the pixels' valid ranges, each with the mask of the
+         * pixels for which it lies in the image. */
+        int64_t kylo = KH, kyhi = 0, kxlo = KW, kxhi = 0;
+#pragma GCC unroll 8
+        for (int p = 0; p < P; p++) {
+            const int64_t ylo = iy0[p] < 0 ? -iy0[p] : 0;
+            const int64_t yhi = ih - iy0[p] < KH ? ih - iy0[p] : KH;
+            const int64_t xlo = ix0[p] < 0 ? -ix0[p] : 0;
+            const int64_t xhi = iw - ix0[p] < KW ? iw - ix0[p] : KW;
+            kylo = ylo < kylo ? ylo : kylo;
+            kyhi = yhi > kyhi ? yhi : kyhi;
+            kxlo = xlo < kxlo ? xlo : kxlo;
+            kxhi = xhi > kxhi ? xhi : kxhi;
+        }
+        for (int64_t blk = 0; blk < a->nblk; blk++) {
+            const int64_t cnt = PLAIN ? 1 : blk == a->nblk - 1 ? a->lastcnt : 8;
+            const float *sblk = a->src + blk * g->sbs;
+            const float *wblk = w + blk * KH * KW * wtap;
+            for (int64_t ky = kylo; ky < kyhi; ky++) {
+                unsigned rows = 0;
+#pragma GCC unroll 8
+                for (int p = 0; p < P; p++)
+                    rows |= (unsigned)((uint64_t)(iy0[p] + ky) < (uint64_t)ih) << p;
+                for (int64_t kx = kxlo; kx < kxhi; kx++) {
+                    unsigned mask = rows;
+                    const float *ptr[IB_CONV_PMAX];
+#pragma GCC unroll 8
+                    for (int p = 0; p < P; p++) {
+                        mask &= ~((unsigned)((uint64_t)(ix0[p] + kx) >= (uint64_t)iw) << p);
+                        /* only dereferenced when the pixel is in the mask */
+                        ptr[p] = sblk + (mask >> p & 1 ? po[p] + (ky * iw + kx) * ps : 0);
+                    }
+                    const float *wt = wblk + (ky * KW + kx) * wtap;
+                    if (mask == FULL)
+                        ib_avx2_conv_tap(acc, ptr, wt, cnt, J, P, FULL);
+                    else
+                        ib_avx2_conv_tap_masked(acc, ptr, wt, cnt, mask, J, P);
+                }
+            }
+        }
+    }
+
+    /* The epilogue, one branch per step and tile rather than per accumulator. */
+    if (a->last && g->bias) {
+#pragma GCC unroll 4
+        for (int j = 0; j < J; j++) {
+            const __m256 bias = _mm256_loadu_ps(a->bias + j * 8);
+#pragma GCC unroll 8
+            for (int p = 0; p < P; p++)
+                acc[j][p] = _mm256_add_ps(acc[j][p], bias);
+        }
+    }
+    if (a->last && g->scale_shift) {
+#pragma GCC unroll 4
+        for (int j = 0; j < J; j++) {
+            const __m256 scale = _mm256_loadu_ps(a->scale + j * 8);
+            const __m256 shift = _mm256_loadu_ps(a->shift + j * 8);
+#pragma GCC unroll 8
+            for (int p = 0; p < P; p++)
+                acc[j][p] = _mm256_add_ps(_mm256_mul_ps(acc[j][p], scale), shift);
+        }
+    }
+    if (a->last && g->relu) {
+        const __m256 zero = _mm256_setzero_ps();
+#pragma GCC unroll 4
+        for (int j = 0; j < J; j++)
+#pragma GCC unroll 8
+            for (int p = 0; p < P; p++) /* max(0, v): NaN passes, as in the reference */
+                acc[j][p] = _mm256_max_ps(zero, acc[j][p]);
+    }
+#pragma GCC unroll 4
+    for (int j = 0; j < J; j++)
+#pragma GCC unroll 8
+        for (int p = 0; p < P; p++)
+            _mm256_storeu_ps(dst + j * g->dbs + p * 8, acc[j][p]);
+}
+
+/* All full tiles of [q0, q1) for one chunk; the shorter last tile goes to its own variant. */
+IB_AVX2_INLINE void ib_avx2_conv_range(const ib_avx2_conv_geom *restrict g,
+                                       const ib_avx2_conv_tile_args *restrict a, const int J,
+                                       const int PLAIN)
+{
+    const int P = ib_avx2_conv_tile_p(J);
+    int64_t q = a->q0, oy = q / g->ow, ox = q - oy * g->ow;
+    for (; q + P <= a->q1; q += P) {
+        ib_avx2_conv_tile(g, a, q, oy, ox, J, P, PLAIN);
+        ox += P;
+        while (ox >= g->ow) {
+            ox -= g->ow;
+            oy++;
+        }
+    }
+    if (q < a->q1)
+        ib_avx2_conv_tails[PLAIN][J][a->q1 - q](g, a, q, oy, ox);
+}
+
+#endif

@@ -1,0 +1,103 @@
+/* ReLU and standalone batch-norm on nChw16c: one pass over the blocks, 16 channels a vector. */
+#include <math.h>
+#include <string.h>
+
+#include "arch/avx512/common.h"
+
+/* Blocked tensors hold whole blocks (padding channels are zeros), so both kernels run over
+ * n*ceil(c/16)*h*w vectors without tails; padding lanes stay zero. */
+
+static void relu_exec(const ib_desc *d, const void *packed, const float *const *src,
+                      float *const *dst)
+{
+    (void)packed;
+    const ib_eltwise_desc *e = &d->relu;
+    const int64_t nvec = e->n * ib512_blocks(e->c) * e->h * e->w;
+    const float *x = src[0];
+    float *y = dst[0];
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < nvec; i++) {
+        /* max(0, x) returns x when x is NaN and keeps -0, as the reference's x < 0 ? 0 : x */
+        _mm512_storeu_ps(y + i * IB512_V,
+                         _mm512_max_ps(_mm512_setzero_ps(), _mm512_loadu_ps(x + i * IB512_V)));
+    }
+}
+
+static const ib_native relu_native_k = {
+    .kernel = IB_AVX512_KERNEL("relu_nchw16c"),
+    .src_layout = IB_LAYOUT_NCHW16C,
+    .dst_layout = IB_LAYOUT_NCHW16C,
+    .exec = relu_exec,
+};
+
+static const ib_native *relu_native(const ib_desc *d)
+{
+    (void)d;
+    return &relu_native_k;
+}
+
+IB512_DEFINE_IMPL(relu, IB_OP_RELU, ib512_supports_all, relu_native);
+
+/* Batch-norm packs mean, sqrt(var + eps), gamma, beta (channels rounded up to 16; padding
+ * lanes 0, 1, 0, 0 so padding stays 0) and evaluates the reference's expression in its order,
+ * (x - mean) / sd * gamma + beta, so results are bit-identical to it. */
+static size_t bn_packed_bytes(const ib_desc *d)
+{
+    return (size_t)(4 * ib512_blocks(d->bn.c) * IB512_V) * sizeof(float);
+}
+
+static void bn_pack(const ib_desc *d, const ib_args *a, void *packed)
+{
+    const ib_bn_desc *b = &d->bn;
+    const int64_t cp = ib512_blocks(b->c) * IB512_V;
+    float *mean = packed, *sd = mean + cp, *gamma = sd + cp, *beta = gamma + cp;
+    memset(packed, 0, bn_packed_bytes(d));
+    for (int64_t c = 0; c < cp; c++)
+        sd[c] = 1.0f;
+    for (int64_t c = 0; c < b->c; c++) {
+        mean[c] = a->in[3][c];
+        sd[c] = sqrtf(a->in[4][c] + b->eps);
+        gamma[c] = a->in[1][c];
+        beta[c] = a->in[2][c];
+    }
+}
+
+static void bn_exec(const ib_desc *d, const void *packed, const float *const *src,
+                    float *const *dst)
+{
+    const ib_bn_desc *b = &d->bn;
+    const int64_t cb = ib512_blocks(b->c), cp = cb * IB512_V, hw = b->h * b->w;
+    const float *mean = packed, *sd = mean + cp, *gamma = sd + cp, *beta = gamma + cp;
+#pragma omp parallel for collapse(2) schedule(static)
+    for (int64_t n = 0; n < b->n; n++)
+        for (int64_t k = 0; k < cb; k++) {
+            const __m512 m = _mm512_loadu_ps(mean + k * IB512_V);
+            const __m512 s = _mm512_loadu_ps(sd + k * IB512_V);
+            const __m512 g = _mm512_loadu_ps(gamma + k * IB512_V);
+            const __m512 t = _mm512_loadu_ps(beta + k * IB512_V);
+            const float *x = src[0] + (n * cb + k) * hw * IB512_V;
+            float *y = dst[0] + (n * cb + k) * hw * IB512_V;
+            for (int64_t p = 0; p < hw; p++) {
+                __m512 v = _mm512_sub_ps(_mm512_loadu_ps(x + p * IB512_V), m);
+                v = _mm512_add_ps(_mm512_mul_ps(_mm512_div_ps(v, s), g), t);
+                _mm512_storeu_ps(y + p * IB512_V, v);
+            }
+        }
+}
+
+static const ib_native bn_native_k = {
+    .kernel = IB_AVX512_KERNEL("bn_nchw16c"),
+    .src_layout = IB_LAYOUT_NCHW16C,
+    .dst_layout = IB_LAYOUT_NCHW16C,
+    .packed_bytes = bn_packed_bytes,
+    .pack = bn_pack,
+    .exec = bn_exec,
+};
+
+static const ib_native *bn_native(const ib_desc *d)
+{
+    (void)d;
+    return &bn_native_k;
+}
+
+IB512_DEFINE_IMPL(bn, IB_OP_BN, ib512_supports_all, bn_native);

@@ -1,0 +1,35 @@
+# arch/neon: AArch64 build settings and `make test-aarch64` (cross-built tests run in qemu).
+#
+#   make ARCH=aarch64      library, incbench (dynamic, needs libbenchmark-dev:arm64) and the
+#                          test programs (static, so qemu-aarch64 runs them without -L)
+#   make test-aarch64      from any host: cross-builds the test programs, runs each one
+#                          (under qemu-aarch64 unless the host is aarch64) and sums them
+#   NEON_TEST_ENV=...      environment for those runs, e.g. INCBENCH_TEST_REDUCED=1
+
+NEON_TEST_ENV ?= INCBENCH_TEST_REDUCED=1
+
+ifeq ($(ARCH),aarch64)
+  # the cross toolchain, qemu-user and the arm64 Google Benchmark for incbench
+  DEPS_EXTRA += cross
+  # Test programs link statically (qemu-aarch64 then needs no -L), except those linking
+  # Google Benchmark, which has no static archive (incbench, the regress tests): they run
+  # in qemu through the arm64 libraries the cross group installs. Evaluated at link time,
+  # when LIBS holds each program's own additions.
+  NEON_BASE_LDFLAGS := $(LDFLAGS)
+  $(BUILD)/tests/test_%: LDFLAGS = $(NEON_BASE_LDFLAGS) $(if $(filter -lbenchmark,$(LIBS)),,-static)
+endif
+
+# The cross build folder. BUILD given on the command line stays as given (it overrides the
+# Makefile's "-aarch64" suffix), so the folder is passed explicitly; its name always holds
+# "aarch64", which is how tests/run-all.sh knows to run its programs in qemu-aarch64.
+NEON_XBUILD := $(if $(findstring aarch64,$(BUILD)),$(BUILD),$(BUILD)-aarch64)
+
+.PHONY: test-aarch64 build-tests-aarch64
+build-tests-aarch64:
+	$(Q)$(MAKE) --no-print-directory ARCH=aarch64 BUILD=$(NEON_XBUILD) \
+	  $(TEST_MAINS:tests/%.c=$(NEON_XBUILD)/tests/%)
+
+test-aarch64:
+	$(Q)./.ci/install-deps cross
+	$(Q)$(MAKE) --no-print-directory build-tests-aarch64
+	$(Q)env $(NEON_TEST_ENV) tests/run-all.sh $(NEON_XBUILD)

@@ -1,0 +1,108 @@
+/* oneDNN peer: convolution (bias, folded batch-norm and ReLU as post-ops) and inner product. */
+#include "arch/onednn/onednn_common.h"
+
+/* Convolution forward_inference, every layout "any" so oneDNN picks its own. The epilogue
+ * (acc + bias) * scale + shift, then relu, becomes bias + two per-channel binary post-ops +
+ * an eltwise post-op: the same operations in the same order as the reference, so integer
+ * fills stay exact (output scales would apply before the bias and need a rescaled bias). */
+ib_status ib_dnnl_setup_conv(const ib_desc *dd, const ib_args *a, ib_dnnl_inst *in, ib_err *e)
+{
+    const ib_conv_desc *d = &dd->conv;
+    dnnl_memory_desc_t src_u, wei_u, dst_u, vec_u, chan_u, src_any, wei_any, dst_any;
+    ib_status st;
+    const int64_t sdims[4] = {d->n, d->ic, d->ih, d->iw};
+    const int64_t wdims[4] = {d->oc, d->ic, d->kh, d->kw};
+    const int64_t ddims[4] = {d->n, d->oc, d->oh, d->ow};
+    const int64_t cdims[4] = {1, d->oc, 1, 1};
+    if ((st = ib_dnnl_md(&src_u, 4, sdims, dnnl_nchw, e)) ||
+        (st = ib_dnnl_md(&wei_u, 4, wdims, dnnl_oihw, e)) ||
+        (st = ib_dnnl_md(&dst_u, 4, ddims, dnnl_nchw, e)) ||
+        (st = ib_dnnl_md(&vec_u, 1, &d->oc, dnnl_x, e)) ||
+        (st = ib_dnnl_md(&chan_u, 4, cdims, dnnl_nchw, e)) ||
+        (st = ib_dnnl_md(&src_any, 4, sdims, dnnl_format_tag_any, e)) ||
+        (st = ib_dnnl_md(&wei_any, 4, wdims, dnnl_format_tag_any, e)) ||
+        (st = ib_dnnl_md(&dst_any, 4, ddims, dnnl_format_tag_any, e)))
+        return st;
+
+    dnnl_convolution_desc_t cd;
+    dnnl_dims_t strides = {d->sh, d->sw}, pad_l = {d->pt, d->pl}, pad_r = {d->pb, d->pr};
+    IB_DNNL_TRY(e, dnnl_convolution_forward_desc_init(
+                       &cd, dnnl_forward_inference, dnnl_convolution_direct, &src_any, &wei_any,
+                       d->has_bias ? &vec_u : NULL, &dst_any, strides, pad_l, pad_r));
+
+    dnnl_primitive_attr_t attr = NULL;
+    dnnl_post_ops_t po = NULL;
+    dnnl_primitive_desc_t pd = NULL;
+    dnnl_status_t s;
+    const char *call = NULL;
+    if ((s = dnnl_primitive_attr_create(&attr)) || (s = dnnl_post_ops_create(&po)))
+        call = "dnnl_primitive_attr_create";
+    else if (d->has_scale_shift &&
+             ((s = dnnl_post_ops_append_binary(po, dnnl_binary_mul, &chan_u)) ||
+              (s = dnnl_post_ops_append_binary(po, dnnl_binary_add, &chan_u))))
+        call = "dnnl_post_ops_append_binary";
+    else if (d->relu && (s = dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_relu, 0, 0)))
+        call = "dnnl_post_ops_append_eltwise";
+    else if ((s = dnnl_primitive_attr_set_post_ops(attr, po)))
+        call = "dnnl_primitive_attr_set_post_ops";
+    else if ((s = dnnl_primitive_desc_create(&pd, &cd, attr, in->engine, NULL)))
+        call = "dnnl_primitive_desc_create(convolution)";
+    dnnl_post_ops_destroy(po);
+    dnnl_primitive_attr_destroy(attr);
+    if (call)
+        return ib_dnnl_fail(e, s, call);
+    if ((st = ib_dnnl_set_pd(in, pd, e)) || in->pd_only)
+        return st;
+
+    const dnnl_memory_desc_t *src_p = dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0);
+    const dnnl_memory_desc_t *wei_p = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
+    const dnnl_memory_desc_t *dst_p = dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0);
+    if ((st = ib_dnnl_add_input(in, DNNL_ARG_SRC, &src_u, a->in[0], src_p, e)) ||
+        (st = ib_dnnl_add_input(in, DNNL_ARG_WEIGHTS, &wei_u, a->in[1], wei_p, e)) ||
+        (d->has_bias && (st = ib_dnnl_add_input(in, DNNL_ARG_BIAS, &vec_u, a->in[2], NULL, e))) ||
+        (d->has_scale_shift &&
+         ((st = ib_dnnl_add_input(in, DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1, &chan_u,
+                                  a->in[3], NULL, e)) ||
+          (st = ib_dnnl_add_input(in, DNNL_ARG_ATTR_MULTIPLE_POST_OP(1) | DNNL_ARG_SRC_1, &chan_u,
+                                  a->in[4], NULL, e)))))
+        return st;
+    return ib_dnnl_add_output(in, DNNL_ARG_DST, &dst_u, dst_p, e);
+}
+
+/* Inner product forward_inference with bias; src, weights and dst layouts "any". */
+ib_status ib_dnnl_setup_fc(const ib_desc *dd, const ib_args *a, ib_dnnl_inst *in, ib_err *e)
+{
+    const ib_fc_desc *d = &dd->fc;
+    dnnl_memory_desc_t src_u, wei_u, dst_u, vec_u, src_any, wei_any, dst_any;
+    ib_status st;
+    const int64_t sdims[2] = {d->n, d->ic}, wdims[2] = {d->oc, d->ic}, ddims[2] = {d->n, d->oc};
+    if ((st = ib_dnnl_md(&src_u, 2, sdims, dnnl_nc, e)) ||
+        (st = ib_dnnl_md(&wei_u, 2, wdims, dnnl_oi, e)) ||
+        (st = ib_dnnl_md(&dst_u, 2, ddims, dnnl_nc, e)) ||
+        (st = ib_dnnl_md(&vec_u, 1, &d->oc, dnnl_x, e)) ||
+        (st = ib_dnnl_md(&src_any, 2, sdims, dnnl_format_tag_any, e)) ||
+        (st = ib_dnnl_md(&wei_any, 2, wdims, dnnl_format_tag_any, e)) ||
+        (st = ib_dnnl_md(&dst_any, 2, ddims, dnnl_format_tag_any, e)))
+        return st;
+
+    dnnl_inner_product_desc_t ipd;
+    IB_DNNL_TRY(e, dnnl_inner_product_forward_desc_init(&ipd, dnnl_forward_inference, &src_any,
+                                                        &wei_any, d->has_bias ? &vec_u : NULL,
+                                                        &dst_any));
+    dnnl_primitive_desc_t pd = NULL;
+    IB_DNNL_TRY(e, dnnl_primitive_desc_create(&pd, &ipd, NULL, in->engine, NULL));
+    if ((st = ib_dnnl_set_pd(in, pd, e)) || in->pd_only)
+        return st;
+
+    const dnnl_memory_desc_t *src_p = dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0);
+    const dnnl_memory_desc_t *wei_p = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
+    const dnnl_memory_desc_t *dst_p = dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0);
+    if ((st = ib_dnnl_add_input(in, DNNL_ARG_SRC, &src_u, a->in[0], src_p, e)) ||
+        (st = ib_dnnl_add_input(in, DNNL_ARG_WEIGHTS, &wei_u, a->in[1], wei_p, e)) ||
+        (d->has_bias && (st = ib_dnnl_add_input(in, DNNL_ARG_BIAS, &vec_u, a->in[2], NULL, e))))
+        return st;
+    return ib_dnnl_add_output(in, DNNL_ARG_DST, &dst_u, dst_p, e);
+}
+
+IB_DNNL_IMPL(ib_onednn_conv, IB_OP_CONV, ib_dnnl_setup_conv)
+IB_DNNL_IMPL(ib_onednn_fc, IB_OP_FC, ib_dnnl_setup_fc)

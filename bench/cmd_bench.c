@@ -1,0 +1,388 @@
+/* incbench bench: every distinct Inception-v3 layer x every implementation that runs here,
+ * verified against the reference once, then timed by Google Benchmark. */
+#include <fnmatch.h>
+#include <omp.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch/onednn/onednn.h"
+#include "bench/cli.h"
+#include "bench/commands.h"
+#include "bench/gbench.h"
+#include "bench/peak.h"
+#include "bench/verify.h"
+#include "kernels/inception_v3.h"
+#include "kernels/registry.h"
+
+/* Present only when the oneDNN peer is linked in (the Makefile builds it when dnnl.h is). */
+extern const char *ib_onednn_impl_info_desc(const ib_desc *d, char *buf, int len)
+    __attribute__((weak));
+
+enum { MAX_CASES = 512, MAX_IMPLS = 32 };
+
+typedef struct bench_case {
+    char layer[64];
+    ib_desc desc;
+} bench_case;
+
+typedef struct options {
+    const char *layer;  /* --layer: substring, or a glob when it has * ? [ */
+    const char *impls;  /* --impl: comma-separated names; NULL = all but ref */
+    int64_t threads;    /* 0: OpenMP's default */
+    int64_t batch;
+    regex_t filter;     /* --benchmark_filter, applied early so skipped cases cost nothing */
+    int has_filter, filter_negated;
+} options;
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: incbench bench [--layer PATTERN] [--impl LIST] [--threads N] [--batch N]\n"
+            "                      [Google Benchmark flags]\n\n"
+            "Times every distinct Inception-v3 layer (conv, maxpool, avgpool, concat, gap, fc,\n"
+            "softmax; bn and relu on each distinct conv output; the label-smoothing loss on the\n"
+            "logits) with every implementation that runs on this CPU. Each one is first checked\n"
+            "against the scalar reference; a mismatch is reported as an error and not timed.\n"
+            "Benchmarks are named OP/LAYER/IMPL, e.g. conv/Mixed_6b.branch7x7_2/onednn.\n\n"
+            "  --layer PATTERN  layers whose name contains PATTERN (or matches it as a glob)\n"
+            "  --impl LIST      comma-separated implementation names (default: all but 'ref')\n"
+            "  --threads N      OpenMP threads (default: OMP_NUM_THREADS or every CPU)\n"
+            "  --batch N        batch size (default 1)\n\n"
+            "Counters: FLOPS and bytes (per second), pct_peak (conv and fc: percent of the\n"
+            "measured FMA peak of one thread times the thread count). Any --benchmark_* flag\n"
+            "goes to Google Benchmark (--benchmark_filter=REGEX, --benchmark_repetitions=N,\n"
+            "--benchmark_format=json, --benchmark_out=FILE, --benchmark_min_time=S, ...).\n");
+}
+
+static int layer_matches(const char *pattern, const char *name)
+{
+    if (!pattern)
+        return 1;
+    if (strpbrk(pattern, "*?["))
+        return fnmatch(pattern, name, 0) == 0;
+    return strstr(name, pattern) != NULL;
+}
+
+static int impl_selected(const options *o, const char *name)
+{
+    if (!o->impls)
+        return strcmp(name, "ref") != 0; /* the reference is slow: only on request */
+    size_t n = strlen(name);
+    for (const char *p = o->impls; *p;) {
+        size_t k = strcspn(p, ",");
+        if (k == n && strncmp(p, name, n) == 0)
+            return 1;
+        p += k + (p[k] == ',');
+    }
+    return 0;
+}
+
+static int name_passes_filter(const options *o, const char *name)
+{
+    if (!o->has_filter)
+        return 1;
+    int m = regexec(&o->filter, name, 0, NULL, 0) == 0;
+    return o->filter_negated ? !m : m;
+}
+
+/* Adds d under layer unless an equal problem is already listed (first name wins). */
+static void add_case(bench_case *cases, int *n, const char *layer, const ib_desc *d)
+{
+    char a[160], b[160];
+    ib_desc_str(d, a, sizeof a);
+    for (int i = 0; i < *n; i++)
+        if (cases[i].desc.op == d->op && !strcmp(ib_desc_str(&cases[i].desc, b, sizeof b), a))
+            return;
+    if (*n == MAX_CASES)
+        return;
+    snprintf(cases[*n].layer, sizeof cases[*n].layer, "%s", layer);
+    cases[*n].desc = *d;
+    (*n)++;
+}
+
+/* The distinct problems of the table. BN and ReLU are folded into the convolutions there,
+ * so their standalone cases take each distinct conv output; the loss takes the logits. */
+static int build_cases(const ib_net *net, bench_case *cases)
+{
+    int n = 0;
+    for (int i = 0; i < net->count; i++) {
+        const ib_layer *l = &net->layers[i];
+        if (l->identity)
+            continue;
+        add_case(cases, &n, l->name, &l->desc);
+    }
+    for (int i = 0; i < net->count; i++) {
+        const ib_layer *l = &net->layers[i];
+        if (l->identity || l->desc.op != IB_OP_CONV)
+            continue;
+        const ib_conv_desc *c = &l->desc.conv;
+        ib_desc bn = {.op = IB_OP_BN, .bn = {c->n, c->oc, c->oh, c->ow, 0.001f}};
+        ib_desc relu = {.op = IB_OP_RELU, .relu = {c->n, c->oc, c->oh, c->ow}};
+        if (ib_desc_validate(&bn, NULL) == IB_OK)
+            add_case(cases, &n, l->name, &bn);
+        if (ib_desc_validate(&relu, NULL) == IB_OK)
+            add_case(cases, &n, l->name, &relu);
+    }
+    for (int i = 0; i < net->count; i++) {
+        const ib_layer *l = &net->layers[i];
+        if (!l->aux && l->desc.op == IB_OP_FC) {
+            ib_desc ls = {.op = IB_OP_LSLOSS,
+                          .lsloss = {l->desc.fc.n, l->desc.fc.oc, IB_LSLOSS_DEFAULT_EPS}};
+            if (ib_desc_validate(&ls, NULL) == IB_OK)
+                add_case(cases, &n, l->name, &ls);
+        }
+    }
+    return n;
+}
+
+static int run_instance(void *ctx, int64_t iters)
+{
+    for (int64_t i = 0; i < iters; i++)
+        if (ib_instance_run(ctx) != IB_OK)
+            return 1;
+    return 0;
+}
+
+/* Whatever the implementation can say about the code it runs. */
+static void label_of(const ib_impl *im, const ib_desc *d, char *buf, int len)
+{
+    buf[0] = 0;
+    if (im->native) {
+        const ib_native *nat = im->native(d);
+        if (nat && nat->kernel)
+            snprintf(buf, (size_t)len, "%s", nat->kernel);
+    } else if (!strcmp(im->name, "onednn") && ib_onednn_impl_info_desc) {
+        ib_onednn_impl_info_desc(d, buf, len);
+    }
+}
+
+typedef struct totals {
+    int registered, failed, skipped;
+    ib_instance **live; /* registered instances, destroyed after the run */
+    int nlive, cap;
+} totals;
+
+static int keep_instance(totals *t, ib_instance *inst)
+{
+    if (t->nlive == t->cap) {
+        int cap = t->cap ? 2 * t->cap : 64;
+        ib_instance **p = realloc(t->live, (size_t)cap * sizeof *p);
+        if (!p)
+            return 0;
+        t->live = p;
+        t->cap = cap;
+    }
+    t->live[t->nlive++] = inst;
+    return 1;
+}
+
+/* Verifies and registers every selected implementation of one case. */
+static int bench_one(const options *o, const bench_case *bc, double peak, int threads,
+                     totals *t)
+{
+    const ib_impl *impls[MAX_IMPLS];
+    int nimpl = ib_registry_find(bc->desc.op, 0, impls, MAX_IMPLS);
+    const char *op = ib_op_name(bc->desc.op);
+    ib_vcase vc;
+    int have_case = 0;
+    for (int k = 0; k < nimpl; k++) {
+        const ib_impl *im = impls[k];
+        char name[192], label[96], err[320];
+        snprintf(name, sizeof name, "%s/%s/%s", op, bc->layer, im->name);
+        const char *why = NULL;
+        if (!impl_selected(o, im->name) || !name_passes_filter(o, name))
+            continue;
+        if (im->supports && !im->supports(&bc->desc, &why)) {
+            t->skipped++;
+            continue;
+        }
+        ib_err e = {{0}};
+        if (!have_case) {
+            if (ib_vcase_init(&vc, &bc->desc, 0x1bc0ffee, &e) != IB_OK) {
+                fprintf(stderr, "incbench bench: %s: %s\n", bc->layer, e.msg);
+                return 2;
+            }
+            have_case = 1;
+        }
+        ib_instance *inst = NULL;
+        ib_verify_result r;
+        ib_status st = ib_vcase_verify_impl(&vc, im, &inst, &r, &e);
+        ib_work w;
+        ib_desc_work(&bc->desc, &w);
+        ib_gb_bench b = {
+            .name = name,
+            .fn = run_instance,
+            .ctx = inst,
+            .flops_per_iter = (double)w.flops,
+            .bytes_per_iter = (double)(w.bytes_read + w.bytes_written),
+            .peak_flops = (bc->desc.op == IB_OP_CONV || bc->desc.op == IB_OP_FC)
+                              ? peak * threads
+                              : 0,
+            .use_real_time = threads > 1,
+        };
+        if (st == IB_UNSUPPORTED) {
+            fprintf(stderr, "incbench bench: %s: skipped: %s\n", name, e.msg);
+            t->skipped++;
+            continue;
+        }
+        if (st != IB_OK) {
+            snprintf(err, sizeof err, "not timed: %s", e.msg);
+            b.error = err;
+        } else if (!r.ok) {
+            snprintf(err, sizeof err, "verification FAILED (%lld elements): %s",
+                     (long long)r.bad, r.msg);
+            b.error = err;
+            ib_instance_destroy(inst); /* never timed */
+            b.ctx = NULL;
+        }
+        if (b.error) {
+            fprintf(stderr, "incbench bench: %s: %s\n", name, b.error);
+            t->failed++;
+        } else {
+            label_of(im, &bc->desc, label, sizeof label);
+            b.label = label;
+        }
+        /* Instances stay alive until the run: Google Benchmark times them later. */
+        if (b.ctx && !keep_instance(t, b.ctx)) {
+            ib_instance_destroy(b.ctx);
+            fprintf(stderr, "incbench bench: out of memory\n");
+            ib_vcase_free(&vc);
+            return 2;
+        }
+        ib_gb_register(&b);
+        t->registered++;
+    }
+    if (have_case)
+        ib_vcase_free(&vc);
+    return 0;
+}
+
+/* Splits argv into our options and Google Benchmark's; returns -1 to go on, else an exit
+ * status. gb_argv gets argv[0] and every argument that is not ours. */
+static int parse(int argc, char **argv, options *o, int *gb_argc, char **gb_argv)
+{
+    *gb_argc = 0;
+    gb_argv[(*gb_argc)++] = argv[0];
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v;
+        if (ib_cli_is_help(a)) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(a, "--layer")) {
+            if (!(o->layer = ib_cli_value("bench", argc, argv, &i)))
+                return 2;
+        } else if (!strcmp(a, "--impl")) {
+            if (!(o->impls = ib_cli_value("bench", argc, argv, &i)))
+                return 2;
+        } else if (!strcmp(a, "--threads")) {
+            if (!(v = ib_cli_value("bench", argc, argv, &i)) ||
+                !ib_cli_int("bench", a, v, 1, 1024, &o->threads))
+                return 2;
+        } else if (!strcmp(a, "--batch")) {
+            if (!(v = ib_cli_value("bench", argc, argv, &i)) ||
+                !ib_cli_int("bench", a, v, 1, 4096, &o->batch))
+                return 2;
+        } else {
+            if (!strncmp(a, "--benchmark_filter=", 19)) {
+                const char *re = a + 19;
+                o->filter_negated = re[0] == '-';
+                /* Google Benchmark's regex dialect is close to POSIX extended; if this
+                 * one does not compile, Google Benchmark alone filters. */
+                o->has_filter = regcomp(&o->filter, re + o->filter_negated,
+                                        REG_EXTENDED | REG_NOSUB) == 0;
+            }
+            gb_argv[(*gb_argc)++] = argv[i];
+        }
+    }
+    gb_argv[*gb_argc] = NULL;
+    return -1;
+}
+
+int ib_cmd_bench(int argc, char **argv)
+{
+    options o = {.batch = 1};
+    char **gb_argv = calloc((size_t)argc + 1, sizeof *gb_argv);
+    int gb_argc = 0;
+    if (!gb_argv) {
+        fprintf(stderr, "incbench bench: out of memory\n");
+        return 2;
+    }
+    int rc = parse(argc, argv, &o, &gb_argc, gb_argv);
+    if (rc < 0) {
+        ib_gb_init(&gb_argc, gb_argv);
+        if (gb_argc > 1) {
+            fprintf(stderr,
+                    "incbench bench: unknown option '%s' (neither incbench's nor Google "
+                    "Benchmark's; see 'incbench bench --help')\n",
+                    gb_argv[1]);
+            rc = 2;
+        }
+    }
+    if (rc >= 0) {
+        if (o.has_filter)
+            regfree(&o.filter);
+        free(gb_argv);
+        return rc;
+    }
+
+    if (o.threads > 0)
+        omp_set_num_threads((int)o.threads);
+    const int threads = omp_get_max_threads();
+    const ib_cpu *cpu = ib_cpu_get();
+    const double peak = ib_peak_flops_1t();
+    fprintf(stderr,
+            "incbench bench: %s, ISA cap %s, %d thread%s, batch %lld; measured peak %.1f "
+            "GFLOP/s per thread (%s probe)\n",
+            cpu->model, ib_isa_name(cpu->cap), threads, threads > 1 ? "s" : "",
+            (long long)o.batch, peak * 1e-9, ib_peak_probe_name());
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.4g", peak);
+    ib_gb_add_context("incbench_peak_flops_1t", buf);
+    ib_gb_add_context("incbench_peak_probe", ib_peak_probe_name());
+    snprintf(buf, sizeof buf, "%d", threads);
+    ib_gb_add_context("incbench_threads", buf);
+    ib_gb_add_context("incbench_isa_cap", ib_isa_name(cpu->cap));
+    snprintf(buf, sizeof buf, "%lld", (long long)o.batch);
+    ib_gb_add_context("incbench_batch", buf);
+
+    ib_net net;
+    ib_err e = {{0}};
+    bench_case *cases = calloc(MAX_CASES, sizeof *cases);
+    if (!cases || ib_inception_v3_build(o.batch, &net, &e) != IB_OK) {
+        fprintf(stderr, "incbench bench: %s\n", cases ? e.msg : "out of memory");
+        free(cases);
+        free(gb_argv);
+        return 2;
+    }
+    int ncases = build_cases(&net, cases);
+    ib_net_free(&net);
+
+    totals t = {0};
+    rc = 0;
+    for (int i = 0; i < ncases && rc == 0; i++)
+        if (layer_matches(o.layer, cases[i].layer))
+            rc = bench_one(&o, &cases[i], peak, threads, &t);
+    free(cases);
+    if (rc == 0 && t.registered == 0) {
+        fprintf(stderr, "incbench bench: nothing to run (check --layer, --impl and "
+                        "--benchmark_filter)\n");
+        rc = 2;
+    }
+    if (rc == 0) {
+        fprintf(stderr, "incbench bench: %d benchmarks verified and registered, %d failed, "
+                        "%d skipped\n",
+                t.registered - t.failed, t.failed, t.skipped);
+        ib_gb_run();
+        rc = t.failed || ib_gb_errors() ? 1 : 0;
+    }
+    ib_gb_shutdown();
+    for (int i = 0; i < t.nlive; i++)
+        ib_instance_destroy(t.live[i]);
+    free(t.live);
+    if (o.has_filter)
+        regfree(&o.filter);
+    free(gb_argv);
+    return rc;
+}

@@ -1,0 +1,61 @@
+/* incbench peak: FMA peak per ISA and STREAM-triad bandwidth, on one and on all threads. */
+#include <omp.h>
+#include <stdio.h>
+
+#include "bench/commands.h"
+#include "bench/factor_common.h"
+#include "bench/peak.h"
+#include "bench/peak_probes.h"
+#include "bench/results.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: incbench peak [--threads N] [--out DIR]\n\n"
+               "Measures the fp32 FMA peak of each ISA usable here (scalar multiply-add, AVX2+FMA,\n"
+               "AVX-512) and the STREAM-triad memory bandwidth, on one thread and on all threads\n"
+               "(--threads, default every CPU). bench, factor and net measure the same probes in\n"
+               "their own run and report percent of the peak of the ISA each implementation uses.\n\n");
+    ib_run_opts_help(f, IB_OPT_THREADS | IB_OPT_OUT);
+}
+
+int ib_cmd_peak(int argc, char **argv)
+{
+    ib_run_opts o;
+    ib_run_opts_init(&o, "peak");
+    int rc = ib_run_opts_parse(&o, IB_OPT_THREADS | IB_OPT_OUT, argc, argv, usage);
+    if (rc >= 0)
+        return rc;
+    const int all = ib_run_opts_threads(&o);
+    const ib_cpu *cpu = ib_cpu_get();
+    FILE *csv = o.out ? ib_results_open(o.out, "peak.csv") : NULL;
+    if (csv)
+        fprintf(csv, "probe,threads,value,unit\n");
+    printf("CPU: %s, %d logical CPUs, ISA cap %s\n", cpu->model, cpu->cores,
+           ib_isa_name(cpu->cap));
+    printf("%-22s %14s %14s\n", "probe", "1 thread", "threads");
+    const ib_isa isas[] = {IB_ISA_SCALAR, IB_ISA_AVX2, IB_ISA_AVX512};
+    for (int i = 0; i < 3; i++) {
+        const char *why = NULL;
+        if (isas[i] != IB_ISA_SCALAR && !ib_isa_usable(isas[i], &why)) {
+            printf("%-22s %s\n", ib_isa_name(isas[i]), why ? why : "not usable here");
+            continue;
+        }
+        ib_progress(&o, i + 1, 4, "FMA peak, %s", ib_isa_name(isas[i]));
+        double p1 = ib_peak_fma(isas[i], 1), pn = ib_peak_fma(isas[i], all);
+        char nm[40];
+        snprintf(nm, sizeof nm, "fma-%s", ib_isa_name(isas[i]));
+        printf("%-22s %9.1f GF/s %9.1f GF/s (%d)\n", nm, p1 * 1e-9, pn * 1e-9, all);
+        if (csv)
+            fprintf(csv, "%s,1,%.6e,FLOP/s\n%s,%d,%.6e,FLOP/s\n", nm, p1, nm, all, pn);
+    }
+    ib_progress(&o, 4, 4, "STREAM triad");
+    double b1 = ib_peak_triad(1), bn = ib_peak_triad(all);
+    printf("%-22s %9.1f GB/s %9.1f GB/s (%d)\n", "stream-triad", b1 * 1e-9, bn * 1e-9, all);
+    printf("(bench/peak.h's single-thread probe, %s: %.1f GF/s)\n", ib_peak_probe_name(),
+           ib_peak_flops_1t() * 1e-9);
+    if (csv) {
+        fprintf(csv, "stream-triad,1,%.6e,B/s\nstream-triad,%d,%.6e,B/s\n", b1, all, bn);
+        fclose(csv);
+    }
+    return 0;
+}

@@ -1,0 +1,230 @@
+/* incbench verify: every (layer, implementation) that runs here against the reference. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench/commands.h"
+#include "bench/factor_common.h"
+#include "bench/results.h"
+#include "bench/verify.h"
+#include "kernels/inception_v3.h"
+#include "kernels/registry.h"
+
+enum { MAX_CASES = 512 };
+
+typedef struct vcase_item {
+    char layer[64];
+    ib_desc desc;
+} vcase_item;
+
+static void add(vcase_item *c, int *n, const char *layer, const ib_desc *d)
+{
+    char a[200], b[200];
+    ib_desc_str(d, a, sizeof a);
+    for (int i = 0; i < *n; i++)
+        if (c[i].desc.op == d->op && !strcmp(ib_desc_str(&c[i].desc, b, sizeof b), a))
+            return;
+    if (*n == MAX_CASES)
+        return;
+    snprintf(c[*n].layer, sizeof c[*n].layer, "%s", layer);
+    c[*n].desc = *d;
+    (*n)++;
+}
+
+/* The distinct problems of Inception-v3 (BN and ReLU standalone on each distinct conv
+ * output, the loss on the logits), or the user's shapes when given. */
+static int build(const ib_run_opts *o, vcase_item *c, ib_err *e)
+{
+    int n = 0;
+    if (o->nshapes) {
+        for (int i = 0; i < o->nshapes; i++)
+            add(c, &n, o->shapes[i].name, &o->shapes[i].desc);
+        return n;
+    }
+    ib_net net;
+    if (ib_inception_v3_build(o->batch, &net, e) != IB_OK)
+        return -1;
+    for (int i = 0; i < net.count; i++)
+        if (!net.layers[i].identity)
+            add(c, &n, net.layers[i].name, &net.layers[i].desc);
+    for (int i = 0; i < net.count; i++) {
+        const ib_layer *l = &net.layers[i];
+        if (l->identity || l->desc.op != IB_OP_CONV)
+            continue;
+        const ib_conv_desc *cv = &l->desc.conv;
+        ib_desc bn = {.op = IB_OP_BN, .bn = {cv->n, cv->oc, cv->oh, cv->ow, 0.001f}};
+        ib_desc relu = {.op = IB_OP_RELU, .relu = {cv->n, cv->oc, cv->oh, cv->ow}};
+        if (ib_desc_validate(&bn, NULL) == IB_OK)
+            add(c, &n, l->name, &bn);
+        if (ib_desc_validate(&relu, NULL) == IB_OK)
+            add(c, &n, l->name, &relu);
+    }
+    for (int i = 0; i < net.count; i++) {
+        const ib_layer *l = &net.layers[i];
+        if (!l->aux && !l->identity && l->desc.op == IB_OP_FC) {
+            ib_desc ls = {.op = IB_OP_LSLOSS,
+                          .lsloss = {l->desc.fc.n, l->desc.fc.oc, IB_LSLOSS_DEFAULT_EPS}};
+            if (ib_desc_validate(&ls, NULL) == IB_OK)
+                add(c, &n, l->name, &ls);
+        }
+    }
+    ib_net_free(&net);
+    return n;
+}
+
+static double max_abs_want(const ib_vcase *vc)
+{
+    double m = 0;
+    for (int j = 0; j < vc->shapes.nout; j++) {
+        int64_t n = ib_dims_count(vc->shapes.out[j]);
+        for (int64_t k = 0; k < n; k++)
+            if (isfinite(vc->want[j][k]))
+                m = fmax(m, fabs(vc->want[j][k]));
+    }
+    return m;
+}
+
+static void row(FILE *t, FILE *csv, int show, const char *op, const char *layer,
+                const char *impl, const char *status, double abs_err, double rel_err,
+                const char *why)
+{
+    if (t && show) {
+        if (abs_err >= 0)
+            fprintf(t, "%-8s %-34.34s %-8s %-8s %10.3g %10.3g  %s\n", op, layer, impl, status,
+                    abs_err, rel_err, why);
+        else
+            fprintf(t, "%-8s %-34.34s %-8s %-8s %10s %10s  %s\n", op, layer, impl, status, "-",
+                    "-", why);
+    }
+    if (csv) {
+        fprintf(csv, "%s,%s,%s,%s,", op, layer, impl, status);
+        if (abs_err >= 0)
+            fprintf(csv, "%.6g,%.6g,", abs_err, rel_err);
+        else
+            fprintf(csv, ",,");
+        for (const char *p = why; *p; p++) /* one field: no commas or newlines */
+            fputc(*p == ',' ? ';' : *p == '\n' ? ' ' : *p, csv);
+        fputc('\n', csv);
+    }
+}
+
+int ib_verify_job(const ib_run_opts *o, FILE *t, int all_rows, ib_verify_summary *s)
+{
+    memset(s, 0, sizeof *s);
+    vcase_item *cases = calloc(MAX_CASES, sizeof *cases);
+    ib_err e = {{0}};
+    int n = cases ? build(o, cases, &e) : -1;
+    if (n < 0) {
+        fprintf(stderr, "incbench %s: %s\n", o->cmd, cases ? e.msg : "out of memory");
+        free(cases);
+        return 2;
+    }
+    FILE *csv = o->out ? ib_results_open(o->out, "verify.csv") : NULL;
+    if (csv)
+        fprintf(csv, "op,layer,impl,status,max_abs_err,max_rel_err,why\n");
+    if (t)
+        fprintf(t, "%-8s %-34s %-8s %-8s %10s %10s  %s\n", "op", "layer", "impl", "status",
+                "max abs", "max rel", "why");
+    int matched = 0;
+    for (int i = 0; i < n; i++) {
+        const vcase_item *c = &cases[i];
+        if (!ib_layer_matches(o->layer, c->layer))
+            continue;
+        matched++;
+        const char *op = ib_op_name(c->desc.op);
+        ib_progress(o, i + 1, n, "%s %s", op, c->layer);
+        ib_vcase vc;
+        int have = 0;
+        for (int r = 0; r < ib_registry_count(); r++) {
+            const ib_impl *im = ib_registry_at(r);
+            if (im->op != c->desc.op || im->test_only || !ib_impl_listed(o->impls, im->name))
+                continue;
+            const char *why = NULL;
+            char msg[300];
+            if (!ib_impl_usable(im, &why)) {
+                snprintf(msg, sizeof msg, "ISA absent: %s", why ? why : ib_isa_name(im->isa));
+                row(t, csv, all_rows, op, c->layer, im->name, "SKIPPED", -1, -1, msg);
+                s->skipped++;
+                continue;
+            }
+            if (im->supports && !im->supports(&c->desc, &why)) {
+                snprintf(msg, sizeof msg, "shape unsupported: %s", why ? why : "");
+                row(t, csv, all_rows, op, c->layer, im->name, "SKIPPED", -1, -1, msg);
+                s->skipped++;
+                continue;
+            }
+            if (!have) {
+                if (ib_vcase_init(&vc, &c->desc, 0x5eed + (uint64_t)i, &e) != IB_OK) {
+                    fprintf(stderr, "incbench %s: %s: %s\n", o->cmd, c->layer, e.msg);
+                    if (csv)
+                        fclose(csv);
+                    free(cases);
+                    return 2;
+                }
+                have = 1;
+            }
+            ib_verify_result vr;
+            ib_status st = ib_vcase_verify_impl(&vc, im, NULL, &vr, &e);
+            if (st == IB_UNSUPPORTED) {
+                snprintf(msg, sizeof msg, "shape unsupported: %s", e.msg);
+                row(t, csv, all_rows, op, c->layer, im->name, "SKIPPED", -1, -1, msg);
+                s->skipped++;
+            } else if (st != IB_OK || !vr.ok) {
+                if (st != IB_OK)
+                    snprintf(msg, sizeof msg, "error: %s", e.msg);
+                else
+                    snprintf(msg, sizeof msg, "%lld elements out of bound; first: %s",
+                             (long long)vr.bad, vr.msg);
+                double m = max_abs_want(&vc);
+                row(t, csv, 1, op, c->layer, im->name, "FAILED", st ? -1 : vr.max_abs,
+                    st ? -1 : (m > 0 ? vr.max_abs / m : vr.max_abs), msg);
+                s->failed++;
+            } else {
+                double m = max_abs_want(&vc);
+                row(t, csv, all_rows, op, c->layer, im->name, "PASSED", vr.max_abs,
+                    m > 0 ? vr.max_abs / m : vr.max_abs,
+                    vr.exact ? "exact (integer fills)" : "within the derived bound");
+                s->passed++;
+            }
+        }
+        if (have)
+            ib_vcase_free(&vc);
+    }
+    if (csv)
+        fclose(csv);
+    free(cases);
+    if (!matched) {
+        fprintf(stderr, "incbench %s: no layer matches '%s'\n", o->cmd, o->layer ? o->layer : "");
+        return 2;
+    }
+    if (t)
+        fprintf(t, "verify: %d passed, %d failed, %d skipped (max rel = max abs error / max "
+                   "|reference|)\n", s->passed, s->failed, s->skipped);
+    return 0;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: incbench verify [--layer PATTERN] [--impl LIST] [--shape DESC]...\n\n"
+               "Checks every (layer, implementation) against the scalar reference on the same\n"
+               "integer-filled inputs (exact where every partial sum is exact in fp32, else\n"
+               "within a bound derived from the operation): the distinct layers of\n"
+               "Inception-v3 (batch-norm and ReLU standalone on each conv output, the loss on\n"
+               "the logits), or your own shapes. Prints PASSED / FAILED / SKIPPED (and why),\n"
+               "max abs and rel error; exits 1 on any failure.\n\n");
+    ib_run_opts_help(f, IB_OPT_LAYER | IB_OPT_IMPL | IB_OPT_SHAPES | IB_OPT_BATCH | IB_OPT_OUT);
+}
+
+int ib_cmd_verify(int argc, char **argv)
+{
+    ib_run_opts o;
+    ib_run_opts_init(&o, "verify");
+    int rc = ib_run_opts_parse(&o, IB_OPT_LAYER | IB_OPT_IMPL | IB_OPT_SHAPES | IB_OPT_BATCH |
+                                       IB_OPT_OUT, argc, argv, usage);
+    if (rc >= 0)
+        return rc;
+    ib_verify_summary s;
+    rc = ib_verify_job(&o, stdout, 1, &s);
+    return rc ? rc : s.failed ? 1 : 0;
+}

@@ -1,0 +1,292 @@
+/* Shared by verify, factor, net and the main job: options, timer, progress, selection, peaks. */
+#include "bench/factor_common.h"
+
+#include <fnmatch.h>
+#include <math.h>
+#include <omp.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bench/cli.h"
+#include "bench/peak_probes.h"
+#include "kernels/registry.h"
+
+void ib_run_opts_init(ib_run_opts *o, const char *cmd)
+{
+    memset(o, 0, sizeof *o);
+    o->cmd = cmd;
+    o->batch = 1;
+    o->min_time = 0.02;
+    o->reps = 5;
+}
+
+void ib_run_opts_help(FILE *f, unsigned a)
+{
+    if (a & IB_OPT_LAYER)
+        fprintf(f, "  --layer PATTERN   layers whose name contains PATTERN (or matches it as a glob)\n");
+    if (a & IB_OPT_IMPL)
+        fprintf(f, "  --impl LIST       comma-separated implementations (default: all but 'ref';\n"
+                   "                    'list' shows them)\n");
+    if (a & IB_OPT_SHAPES)
+        fprintf(f, "  --shape DESC      your own problem, benchdnn style (repeatable), e.g.\n"
+                   "                    mb1ic192ih35oc64kh1 or maxpool:mb1ic288ih35kh3sh2\n"
+                   "  --shapes FILE     descriptors, one per line ('#' comments)\n");
+    if (a & IB_OPT_THREADS)
+        fprintf(f, "  --threads N       OpenMP threads (default: OMP_NUM_THREADS or every CPU)\n");
+    if (a & IB_OPT_BATCH)
+        fprintf(f, "  --batch N         batch size (default 1)\n");
+    if (a & IB_OPT_TIMING)
+        fprintf(f, "  --min-time S      seconds per repetition, at least (default 0.02)\n"
+                   "  --repetitions N   repetitions; the median is reported with min and max\n"
+                   "                    (default 5)\n");
+    if (a & IB_OPT_QUICK)
+        fprintf(f, "  --quick           fewer problems and shorter timing\n");
+    if (a & IB_OPT_SWEEP)
+        fprintf(f, "  --sweep           vary grid size and channels for pairs 1-3\n");
+    if (a & IB_OPT_AUX)
+        fprintf(f, "  --aux             include the auxiliary classifier (AuxLogits)\n");
+    if (a & IB_OPT_OUT)
+        fprintf(f, "  --out DIR         write CSV and Google Benchmark JSON into DIR (must exist)\n");
+    fprintf(f, "  --quiet           no progress on stderr\n");
+}
+
+static int add_shape(ib_run_opts *o, const char *text)
+{
+    if (o->nshapes == IB_MAX_USER_SHAPES) {
+        fprintf(stderr, "incbench %s: --shape: more than %d shapes\n", o->cmd,
+                IB_MAX_USER_SHAPES);
+        return 0;
+    }
+    ib_err e;
+    ib_user_shape *u = &o->shapes[o->nshapes];
+    if (ib_parse_desc(text, &u->desc, u->name, sizeof u->name, &e) != IB_OK) {
+        fprintf(stderr, "incbench %s: --shape: %s\n", o->cmd, e.msg);
+        return 0;
+    }
+    o->nshapes++;
+    return 1;
+}
+
+int ib_run_opts_parse(ib_run_opts *o, unsigned a, int argc, char **argv, void (*usage)(FILE *))
+{
+    const char *c = o->cmd, *v;
+    for (int i = 1; i < argc; i++) {
+        const char *x = argv[i];
+        if (ib_cli_is_help(x)) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(x, "--quiet")) {
+            o->quiet = 1;
+        } else if ((a & IB_OPT_QUICK) && !strcmp(x, "--quick")) {
+            o->quick = 1;
+        } else if ((a & IB_OPT_SWEEP) && !strcmp(x, "--sweep")) {
+            o->sweep = 1;
+        } else if ((a & IB_OPT_AUX) && !strcmp(x, "--aux")) {
+            o->aux = 1;
+        } else if ((a & IB_OPT_THREADS) && !strcmp(x, "--threads")) {
+            if (!(v = ib_cli_value(c, argc, argv, &i)) || !ib_cli_int(c, x, v, 1, 256, &o->threads))
+                return 2;
+        } else if ((a & IB_OPT_BATCH) && !strcmp(x, "--batch")) {
+            if (!(v = ib_cli_value(c, argc, argv, &i)) || !ib_cli_int(c, x, v, 1, 1024, &o->batch))
+                return 2;
+        } else if ((a & IB_OPT_TIMING) && !strcmp(x, "--min-time")) {
+            if (!(v = ib_cli_value(c, argc, argv, &i)) ||
+                !ib_cli_double(c, x, v, 1e-4, 60, &o->min_time))
+                return 2;
+        } else if ((a & IB_OPT_TIMING) && !strcmp(x, "--repetitions")) {
+            if (!(v = ib_cli_value(c, argc, argv, &i)) ||
+                !ib_cli_int(c, x, v, 1, IB_MAX_REPS, &o->reps))
+                return 2;
+        } else if ((a & IB_OPT_IMPL) && !strcmp(x, "--impl")) {
+            if (!(o->impls = ib_cli_value(c, argc, argv, &i)))
+                return 2;
+        } else if ((a & IB_OPT_LAYER) && !strcmp(x, "--layer")) {
+            if (!(o->layer = ib_cli_value(c, argc, argv, &i)))
+                return 2;
+        } else if ((a & IB_OPT_OUT) && !strcmp(x, "--out")) {
+            if (!(o->out = ib_cli_value(c, argc, argv, &i)))
+                return 2;
+        } else if ((a & IB_OPT_SHAPES) && !strcmp(x, "--shape")) {
+            if (!(v = ib_cli_value(c, argc, argv, &i)) || !add_shape(o, v))
+                return 2;
+        } else if ((a & IB_OPT_SHAPES) && !strcmp(x, "--shapes")) {
+            ib_err e;
+            if (!(v = ib_cli_value(c, argc, argv, &i)))
+                return 2;
+            if (ib_parse_shapes_file(v, o->shapes, IB_MAX_USER_SHAPES, &o->nshapes, &e) != IB_OK) {
+                fprintf(stderr, "incbench %s: --shapes: %s\n", c, e.msg);
+                return 2;
+            }
+        } else {
+            return ib_cli_unknown(c, x);
+        }
+    }
+    if (o->impls) {
+        /* every listed name must exist: a typo would silently select nothing */
+        for (const char *p = o->impls; *p;) {
+            size_t k = strcspn(p, ",");
+            int found = k == 3 && !strncmp(p, "ref", 3);
+            found |= k == 4 && !strncmp(p, "best", 4);
+            for (int r = 0; r < ib_registry_count() && !found; r++) {
+                const char *nm = ib_registry_at(r)->name;
+                found = strlen(nm) == k && !strncmp(p, nm, k);
+            }
+            if (!found) {
+                fprintf(stderr, "incbench %s: --impl: unknown implementation '%.*s' (see "
+                                "'incbench list')\n", c, (int)k, p);
+                return 2;
+            }
+            p += k + (p[k] == ',');
+        }
+    }
+    return -1;
+}
+
+int ib_run_opts_threads(const ib_run_opts *o)
+{
+    if (o->threads > 0)
+        omp_set_num_threads((int)o->threads);
+    return omp_get_max_threads();
+}
+
+void ib_progress(const ib_run_opts *o, int i, int n, const char *fmt, ...)
+{
+    if (o->quiet)
+        return;
+    fprintf(stderr, "[%s %d/%d] ", o->cmd, i, n);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int ib_impl_listed(const char *list, const char *name)
+{
+    if (!list)
+        return strcmp(name, "ref") != 0;
+    size_t n = strlen(name);
+    for (const char *p = list; *p;) {
+        size_t k = strcspn(p, ",");
+        if (k == n && !strncmp(p, name, n))
+            return 1;
+        p += k + (p[k] == ',');
+    }
+    return 0;
+}
+
+int ib_layer_matches(const char *pattern, const char *name)
+{
+    if (!pattern)
+        return 1;
+    if (strpbrk(pattern, "*?["))
+        return fnmatch(pattern, name, 0) == 0;
+    return strstr(name, pattern) != NULL;
+}
+
+double ib_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+int ib_time(ib_timed_fn fn, void *ctx, double min_time, int reps, ib_timing *t)
+{
+    memset(t, 0, sizeof *t);
+    if (reps < 1)
+        reps = 1;
+    if (reps > IB_MAX_REPS)
+        reps = IB_MAX_REPS;
+    int rc = fn(ctx); /* warm-up: caches, page faults, lazy initialisation */
+    if (rc)
+        return rc;
+    /* Iterations per repetition: from the warm-up's time, then grown until one lasts. */
+    int64_t iters = 1;
+    for (;;) {
+        double t0 = ib_now();
+        for (int64_t k = 0; k < iters; k++)
+            if ((rc = fn(ctx)))
+                return rc;
+        double dt = ib_now() - t0;
+        if (dt >= min_time || iters >= ((int64_t)1 << 30))
+            break;
+        int64_t next = dt > 0 ? (int64_t)(iters * 1.2 * min_time / dt) + 1 : iters * 10;
+        iters = next > iters * 10 ? iters * 10 : next < iters + 1 ? iters + 1 : next;
+    }
+    double sorted[IB_MAX_REPS];
+    for (int r = 0; r < reps; r++) {
+        double t0 = ib_now();
+        for (int64_t k = 0; k < iters; k++)
+            if ((rc = fn(ctx)))
+                return rc;
+        t->samples[r] = (ib_now() - t0) / (double)iters;
+        sorted[r] = t->samples[r];
+    }
+    qsort(sorted, (size_t)reps, sizeof sorted[0], cmp_double);
+    t->reps = reps;
+    t->iters = iters;
+    t->min = sorted[0];
+    t->max = sorted[reps - 1];
+    t->med = reps % 2 ? sorted[reps / 2] : 0.5 * (sorted[reps / 2 - 1] + sorted[reps / 2]);
+    double mean = 0, var = 0;
+    for (int r = 0; r < reps; r++)
+        mean += sorted[r] / reps;
+    for (int r = 0; r < reps; r++)
+        var += (sorted[r] - mean) * (sorted[r] - mean) / (reps > 1 ? reps - 1 : 1);
+    t->cv = mean > 0 ? sqrt(var) / mean : 0;
+    return 0;
+}
+
+ib_isa ib_impl_peak_isa(const ib_impl *impl)
+{
+    if (!strcmp(impl->name, "ref"))
+        return IB_ISA_SCALAR;
+    if (impl->isa != IB_ISA_SCALAR)
+        return impl->isa;
+    /* A peer that dispatches itself (oneDNN, libxsmm) uses the best ISA under the cap. */
+    const ib_cpu *cpu = ib_cpu_get();
+    return cpu->cap;
+}
+
+double ib_impl_peak(const ib_impl *impl, int threads)
+{
+    return ib_peak_fma(ib_impl_peak_isa(impl), threads);
+}
+
+int ib_families(const char *list, const char **names, int max)
+{
+    int n = 0;
+    for (int r = 0; r < ib_registry_count(); r++) {
+        const ib_impl *im = ib_registry_at(r);
+        if (im->test_only || !ib_impl_usable(im, NULL) || !ib_impl_listed(list, im->name))
+            continue;
+        int seen = 0;
+        for (int k = 0; k < n && !seen; k++)
+            seen = !strcmp(names[k], im->name);
+        if (!seen && n < max)
+            names[n++] = im->name;
+    }
+    return n;
+}
+
+const char *ib_fmt_time(double s, char *buf, int len)
+{
+    if (!(s > 0))
+        snprintf(buf, (size_t)len, "-");
+    else if (s < 1e-3)
+        snprintf(buf, (size_t)len, "%.1f us", s * 1e6);
+    else if (s < 1)
+        snprintf(buf, (size_t)len, "%.3g ms", s * 1e3);
+    else
+        snprintf(buf, (size_t)len, "%.3g s", s);
+    return buf;
+}

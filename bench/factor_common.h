@@ -1,0 +1,93 @@
+/* What verify, factor, net and the main job share: run options and their parsing, the timer
+ * (warm-up, repetitions, median with min/max), progress on stderr, implementation selection
+ * and the peak each implementation is measured against. */
+#ifndef IB_BENCH_FACTOR_COMMON_H
+#define IB_BENCH_FACTOR_COMMON_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "bench/shapes_parse.h"
+#include "kernels/impl.h"
+
+enum { IB_MAX_USER_SHAPES = 64 };
+
+typedef struct ib_run_opts {
+    const char *cmd;      /* "factor", ... for messages */
+    int64_t threads;      /* 0: OpenMP's default */
+    int64_t batch;        /* default 1 */
+    double min_time;      /* seconds per repetition, at least (default 0.02) */
+    int64_t reps;         /* repetitions (default 5) */
+    int quiet;            /* no progress */
+    int quick;            /* fewer problems and shorter timing */
+    const char *impls;    /* comma list; NULL: every implementation but ref */
+    const char *layer;    /* substring or glob of layer names */
+    const char *out;      /* results folder: write CSV and JSON there (NULL: none) */
+    int sweep, aux;
+    ib_user_shape shapes[IB_MAX_USER_SHAPES];
+    int nshapes;
+} ib_run_opts;
+
+/* Option flags a command accepts (bit set). */
+enum {
+    IB_OPT_THREADS = 1 << 0, IB_OPT_BATCH = 1 << 1, IB_OPT_TIMING = 1 << 2,
+    IB_OPT_IMPL = 1 << 3, IB_OPT_LAYER = 1 << 4, IB_OPT_SHAPES = 1 << 5, IB_OPT_OUT = 1 << 6,
+    IB_OPT_SWEEP = 1 << 7, IB_OPT_AUX = 1 << 8, IB_OPT_QUICK = 1 << 9,
+};
+
+void ib_run_opts_init(ib_run_opts *o, const char *cmd);
+/* Parses argv[1..]; -1 to go on, else the exit status (0 after --help, 2 on bad usage with
+ * a message on stderr). usage is printed for --help. */
+int ib_run_opts_parse(ib_run_opts *o, unsigned accepted, int argc, char **argv,
+                      void (*usage)(FILE *));
+/* Text for a usage message describing the common options in accepted. */
+void ib_run_opts_help(FILE *f, unsigned accepted);
+/* Applies --threads; returns the thread count in effect. */
+int ib_run_opts_threads(const ib_run_opts *o);
+
+/* Progress line on stderr ("[factor 3/20] ..."), unless quiet. */
+void ib_progress(const ib_run_opts *o, int i, int n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* 1 when name is selected by the comma list (NULL list: everything but "ref"). */
+int ib_impl_listed(const char *list, const char *name);
+/* 1 when the layer name matches the pattern (substring, or glob with * ? [). */
+int ib_layer_matches(const char *pattern, const char *name);
+
+/* One timing: seconds per call. */
+enum { IB_MAX_REPS = 100 };
+typedef struct ib_timing {
+    int reps;
+    int64_t iters;     /* calls per repetition */
+    double med, min, max, cv;
+    double samples[IB_MAX_REPS];
+} ib_timing;
+
+/* Times fn(ctx): one warm-up call, iterations per repetition grown until a repetition lasts
+ * min_time, then reps repetitions. Returns 0, or the nonzero fn returned. */
+typedef int (*ib_timed_fn)(void *ctx);
+int ib_time(ib_timed_fn fn, void *ctx, double min_time, int reps, ib_timing *t);
+double ib_now(void);
+
+/* The ISA whose FMA peak an implementation is held to: its own for our kernels, the best
+ * usable one for library peers (they dispatch themselves), scalar for the reference. */
+ib_isa ib_impl_peak_isa(const ib_impl *impl);
+/* Measured peak FLOP/s of that ISA with the given threads (cached). */
+double ib_impl_peak(const ib_impl *impl, int threads);
+
+/* Implementation families (names) that have at least one registered implementation usable
+ * here and are selected; returns the count written to names (at most max). */
+int ib_families(const char *list, const char **names, int max);
+
+/* "1.23 ms" style into buf. */
+const char *ib_fmt_time(double s, char *buf, int len);
+
+/* The jobs the commands and the main job run (each writes its CSV into o->out when set). */
+typedef struct ib_verify_summary {
+    int passed, failed, skipped;
+} ib_verify_summary;
+/* incbench verify: every (layer, implementation) against the reference; the table goes to
+ * table (all rows when all_rows, else only failures). Returns 0, or 2 on an error. */
+int ib_verify_job(const ib_run_opts *o, FILE *table, int all_rows, ib_verify_summary *s);
+
+#endif

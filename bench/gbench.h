@@ -1,0 +1,45 @@
+/* A C interface to Google Benchmark (which has none): register C callbacks with FLOP, byte
+ * and percent-of-peak counters, run, shut down. Implemented in bench/gbench_shim.cc. */
+#ifndef IB_GBENCH_H
+#define IB_GBENCH_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The timed body: runs the kernel iters times; returns 0, or nonzero to stop the benchmark
+ * with an error. */
+typedef int (*ib_gb_fn)(void *ctx, int64_t iters);
+
+typedef struct ib_gb_bench {
+    const char *name;      /* e.g. "conv/Mixed_6b.branch7x7_2/onednn" */
+    ib_gb_fn fn;
+    void *ctx;
+    double flops_per_iter; /* counter FLOPS (rate); 0: no counter */
+    double bytes_per_iter; /* counter bytes (rate); 0: no counter */
+    double peak_flops;     /* counter pct_peak = FLOPS / peak * 100; 0: unknown, no counter */
+    int use_real_time;     /* wall time (threaded kernels) instead of this thread's CPU time */
+    const char *label;     /* shown beside the result (e.g. oneDNN's "jit:avx2"); may be NULL */
+    const char *error;     /* non-NULL: reported as failed with this message, fn never called */
+} ib_gb_bench;
+
+/* Google Benchmark's Initialize: consumes the --benchmark_* flags it knows from argv and
+ * leaves the rest (argv[0] first) in *argc/argv. */
+void ib_gb_init(int *argc, char **argv);
+/* Registers one benchmark (strings are copied); returns 0, or -1 when b is unusable. */
+int ib_gb_register(const ib_gb_bench *b);
+/* Adds a key/value to the context block of the report (the JSON "context"). */
+void ib_gb_add_context(const char *key, const char *value);
+/* Runs the registered benchmarks that pass --benchmark_filter; returns how many ran. */
+int ib_gb_run(void);
+/* How many benchmarks stopped with an error (failed verification or a failing run). */
+int ib_gb_errors(void);
+void ib_gb_shutdown(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

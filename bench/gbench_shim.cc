@@ -1,0 +1,111 @@
+// The C interface to Google Benchmark declared in bench/gbench.h.
+#include "bench/gbench.h"
+
+#include <benchmark/benchmark.h>
+
+#include <atomic>
+#include <chrono>
+#include <ctime>
+#include <string>
+#include <vector>
+
+namespace {
+
+std::atomic<int> g_errors{0};
+
+struct Entry;
+std::vector<Entry *> g_entries; // freed by ib_gb_shutdown
+
+struct Entry {
+    ib_gb_bench b;
+    std::string name, label, error;
+};
+
+double wall_s()
+{
+    using namespace std::chrono;
+    return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+double thread_cpu_s()
+{
+    timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+void body(benchmark::State &state, const Entry &x)
+{
+    if (!x.error.empty()) {
+        g_errors++;
+        state.SkipWithError(x.error.c_str());
+        return;
+    }
+    // pct_peak is a plain percentage, so it needs the loop's time on the clock Google
+    // Benchmark uses (wall, or this thread's CPU time); a rate counter would print "/s".
+    const double t0 = x.b.use_real_time ? wall_s() : thread_cpu_s();
+    for (auto _ : state) {
+        if (x.b.fn(x.b.ctx, 1) != 0) {
+            g_errors++;
+            state.SkipWithError("the kernel returned an error");
+            return;
+        }
+    }
+    const double t = (x.b.use_real_time ? wall_s() : thread_cpu_s()) - t0;
+    using C = benchmark::Counter;
+    // Iteration-invariant rates: value x iterations / time, i.e. per-second rates.
+    if (x.b.flops_per_iter > 0)
+        state.counters["FLOPS"] = C(x.b.flops_per_iter, C::kIsIterationInvariantRate);
+    if (x.b.bytes_per_iter > 0)
+        state.counters["bytes"] = C(x.b.bytes_per_iter, C::kIsIterationInvariantRate,
+                                    C::OneK::kIs1024);
+    if (x.b.flops_per_iter > 0 && x.b.peak_flops > 0 && t > 0)
+        state.counters["pct_peak"] = x.b.flops_per_iter * static_cast<double>(state.iterations()) /
+                                     t / x.b.peak_flops * 100.0;
+    if (!x.label.empty())
+        state.SetLabel(x.label);
+}
+
+}  // namespace
+
+extern "C" void ib_gb_init(int *argc, char **argv)
+{
+    benchmark::Initialize(argc, argv);
+}
+
+extern "C" int ib_gb_register(const ib_gb_bench *b)
+{
+    if (!b || !b->name || (!b->fn && !b->error))
+        return -1;
+    // Entries outlive registration: Google Benchmark keeps the lambda until shutdown.
+    Entry *x = new Entry{*b, b->name, b->label ? b->label : "", b->error ? b->error : ""};
+    g_entries.push_back(x);
+    auto *bm = benchmark::RegisterBenchmark(x->name.c_str(),
+                                            [x](benchmark::State &s) { body(s, *x); });
+    if (b->use_real_time)
+        bm->UseRealTime();
+    return 0;
+}
+
+extern "C" void ib_gb_add_context(const char *key, const char *value)
+{
+    benchmark::AddCustomContext(key, value);
+}
+
+extern "C" int ib_gb_run(void)
+{
+    return static_cast<int>(benchmark::RunSpecifiedBenchmarks());
+}
+
+extern "C" int ib_gb_errors(void)
+{
+    return g_errors.load();
+}
+
+extern "C" void ib_gb_shutdown(void)
+{
+    benchmark::Shutdown();
+    for (Entry *x : g_entries)
+        delete x;
+    g_entries.clear();
+}

@@ -1,0 +1,623 @@
+/* Inception-v3 forward pass per implementation family, against the reference network. */
+#include "bench/net.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench/peak_probes.h"
+#include "bench/results.h"
+#include "kernels/inception_v3.h"
+#include "kernels/registry.h"
+#include "reference/reference.h"
+
+enum { MAX_FAM = 8 };
+
+/* splitmix64 for weights: deterministic and independent of the family. */
+static uint64_t mix(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+static float uni(uint64_t *s, float lo, float hi)
+{
+    return lo + (hi - lo) * (float)((mix(s) >> 40) * (1.0 / 16777216.0));
+}
+
+/* The network with its parameters and the reference activations. */
+typedef struct model {
+    ib_net net;
+    int use_aux;
+    float *params[256][IB_MAX_IN]; /* per layer: parameter inputs (NULL for data) */
+    float *input;
+    float **ref_out;               /* per layer, NCHW */
+    int logits;                    /* index of the main fc */
+    int depth;                     /* conv/fc layers on the longest path */
+    int64_t kmax;                  /* longest accumulation */
+} model;
+
+static int included(const model *m, int i)
+{
+    return !m->net.layers[i].aux || m->use_aux;
+}
+
+static int64_t out_elems(const ib_desc *d)
+{
+    ib_arg_shapes s;
+    ib_arg_shapes_of(d, &s);
+    return ib_dims_count(s.out[0]);
+}
+
+/* Fills the parameters: He-uniform conv weights (activations keep their scale through
+ * ReLUs), folded batch-norm scale near 1 and shift near 0, small fc weights. */
+static ib_status model_init(model *m, int64_t batch, int aux, ib_err *e)
+{
+    memset(m, 0, sizeof *m);
+    m->use_aux = aux;
+    if (ib_inception_v3_build(batch, &m->net, e) != IB_OK)
+        return IB_FAILED;
+    if (m->net.count > 256)
+        return ib_fail(e, IB_INVALID, "net: %d layers", m->net.count);
+    uint64_t s = 0x1ce97;
+    m->input = ib_alloc((size_t)(batch * 3 * 299 * 299) * sizeof(float));
+    m->ref_out = calloc((size_t)m->net.count, sizeof *m->ref_out);
+    if (!m->input || !m->ref_out)
+        return ib_fail(e, IB_NOMEM, "net: out of memory");
+    for (int64_t k = 0; k < batch * 3 * 299 * 299; k++)
+        m->input[k] = uni(&s, -1, 1);
+    int *depth = calloc((size_t)m->net.count, sizeof *depth);
+    for (int i = 0; i < m->net.count; i++) {
+        ib_layer *l = &m->net.layers[i];
+        int dep = 0;
+        for (int k = 0; k < l->nsrc; k++)
+            if (l->src[k] >= 0 && depth[l->src[k]] > dep)
+                dep = depth[l->src[k]];
+        if (l->identity) {
+            depth[i] = dep;
+            continue;
+        }
+        ib_arg_shapes as;
+        ib_arg_shapes_of(&l->desc, &as);
+        const int weighted = l->desc.op == IB_OP_CONV || l->desc.op == IB_OP_FC;
+        depth[i] = dep + weighted;
+        if (!l->aux && l->desc.op == IB_OP_FC)
+            m->logits = i;
+        int64_t fan = l->desc.op == IB_OP_CONV ? l->desc.conv.ic * l->desc.conv.kh * l->desc.conv.kw
+                      : l->desc.op == IB_OP_FC ? l->desc.fc.ic : 1;
+        if (weighted && fan > m->kmax && included(m, i))
+            m->kmax = fan;
+        for (int k = 0; k < as.nin; k++) {
+            int64_t n = ib_dims_count(as.in[k]);
+            if (as.in_is_data[k] || n == 0)
+                continue;
+            float *p = m->params[i][k] = ib_alloc((size_t)n * sizeof(float));
+            if (!p)
+                return ib_fail(e, IB_NOMEM, "net: out of memory");
+            const float a = l->desc.op == IB_OP_CONV ? sqrtf(6.0f / (float)fan)
+                                                     : 1.0f / sqrtf((float)fan);
+            for (int64_t j = 0; j < n; j++) {
+                if (k == 1)
+                    p[j] = uni(&s, -a, a);
+                else if (l->desc.op == IB_OP_CONV && k == 3)
+                    p[j] = uni(&s, 0.9f, 1.1f); /* scale */
+                else
+                    p[j] = uni(&s, -0.05f, 0.05f); /* bias, shift */
+            }
+        }
+    }
+    m->depth = depth[m->logits];
+    free(depth);
+    return IB_OK;
+}
+
+static void model_free(model *m)
+{
+    for (int i = 0; i < m->net.count; i++) {
+        for (int k = 0; k < IB_MAX_IN; k++)
+            ib_free(m->params[i][k]);
+        if (m->ref_out && !m->net.layers[i].identity)
+            ib_free(m->ref_out[i]);
+    }
+    free(m->ref_out);
+    ib_free(m->input);
+    ib_net_free(&m->net);
+}
+
+/* Arguments of layer i with its inputs taken from bufs (NCHW). */
+static void layer_args(const model *m, int i, float *const *bufs, float *out, ib_args *a)
+{
+    const ib_layer *l = &m->net.layers[i];
+    memset(a, 0, sizeof *a);
+    for (int k = 0; k < IB_MAX_IN; k++)
+        a->in[k] = m->params[i][k];
+    for (int k = 0; k < l->nsrc; k++)
+        a->in[k] = l->src[k] < 0 ? m->input : bufs[l->src[k]];
+    a->out[0] = out;
+}
+
+static ib_status model_reference(model *m, ib_err *e)
+{
+    for (int i = 0; i < m->net.count; i++) {
+        const ib_layer *l = &m->net.layers[i];
+        if (!included(m, i))
+            continue;
+        if (l->identity) {
+            m->ref_out[i] = m->ref_out[l->src[0]];
+            continue;
+        }
+        if (!(m->ref_out[i] = ib_alloc((size_t)out_elems(&l->desc) * sizeof(float))))
+            return ib_fail(e, IB_NOMEM, "net: out of memory");
+        ib_args a;
+        layer_args(m, i, m->ref_out, m->ref_out[i], &a);
+        ib_ref_run(&l->desc, &a);
+    }
+    return IB_OK;
+}
+
+/* One executable step of a family's forward pass. */
+typedef enum { STEP_NATIVE, STEP_PREPARED, STEP_REORDER } step_kind;
+typedef struct step {
+    step_kind kind;
+    int layer;
+    const ib_desc *d;
+    const ib_impl *impl;
+    const ib_native *nat;
+    void *packed, *prep;
+    const float *src[IB_MAX_IN];
+    float *dst[IB_MAX_OUT];
+    /* reorder */
+    const float *rsrc;
+    float *rdst;
+    ib_layout rsl, rdl;
+    ib_dims rdims;
+    ib_timing t;
+    char label[96];
+} step;
+
+typedef struct chain {
+    step *steps;
+    int n;
+    float **out;      /* per layer output buffer (its layout in lay[]) */
+    ib_layout *lay;
+    float **extra;    /* buffers to free */
+    int nextra;
+} chain;
+
+static int run_step(void *p)
+{
+    step *s = p;
+    switch (s->kind) {
+    case STEP_NATIVE: s->nat->exec(s->d, s->packed, s->src, s->dst); return 0;
+    case STEP_PREPARED: return s->impl->run(s->prep) != IB_OK;
+    case STEP_REORDER:
+        ib_reorder(s->rsrc, s->rsl, s->rdst, s->rdl, s->rdims.n, s->rdims.c, s->rdims.h,
+                   s->rdims.w);
+        return 0;
+    }
+    return 1;
+}
+
+static float *chain_alloc(chain *c, int64_t elems)
+{
+    float *p = ib_alloc((size_t)(elems > 0 ? elems : 1) * sizeof(float));
+    if (p)
+        c->extra[c->nextra++] = p;
+    return p;
+}
+
+static void chain_free(chain *c)
+{
+    for (int i = 0; i < c->n; i++) {
+        step *s = &c->steps[i];
+        if (s->kind == STEP_PREPARED && s->prep && s->impl->release)
+            s->impl->release(s->prep);
+    }
+    for (int i = 0; i < c->nextra; i++)
+        ib_free(c->extra[i]);
+    free(c->extra);
+    free(c->steps);
+    free(c->out);
+    free(c->lay);
+    memset(c, 0, sizeof *c);
+}
+
+/* The implementation layer i runs with in family fam: the family's own when it has one that
+ * runs here and supports the problem, else our best native family, else the reference. */
+static const ib_impl *choose(const ib_desc *d, const char *fam, int *fallback)
+{
+    const char *order[] = {fam, "avx512", "avx2", "neon", "ref"};
+    for (int k = 0; k < 5; k++) {
+        const ib_impl *im = ib_registry_lookup(d->op, order[k]);
+        if (im && ib_impl_usable(im, NULL) && (!im->supports || im->supports(d, NULL))) {
+            *fallback = k > 0;
+            return im;
+        }
+    }
+    return NULL;
+}
+
+/* Input k of layer i in layout want: the producer's buffer, or a reorder step into a new
+ * buffer (timed with the pass: a layout change costs what it costs). */
+static const float *input_in(const model *m, chain *c, int i, int k, ib_layout want,
+                             ib_err *e)
+{
+    const ib_layer *l = &m->net.layers[i];
+    const int p = l->src[k];
+    const float *buf = p < 0 ? m->input : c->out[p];
+    const ib_layout have = p < 0 ? IB_LAYOUT_NCHW : c->lay[p];
+    if (have == want)
+        return buf;
+    ib_arg_shapes as;
+    ib_arg_shapes_of(&l->desc, &as);
+    const ib_dims dd = as.in[k];
+    float *dst = chain_alloc(c, ib_layout_elems(want, dd.n, dd.c, dd.h, dd.w));
+    if (!dst) {
+        ib_fail(e, IB_NOMEM, "net: out of memory");
+        return NULL;
+    }
+    step *s = &c->steps[c->n++];
+    memset(s, 0, sizeof *s);
+    *s = (step){.kind = STEP_REORDER, .layer = i, .rsrc = buf, .rdst = dst, .rsl = have,
+                .rdl = want, .rdims = dd};
+    snprintf(s->label, sizeof s->label, "reorder %s->%s", ib_layout_name(have),
+             ib_layout_name(want));
+    run_step(s);
+    return dst;
+}
+
+/* Builds and runs once the forward pass with impls[i] per layer; the chain keeps every
+ * buffer so that each step can be timed again on its real input. */
+static ib_status chain_build(const model *m, const ib_impl *const *impls, chain *c, ib_err *e)
+{
+    const int nl = m->net.count;
+    memset(c, 0, sizeof *c);
+    c->steps = calloc((size_t)nl * 4, sizeof *c->steps);
+    c->out = calloc((size_t)nl, sizeof *c->out);
+    c->lay = calloc((size_t)nl, sizeof *c->lay);
+    c->extra = calloc((size_t)nl * 8, sizeof *c->extra);
+    if (!c->steps || !c->out || !c->lay || !c->extra)
+        return ib_fail(e, IB_NOMEM, "net: out of memory");
+    for (int i = 0; i < nl; i++) {
+        const ib_layer *l = &m->net.layers[i];
+        if (!included(m, i))
+            continue;
+        if (l->identity) {
+            c->out[i] = c->out[l->src[0]];
+            c->lay[i] = c->lay[l->src[0]];
+            continue;
+        }
+        const ib_impl *im = impls[i];
+        ib_arg_shapes as;
+        ib_arg_shapes_of(&l->desc, &as);
+        const ib_dims od = as.out[0];
+        if (im->native) {
+            const ib_native *nat = im->native(&l->desc);
+            if (!nat || !nat->exec)
+                return ib_fail(e, IB_UNSUPPORTED, "net: %s: %s has no kernel", l->name, im->name);
+            const float *src[IB_MAX_IN] = {0};
+            for (int k = 0; k < l->nsrc; k++)
+                if (!(src[k] = input_in(m, c, i, k, nat->src_layout, e)))
+                    return IB_NOMEM;
+            float *dst = chain_alloc(c, ib_layout_elems(nat->dst_layout, od.n, od.c, od.h, od.w));
+            size_t pb = nat->packed_bytes ? nat->packed_bytes(&l->desc) : 0;
+            void *packed = pb ? chain_alloc(c, (int64_t)(pb + 3) / 4) : NULL;
+            if (!dst || (pb && !packed))
+                return ib_fail(e, IB_NOMEM, "net: out of memory");
+            if (nat->pack) {
+                ib_args a;
+                layer_args(m, i, c->out, NULL, &a);
+                nat->pack(&l->desc, &a, packed);
+            }
+            step *s = &c->steps[c->n++];
+            *s = (step){.kind = STEP_NATIVE, .layer = i, .d = &l->desc, .impl = im, .nat = nat,
+                        .packed = packed};
+            memcpy(s->src, src, sizeof src);
+            s->dst[0] = dst;
+            snprintf(s->label, sizeof s->label, "%s", nat->kernel ? nat->kernel : im->name);
+            c->out[i] = dst;
+            c->lay[i] = nat->dst_layout;
+            run_step(s);
+        } else {
+            /* A peer owning its memory: NCHW in (its prepare copies and reorders, untimed),
+             * run timed, output fetched to NCHW (untimed). */
+            ib_args a;
+            layer_args(m, i, c->out, NULL, &a);
+            for (int k = 0; k < l->nsrc; k++)
+                if (!(a.in[k] = input_in(m, c, i, k, IB_LAYOUT_NCHW, e)))
+                    return IB_NOMEM;
+            float *dst = chain_alloc(c, ib_dims_count(od));
+            if (!dst)
+                return ib_fail(e, IB_NOMEM, "net: out of memory");
+            a.out[0] = dst;
+            step *s = &c->steps[c->n++];
+            *s = (step){.kind = STEP_PREPARED, .layer = i, .d = &l->desc, .impl = im};
+            snprintf(s->label, sizeof s->label, "%s (NCHW in/out)", im->name);
+            ib_status st = im->prepare(&l->desc, &a, &s->prep, e);
+            if (st != IB_OK) {
+                s->prep = NULL;
+                return st;
+            }
+            if (run_step(s) || (st = im->fetch(s->prep, &a)) != IB_OK)
+                return ib_fail(e, IB_FAILED, "net: %s: %s failed", l->name, im->name);
+            c->out[i] = dst;
+            c->lay[i] = IB_LAYOUT_NCHW;
+        }
+    }
+    return IB_OK;
+}
+
+/* Normwise relative error of the logits: max |got - want| / max |want|. */
+static double logits_error(const model *m, const chain *c)
+{
+    const ib_desc *d = &m->net.layers[m->logits].desc;
+    const int64_t n = out_elems(d);
+    const float *got = c->out[m->logits], *want = m->ref_out[m->logits];
+    double num = 0, den = 0;
+    for (int64_t k = 0; k < n; k++) {
+        if (!isfinite(got[k]))
+            return INFINITY;
+        num = fmax(num, fabs((double)got[k] - want[k]));
+        den = fmax(den, fabs((double)want[k]));
+    }
+    return den > 0 ? num / den : num;
+}
+
+typedef struct e2e_ctx {
+    chain *c;
+} e2e_ctx;
+
+static int run_all(void *p)
+{
+    chain *c = ((e2e_ctx *)p)->c;
+    for (int i = 0; i < c->n; i++)
+        if (run_step(&c->steps[i]))
+            return 1;
+    return 0;
+}
+
+typedef struct fam_result {
+    char name[24];
+    int ok;                 /* built and timed */
+    char why[256];
+    double err;
+    int pass;
+    ib_timing total;        /* end to end */
+    double sum_layers;      /* sum of per-step medians */
+    double flops;
+    double peak;
+    int fallbacks;
+    double *layer_med;      /* per layer: sum of its steps' medians */
+} fam_result;
+
+static int cmp_step_desc(const void *x, const void *y)
+{
+    const step *a = x, *b = y;
+    return (a->t.med < b->t.med) - (a->t.med > b->t.med);
+}
+
+static double layer_flops(const ib_desc *d)
+{
+    ib_work w;
+    ib_desc_work(d, &w);
+    return (double)w.flops;
+}
+
+static int run_family(const ib_run_opts *o, FILE *out, const model *m, const char *fam,
+                      const ib_impl *const *impls, int threads, double tol, fam_result *r,
+                      FILE *lcsv, ib_gbjson *js, int top)
+{
+    ib_err e = {{0}};
+    chain c;
+    snprintf(r->name, sizeof r->name, "%s", fam);
+    r->layer_med = calloc((size_t)m->net.count, sizeof *r->layer_med);
+    ib_status st = chain_build(m, impls, &c, &e);
+    if (st != IB_OK) {
+        snprintf(r->why, sizeof r->why, "%s", e.msg);
+        fprintf(stderr, "incbench %s: %s: %s\n", o->cmd, fam, e.msg);
+        chain_free(&c);
+        return 1;
+    }
+    r->err = logits_error(m, &c);
+    r->pass = r->err <= tol;
+    for (int i = 0; i < c.n; i++) {
+        step *s = &c.steps[i];
+        if (!o->quiet && (i % 20 == 0 || i + 1 == c.n))
+            ib_progress(o, i + 1, c.n, "%s: timing step %s", fam, m->net.layers[s->layer].name);
+        if (ib_time(run_step, s, o->min_time * 0.25, (int)o->reps, &s->t)) {
+            snprintf(r->why, sizeof r->why, "%s failed while timing", m->net.layers[s->layer].name);
+            chain_free(&c);
+            return 1;
+        }
+        r->sum_layers += s->t.med;
+        r->layer_med[s->layer] += s->t.med;
+        if (s->kind != STEP_REORDER)
+            r->flops += layer_flops(s->d);
+    }
+    e2e_ctx ec = {&c};
+    ib_progress(o, c.n, c.n, "%s: end-to-end forward pass", fam);
+    if (ib_time(run_all, &ec, o->min_time, (int)o->reps, &r->total)) {
+        snprintf(r->why, sizeof r->why, "the forward pass failed while timing");
+        chain_free(&c);
+        return 1;
+    }
+    r->ok = 1;
+    r->peak = ib_peak_fma(ib_cpu_get()->cap, threads);
+    /* per step lines, then the breakdown sorted by time */
+    for (int i = 0; i < c.n; i++) {
+        step *s = &c.steps[i];
+        const ib_layer *l = &m->net.layers[s->layer];
+        const double fl = s->kind == STEP_REORDER ? 0 : layer_flops(s->d);
+        const double pk = s->impl ? ib_impl_peak(s->impl, threads) : 0;
+        const int weighted = s->kind != STEP_REORDER && (s->d->op == IB_OP_CONV || s->d->op == IB_OP_FC);
+        if (lcsv)
+            fprintf(lcsv, "%s,%s,%s,%s,%s,%.6e,%.6e,%.6e,%.4f,%.6e,%.4f,%.4f\n", fam, l->name,
+                    s->kind == STEP_REORDER ? "reorder" : ib_op_name(s->d->op),
+                    s->impl ? s->impl->name : "-", s->label, s->t.med, s->t.min, s->t.max,
+                    s->t.cv, fl / s->t.med, weighted && pk > 0 ? fl / s->t.med / pk * 100 : 0,
+                    s->t.med / r->sum_layers * 100);
+        if (js) {
+            char nm[200];
+            snprintf(nm, sizeof nm, "net/%s/%s%s", fam, l->name,
+                     s->kind == STEP_REORDER ? "/reorder" : "");
+            ib_gbjson_add(js, nm, &s->t, fl, weighted ? pk : 0, s->label);
+        }
+    }
+    if (js) {
+        char nm[64];
+        snprintf(nm, sizeof nm, "net/%s/total", fam);
+        ib_gbjson_add(js, nm, &r->total, r->flops, r->peak, NULL);
+    }
+    if (out && top > 0) {
+        step *sorted = malloc((size_t)c.n * sizeof *sorted);
+        memcpy(sorted, c.steps, (size_t)c.n * sizeof *sorted);
+        qsort(sorted, (size_t)c.n, sizeof *sorted, cmp_step_desc);
+        fprintf(out, "\n%s: top %d of %d steps (median [min, max]; %% of the sum of steps; %% of "
+                     "the peak of the ISA used)\n", fam, top < c.n ? top : c.n, c.n);
+        for (int i = 0; i < c.n && i < top; i++) {
+            const step *s = &sorted[i];
+            char a[24], b[24], d[24];
+            const double fl = s->kind == STEP_REORDER ? 0 : layer_flops(s->d);
+            const double pk = s->impl ? ib_impl_peak(s->impl, threads) : 0;
+            const int weighted =
+                s->kind != STEP_REORDER && (s->d->op == IB_OP_CONV || s->d->op == IB_OP_FC);
+            fprintf(out, "  %-34.34s %-26.26s %9s [%s, %s] %5.1f%% %7.1f GF/s", 
+                    m->net.layers[s->layer].name, s->label, ib_fmt_time(s->t.med, a, 24),
+                    ib_fmt_time(s->t.min, b, 24), ib_fmt_time(s->t.max, d, 24),
+                    s->t.med / r->sum_layers * 100, fl / s->t.med * 1e-9);
+            if (weighted && pk > 0)
+                fprintf(out, " %5.1f%% peak", fl / s->t.med / pk * 100);
+            fputc('\n', out);
+        }
+        free(sorted);
+    }
+    chain_free(&c);
+    return r->pass ? 0 : 1;
+}
+
+int ib_net_job(const ib_run_opts *o, FILE *out, int top)
+{
+    const int threads = ib_run_opts_threads(o);
+    model m;
+    ib_err e = {{0}};
+    ib_progress(o, 0, 1, "building Inception-v3 (batch %lld) and running the reference network",
+                (long long)o->batch);
+    if (model_init(&m, o->batch, o->aux, &e) != IB_OK || model_reference(&m, &e) != IB_OK) {
+        fprintf(stderr, "incbench %s: %s\n", o->cmd, e.msg);
+        model_free(&m);
+        return 2;
+    }
+    /* A rounding per accumulation step grows like sqrt(K) on average; layers compound. */
+    const double tol = 4.0 * m.depth * sqrt((double)m.kmax) * FLT_EPSILON;
+    const char *fam[MAX_FAM + 1];
+    int nfam = ib_families(o->impls, fam, MAX_FAM);
+    const int want_best = !o->impls || ib_impl_listed(o->impls, "best");
+    const int nl = m.net.count;
+    const ib_impl **impls = calloc((size_t)nl, sizeof *impls);
+    fam_result *res = calloc((size_t)nfam + 1, sizeof *res);
+    const ib_impl ***chosen = calloc((size_t)nfam + 1, sizeof *chosen);
+    FILE *lcsv = o->out ? ib_results_open(o->out, "net_layers.csv") : NULL;
+    if (lcsv)
+        fprintf(lcsv, "impl,layer,op,kernel_impl,kernel,median_s,min_s,max_s,cv,flops_per_s,"
+                      "pct_peak,pct_total\n");
+    ib_gbjson js = {0}, *jsp = NULL;
+    if (o->out && ib_gbjson_begin(&js, o->out, "net.json", threads) == 0)
+        jsp = &js;
+    double pass_flops = 0;
+    for (int i = 0; i < m.net.count; i++)
+        if (included(&m, i) && !m.net.layers[i].identity)
+            pass_flops += layer_flops(&m.net.layers[i].desc);
+    if (out)
+        fprintf(out, "Inception-v3 forward pass, batch %lld%s, %d thread%s; %.2f GFLOP per pass; "
+                     "logits tolerance %.2e (4 x depth %d x sqrt(K %lld) x eps)\n",
+                (long long)o->batch, o->aux ? " with AuxLogits" : "", threads,
+                threads > 1 ? "s" : "", pass_flops * 1e-9, tol, m.depth, (long long)m.kmax);
+    int rc = 0;
+    for (int f = 0; f <= nfam && impls && res && chosen; f++) {
+        const char *name = f < nfam ? fam[f] : "best";
+        if (f == nfam && (!want_best || nfam < 2))
+            break;
+        int fallbacks = 0;
+        chosen[f] = calloc((size_t)nl, sizeof **chosen);
+        for (int i = 0; i < nl; i++) {
+            if (!included(&m, i) || m.net.layers[i].identity)
+                continue;
+            int fb = 0;
+            if (f < nfam) {
+                impls[i] = choose(&m.net.layers[i].desc, name, &fb);
+            } else { /* best: the fastest of the families' own kernels for this layer */
+                double best = INFINITY;
+                for (int g = 0; g < nfam; g++) {
+                    if (!res[g].ok || !chosen[g][i] || strcmp(chosen[g][i]->name, fam[g]))
+                        continue;
+                    if (res[g].layer_med[i] < best)
+                        best = res[g].layer_med[i], impls[i] = chosen[g][i];
+                }
+                if (!isfinite(best))
+                    impls[i] = choose(&m.net.layers[i].desc, fam[0], &fb);
+            }
+            if (!impls[i]) {
+                fprintf(stderr, "incbench %s: %s: no implementation runs %s\n", o->cmd, name,
+                        m.net.layers[i].name);
+                rc = 2;
+                break;
+            }
+            chosen[f][i] = impls[i];
+            fallbacks += fb;
+        }
+        if (rc == 2)
+            break;
+        ib_progress(o, f + 1, nfam + want_best, "net with %s%s", name,
+                    fallbacks ? " (some layers fall back to another family)" : "");
+        res[f].fallbacks = fallbacks;
+        int r = run_family(o, out, &m, name, impls, threads, tol, &res[f], lcsv, jsp, top);
+        rc = r > rc ? r : rc;
+    }
+    if (lcsv)
+        fclose(lcsv);
+    ib_gbjson_end(&js);
+    FILE *csv = o->out ? ib_results_open(o->out, "net.csv") : NULL;
+    if (csv)
+        fprintf(csv, "impl,status,total_med_s,total_min_s,total_max_s,sum_steps_s,gflops,"
+                     "pct_peak,logits_rel_err,tolerance,fallback_layers\n");
+    if (out)
+        fprintf(out, "\n%-8s %-7s %-34s %12s %9s %8s %11s  %s\n", "impl", "logits",
+                "total median [min, max]", "sum of steps", "GFLOP/s", "%peak", "max rel err",
+                "notes");
+    for (int f = 0; f <= nfam && res; f++) {
+        fam_result *r = &res[f];
+        if (!r->name[0])
+            continue;
+        char a[24], b[24], c[24], d[24], tt[80];
+        if (r->ok)
+            snprintf(tt, sizeof tt, "%s [%s, %s]", ib_fmt_time(r->total.med, a, 24),
+                     ib_fmt_time(r->total.min, b, 24), ib_fmt_time(r->total.max, c, 24));
+        const double gf = r->ok ? r->flops / r->total.med * 1e-9 : 0;
+        const double pp = r->ok && r->peak > 0 ? r->flops / r->total.med / r->peak * 100 : 0;
+        if (out) {
+            if (r->ok)
+                fprintf(out, "%-8s %-7s %-34s %12s %9.1f %7.1f%% %11.2e  %s%s\n", r->name,
+                        r->pass ? "PASSED" : "FAILED", tt, ib_fmt_time(r->sum_layers, d, 24), gf,
+                        pp, r->err, r->fallbacks ? "some layers from another family; " : "",
+                        !strcmp(r->name, "onednn") ? "NCHW in/out per layer, untimed" : "");
+            else
+                fprintf(out, "%-8s %-7s %s\n", r->name, "ERROR", r->why);
+        }
+        if (csv && r->ok)
+            fprintf(csv, "%s,%s,%.6e,%.6e,%.6e,%.6e,%.4f,%.3f,%.4e,%.4e,%d\n", r->name,
+                    r->pass ? "PASSED" : "FAILED", r->total.med, r->total.min, r->total.max,
+                    r->sum_layers, gf, pp, r->err, tol, r->fallbacks);
+        free(r->layer_med);
+    }
+    if (csv)
+        fclose(csv);
+    for (int f = 0; f <= nfam && chosen; f++)
+        free(chosen[f]);
+    free(chosen);
+    free(res);
+    free(impls);
+    model_free(&m);
+    return rc;
+}

@@ -1,0 +1,136 @@
+/* FMA peak per ISA and STREAM-triad bandwidth, on one or all threads. The AVX2 and AVX-512
+ * probe loops live in arch/ (the only places built with those flags). */
+#include "bench/peak_probes.h"
+
+#include <omp.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "kernels/layout.h"
+
+#if defined(__x86_64__)
+double ib_peak_probe_avx2(int64_t iters);
+/* Every x86-64 build compiles arch/avx2/ and arch/avx512/, so both probes are linked. */
+double ib_peak_probe_avx512(int64_t iters);
+#endif
+
+/* Eight independent multiply-add chains: what portable C without FMA can issue. */
+static double probe_scalar(int64_t iters)
+{
+    float c[8] = {0, 0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f};
+    volatile float av = 0.999999f, bv = 1e-7f;
+    const float a = av, b = bv;
+    for (int64_t i = 0; i < iters; i++)
+        for (int k = 0; k < 8; k++)
+            c[k] = c[k] * a + b;
+    return c[0] + c[1] + c[2] + c[3] + c[4] + c[5] + c[6] + c[7];
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static volatile double g_sink;
+
+/* Wall time of probe(iters) run by every one of threads threads at once. */
+static double run_parallel(double (*probe)(int64_t), int64_t iters, int threads)
+{
+    double t0 = now_s(), sum = 0;
+#pragma omp parallel num_threads(threads) reduction(+ : sum)
+    sum += probe(iters);
+    double t = now_s() - t0;
+    g_sink = sum;
+    return t;
+}
+
+/* Best of five runs of about 20 ms: the clock and the neighbours only ever slow it down. */
+static double measure(double (*probe)(int64_t), double flops_per_iter, int threads)
+{
+    int64_t iters = 1 << 12;
+    double t;
+    while ((t = run_parallel(probe, iters, threads)) < 0.02 && iters < ((int64_t)1 << 40))
+        iters *= 2;
+    double best = t;
+    for (int r = 0; r < 5; r++) {
+        t = run_parallel(probe, iters, threads);
+        if (t < best)
+            best = t;
+    }
+    return best > 0 ? (double)iters * flops_per_iter * threads / best : 0;
+}
+
+enum { MAX_THREADS = 256 };
+static double g_fma[IB_ISA_COUNT][MAX_THREADS + 1];
+static double g_triad[MAX_THREADS + 1];
+static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+
+double ib_peak_fma(ib_isa isa, int threads)
+{
+    if (threads < 1 || threads > MAX_THREADS || isa >= IB_ISA_COUNT)
+        return 0;
+    if (isa != IB_ISA_SCALAR && !ib_isa_usable(isa, NULL))
+        return 0;
+    pthread_mutex_lock(&g_lock);
+    double v = g_fma[isa][threads];
+    if (v == 0) {
+        switch (isa) {
+#if defined(__x86_64__)
+        case IB_ISA_AVX2: v = measure(ib_peak_probe_avx2, 12 * 8 * 2, threads); break;
+        case IB_ISA_AVX512: v = measure(ib_peak_probe_avx512, 12 * 16 * 2, threads); break;
+#endif
+        case IB_ISA_SCALAR: v = measure(probe_scalar, 16, threads); break;
+        default: v = 0; break;
+        }
+        g_fma[isa][threads] = v;
+    }
+    pthread_mutex_unlock(&g_lock);
+    return v;
+}
+
+/* 3 arrays of 2^23 floats (96 MiB in all): beyond any L3 a 2-to-64-core machine has per
+ * socket today, so the triad streams from memory. */
+enum { TRIAD_N = 1 << 23 };
+
+static double measure_triad(int threads)
+{
+    float *a = ib_alloc(TRIAD_N * sizeof(float)), *b = ib_alloc(TRIAD_N * sizeof(float));
+    float *c = ib_alloc(TRIAD_N * sizeof(float));
+    double best = 0;
+    if (a && b && c) {
+#pragma omp parallel for num_threads(threads) schedule(static)
+        for (int64_t i = 0; i < TRIAD_N; i++) /* first touch by the thread that uses it */
+            a[i] = 0, b[i] = 1, c[i] = 2;
+        for (int r = 0; r < 6; r++) {
+            const float s = 3.0f;
+            double t0 = now_s();
+#pragma omp parallel for num_threads(threads) schedule(static)
+            for (int64_t i = 0; i < TRIAD_N; i++)
+                a[i] = b[i] + s * c[i];
+            double t = now_s() - t0;
+            if (r > 0 && t > 0 && (best == 0 || t < best)) /* run 0 is the warm-up */
+                best = t;
+        }
+        g_sink = a[TRIAD_N / 2];
+    }
+    ib_free(a);
+    ib_free(b);
+    ib_free(c);
+    return best > 0 ? 3.0 * sizeof(float) * TRIAD_N / best : 0;
+}
+
+double ib_peak_triad(int threads)
+{
+    if (threads < 1 || threads > MAX_THREADS)
+        return 0;
+    pthread_mutex_lock(&g_lock);
+    if (g_triad[threads] == 0)
+        g_triad[threads] = measure_triad(threads);
+    double v = g_triad[threads];
+    pthread_mutex_unlock(&g_lock);
+    return v;
+}

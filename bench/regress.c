@@ -1,0 +1,454 @@
+/* incbench regress's verdict logic: samples from Google Benchmark JSON, per-benchmark
+ * comparison and verdicts, the report, and the CPU key. */
+#include "bench/regress.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench/stats.h"
+
+/* ---- samples ---------------------------------------------------------------------------- */
+
+void ib_rg_set_free(ib_rg_set *s)
+{
+    for (int i = 0; i < s->n; i++) {
+        free(s->b[i].name);
+        free(s->b[i].ns);
+    }
+    free(s->b);
+    memset(s, 0, sizeof *s);
+}
+
+static ib_rg_bench *find_or_add(ib_rg_set *s, const char *name)
+{
+    for (int i = 0; i < s->n; i++)
+        if (strcmp(s->b[i].name, name) == 0)
+            return &s->b[i];
+    if (s->n == s->cap) {
+        int cap = s->cap ? 2 * s->cap : 16;
+        ib_rg_bench *b = realloc(s->b, (size_t)cap * sizeof *b);
+        if (!b)
+            return NULL;
+        s->b = b;
+        s->cap = cap;
+    }
+    ib_rg_bench *b = &s->b[s->n];
+    memset(b, 0, sizeof *b);
+    if (!(b->name = strdup(name)))
+        return NULL;
+    s->n++;
+    return b;
+}
+
+static int push(ib_rg_bench *b, double v)
+{
+    if (b->n == b->cap) {
+        int cap = b->cap ? 2 * b->cap : 16;
+        double *ns = realloc(b->ns, (size_t)cap * sizeof *ns);
+        if (!ns)
+            return 0;
+        b->ns = ns;
+        b->cap = cap;
+    }
+    b->ns[b->n++] = v;
+    return 1;
+}
+
+static double unit_ns(const char *unit)
+{
+    static const struct {
+        const char *name;
+        double ns;
+    } units[] = {{"ns", 1}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}};
+    for (size_t i = 0; unit && i < sizeof units / sizeof units[0]; i++)
+        if (strcmp(unit, units[i].name) == 0)
+            return units[i].ns;
+    return 0;
+}
+
+/* Marks b unusable with the first problem found. */
+static void problem(ib_rg_bench *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(ib_rg_bench *b, const char *fmt, ...)
+{
+    if (b->problem[0])
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(b->problem, sizeof b->problem, fmt, ap);
+    va_end(ap);
+}
+
+ib_status ib_rg_samples(const ib_json *doc, int use_real_time, ib_rg_set *s, ib_err *e)
+{
+    memset(s, 0, sizeof *s);
+    const ib_json *list = ib_json_get(doc, "benchmarks");
+    if (!doc || doc->type != IB_JSON_OBJECT)
+        return ib_fail(e, IB_INVALID, "not a Google Benchmark report: not a JSON object");
+    if (!list || list->type != IB_JSON_ARRAY)
+        return ib_fail(e, IB_INVALID, "not a Google Benchmark report: no \"benchmarks\" array");
+    const char *field = use_real_time ? "real_time" : "cpu_time";
+    for (int i = 0; i < list->count; i++) {
+        const ib_json *it = list->items[i];
+        const char *name = ib_json_get_str(it, "run_name");
+        if (!name)
+            name = ib_json_get_str(it, "name");
+        if (!name) {
+            ib_rg_set_free(s);
+            return ib_fail(e, IB_INVALID, "benchmarks[%d]: no \"name\" string", i);
+        }
+        ib_rg_bench *b = find_or_add(s, name);
+        if (!b) {
+            ib_rg_set_free(s);
+            return ib_fail(e, IB_NOMEM, "regress: out of memory");
+        }
+        const char *type = ib_json_get_str(it, "run_type");
+        if (type && strcmp(type, "iteration") != 0)
+            continue; /* aggregates (mean, median, stddev, cv) are recomputed from the runs */
+        const ib_json *err = ib_json_get(it, "error_occurred");
+        if (err && err->type == IB_JSON_BOOL && err->boolean) {
+            const char *msg = ib_json_get_str(it, "error_message");
+            problem(b, "failed: %s", msg ? msg : "error_occurred");
+            continue;
+        }
+        const ib_json *t = ib_json_get(it, field);
+        const double scale = unit_ns(ib_json_get_str(it, "time_unit"));
+        if (!t || t->type != IB_JSON_NUMBER) {
+            problem(b, "no number \"%s\" in repetition %d", field, b->n);
+            continue;
+        }
+        if (scale == 0) {
+            problem(b, "unknown or no \"time_unit\" in repetition %d", b->n);
+            continue;
+        }
+        if (!isfinite(t->number) || t->number < 0) {
+            problem(b, "%s time in repetition %d",
+                    isnan(t->number) ? "NaN" : "negative or infinite", b->n);
+            continue;
+        }
+        if (!push(b, t->number * scale)) {
+            ib_rg_set_free(s);
+            return ib_fail(e, IB_NOMEM, "regress: out of memory");
+        }
+    }
+    return IB_OK;
+}
+
+/* ---- comparison ------------------------------------------------------------------------- */
+
+const char *ib_rg_verdict_name(ib_rg_verdict v)
+{
+    static const char *const names[IB_RG_NVERDICTS] = {"same",    "faster",  "SLOWER",
+                                                        "new",     "MISSING", "INVALID"};
+    return (unsigned)v < IB_RG_NVERDICTS ? names[v] : "?";
+}
+
+void ib_rg_report_free(ib_rg_report *r)
+{
+    for (int i = 0; i < r->n; i++)
+        free(r->rows[i].name);
+    free(r->rows);
+    memset(r, 0, sizeof *r);
+}
+
+static const ib_rg_bench *lookup(const ib_rg_set *s, const char *name)
+{
+    for (int i = 0; i < s->n; i++)
+        if (strcmp(s->b[i].name, name) == 0)
+            return &s->b[i];
+    return NULL;
+}
+
+/* The typical distance of one repetition from the median, relative to it: MAD / median.
+ * tmp holds 2n doubles. */
+static double rel_mad(const double *x, int n, double *tmp)
+{
+    const double med = ib_median(x, n, tmp);
+    double *dev = tmp + n;
+    for (int i = 0; i < n; i++)
+        dev[i] = fabs(x[i] - med);
+    const double mad = ib_median(dev, n, tmp);
+    return med > 0 ? mad / med : INFINITY;
+}
+
+/* The verdict for a benchmark present on both sides. */
+static void judge(const ib_rg_bench *b, const ib_rg_bench *c, const ib_rg_opts *o,
+                  ib_rg_row *row, double *tmp)
+{
+    row->n_base = b->n;
+    row->n_new = c->n;
+    row->verdict = IB_RG_INVALID;
+    if (b->problem[0] || c->problem[0]) {
+        snprintf(row->note, sizeof row->note, "%s: %s", b->problem[0] ? "baseline" : "this run",
+                 b->problem[0] ? b->problem : c->problem);
+        return;
+    }
+    if (b->n == 0 || c->n == 0) {
+        snprintf(row->note, sizeof row->note, "no repetitions in %s",
+                 b->n == 0 ? "the baseline" : "this run");
+        return;
+    }
+    row->med_base = ib_median(b->ns, b->n, tmp);
+    row->med_new = ib_median(c->ns, c->n, tmp);
+    const double min_p = ib_mwu_min_p(b->n, c->n);
+    if (min_p >= o->alpha) {
+        snprintf(row->note, sizeof row->note,
+                 "too few repetitions (%d and %d): the U test cannot reach p < %g", b->n, c->n,
+                 o->alpha);
+        return;
+    }
+    if (!(row->med_base > 0)) {
+        snprintf(row->note, sizeof row->note, "baseline median time is 0");
+        return;
+    }
+    ib_mwu t;
+    if (ib_mwu_test(b->ns, b->n, c->ns, c->n, &t) != 0) {
+        snprintf(row->note, sizeof row->note, "U test failed (out of memory)");
+        return;
+    }
+    row->p = t.p;
+    row->change = row->med_new / row->med_base - 1;
+    const double nb = rel_mad(b->ns, b->n, tmp), nc = rel_mad(c->ns, c->n, tmp);
+    row->noise = nb > nc ? nb : nc;
+    const double mag = fabs(row->change);
+    row->verdict = IB_RG_SAME;
+    if (t.p >= o->alpha)
+        snprintf(row->note, sizeof row->note, "not significant (p >= %g)", o->alpha);
+    else if (mag <= o->threshold)
+        snprintf(row->note, sizeof row->note, "within threshold %.1f%%", 100 * o->threshold);
+    else if (mag <= row->noise)
+        snprintf(row->note, sizeof row->note, "within noise %.1f%%", 100 * row->noise);
+    else
+        row->verdict = row->change > 0 ? IB_RG_SLOWER : IB_RG_FASTER;
+}
+
+static ib_rg_row *add_row(ib_rg_report *r, const char *name, int cap)
+{
+    ib_rg_row *row = &r->rows[r->n];
+    memset(row, 0, sizeof *row);
+    row->med_base = row->med_new = row->change = row->p = row->noise = NAN;
+    if (r->n >= cap || !(row->name = strdup(name)))
+        return NULL;
+    r->n++;
+    return row;
+}
+
+ib_status ib_rg_compare(const ib_rg_set *base, const ib_rg_set *cur, const ib_rg_opts *o,
+                        ib_rg_report *r, ib_err *e)
+{
+    memset(r, 0, sizeof *r);
+    if (!(o->alpha > 0 && o->alpha < 1) || !(o->threshold >= 0))
+        return ib_fail(e, IB_INVALID, "regress: alpha must lie in (0, 1) and threshold >= 0");
+    int maxn = 1;
+    for (int i = 0; i < base->n; i++)
+        maxn = base->b[i].n > maxn ? base->b[i].n : maxn;
+    for (int i = 0; i < cur->n; i++)
+        maxn = cur->b[i].n > maxn ? cur->b[i].n : maxn;
+    const int cap = base->n + cur->n;
+    r->rows = calloc((size_t)cap + 1, sizeof *r->rows);
+    double *tmp = malloc(2 * (size_t)maxn * sizeof *tmp);
+    ib_status st = IB_OK;
+    if (!r->rows || !tmp)
+        st = ib_fail(e, IB_NOMEM, "regress: out of memory");
+    for (int i = 0; st == IB_OK && i < base->n; i++) {
+        const ib_rg_bench *b = &base->b[i], *c = lookup(cur, b->name);
+        if (!c && o->subset)
+            continue;
+        ib_rg_row *row = add_row(r, b->name, cap);
+        if (!row) {
+            st = ib_fail(e, IB_NOMEM, "regress: out of memory");
+        } else if (!c) {
+            row->verdict = IB_RG_MISSING;
+            row->n_base = b->n;
+            snprintf(row->note, sizeof row->note, "in the baseline, not in this run");
+        } else {
+            judge(b, c, o, row, tmp);
+        }
+    }
+    for (int i = 0; st == IB_OK && i < cur->n; i++) {
+        const ib_rg_bench *c = &cur->b[i];
+        if (lookup(base, c->name))
+            continue;
+        ib_rg_row *row = add_row(r, c->name, cap);
+        if (!row) {
+            st = ib_fail(e, IB_NOMEM, "regress: out of memory");
+        } else {
+            row->verdict = IB_RG_NEW;
+            row->n_new = c->n;
+            if (c->n > 0 && !c->problem[0])
+                row->med_new = ib_median(c->ns, c->n, tmp);
+            snprintf(row->note, sizeof row->note, "not in the baseline%s%s",
+                     c->problem[0] ? ": " : "", c->problem);
+        }
+    }
+    free(tmp);
+    if (st != IB_OK) {
+        ib_rg_report_free(r);
+        return st;
+    }
+    for (int i = 0; i < r->n; i++)
+        r->count[r->rows[i].verdict]++;
+    return IB_OK;
+}
+
+int ib_rg_exit_status(const ib_rg_report *r)
+{
+    if (r->count[IB_RG_SLOWER])
+        return 1;
+    const int compared = r->count[IB_RG_SAME] + r->count[IB_RG_FASTER];
+    if (r->count[IB_RG_MISSING] || r->count[IB_RG_INVALID] || compared == 0)
+        return 2;
+    return 0;
+}
+
+void ib_rg_verdict_line(const ib_rg_report *r, char *buf, int len)
+{
+    const int *k = r->count;
+    const int compared = k[IB_RG_SAME] + k[IB_RG_FASTER] + k[IB_RG_SLOWER];
+    int w;
+    if (k[IB_RG_SLOWER]) {
+        w = snprintf(buf, (size_t)len, "REGRESSION: %d of %d benchmarks slower:", k[IB_RG_SLOWER],
+                     compared);
+        int shown = 0;
+        for (int i = 0; i < r->n && w > 0 && w < len; i++) {
+            const ib_rg_row *row = &r->rows[i];
+            if (row->verdict != IB_RG_SLOWER)
+                continue;
+            if (shown++ == 3) {
+                w += snprintf(buf + w, (size_t)(len - w), " ...");
+                break;
+            }
+            w += snprintf(buf + w, (size_t)(len - w), "%s %s %+.1f%%", shown > 1 ? "," : "",
+                          row->name, 100 * row->change);
+        }
+    } else if (ib_rg_exit_status(r) == 2) {
+        snprintf(buf, (size_t)len,
+                 "ERROR: %d benchmark%s could not be compared (%d missing, %d invalid); "
+                 "%d compared, none slower",
+                 k[IB_RG_MISSING] + k[IB_RG_INVALID],
+                 k[IB_RG_MISSING] + k[IB_RG_INVALID] == 1 ? "" : "s", k[IB_RG_MISSING],
+                 k[IB_RG_INVALID], compared);
+    } else {
+        snprintf(buf, (size_t)len, "NO REGRESSION: %d benchmarks compared: %d same, %d faster%s",
+                 compared, k[IB_RG_SAME], k[IB_RG_FASTER],
+                 k[IB_RG_NEW] ? " (and some new ones, not in the baseline)" : "");
+    }
+}
+
+static void fmt_time(char *buf, size_t len, double ns)
+{
+    if (!isfinite(ns))
+        snprintf(buf, len, "-");
+    else if (ns >= 1e9)
+        snprintf(buf, len, "%.3f s", ns * 1e-9);
+    else if (ns >= 1e6)
+        snprintf(buf, len, "%.3f ms", ns * 1e-6);
+    else if (ns >= 1e3)
+        snprintf(buf, len, "%.3f us", ns * 1e-3);
+    else
+        snprintf(buf, len, "%.1f ns", ns);
+}
+
+void ib_rg_print(FILE *f, const ib_rg_report *r, const ib_rg_opts *o)
+{
+    int w = 9;
+    for (int i = 0; i < r->n; i++) {
+        int l = (int)strlen(r->rows[i].name);
+        w = l > w ? l : w;
+    }
+    fprintf(f, "%-*s %5s %12s %12s %8s %9s %7s  %s\n", w, "benchmark", "reps", "baseline",
+            "now", "change", "p", "noise", "verdict");
+    for (int i = 0; i < r->n; i++) {
+        const ib_rg_row *row = &r->rows[i];
+        char reps[24], tb[24], tn[24], ch[16] = "-", p[16] = "-", nz[16] = "-";
+        snprintf(reps, sizeof reps, "%d/%d", row->n_base, row->n_new);
+        fmt_time(tb, sizeof tb, row->med_base);
+        fmt_time(tn, sizeof tn, row->med_new);
+        if (isfinite(row->change))
+            snprintf(ch, sizeof ch, "%+.1f%%", 100 * row->change);
+        if (isfinite(row->p))
+            snprintf(p, sizeof p, "%.2g", row->p);
+        if (isfinite(row->noise))
+            snprintf(nz, sizeof nz, "%.1f%%", 100 * row->noise);
+        fprintf(f, "%-*s %5s %12s %12s %8s %9s %7s  %-7s %s\n", w, row->name, reps, tb, tn, ch,
+                p, nz, ib_rg_verdict_name(row->verdict),
+                row->verdict == IB_RG_SLOWER || row->verdict == IB_RG_FASTER ? "" : row->note);
+    }
+    char line[512];
+    ib_rg_verdict_line(r, line, sizeof line);
+    fprintf(f, "(%s time, medians; slower/faster needs p < %g, |change| > %.1f%% and > noise)\n",
+            o->use_real_time ? "real" : "CPU", o->alpha, 100 * o->threshold);
+    fprintf(f, "%s\n", line);
+}
+
+/* ---- CPU key ---------------------------------------------------------------------------- */
+
+void ib_rg_cpu_identity(const ib_cpu *c, char *buf, int len)
+{
+    snprintf(buf, (size_t)len,
+             "arch=%s;vendor=%s;model=%s;isa=%s%s%s%s%s%s%s;cores=%d;l1d=%lld;l2=%lld;l3=%lld",
+             c->arch, c->vendor, c->model, c->has_avx2 ? "avx2," : "", c->has_fma ? "fma," : "",
+             c->has_avx512f ? "avx512f," : "", c->has_avx512bw ? "avx512bw," : "",
+             c->has_avx512vl ? "avx512vl," : "", c->has_avx512dq ? "avx512dq," : "",
+             c->has_neon ? "neon," : "", c->cores, (long long)c->l1d, (long long)c->l2,
+             (long long)c->l3);
+}
+
+static uint32_t fnv1a(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 16777619u;
+    }
+    return h;
+}
+
+/* Lower-case words of s joined by '-', without trademarks, the vendor's name, filler words and
+ * the "@ 2.60GHz" tail; at most max characters. */
+static void slug(const char *s, char *out, int max)
+{
+    static const char *const drop[] = {"r", "tm", "c", "cpu", "processor", "intel", "amd",
+                                       "genuineintel", "authenticamd", "with", "radeon",
+                                       "graphics"};
+    int n = 0;
+    while (*s && *s != '@') {
+        char word[64];
+        int k = 0;
+        while (*s && *s != '@' && !isalnum((unsigned char)*s))
+            s++;
+        while (*s && (isalnum((unsigned char)*s) || *s == '+') && k < (int)sizeof word - 1)
+            word[k++] = (char)tolower((unsigned char)*s++);
+        word[k] = '\0';
+        while (*s && (isalnum((unsigned char)*s) || *s == '+'))
+            s++; /* a word longer than 63 characters: the rest is dropped */
+        int skip = k == 0 || (k > 5 && !strcmp(word + k - 4, "core")); /* "64-Core" */
+        for (size_t i = 0; !skip && i < sizeof drop / sizeof drop[0]; i++)
+            skip = !strcmp(word, drop[i]);
+        for (int i = 0; i < k; i++)
+            if (word[i] == '+')
+                word[i] = 'p'; /* "8480+" -> "8480p": keys stay file-name safe */
+        if (skip || n + (n > 0) + k > max)
+            continue;
+        n += snprintf(out + n, (size_t)(max + 1 - n), "%s%s", n > 0 ? "-" : "", word);
+    }
+    out[n] = '\0';
+}
+
+void ib_rg_cpu_key(const ib_cpu *c, char *buf, int len)
+{
+    char id[512], vendor[24], model[40];
+    ib_rg_cpu_identity(c, id, sizeof id);
+    if (!strcmp(c->vendor, "GenuineIntel"))
+        snprintf(vendor, sizeof vendor, "intel");
+    else if (!strcmp(c->vendor, "AuthenticAMD"))
+        snprintf(vendor, sizeof vendor, "amd");
+    else
+        slug(c->vendor[0] ? c->vendor : "unknown", vendor, 16);
+    slug(c->model, model, 32);
+    snprintf(buf, (size_t)len, "%s-%s%s%s-%dc-%08x", vendor[0] ? vendor : "unknown", model,
+             model[0] ? "-" : "", ib_isa_name(c->best), c->cores, (unsigned)fnv1a(id));
+}

@@ -1,0 +1,100 @@
+/* The verdict logic of incbench regress, kept apart from its I/O: per-benchmark repetition
+ * times from Google Benchmark JSON, the comparison with a baseline (median change,
+ * Mann-Whitney U test, run-to-run noise), the verdicts, and the key naming a CPU. */
+#ifndef IB_BENCH_REGRESS_H
+#define IB_BENCH_REGRESS_H
+
+#include <stdio.h>
+
+#include "bench/json.h"
+#include "kernels/cpu.h"
+
+#define IB_RG_DEFAULT_THRESHOLD 0.05 /* a 5% slowdown */
+#define IB_RG_DEFAULT_ALPHA 0.05
+
+typedef struct ib_rg_opts {
+    double threshold;  /* smallest relative change that counts (0.05: 5%) */
+    double alpha;      /* significance level of the U test */
+    int use_real_time; /* compare "real_time"; else "cpu_time" (one thread: immune to
+                          time the process spends descheduled) */
+    int subset;        /* this run was restricted (--layer, --impl, a filter): baseline
+                          benchmarks it did not run are left out rather than MISSING */
+} ib_rg_opts;
+
+/* One benchmark's repetitions, in nanoseconds. */
+typedef struct ib_rg_bench {
+    char *name;
+    double *ns;
+    int n, cap;
+    char problem[160]; /* non-empty: unusable (an error, a NaN or negative time, no unit) */
+} ib_rg_bench;
+
+typedef struct ib_rg_set {
+    ib_rg_bench *b;
+    int n, cap;
+} ib_rg_set;
+
+/* Collects the per-repetition entries ("run_type": "iteration", or no run_type as in files
+ * written without repetitions) of a Google Benchmark JSON document, grouped by run_name (else
+ * name) in order of first appearance. Aggregates are skipped, but their benchmark is listed
+ * (with no repetitions). IB_INVALID when doc is not a Google Benchmark report: the message
+ * names the first bad entry. */
+ib_status ib_rg_samples(const ib_json *doc, int use_real_time, ib_rg_set *s, ib_err *e);
+void ib_rg_set_free(ib_rg_set *s);
+
+typedef enum ib_rg_verdict {
+    IB_RG_SAME,    /* no significant change beyond threshold and noise */
+    IB_RG_FASTER,
+    IB_RG_SLOWER,  /* a regression */
+    IB_RG_NEW,     /* only in this run: nothing to compare with */
+    IB_RG_MISSING, /* only in the baseline: it did not run */
+    IB_RG_INVALID, /* cannot be compared: no or too few repetitions, an error, a NaN time */
+    IB_RG_NVERDICTS
+} ib_rg_verdict;
+
+const char *ib_rg_verdict_name(ib_rg_verdict v); /* "same", "faster", "SLOWER", ... */
+
+typedef struct ib_rg_row {
+    char *name;
+    ib_rg_verdict verdict;
+    int n_base, n_new;        /* repetitions */
+    double med_base, med_new; /* median times, ns (NaN when unknown) */
+    double change;            /* med_new / med_base - 1 */
+    double p;                 /* two-sided Mann-Whitney U p-value (NaN when not tested) */
+    double noise;             /* larger relative MAD (median absolute deviation / median)
+                                 of the two sides: how far one repetition typically lies
+                                 from the median */
+    char note[192];           /* why this verdict */
+} ib_rg_row;
+
+typedef struct ib_rg_report {
+    ib_rg_row *rows; /* the baseline's benchmarks in order, then the new ones */
+    int n;
+    int count[IB_RG_NVERDICTS];
+} ib_rg_report;
+
+/* Compares per benchmark. A benchmark is SLOWER only when all three hold: the U test says
+ * the two sides differ (p < alpha), the median slowed down by more than the threshold, and by
+ * more than the noise (the larger MAD / median of the two sides). FASTER
+ * is the mirror image. When the sample sizes cannot give p < alpha at all, the row is
+ * INVALID rather than a silent "same". */
+ib_status ib_rg_compare(const ib_rg_set *base, const ib_rg_set *cur, const ib_rg_opts *o,
+                        ib_rg_report *r, ib_err *e);
+void ib_rg_report_free(ib_rg_report *r);
+
+/* 1 when anything is slower; else 2 when something could not be compared (missing, invalid,
+ * or nothing compared at all); else 0. */
+int ib_rg_exit_status(const ib_rg_report *r);
+/* The one-line verdict, e.g. "REGRESSION: 1 of 5 benchmarks slower: relu/x/ref +21.0%". */
+void ib_rg_verdict_line(const ib_rg_report *r, char *buf, int len);
+/* The table, then the verdict line. */
+void ib_rg_print(FILE *f, const ib_rg_report *r, const ib_rg_opts *o);
+
+/* The CPU's identity as text: arch, vendor, model name, ISA flags, logical CPUs, caches. */
+void ib_rg_cpu_identity(const ib_cpu *c, char *buf, int len);
+/* A stable file-name-safe key: "<vendor>-<model slug>-<best isa>-<cores>c-<hash8>", hash8 the
+ * FNV-1a hash of the identity. The compiler and flags are not part of it: a compiler change
+ * is one of the changes the baseline must catch. */
+void ib_rg_cpu_key(const ib_cpu *c, char *buf, int len);
+
+#endif

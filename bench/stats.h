@@ -1,0 +1,29 @@
+/* Order statistics and the Mann-Whitney U test used by incbench regress. */
+#ifndef IB_BENCH_STATS_H
+#define IB_BENCH_STATS_H
+
+/* The two-sided Mann-Whitney U test, computed as scipy.stats.mannwhitneyu(x, y,
+ * alternative="two-sided") computes it (method "auto", as Google Benchmark's compare.py calls
+ * it): the exact null distribution when there are no ties and at least one sample has at
+ * most 8 values; otherwise the normal approximation with the tie correction of the variance
+ * and a continuity correction of 0.5. p = 2 P(U >= max(U_x, U_y)), clipped to 1. */
+typedef struct ib_mwu {
+    double u;  /* U of x: pairs (x_i, y_j) with x_i > y_j, ties counting 1/2 */
+    double p;  /* two-sided p-value in [0, 1] */
+    int exact; /* 1: exact distribution, 0: normal approximation */
+} ib_mwu;
+
+/* 0 on success; -1 when a sample is empty, larger than 100000 or holds a non-finite value,
+ * or memory runs out. */
+int ib_mwu_test(const double *x, int nx, const double *y, int ny, ib_mwu *r);
+
+/* The smallest two-sided p-value the exact test can give for these sample sizes: when it is
+ * not below alpha, no difference can ever be called significant. */
+double ib_mwu_min_p(int nx, int ny);
+
+/* Sorts a copy of x into tmp (n doubles) and returns the q-quantile with linear
+ * interpolation between order statistics (numpy's default); NaN when n < 1. */
+double ib_quantile(const double *x, int n, double q, double *tmp);
+double ib_median(const double *x, int n, double *tmp);
+
+#endif
