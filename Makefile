@@ -36,7 +36,7 @@ LIBS :=
 ifeq ($(ARCH),x86_64)
   AVX2_SRC := $(wildcard arch/avx2/*.c)
   AVX512_SRC := $(wildcard arch/avx512/*.c)
-  ONEDNN_SRC := $(if $(wildcard /usr/include/dnnl.h),$(wildcard arch/onednn/*.c))
+  ONEDNN_SRC := $(if $(NO_ONEDNN),,$(if $(wildcard /usr/include/dnnl.h),$(wildcard arch/onednn/*.c)))
   XSMM_SRC := $(if $(wildcard /usr/include/libxsmm.h),$(wildcard arch/xsmm/*.c))
   ISA_DEFS += $(if $(wildcard arch/avx2/impls.inc),-DIB_HAVE_AVX2=1)
   ISA_DEFS += $(if $(wildcard arch/avx512/impls.inc),-DIB_HAVE_AVX512=1)
@@ -70,7 +70,8 @@ BENCH_LIBS := -lbenchmark -lpthread
 # tests/test_*.c are programs; the other tests/*.c are shared harness code linked into each.
 TEST_MAINS := $(wildcard tests/test_*.c)
 TEST_SUPPORT := $(filter-out $(TEST_MAINS),$(wildcard tests/*.c))
-TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
+# The tests verify through the driver's own verifier, so both apply the same rules.
+TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o) $(BUILD)/bench/verify.o
 TEST_BINS := $(TEST_MAINS:tests/%.c=$(BUILD)/tests/%)
 
 INCBENCH := $(BUILD)/incbench
@@ -80,7 +81,7 @@ TEST_CPPFLAGS :=
 # Each ISA folder may add its own rules (extra test objects, cross builds).
 -include $(wildcard arch/*/rules.mk)
 
-.PHONY: all deps test bench regress clean build-all
+.PHONY: all deps test bench regress static clean build-all
 # Keep objects that pattern rules create on the way to test programs.
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -131,7 +132,7 @@ test: deps
 
 bench: all
 	$(Q)./.ci/install-deps bench
-	$(Q)$(INCBENCH) bench
+	$(Q)$(INCBENCH) all $(BENCH_FLAGS)
 
 # incbench regress: this build against this CPU's baseline (REGRESS_FLAGS=--record makes one).
 regress: all
@@ -140,11 +141,23 @@ regress: all
 # The regress tests link the driver's regress code and Google Benchmark; baselines record the
 # flags the binary was built with.
 REGRESS_TESTS := $(BUILD)/tests/test_regress $(BUILD)/tests/test_regress_ab
-REGRESS_OBJ := $(patsubst %,$(BUILD)/bench/%.o,regress regress_io json stats verify gbench_shim)
+REGRESS_OBJ := $(patsubst %,$(BUILD)/bench/%.o,regress regress_io json stats gbench_shim)
 $(REGRESS_TESTS): $(REGRESS_OBJ)
 $(REGRESS_TESTS): TEST_EXTRA_OBJ += $(REGRESS_OBJ)
 $(REGRESS_TESTS): LIBS += $(BENCH_LIBS)
 $(BUILD)/bench/regress_io.o: CPPFLAGS += -DIB_BUILD_FLAGS='"$(CFLAGS)"'
+
+# make static: x86-64 programs to copy to another machine (e.g. one with AVX-512) and run
+# there. The test programs link fully statically, without the oneDNN peer (Debian ships no
+# static libdnnl). incbench needs Google Benchmark, which Debian ships only as a shared
+# library: build-static/bundle/ holds incbench with every shared library it loads, the
+# dynamic loader included, and a launcher (bundle/incbench) that runs it on any x86-64 Linux.
+STATIC_TESTS := test_core test_reference test_model test_layers
+static: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=build-static NO_ONEDNN=1 EXTRA_LDFLAGS=-static \
+	  $(STATIC_TESTS:%=build-static/tests/%)
+	$(Q)$(MAKE) --no-print-directory build/incbench
+	$(Q)bench/bundle.sh build/incbench build-static/bundle
 
 clean:
 	rm -rf build build-asan build-aarch64 build-static

@@ -37,31 +37,41 @@ static double now_s(void)
 
 static volatile double g_sink;
 
-/* Wall time of probe(iters) run by every one of threads threads at once. */
-static double run_parallel(double (*probe)(int64_t), int64_t iters, int threads)
+/* Every one of threads threads runs probe(iters) at once and times its own run; the rate is
+ * the sum of the threads' rates. Per-thread clocks keep a thread that starts late (or is
+ * descheduled by a neighbour) from being charged for the others' time. */
+static double rate_parallel(double (*probe)(int64_t), int64_t iters, double flops_per_iter,
+                            int threads, double *slowest)
 {
-    double t0 = now_s(), sum = 0;
-#pragma omp parallel num_threads(threads) reduction(+ : sum)
-    sum += probe(iters);
-    double t = now_s() - t0;
+    double rate = 0, sum = 0, worst = 0;
+#pragma omp parallel num_threads(threads) reduction(+ : rate, sum) reduction(max : worst)
+    {
+        double t0 = now_s();
+        sum += probe(iters);
+        double t = now_s() - t0;
+        rate += t > 0 ? (double)iters * flops_per_iter / t : 0;
+        worst = t;
+    }
     g_sink = sum;
-    return t;
+    *slowest = worst;
+    return rate;
 }
 
 /* Best of five runs of about 20 ms: the clock and the neighbours only ever slow it down. */
 static double measure(double (*probe)(int64_t), double flops_per_iter, int threads)
 {
     int64_t iters = 1 << 12;
-    double t;
-    while ((t = run_parallel(probe, iters, threads)) < 0.02 && iters < ((int64_t)1 << 40))
+    double t = 0, best = rate_parallel(probe, iters, flops_per_iter, threads, &t);
+    while (t < 0.02 && iters < ((int64_t)1 << 40)) {
         iters *= 2;
-    double best = t;
-    for (int r = 0; r < 5; r++) {
-        t = run_parallel(probe, iters, threads);
-        if (t < best)
-            best = t;
+        best = rate_parallel(probe, iters, flops_per_iter, threads, &t);
     }
-    return best > 0 ? (double)iters * flops_per_iter * threads / best : 0;
+    for (int r = 0; r < 5; r++) {
+        double v = rate_parallel(probe, iters, flops_per_iter, threads, &t);
+        if (v > best)
+            best = v;
+    }
+    return best;
 }
 
 enum { MAX_THREADS = 256 };

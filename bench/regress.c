@@ -390,10 +390,10 @@ void ib_rg_cpu_identity(const ib_cpu *c, char *buf, int len)
 {
     snprintf(buf, (size_t)len,
              "arch=%s;vendor=%s;model=%s;isa=%s%s%s%s%s%s%s;cores=%d;l1d=%lld;l2=%lld;l3=%lld",
-             c->arch, c->vendor, c->model, c->has_avx2 ? "avx2," : "", c->has_fma ? "fma," : "",
-             c->has_avx512f ? "avx512f," : "", c->has_avx512bw ? "avx512bw," : "",
-             c->has_avx512vl ? "avx512vl," : "", c->has_avx512dq ? "avx512dq," : "",
-             c->has_neon ? "neon," : "", c->cores, (long long)c->l1d, (long long)c->l2,
+             c->arch, c->vendor, c->model, c->has_avx2 ? " avx2" : "", c->has_fma ? " fma" : "",
+             c->has_avx512f ? " avx512f" : "", c->has_avx512bw ? " avx512bw" : "",
+             c->has_avx512vl ? " avx512vl" : "", c->has_avx512dq ? " avx512dq" : "",
+             c->has_neon ? " neon" : "", c->cores, (long long)c->l1d, (long long)c->l2,
              (long long)c->l3);
 }
 
@@ -420,12 +420,15 @@ static void slug(const char *s, char *out, int max)
         int k = 0;
         while (*s && *s != '@' && !isalnum((unsigned char)*s))
             s++;
-        while (*s && (isalnum((unsigned char)*s) || *s == '+') && k < (int)sizeof word - 1)
+        while (*s && (isalnum((unsigned char)*s) || *s == '+' || *s == '-') &&
+               k < (int)sizeof word - 1)
             word[k++] = (char)tolower((unsigned char)*s++);
-        word[k] = '\0';
-        while (*s && (isalnum((unsigned char)*s) || *s == '+'))
+        while (*s && (isalnum((unsigned char)*s) || *s == '+' || *s == '-'))
             s++; /* a word longer than 63 characters: the rest is dropped */
-        int skip = k == 0 || (k > 5 && !strcmp(word + k - 4, "core")); /* "64-Core" */
+        while (k > 0 && word[k - 1] == '-')
+            k--;
+        word[k] = '\0';
+        int skip = k == 0 || (k > 5 && !strcmp(word + k - 5, "-core")); /* "64-Core" */
         for (size_t i = 0; !skip && i < sizeof drop / sizeof drop[0]; i++)
             skip = !strcmp(word, drop[i]);
         for (int i = 0; i < k; i++)

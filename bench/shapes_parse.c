@@ -50,8 +50,10 @@ static void pad_axis(const fields *f, int fi, int fo, int fk, int fs, int fp, in
     if (f->has[fp]) {
         *a = *b = f->v[fp];
     } else if (f->has[fo]) {
+        /* only a padding a kernel can have (0 .. k-1 in all); else none, and the given
+         * output size is then reported as disagreeing */
         int64_t total = (f->v[fo] - 1) * f->v[fs] + f->v[fk] - f->v[fi];
-        if (total < 0)
+        if (total < 0 || total > f->v[fk] - 1)
             total = 0;
         *a = total / 2;
         *b = total - total / 2;
@@ -64,12 +66,12 @@ static void pad_axis(const fields *f, int fi, int fo, int fk, int fs, int fp, in
         *b = f->v[fb];
 }
 
-/* Copies whichever of the pair is given to the other. */
-static void mirror(fields *f, int x, int y)
+/* Copies x to y when only x is given (benchdnn's "w from h"); both ways when both. */
+static void mirror(fields *f, int x, int y, int both_ways)
 {
     if (f->has[x] && !f->has[y])
         f->v[y] = f->v[x], f->has[y] = 2;
-    else if (f->has[y] && !f->has[x])
+    else if (both_ways && f->has[y] && !f->has[x])
         f->v[x] = f->v[y], f->has[x] = 2;
 }
 
@@ -196,10 +198,12 @@ ib_status ib_parse_desc(const char *text, ib_desc *d, char *name, int namelen, i
                                       "convolutions only", text);
     if (op != IB_OP_AVGPOOL && excl)
         return ib_fail(e, IB_INVALID, "descriptor '%.60s': _excl applies to avgpool only", text);
-    mirror(&f, F_IH, F_IW);
-    mirror(&f, F_KH, F_KW);
-    mirror(&f, F_SH, F_SW);
-    mirror(&f, F_PH, F_PW);
+    mirror(&f, F_IH, F_IW, 1);
+    mirror(&f, F_KH, F_KW, 1);
+    mirror(&f, F_SH, F_SW, 0);
+    mirror(&f, F_PH, F_PW, 0);
+    if (f.v[F_IH] == f.v[F_IW] && f.v[F_KH] == f.v[F_KW])
+        mirror(&f, F_OH, F_OW, 0); /* square: the width's padding derives as the height's */
     const int need[] = {F_IC, F_IH, F_KH, F_OC};
     for (int i = 0; i < (is_conv ? 4 : 3); i++)
         if (!f.has[need[i]])
@@ -208,7 +212,9 @@ ib_status ib_parse_desc(const char *text, ib_desc *d, char *name, int namelen, i
     if (!f.has[F_MB])
         f.v[F_MB] = 1;
     if (!f.has[F_SH])
-        f.v[F_SH] = f.v[F_SW] = 1;
+        f.v[F_SH] = 1;
+    if (!f.has[F_SW])
+        f.v[F_SW] = f.v[F_SH];
     int64_t pt, pb, pl, pr;
     if (f.v[F_SH] == 0 || f.v[F_SW] == 0)
         return ib_fail(e, IB_INVALID, "descriptor '%.60s': %s: stride must be positive", text,

@@ -22,6 +22,12 @@ static float rand_int(uint64_t *s, int lo, int hi)
     return (float)(lo + (int)(next_u64(s) % (uint64_t)(hi - lo + 1)));
 }
 
+/* Uniform in [lo, hi). */
+static float rand_real(uint64_t *s, float lo, float hi)
+{
+    return lo + (hi - lo) * (float)(next_u64(s) >> 40) * (1.0f / 16777216.0f);
+}
+
 /* Powers of two keep (acc + bias) * scale + shift exact. */
 static float rand_pow2(uint64_t *s)
 {
@@ -39,9 +45,12 @@ static float fill_value(ib_op op, int i, uint64_t *s)
         if (i <= 1)
             return rand_int(s, -2, 2);
         return i == 3 ? rand_pow2(s) : rand_int(s, -4, 4);
+    case IB_OP_SOFTMAX:
+    case IB_OP_LSLOSS: /* they exponentiate: real values, checked within a derived bound */
+        return rand_real(s, -12.0f, 12.0f);
     case IB_OP_BN:
         switch (i) {
-        case 0: return rand_int(s, -4, 4);
+        case 0: return rand_real(s, -4.0f, 4.0f);
         case 1: return rand_pow2(s);
         case 4: return rand_int(s, 1, 4); /* variance > 0 */
         default: return rand_int(s, -2, 2);

@@ -23,7 +23,7 @@ static void slow_exec(const ib_desc *d, const void *packed, const float *const *
     const ib_eltwise_desc *g = &d->gap;
     ib_args a = {.in = {src[0]}, .out = {dst[0]}};
     ib_ref_gap(g, &a);
-    ib_eltwise_desc part = {1, g->n * g->c * extra_pct / 100, g->h, g->w};
+    ib_eltwise_desc part = {1, (g->n * g->c * extra_pct + 50) / 100, g->h, g->w};
     ib_ref_gap(&part, &a);
 }
 

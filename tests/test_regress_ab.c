@@ -49,7 +49,7 @@ static void check(int ok, const char *fmt, ...)
 /* Repetitions per side and time per repetition: 15 x 20 ms, in 5 processes per side, keeps a
  * measurement near 5 s for 5 benchmarks. */
 enum { REPS = 15 };
-static int rounds = 5;
+static int rounds = 0;
 static double MIN_TIME = 0.02;
 #define PLANTED "gap/small/ref"
 
@@ -65,7 +65,7 @@ static int run_instance(void *ctx, int64_t iters)
 }
 
 /* Registers one small benchmark "OP/small/ref" run by impl (the planted one, for GAP in B). */
-static int add(const ib_desc *d0, const ib_impl *impl)
+static int add(const char *prefix, const ib_desc *d0, const ib_impl *impl)
 {
     ib_desc d = *d0;
     ib_vcase vc;
@@ -83,13 +83,15 @@ static int add(const ib_desc *d0, const ib_impl *impl)
         fprintf(stderr, "setup: %s does not verify: %s %s\n", impl->name, e.msg, r.msg);
         return 0;
     }
-    snprintf(name, sizeof name, "%s/small/ref", ib_op_name(d.op));
+    snprintf(name, sizeof name, "%s%s/small/ref", prefix, ib_op_name(d.op));
     ib_gb_bench b = {.name = name, .fn = run_instance, .ctx = inst};
     return ib_gb_register(&b) == 0;
 }
 
-/* The child: the benchmarks of one run into json (the planted GAP when pct > 0). */
-static int child_run(int pct, int reps, const char *json)
+/* The child: the benchmarks of one run into json, GAP planted with pct% extra work when
+ * pct > 0. both: side A (all reference) and side B (with the plant) in the same run, named
+ * "A|..." and "B|...", their repetitions interleaved at random by Google Benchmark. */
+static int child_run(int pct, int both, int reps, const char *json)
 {
     const ib_desc relu = {.op = IB_OP_RELU, .relu = {1, 16, 16, 16}};
     const ib_desc gap = {.op = IB_OP_GAP, .gap = {1, 64, 8, 8}};
@@ -105,12 +107,15 @@ static int child_run(int pct, int reps, const char *json)
     const ib_impl *slow = ib_registry_lookup(IB_OP_GAP, IB_PLANTED_NAME);
     if (!ref_gap || !slow)
         return 2;
-    if (!add(&gap, pct > 0 ? slow : ref_gap) ||
-        !add(&relu, ib_registry_lookup(IB_OP_RELU, "ref")) ||
-        !add(&softmax, ib_registry_lookup(IB_OP_SOFTMAX, "ref")) ||
-        !add(&bn, ib_registry_lookup(IB_OP_BN, "ref")) ||
-        !add(&pool, ib_registry_lookup(IB_OP_MAXPOOL, "ref")))
-        return 2;
+    for (int side = both ? 0 : 1; side < 2; side++) {
+        const char *prefix = both ? (side ? "B|" : "A|") : "";
+        if (!add(prefix, &gap, side && pct > 0 ? slow : ref_gap) ||
+            !add(prefix, &relu, ib_registry_lookup(IB_OP_RELU, "ref")) ||
+            !add(prefix, &softmax, ib_registry_lookup(IB_OP_SOFTMAX, "ref")) ||
+            !add(prefix, &bn, ib_registry_lookup(IB_OP_BN, "ref")) ||
+            !add(prefix, &pool, ib_registry_lookup(IB_OP_MAXPOOL, "ref")))
+            return 2;
+    }
     char bufs[IB_RG_GB_ARGS][1100];
     char *argv[IB_RG_GB_ARGS + 3] = {"test_regress_ab"};
     int argc = 1 + ib_rg_gb_flags(reps, MIN_TIME, json, bufs, argv + 1);
@@ -125,22 +130,33 @@ static int child_run(int pct, int reps, const char *json)
 }
 
 /* One run in its own process; 1 when it wrote json. */
-static int run(int pct, int reps, const char *json)
+static int run(int pct, int both, int reps, const char *json)
 {
     fflush(stdout);
     fflush(stderr);
     pid_t pid = fork();
     if (pid == 0)
-        _exit(child_run(pct, reps, json));
+        _exit(child_run(pct, both, reps, json));
     int status = 0;
     if (pid < 0 || waitpid(pid, &status, 0) != pid)
         return 0;
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-/* Moves src's repetitions into *dst (src itself when *dst is empty); aggregates are dropped,
- * since each process computed its own. src is consumed. */
-static int absorb(ib_json **dst, ib_json *src)
+/* Removes prefix from the start of v's text; 0 when it is not there. */
+static int strip(ib_json *v, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    if (!v || v->type != IB_JSON_STRING || strncmp(v->text, prefix, n) != 0)
+        return 0;
+    memmove(v->text, v->text + n, strlen(v->text + n) + 1);
+    return 1;
+}
+
+/* Moves src's repetitions whose name starts with prefix (which is removed) into *dst (src
+ * itself when *dst is empty); aggregates are dropped, since each process computed its own.
+ * src is consumed. */
+static int absorb(ib_json **dst, ib_json *src, const char *prefix)
 {
     ib_json *list = (ib_json *)ib_json_get(src, "benchmarks");
     if (!list || list->type != IB_JSON_ARRAY) {
@@ -149,11 +165,14 @@ static int absorb(ib_json **dst, ib_json *src)
     }
     int k = 0;
     for (int i = 0; i < list->count; i++) {
-        const char *type = ib_json_get_str(list->items[i], "run_type");
-        if (type && !strcmp(type, "aggregate"))
-            ib_json_free(list->items[i]);
+        ib_json *it = list->items[i];
+        const char *type = ib_json_get_str(it, "run_type");
+        if ((type && !strcmp(type, "aggregate")) ||
+            !strip((ib_json *)ib_json_get(it, "name"), prefix))
+            ib_json_free(it);
         else
-            list->items[k++] = list->items[i];
+            list->items[k++] = it;
+        strip((ib_json *)ib_json_get(it, "run_name"), prefix);
     }
     list->count = k;
     if (!*dst) {
@@ -183,11 +202,12 @@ static uint32_t next_rand(uint32_t *s)
     return *s;
 }
 
-/* One measurement: code a into base_path and code b into cur_path (planted extra percent, 0 for
- * none), REPS repetitions each, made by `rounds` processes per side that alternate in random
- * order, so that drift of the machine falls on both sides alike. rounds = 1 is the plain case
- * of a baseline recorded just before. Files are stamped and saved as incbench regress does. */
-static int measure(int pct_a, int pct_b, const char *base_path, const char *cur_path)
+/* One measurement: the reference into base_path and the same with pct% planted in GAP into
+ * cur_path (0: none), REPS repetitions each, stamped and saved as incbench regress does.
+ * rounds = 0: both sides in one run, their repetitions interleaved at random, so that drift of
+ * the machine falls on both alike. rounds = k: separate processes, k per side (REPS/k
+ * repetitions each), alternating in random order; k = 1 is a baseline recorded just before. */
+static int measure(int pct, const char *base_path, const char *cur_path)
 {
     static uint32_t seed = 0x2545F491u;
     char raw[1100];
@@ -195,26 +215,23 @@ static int measure(int pct_a, int pct_b, const char *base_path, const char *cur_
     ib_err e = {{0}};
     int ok = 1;
     snprintf(raw, sizeof raw, "%s/raw.json", dir);
+    if (rounds == 0) {
+        ok = run(pct, 1, REPS, raw);
+        for (int side = 0; side < 2 && ok; side++) {
+            ib_json *doc = NULL;
+            ok = ib_json_read_file(raw, &doc, &e) == IB_OK &&
+                 absorb(&docs[side], doc, side ? "B|" : "A|");
+        }
+    }
     for (int r = 0; r < rounds && ok; r++) {
         const int first = (int)(next_rand(&seed) & 1);
         for (int k = 0; k < 2 && ok; k++) {
             const int side = k ^ first;
             ib_json *doc = NULL;
-            ok = run(side ? pct_b : pct_a, REPS / rounds, raw) &&
-                 ib_json_read_file(raw, &doc, &e) == IB_OK && absorb(&docs[side], doc);
+            ok = run(side ? pct : 0, 0, REPS / rounds, raw) &&
+                 ib_json_read_file(raw, &doc, &e) == IB_OK && absorb(&docs[side], doc, "");
         }
     }
-    for (int side = 0; side < 2 && ok; side++)
-        ok = ib_rg_stamp(docs[side], ib_cpu_get(), 0, &e) == IB_OK &&
-             ib_rg_baseline_save(side ? cur_path : base_path, docs[side], 1, &e) == IB_OK;
-    if (!ok)
-        printf("measurement failed: %s\n", e.msg);
-    ib_json_free(docs[0]);
-    ib_json_free(docs[1]);
-    unlink(raw);
-    return ok;
-}
-
 /* Compares cur with the baseline as the command does; the report in *r (caller frees). */
 static int compare(const char *base_path, const char *cur_path, ib_rg_report *r, int verbose)
 {
@@ -265,11 +282,15 @@ int main(void)
     char base[1100], cur[1100];
     snprintf(base, sizeof base, "%s/base.json", dir);
     snprintf(cur, sizeof cur, "%s/cur.json", dir);
-    rounds = env_int("IB_REGRESS_ROUNDS", rounds);
-    if (REPS % rounds)
-        rounds = 5;
-    printf("%d repetitions x %g s per side in %d processes per side, 5 benchmarks\n", REPS,
-           MIN_TIME, rounds);
+    rounds = env_int("IB_REGRESS_ROUNDS", 0);
+    if (rounds && REPS % rounds)
+        rounds = 1;
+    if (rounds)
+        printf("%d repetitions x %g s per side in %d processes per side, 5 benchmarks\n", REPS,
+               MIN_TIME, rounds);
+    else
+        printf("%d repetitions x %g s per side, both sides interleaved in one run, 5 benchmarks "
+               "a side\n", REPS, MIN_TIME);
 
     /* A/A: the same code again, several times, against the same baseline. */
     const int trials = env_int("IB_REGRESS_AA_TRIALS", SANITIZED ? 1 : 3);
@@ -277,7 +298,7 @@ int main(void)
     double worst = 0;
     for (int t = 0; t < trials; t++) {
         ib_rg_report r = {0};
-        if (!measure(0, 0, base, cur) || !compare(base, cur, &r, t == 0)) {
+        if (!measure(0, base, cur) || !compare(base, cur, &r, t == 0)) {
             check(0, "A/A trial %d ran", t);
             continue;
         }
@@ -298,7 +319,7 @@ int main(void)
 
     /* A/B: the planted slowdown must be flagged, in GAP and nowhere else. */
     ib_rg_report r = {0};
-    if (measure(0, 20, base, cur) && compare(base, cur, &r, 1)) {
+    if (measure(20, base, cur) && compare(base, cur, &r, 1)) {
         const ib_rg_row *relu = row_of(&r, PLANTED);
         check(relu && relu->verdict == IB_RG_SLOWER, "A/B: the planted 20%% slowdown in %s is "
               "flagged (change %+.1f%%)", PLANTED, relu ? 100 * relu->change : NAN);
@@ -318,7 +339,7 @@ int main(void)
             double sum = 0;
             for (int t = 0; t < n; t++) {
                 ib_rg_report s = {0};
-                if (measure(0, pct, base, cur) && compare(base, cur, &s, 0)) {
+                if (measure(pct, base, cur) && compare(base, cur, &s, 0)) {
                     const ib_rg_row *x = row_of(&s, PLANTED);
                     caught += x && x->verdict == IB_RG_SLOWER;
                     sum += x ? x->change : 0;

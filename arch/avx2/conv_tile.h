@@ -9,6 +9,14 @@
 #include "arch/avx2/avx2_util.h"
 #include "arch/avx2/conv.h"
 
+/* Keeps a loaded operand in a register: without this the compiler folds the load into
+ * several FMAs' memory operands, loading the same vector up to 4 times. */
+IB_AVX2_INLINE __m256 ib_avx2_conv_reg(__m256 v)
+{
+    __asm__("" : "+x"(v));
+    return v;
+}
+
 /* One input channel i for the pixels in MASK: acc[j][p] += x[p][i] * w[i][j]. Whichever of
  * weights and broadcasts is fewer is loaded into registers first, so J*P accumulators plus
  * min(J,P) + 1 operands fit the 16 ymm registers. */
@@ -22,12 +30,12 @@ IB_AVX2_INLINE void ib_avx2_conv_fma(__m256 acc[IB_CONV_JMAX][IB_CONV_PMAX],
         __m256 wv[IB_CONV_JMAX];
 #pragma GCC unroll 4
         for (int j = 0; j < J; j++)
-            wv[j] = _mm256_load_ps(w + j * 8);
+            wv[j] = ib_avx2_conv_reg(_mm256_load_ps(w + j * 8));
 #pragma GCC unroll 8
         for (int p = 0; p < P; p++) {
             if (!(MASK >> p & 1))
                 continue;
-            const __m256 b = _mm256_broadcast_ss(ptr[p] + off);
+            const __m256 b = ib_avx2_conv_reg(_mm256_broadcast_ss(ptr[p] + off));
 #pragma GCC unroll 4
             for (int j = 0; j < J; j++)
                 acc[j][p] = _mm256_fmadd_ps(b, wv[j], acc[j][p]);
@@ -37,10 +45,10 @@ IB_AVX2_INLINE void ib_avx2_conv_fma(__m256 acc[IB_CONV_JMAX][IB_CONV_PMAX],
 #pragma GCC unroll 8
         for (int p = 0; p < P; p++)
             if (MASK >> p & 1)
-                b[p] = _mm256_broadcast_ss(ptr[p] + off);
+                b[p] = ib_avx2_conv_reg(_mm256_broadcast_ss(ptr[p] + off));
 #pragma GCC unroll 4
         for (int j = 0; j < J; j++) {
-            const __m256 wv = _mm256_load_ps(w + j * 8);
+            const __m256 wv = ib_avx2_conv_reg(_mm256_load_ps(w + j * 8));
 #pragma GCC unroll 8
             for (int p = 0; p < P; p++)
                 if (MASK >> p & 1)
@@ -62,7 +70,8 @@ IB_AVX2_INLINE void ib_avx2_conv_tap(__m256 acc[IB_CONV_JMAX][IB_CONV_PMAX],
                                      const int P, const unsigned MASK)
 {
     if (cnt == 8) {
-#pragma GCC unroll 8
+        /* Unrolled by 4, not 8: the longer line makes gcc spill accumulators. */
+#pragma GCC unroll 4
         for (int i = 0; i < 8; i++)
             ib_avx2_conv_fma(acc, ptr, i, w + i * J * 8, J, P, MASK);
         return;

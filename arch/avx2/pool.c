@@ -39,18 +39,27 @@ IB_AVX2_INLINE __m256 pool_finish(pool_kind kind, __m256 acc, __m256 nan, __m256
     return _mm256_div_ps(acc, count);  /* a division, as the reference: exact on integers */
 }
 
-/* One output near the left or right edge: the window clipped to the input. */
+/* One output near an edge: all KH x KW taps walked (unrolled when they are literals), those
+ * outside the input skipped by predictable branches. iy0, ix0: the window's top-left corner. */
 IB_AVX2_INLINE __m256 pool_edge(pool_kind kind, const ib_pool_desc *p, int64_t KH, int64_t KW,
-                                const float *x, int64_t iy, int64_t nky, int64_t ox)
+                                const float *x, int64_t iy0, int64_t ox)
 {
-    int64_t ix0 = ox * p->sw - p->pl;
-    int64_t kx0 = ix0 < 0 ? -ix0 : 0, kx1 = p->iw - ix0 < KW ? p->iw - ix0 : KW;
-    int64_t nkx = kx1 > kx0 ? kx1 - kx0 : 0;
+    int64_t ix0 = ox * p->sw - p->pl, inside = 0;
     __m256 acc = kind == POOL_MAX ? _mm256_set1_ps(-INFINITY) : _mm256_setzero_ps();
     __m256 nan = _mm256_setzero_ps();
-    if (nky > 0 && nkx > 0)
-        pool_taps(kind, x + (iy * p->iw + ix0 + kx0) * 8, p->iw, nky, nkx, &acc, &nan);
-    int64_t count = p->count_include_pad ? KH * KW : nky * nkx;
+#pragma GCC unroll 8
+    for (int64_t ky = 0; ky < KH; ky++) {
+        if (iy0 + ky < 0 || iy0 + ky >= p->ih)
+            continue;
+#pragma GCC unroll 8
+        for (int64_t kx = 0; kx < KW; kx++) {
+            if (ix0 + kx < 0 || ix0 + kx >= p->iw)
+                continue;
+            pool_taps(kind, x + ((iy0 + ky) * p->iw + ix0 + kx) * 8, p->iw, 1, 1, &acc, &nan);
+            inside++;
+        }
+    }
+    int64_t count = p->count_include_pad ? KH * KW : inside;
     return pool_finish(kind, acc, nan, _mm256_set1_ps((float)count));
 }
 
@@ -69,7 +78,7 @@ IB_AVX2_INLINE void pool_row(pool_kind kind, const ib_pool_desc *p, int64_t KH, 
     hi = hi < p->ow ? hi : p->ow;
     lo = lo < hi ? lo : hi;
     for (int64_t ox = 0; ox < lo; ox++)
-        _mm256_storeu_ps(y + ox * 8, pool_edge(kind, p, KH, KW, x, iy, nky, ox));
+        _mm256_storeu_ps(y + ox * 8, pool_edge(kind, p, KH, KW, x, iy0, ox));
     if (nky > 0) {
         const __m256 init = kind == POOL_MAX ? _mm256_set1_ps(-INFINITY) : _mm256_setzero_ps();
         const __m256 count = _mm256_set1_ps((float)(p->count_include_pad ? KH * KW : nky * KW));
@@ -84,10 +93,10 @@ IB_AVX2_INLINE void pool_row(pool_kind kind, const ib_pool_desc *p, int64_t KH, 
         }
     } else {
         for (int64_t ox = lo; ox < hi; ox++)
-            _mm256_storeu_ps(y + ox * 8, pool_edge(kind, p, KH, KW, x, iy, nky, ox));
+            _mm256_storeu_ps(y + ox * 8, pool_edge(kind, p, KH, KW, x, iy0, ox));
     }
     for (int64_t ox = hi; ox < p->ow; ox++)
-        _mm256_storeu_ps(y + ox * 8, pool_edge(kind, p, KH, KW, x, iy, nky, ox));
+        _mm256_storeu_ps(y + ox * 8, pool_edge(kind, p, KH, KW, x, iy0, ox));
 }
 
 /* Row functions with the kind and the common kernel sizes as literals, so the window walk is

@@ -4,13 +4,18 @@
 
 enum { PMAX = 6 }; /* 4 blocks x 6 pixels = 24 accumulators + 6 inputs + 1-2 weights <= 32 */
 
-#define FMA_LANE(lane)                                                                             \
-    _Pragma("GCC unroll 4") for (int b = 0; b < B; b++)                                            \
-    {                                                                                              \
-        const float32x4_t wv = vld1q_f32(wk + ((lane)*B + b) * IB_NEON_V);                         \
-        _Pragma("GCC unroll 6") for (int p = 0; p < P; p++) acc[b][p] =                            \
-            vfmaq_laneq_f32(acc[b][p], wv, x[p], lane);                                            \
+/* Lane i of each input vector times the B weight vectors of input channel i; the lane must
+ * be a constant, hence a macro. */
+/* clang-format off */
+#define FMA_LANE(lane)                                                                         \
+    _Pragma("GCC unroll 4")                                                                    \
+    for (int b = 0; b < B; b++) {                                                              \
+        const float32x4_t wv = vld1q_f32(wk + ((lane) * B + b) * IB_NEON_V);                   \
+        _Pragma("GCC unroll 6")                                                                \
+        for (int p = 0; p < P; p++)                                                            \
+            acc[b][p] = vfmaq_laneq_f32(acc[b][p], wv, x[p], lane);                            \
     }
+/* clang-format on */
 
 IB_NEON_ALWAYS_INLINE void tile(const int B, const int P, const ib_neon_tile_args *t)
 {

@@ -2,8 +2,8 @@
 #
 #   make ARCH=aarch64      library, incbench (dynamic, needs libbenchmark-dev:arm64) and the
 #                          test programs (static, so qemu-aarch64 runs them without -L)
-#   make test-aarch64      from any host: cross-builds the test programs, runs each one
-#                          (under qemu-aarch64 unless the host is aarch64) and sums them
+#   make test-aarch64      from any host: cross-builds the test programs and runs them all
+#                          through tests/run-all.sh (in qemu-aarch64), which sums them
 #   NEON_TEST_ENV=...      environment for those runs, e.g. INCBENCH_TEST_REDUCED=1
 
 NEON_TEST_ENV ?= INCBENCH_TEST_REDUCED=1
@@ -19,17 +19,21 @@ ifeq ($(ARCH),aarch64)
   $(BUILD)/tests/test_%: LDFLAGS = $(NEON_BASE_LDFLAGS) $(if $(filter -lbenchmark,$(LIBS)),,-static)
 endif
 
-# The cross build folder. BUILD given on the command line stays as given (it overrides the
-# Makefile's "-aarch64" suffix), so the folder is passed explicitly; its name always holds
-# "aarch64", which is how tests/run-all.sh knows to run its programs in qemu-aarch64.
+# The cross build folder, passed to a sub-make with ARCH=aarch64. Its name always holds
+# "aarch64", which is how tests/run-all.sh knows to run its programs in qemu-aarch64. (BUILD
+# given on the command line stays as given: it overrides the Makefile's "-aarch64" suffix.)
 NEON_XBUILD := $(if $(findstring aarch64,$(BUILD)),$(BUILD),$(BUILD)-aarch64)
 
-.PHONY: test-aarch64 build-tests-aarch64
+.PHONY: test-aarch64 build-tests-aarch64 neon-test-bins neon-run-tests
 build-tests-aarch64:
-	$(Q)$(MAKE) --no-print-directory ARCH=aarch64 BUILD=$(NEON_XBUILD) \
-	  $(TEST_MAINS:tests/%.c=$(NEON_XBUILD)/tests/%)
+	$(Q)$(MAKE) --no-print-directory ARCH=aarch64 BUILD=$(NEON_XBUILD) neon-test-bins
 
 test-aarch64:
 	$(Q)./.ci/install-deps cross
-	$(Q)$(MAKE) --no-print-directory build-tests-aarch64
-	$(Q)env $(NEON_TEST_ENV) tests/run-all.sh $(NEON_XBUILD)
+	$(Q)$(MAKE) --no-print-directory ARCH=aarch64 BUILD=$(NEON_XBUILD) neon-run-tests
+
+# Inside that sub-make: TEST_BINS and BUILD are the cross ones.
+neon-test-bins: $(TEST_BINS)
+
+neon-run-tests: neon-test-bins
+	$(Q)env $(NEON_TEST_ENV) tests/run-all.sh $(BUILD)

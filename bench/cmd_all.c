@@ -1,0 +1,106 @@
+/* incbench all: the main job (make bench): peak, verify, factor with a sweep, net and the
+ * HTML report, into a new results folder; a readable summary on the terminal. */
+#include <stdio.h>
+#include <string.h>
+
+#include "bench/commands.h"
+#include "bench/factor.h"
+#include "bench/factor_common.h"
+#include "bench/net.h"
+#include "bench/peak_probes.h"
+#include "bench/report.h"
+#include "bench/results.h"
+
+static const unsigned accepted = IB_OPT_IMPL | IB_OPT_THREADS | IB_OPT_BATCH | IB_OPT_TIMING |
+                                 IB_OPT_QUICK | IB_OPT_OUT;
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: incbench all [--quick] [--out DIR] [options]\n\n"
+               "The main job ('make bench'): measures the FMA peak and memory bandwidth, verifies\n"
+               "every (layer, implementation) that runs here, prints the factorization report\n"
+               "(pairs 1-7 and a sweep of pairs 1-3), runs the whole Inception-v3 forward pass\n"
+               "per implementation, and writes everything (CSV per report, Google Benchmark\n"
+               "JSON, report.html) into a new folder results/<date>-<cpu>/ (never an earlier\n"
+               "run's: -2, -3 ... suffixes). --out DIR uses DIR/<date>-<cpu> instead.\n\n");
+    ib_run_opts_help(f, accepted);
+}
+
+static void peak_csv(const char *dir, int threads, FILE *out)
+{
+    FILE *csv = ib_results_open(dir, "peak.csv");
+    if (csv)
+        fprintf(csv, "probe,threads,value,unit\n");
+    fprintf(out, "Peak:");
+    const ib_isa isas[] = {IB_ISA_SCALAR, IB_ISA_AVX2, IB_ISA_AVX512};
+    for (int i = 0; i < 3; i++) {
+        if (isas[i] != IB_ISA_SCALAR && !ib_isa_usable(isas[i], NULL))
+            continue;
+        double p1 = ib_peak_fma(isas[i], 1), pn = ib_peak_fma(isas[i], threads);
+        fprintf(out, " fma-%s %.1f GF/s (1t) %.1f (%dt);", ib_isa_name(isas[i]), p1 * 1e-9,
+                pn * 1e-9, threads);
+        if (csv)
+            fprintf(csv, "fma-%s,1,%.6e,FLOP/s\nfma-%s,%d,%.6e,FLOP/s\n", ib_isa_name(isas[i]),
+                    p1, ib_isa_name(isas[i]), threads, pn);
+    }
+    double b1 = ib_peak_triad(1), bn = ib_peak_triad(threads);
+    fprintf(out, " triad %.1f GB/s (1t) %.1f (%dt)\n", b1 * 1e-9, bn * 1e-9, threads);
+    if (csv) {
+        fprintf(csv, "stream-triad,1,%.6e,B/s\nstream-triad,%d,%.6e,B/s\n", b1, threads, bn);
+        fclose(csv);
+    }
+}
+
+int ib_cmd_all(int argc, char **argv)
+{
+    ib_run_opts o;
+    ib_run_opts_init(&o, "all");
+    int rc = ib_run_opts_parse(&o, accepted, argc, argv, usage);
+    if (rc >= 0)
+        return rc;
+    char dir[768], stem[160];
+    ib_err e;
+    ib_results_default_stem(stem, sizeof stem);
+    if (ib_results_mkdir(o.out ? o.out : "results", stem, dir, sizeof dir, &e) != IB_OK) {
+        fprintf(stderr, "incbench all: %s\n", e.msg);
+        return 2;
+    }
+    o.out = dir;
+    const double t0 = ib_now();
+    const int threads = ib_run_opts_threads(&o);
+    const ib_cpu *cpu = ib_cpu_get();
+    printf("incbench: %s, %d logical CPUs, ISA cap %s, %d thread%s; results in %s\n\n",
+           cpu->model, cpu->cores, ib_isa_name(cpu->cap), threads, threads > 1 ? "s" : "", dir);
+    if (!o.quiet)
+        fprintf(stderr, "[all] measuring peaks\n");
+    peak_csv(dir, threads, stdout);
+
+    ib_verify_summary vs;
+    o.cmd = "verify";
+    int r = ib_verify_job(&o, NULL, 0, &vs);
+    if (r == 2)
+        return 2;
+    printf("Verify: %d passed, %d FAILED, %d skipped (verify.csv)\n\n", vs.passed, vs.failed,
+           vs.skipped);
+    rc = vs.failed ? 1 : 0;
+
+    o.cmd = "factor";
+    o.sweep = 1;
+    r = ib_factor_job(&o, stdout);
+    if (r == 2)
+        return 2;
+    rc = r > rc ? r : rc;
+    printf("\n");
+    o.cmd = "net";
+    r = ib_net_job(&o, stdout, 5);
+    if (r == 2)
+        return 2;
+    rc = r > rc ? r : rc;
+    if (ib_report_write(dir, &e) != IB_OK) {
+        fprintf(stderr, "incbench all: %s\n", e.msg);
+        return 2;
+    }
+    printf("\nDone in %.0f s: %s/report.html (CSV, Google Benchmark JSON beside it)%s\n",
+           ib_now() - t0, dir, rc ? "; SOME CHECKS FAILED (exit status 1)" : "");
+    return rc;
+}

@@ -1,0 +1,547 @@
+/* Unit tests of incbench regress: the JSON reader, the U test (against values from
+ * scipy.stats.mannwhitneyu), the verdict logic on synthetic Google Benchmark reports (missing,
+ * new, zero repetitions, NaN times, errors, units), baseline files (corrupt, foreign CPU,
+ * atomic write, no overwrite without --force) and the CPU key. Ends with "N passed, N failed". */
+#include <dirent.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench/json.h"
+#include "bench/regress.h"
+#include "bench/regress_io.h"
+#include "bench/stats.h"
+
+static int passed, failed;
+
+static void check(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void check(int ok, const char *fmt, ...)
+{
+    if (ok) {
+        passed++;
+        return;
+    }
+    failed++;
+    va_list ap;
+    va_start(ap, fmt);
+    printf("FAIL: ");
+    vprintf(fmt, ap);
+    printf("\n");
+    va_end(ap);
+}
+
+static char dir[] = "/tmp/incbench-test-regress-XXXXXX";
+#define KEY "intel-test-avx2-2c-00000000"
+
+/* ---- a small builder of Google Benchmark reports ---------------------------------------- */
+
+typedef struct doc {
+    char text[65536];
+    int len, nbench;
+} doc;
+
+static void put(doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(doc *d, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    d->len += vsnprintf(d->text + d->len, sizeof d->text - (size_t)d->len, fmt, ap);
+    va_end(ap);
+}
+
+static void begin(doc *d, const char *key, const char *threads)
+{
+    d->len = d->nbench = 0;
+    put(d, "{\"context\": {\"date\": \"now\", \"num_cpus\": 2, \"incbench_cpu_key\": \"%s\", "
+           "\"incbench_threads\": \"%s\", \"incbench_regress_time\": \"cpu_time\"},\n"
+           "\"benchmarks\": [",
+        key, threads);
+}
+
+static void raw(doc *d, const char *entry)
+{
+    put(d, "%s\n%s", d->nbench++ ? "," : "", entry);
+}
+
+/* n repetitions of name around median m (ns) spread over +-spread/2, in a scrambled order. */
+static void reps(doc *d, const char *name, int n, double m, double spread, const char *unit)
+{
+    const double scale = !strcmp(unit, "us") ? 1e-3 : 1;
+    for (int i = 0; i < n; i++) {
+        const double u = n > 1 ? (double)((i * 7) % n) / (n - 1) - 0.5 : 0;
+        const double t = m * (1 + spread * u) * scale;
+        char e[512];
+        snprintf(e, sizeof e,
+                 "{\"name\": \"%s\", \"run_name\": \"%s\", \"run_type\": \"iteration\", "
+                 "\"repetitions\": %d, \"repetition_index\": %d, \"threads\": 1, "
+                 "\"iterations\": 1000, \"real_time\": %.17g, \"cpu_time\": %.17g, "
+                 "\"time_unit\": \"%s\"}",
+                 name, name, n, i, t, t, unit);
+        raw(d, e);
+    }
+    char e[512];
+    snprintf(e, sizeof e,
+             "{\"name\": \"%s_median\", \"run_name\": \"%s\", \"run_type\": \"aggregate\", "
+             "\"aggregate_name\": \"median\", \"real_time\": %g, \"cpu_time\": %g, "
+             "\"time_unit\": \"%s\"}",
+             name, name, m * scale, m * scale, unit);
+    raw(d, e);
+}
+
+static void end(doc *d)
+{
+    put(d, "\n]}\n");
+}
+
+static ib_json *parse(const doc *d)
+{
+    ib_json *v = NULL;
+    ib_err e = {{0}};
+    if (ib_json_parse(d->text, (size_t)d->len, &v, &e) != IB_OK)
+        printf("synthetic report does not parse: %s\n", e.msg);
+    return v;
+}
+
+static void write_file(const char *path, const char *text, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    if (f) {
+        fwrite(text, 1, len, f);
+        fclose(f);
+    }
+}
+
+static char *read_all(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    static char buf[1 << 17];
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+        fclose(f);
+    buf[n] = 0;
+    return buf;
+}
+
+/* Compares two synthetic reports; the report in *r. */
+static int compare(const doc *a, const doc *b, const ib_rg_opts *o, ib_rg_report *r)
+{
+    ib_json *ja = parse(a), *jb = parse(b);
+    ib_rg_set sa = {0}, sb = {0};
+    ib_err e = {{0}};
+    int ok = ja && jb && ib_rg_samples(ja, o->use_real_time, &sa, &e) == IB_OK &&
+             ib_rg_samples(jb, o->use_real_time, &sb, &e) == IB_OK &&
+             ib_rg_compare(&sa, &sb, o, r, &e) == IB_OK;
+    if (!ok)
+        printf("compare: %s\n", e.msg);
+    ib_rg_set_free(&sa);
+    ib_rg_set_free(&sb);
+    ib_json_free(ja);
+    ib_json_free(jb);
+    return ok;
+}
+
+static const ib_rg_row *row(const ib_rg_report *r, const char *name)
+{
+    for (int i = 0; i < r->n; i++)
+        if (!strcmp(r->rows[i].name, name))
+            return &r->rows[i];
+    return NULL;
+}
+
+static ib_rg_verdict verdict_of(const ib_rg_report *r, const char *name)
+{
+    const ib_rg_row *x = row(r, name);
+    return x ? x->verdict : IB_RG_NVERDICTS;
+}
+
+static const ib_rg_opts defaults = {IB_RG_DEFAULT_THRESHOLD, IB_RG_DEFAULT_ALPHA, 0, 0};
+
+/* ---- JSON ------------------------------------------------------------------------------- */
+
+static void test_json(void)
+{
+    const char *good = "{\"a\": [1, -2.5e3, true, false, null, \"x\\n\\u00e9\\ud83d\\ude00\"],"
+                       " \"big\": 18446744073709551615, \"n\": NaN, \"i\": -Infinity}";
+    ib_json *v = NULL;
+    ib_err e = {{0}};
+    check(ib_json_parse(good, strlen(good), &v, &e) == IB_OK, "json: valid document: %s", e.msg);
+    const ib_json *a = ib_json_get(v, "a");
+    check(a && a->type == IB_JSON_ARRAY && a->count == 6, "json: array of 6");
+    check(a && a->items[1]->number == -2500, "json: number -2.5e3");
+    check(a && !strcmp(a->items[5]->text, "x\n\xc3\xa9\xf0\x9f\x98\x80"),
+          "json: escapes and surrogate pairs decode to UTF-8");
+    check(isnan(ib_json_get_num(v, "n", 0)) && ib_json_get_num(v, "i", 0) == -INFINITY,
+          "json: NaN and -Infinity as Google Benchmark writes them");
+    char *mem = NULL;
+    size_t mlen = 0;
+    FILE *f = open_memstream(&mem, &mlen);
+    check(f && ib_json_write(f, v, &e) == IB_OK, "json: write");
+    if (f)
+        fclose(f);
+    check(mem && strstr(mem, "18446744073709551615") != NULL,
+          "json: a 64-bit integer is written back as it was read");
+    ib_json *w = NULL;
+    check(mem && ib_json_parse(mem, mlen, &w, &e) == IB_OK &&
+              !strcmp(ib_json_get(w, "a")->items[5]->text, a->items[5]->text),
+          "json: what it writes reads back");
+    free(mem);
+    ib_json_free(w);
+    ib_json_free(v);
+
+    static const char *const bad[] = {
+        "",        "{",        "{\"a\":}",  "[1,]",     "{\"a\" 1}",   "\"abc",
+        "\"\\x\"", "\"\\ud800\"", "[1] x",  "nul",      "01",          "-",
+        "1.",      "1e",       "\"a\tb\"", "\"\\u0000\"", "{\"a\":1,}", "[\"\\u12\"]",
+        "{1:2}",   "\"\\",     "[NaNx]",   "tru"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        v = (ib_json *)1;
+        ib_status st = ib_json_parse(bad[i], strlen(bad[i]), &v, &e);
+        check(st == IB_INVALID && !v && strstr(e.msg, "line 1, column"),
+              "json: '%s' refused with a position (%s)", bad[i], e.msg);
+    }
+    static char deep[200001];
+    memset(deep, '[', sizeof deep - 1);
+    check(ib_json_parse(deep, sizeof deep - 1, &v, &e) == IB_INVALID &&
+              strstr(e.msg, "nested too deeply"),
+          "json: 200000 nested arrays refused, no stack overflow");
+}
+
+/* ---- statistics ------------------------------------------------------------------------- */
+
+static void test_stats(void)
+{
+    /* scipy.stats.mannwhitneyu(x, y, alternative="two-sided"), scipy 1.10.1 */
+    static const struct {
+        double x[12], y[12];
+        int nx, ny;
+        double u, p;
+    } cases[] = {
+        {{1, 2, 3, 4, 5}, {6, 7, 8, 9, 10}, 5, 5, 0.0, 0.007936507936507936},
+        {{1.1, 2.5, 3.2, 4.8, 5.0, 6.1, 7.7, 8.3, 9.9},
+         {2.0, 3.3, 4.1, 6.6, 7.0, 8.8, 9.1, 10.5, 11.2}, 9, 9, 28.0, 0.28931483238198774},
+        {{10, 11, 12, 13, 14, 15, 16, 17, 18, 19}, {12, 13, 14, 15, 16, 17, 18, 19, 20, 21}, 10,
+         10, 32.0, 0.18455093943501133},
+        {{1, 1, 2, 2, 3}, {2, 3, 3, 4, 4, 5}, 5, 6, 3.0, 0.031633423039876964},
+        {{100.0, 100.1, 100.2, 100.3, 100.4, 100.5, 100.6, 100.7, 100.8, 100.9, 101.0, 101.1},
+         {120.0, 120.1, 120.2, 120.3, 120.4, 120.5, 120.6, 120.7, 120.8, 120.9, 121.0, 121.1},
+         12, 12, 0.0, 3.6584553538971e-05},
+        {{5, 5, 5}, {5, 5, 5, 5}, 3, 4, 6.0, 1.0},
+        {{3.0, 1.0, 2.0}, {2.5}, 3, 1, 1.0, 1.0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ib_mwu r;
+        int ok = ib_mwu_test(cases[i].x, cases[i].nx, cases[i].y, cases[i].ny, &r) == 0;
+        check(ok && r.u == cases[i].u && fabs(r.p - cases[i].p) <= 1e-12 * cases[i].p,
+              "mwu case %zu: U %g p %.17g, scipy U %g p %.17g", i, r.u, r.p, cases[i].u,
+              cases[i].p);
+    }
+    double nan_x[2] = {1, NAN}, y[2] = {1, 2}, tmp[4];
+    ib_mwu r;
+    check(ib_mwu_test(nan_x, 2, y, 2, &r) == -1 && ib_mwu_test(y, 0, y, 2, &r) == -1,
+          "mwu: NaN or an empty sample refused");
+    check(fabs(ib_mwu_min_p(3, 3) - 0.1) < 1e-15 && fabs(ib_mwu_min_p(5, 5) - 2.0 / 252) < 1e-15,
+          "mwu: smallest p for 3+3 and 5+5 repetitions");
+    double q[4] = {4, 1, 3, 2};
+    check(ib_median(q, 4, tmp) == 2.5 && ib_quantile(q, 4, 0.25, tmp) == 1.75,
+          "quantiles interpolate as numpy does");
+}
+
+/* ---- verdicts --------------------------------------------------------------------------- */
+
+static void test_verdicts(void)
+{
+    doc a, b;
+    ib_rg_report r;
+    char line[512];
+
+    begin(&a, KEY, "1");
+    reps(&a, "relu/x/avx2", 12, 1000, 0.04, "ns");
+    reps(&a, "conv/x/avx2", 12, 50000, 0.04, "ns");
+    reps(&a, "gap/x/avx2", 12, 800, 0.04, "ns");
+    end(&a);
+
+    check(compare(&a, &a, &defaults, &r) && r.count[IB_RG_SAME] == 3 &&
+              ib_rg_exit_status(&r) == 0,
+          "identical reports: all same, exit 0");
+    ib_rg_verdict_line(&r, line, sizeof line);
+    check(!strncmp(line, "NO REGRESSION", 13), "verdict line: %s", line);
+    ib_rg_report_free(&r);
+
+    begin(&b, KEY, "1"); /* conv 20% slower, gap 20% faster */
+    reps(&b, "relu/x/avx2", 12, 1000, 0.04, "ns");
+    reps(&b, "conv/x/avx2", 12, 60000, 0.04, "ns");
+    reps(&b, "gap/x/avx2", 12, 640, 0.04, "ns");
+    end(&b);
+    check(compare(&a, &b, &defaults, &r) && verdict_of(&r, "conv/x/avx2") == IB_RG_SLOWER &&
+              verdict_of(&r, "gap/x/avx2") == IB_RG_FASTER &&
+              verdict_of(&r, "relu/x/avx2") == IB_RG_SAME && ib_rg_exit_status(&r) == 1,
+          "20%% slower is SLOWER, 20%% faster is faster, the rest same; exit 1");
+    ib_rg_verdict_line(&r, line, sizeof line);
+    check(!strncmp(line, "REGRESSION: 1 of 3", 18) && strstr(line, "conv/x/avx2 +20.0%"),
+          "verdict line names the slower one: %s", line);
+    const ib_rg_row *c = row(&r, "conv/x/avx2");
+    check(c && fabs(c->change - 0.2) < 1e-9 && c->p < 1e-4 && c->noise < 0.02,
+          "median change, p and noise of the slower one");
+    ib_rg_report_free(&r);
+
+    begin(&b, KEY, "1"); /* 3% slower: significant, under the threshold */
+    reps(&b, "relu/x/avx2", 12, 1030, 0.01, "ns");
+    end(&b);
+    ib_rg_opts sub = defaults;
+    sub.subset = 1;
+    check(compare(&a, &b, &sub, &r) && verdict_of(&r, "relu/x/avx2") == IB_RG_SAME &&
+              row(&r, "relu/x/avx2")->p < 0.05 && strstr(row(&r, "relu/x/avx2")->note, "threshold"),
+          "3%% slower and significant: same (within threshold)");
+    ib_rg_report_free(&r);
+    ib_rg_opts low = sub;
+    low.threshold = 0.02;
+    check(compare(&a, &b, &low, &r) && verdict_of(&r, "relu/x/avx2") == IB_RG_SLOWER,
+          "--threshold 2: the same 3%% is SLOWER");
+    ib_rg_report_free(&r);
+    check(compare(&a, &b, &sub, &r) && r.n == 1 && ib_rg_exit_status(&r) == 0,
+          "a restricted run leaves out what it did not run");
+    ib_rg_report_free(&r);
+
+    doc wa, wb; /* 12% slower, significant, but repetitions spread +-30% */
+    begin(&wa, KEY, "1");
+    reps(&wa, "bn/x/avx2", 60, 1000, 0.6, "ns");
+    end(&wa);
+    begin(&wb, KEY, "1");
+    reps(&wb, "bn/x/avx2", 60, 1120, 0.6, "ns");
+    end(&wb);
+    check(compare(&wa, &wb, &defaults, &r) && verdict_of(&r, "bn/x/avx2") == IB_RG_SAME &&
+              row(&r, "bn/x/avx2")->p < 0.05 && strstr(row(&r, "bn/x/avx2")->note, "noise"),
+          "12%% slower, significant, inside 15%% noise: same (within noise)");
+    ib_rg_report_free(&r);
+
+    begin(&b, KEY, "1"); /* relu missing, conv in microseconds, a new one */
+    reps(&b, "conv/x/avx2", 12, 50000, 0.04, "us");
+    reps(&b, "gap/x/avx2", 12, 800, 0.04, "ns");
+    reps(&b, "fc/new/avx2", 12, 100, 0.04, "ns");
+    end(&b);
+    check(compare(&a, &b, &defaults, &r) && verdict_of(&r, "relu/x/avx2") == IB_RG_MISSING &&
+              verdict_of(&r, "fc/new/avx2") == IB_RG_NEW &&
+              verdict_of(&r, "conv/x/avx2") == IB_RG_SAME && ib_rg_exit_status(&r) == 2,
+          "missing benchmark: MISSING, exit 2; new: new; time units converted");
+    ib_rg_verdict_line(&r, line, sizeof line);
+    check(!strncmp(line, "ERROR: 1 benchmark could not be compared (1 missing", 51),
+          "verdict line: %s", line);
+    ib_rg_report_free(&r);
+    check(compare(&b, &a, &defaults, &r) && verdict_of(&r, "relu/x/avx2") == IB_RG_NEW &&
+              verdict_of(&r, "fc/new/avx2") == IB_RG_MISSING,
+          "the other way round: new and missing swap");
+    ib_rg_report_free(&r);
+
+    begin(&b, KEY, "1"); /* zero repetitions: only an aggregate; a NaN; an error; too few */
+    raw(&b, "{\"name\": \"relu/x/avx2_mean\", \"run_name\": \"relu/x/avx2\", \"run_type\": "
+            "\"aggregate\", \"cpu_time\": 1000, \"real_time\": 1000, \"time_unit\": \"ns\"}");
+    reps(&b, "conv/x/avx2", 12, 50000, 0.04, "ns");
+    raw(&b, "{\"name\": \"conv/x/avx2\", \"run_name\": \"conv/x/avx2\", \"run_type\": "
+            "\"iteration\", \"cpu_time\": NaN, \"real_time\": NaN, \"time_unit\": \"ns\"}");
+    raw(&b, "{\"name\": \"gap/x/avx2\", \"run_type\": \"iteration\", \"error_occurred\": true, "
+            "\"error_message\": \"verification FAILED\"}");
+    end(&b);
+    check(compare(&a, &b, &defaults, &r) && verdict_of(&r, "relu/x/avx2") == IB_RG_INVALID &&
+              strstr(row(&r, "relu/x/avx2")->note, "no repetitions") &&
+              verdict_of(&r, "conv/x/avx2") == IB_RG_INVALID &&
+              strstr(row(&r, "conv/x/avx2")->note, "NaN") &&
+              verdict_of(&r, "gap/x/avx2") == IB_RG_INVALID &&
+              strstr(row(&r, "gap/x/avx2")->note, "verification FAILED") &&
+              ib_rg_exit_status(&r) == 2,
+          "zero repetitions, a NaN time and a failed benchmark: INVALID, exit 2");
+    ib_rg_report_free(&r);
+    check(compare(&b, &a, &defaults, &r) && strstr(row(&r, "conv/x/avx2")->note, "baseline: NaN"),
+          "a NaN in the baseline is named as the baseline's");
+    ib_rg_report_free(&r);
+
+    begin(&b, KEY, "1");
+    reps(&b, "relu/x/avx2", 3, 2000, 0.04, "ns");
+    end(&b);
+    check(compare(&b, &b, &defaults, &r) && verdict_of(&r, "relu/x/avx2") == IB_RG_INVALID &&
+              strstr(row(&r, "relu/x/avx2")->note, "too few"),
+          "3 repetitions a side: INVALID (the test could never reach p < 0.05)");
+    ib_rg_report_free(&r);
+
+    begin(&b, KEY, "1");
+    end(&b);
+    check(compare(&b, &b, &defaults, &r) && r.n == 0 && ib_rg_exit_status(&r) == 2,
+          "no benchmarks at all: exit 2");
+    ib_rg_report_free(&r);
+
+    static const char *const not_gb[] = {"[]", "{\"context\": {}}",
+                                         "{\"benchmarks\": {}}",
+                                         "{\"benchmarks\": [{\"cpu_time\": 1}]}"};
+    for (size_t i = 0; i < sizeof not_gb / sizeof not_gb[0]; i++) {
+        ib_json *v = NULL;
+        ib_rg_set s;
+        ib_err e = {{0}};
+        ib_json_parse(not_gb[i], strlen(not_gb[i]), &v, &e);
+        check(v && ib_rg_samples(v, 0, &s, &e) == IB_INVALID, "not a report: %s (%s)",
+              not_gb[i], e.msg);
+        ib_json_free(v);
+    }
+}
+
+/* ---- baseline files --------------------------------------------------------------------- */
+
+static int stray_temporaries(const char *folder)
+{
+    int n = 0;
+    DIR *d = opendir(folder);
+    for (struct dirent *x; d && (x = readdir(d));)
+        n += strstr(x->d_name, ".tmp.") != NULL;
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static void test_files(void)
+{
+    char path[1200], sub[1200], text[1 << 16];
+    ib_err e = {{0}};
+    doc a;
+    begin(&a, KEY, "1");
+    reps(&a, "relu/x/avx2", 12, 1000, 0.04, "ns");
+    end(&a);
+    ib_json *ja = parse(&a), *got = NULL;
+
+    snprintf(path, sizeof path, "%s/baselines/%s.json", dir, KEY);
+    check(ib_rg_baseline_save(path, ja, 0, &e) == IB_OK, "save a new baseline (its folder "
+          "created): %s", e.msg);
+    check(ib_rg_baseline_load(path, KEY, &got, &e) == IB_OK, "load it back: %s", e.msg);
+    ib_json_free(got);
+    snprintf(text, sizeof text, "%s", read_all(path));
+
+    ib_json_set_str((ib_json *)ib_json_get(ja, "context"), "date", "later", &e);
+    check(ib_rg_baseline_save(path, ja, 0, &e) == IB_INVALID && strstr(e.msg, "--force"),
+          "no overwrite without --force: %s", e.msg);
+    check(!strcmp(read_all(path), text), "the refused write left the baseline as it was");
+    check(ib_rg_baseline_save(path, ja, 1, &e) == IB_OK && strstr(read_all(path), "later"),
+          "--force replaces it");
+    snprintf(sub, sizeof sub, "%s/baselines", dir);
+    check(stray_temporaries(sub) == 0, "no temporary file left behind");
+
+    ib_json *foreign = NULL;
+    check(ib_rg_baseline_load(path, "amd-epyc-7b13-avx2-2c-12345678", &foreign, &e) ==
+                  IB_INVALID &&
+              !foreign && strstr(e.msg, "another CPU") && strstr(e.msg, KEY) &&
+              strstr(e.msg, "amd-epyc-7b13"),
+          "a foreign CPU's baseline: clear error (%s)", e.msg);
+
+    const size_t len = strlen(text);
+    write_file(path, text, len / 2); /* an interrupted writer that did not use rename */
+    check(ib_rg_baseline_load(path, KEY, &got, &e) == IB_INVALID && strstr(e.msg, path) &&
+              strstr(e.msg, "not valid JSON") && strstr(e.msg, "line"),
+          "a truncated baseline: clear error (%s)", e.msg);
+    write_file(path, "{\"context\": {}, \"benchmarks\": []}", 33);
+    check(ib_rg_baseline_load(path, KEY, &got, &e) == IB_INVALID &&
+              strstr(e.msg, "corrupt or not incbench's"),
+          "a report without the CPU key: clear error (%s)", e.msg);
+    write_file(path, "\x7f" "ELF\x01\x02\x00\xff", 8);
+    check(ib_rg_baseline_load(path, KEY, &got, &e) == IB_INVALID, "binary garbage: %s", e.msg);
+    snprintf(text, sizeof text,
+             "{\"context\": {\"incbench_cpu_key\": \"%s\"}, \"benchmarks\": [{\"x\": 1}]}", KEY);
+    write_file(path, text, strlen(text));
+    check(ib_rg_baseline_load(path, KEY, &got, &e) == IB_INVALID && strstr(e.msg, "corrupt"),
+          "a report with a nameless entry: clear error (%s)", e.msg);
+    snprintf(sub, sizeof sub, "%s/none.json", dir);
+    check(ib_rg_baseline_load(sub, KEY, &got, &e) == IB_IO && !ib_rg_file_exists(sub),
+          "no file: IB_IO (%s)", e.msg);
+    unlink(path);
+
+    doc b;
+    begin(&b, KEY, "2");
+    end(&b);
+    ib_json *jb = parse(&b);
+    check(ib_rg_check_config(ja, jb, &e) == IB_INVALID && strstr(e.msg, "incbench_threads"),
+          "a baseline with other settings: clear error (%s)", e.msg);
+    check(ib_rg_check_config(ja, ja, &e) == IB_OK, "same settings: comparable");
+    ib_json_free(jb);
+
+    /* Google Benchmark's compare.py reads a saved baseline. */
+    const char *tool = "/usr/share/benchmark/compare.py";
+    if (!access(tool, R_OK) && !access("/usr/bin/python3", X_OK)) {
+        char cmd[2600];
+        check(ib_rg_baseline_save(path, ja, 0, &e) == IB_OK, "save for compare.py");
+        snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s benchmarks %s %s >/dev/null 2>&1", tool,
+                 path, path);
+        check(system(cmd) == 0, "compare.py reads the baseline: %s", cmd);
+        unlink(path);
+    } else {
+        printf("skipped: compare.py not installed\n");
+    }
+    snprintf(sub, sizeof sub, "%s/baselines", dir);
+    rmdir(sub);
+    ib_json_free(ja);
+}
+
+/* ---- CPU key ---------------------------------------------------------------------------- */
+
+static int file_name_safe(const char *s)
+{
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
+            return 0;
+    return 1;
+}
+
+static void test_key(void)
+{
+    ib_cpu c = {.arch = "x86_64",
+                .vendor = "GenuineIntel",
+                .model = "Intel(R) Xeon(R) Platinum 8480+",
+                .has_avx2 = 1,
+                .has_fma = 1,
+                .has_avx512f = 1,
+                .has_avx512bw = 1,
+                .has_avx512vl = 1,
+                .has_avx512dq = 1,
+                .cores = 2,
+                .l1d = 48 << 10,
+                .l2 = 2 << 20,
+                .best = IB_ISA_AVX512};
+    char k1[128], k2[128], k3[128];
+    ib_rg_cpu_key(&c, k1, sizeof k1);
+    ib_rg_cpu_key(&c, k2, sizeof k2);
+    check(!strcmp(k1, k2) && file_name_safe(k1) &&
+              !strncmp(k1, "intel-xeon-platinum-8480p-avx512-2c-", 36) && strlen(k1) == 44,
+          "Intel key: %s", k1);
+    c.l2 = 1 << 20;
+    ib_rg_cpu_key(&c, k3, sizeof k3);
+    check(strncmp(k1, k3, 36) == 0 && strcmp(k1, k3) != 0, "another L2 size, another hash: %s",
+          k3);
+    ib_cpu amd = {.arch = "x86_64",
+                  .vendor = "AuthenticAMD",
+                  .model = "AMD EPYC 7B13 64-Core Processor",
+                  .has_avx2 = 1,
+                  .has_fma = 1,
+                  .cores = 2,
+                  .best = IB_ISA_AVX2};
+    ib_rg_cpu_key(&amd, k3, sizeof k3);
+    check(!strncmp(k3, "amd-epyc-7b13-avx2-2c-", 22) && file_name_safe(k3), "AMD key: %s", k3);
+    ib_cpu odd = {.arch = "aarch64", .vendor = "", .model = "", .cores = 4,
+                  .best = IB_ISA_NEON};
+    ib_rg_cpu_key(&odd, k3, sizeof k3);
+    check(!strncmp(k3, "unknown-neon-4c-", 16) && file_name_safe(k3), "no names: %s", k3);
+    ib_rg_cpu_key(ib_cpu_get(), k3, sizeof k3);
+    check(file_name_safe(k3), "this CPU: %s", k3);
+}
+
+int main(void)
+{
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    test_json();
+    test_stats();
+    test_verdicts();
+    test_files();
+    test_key();
+    rmdir(dir);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed != 0;
+}
