@@ -21,6 +21,7 @@ typedef struct ib_avx2_conv_geom {
 typedef struct ib_avx2_conv_tile_args {
     const float *src;  /* the image at the chunk's first input block */
     const float *w;    /* the group's packed weights at the chunk's first input block */
+    const float *wpf, *wpf_end; /* weights the next chunk will use: prefetched meanwhile */
     float *dst;        /* the image at the group's first output block, pixel 0 */
     const float *bias, *scale, *shift; /* at the group's first output channel */
     int64_t q0, q1;    /* the pixel range */

@@ -9,7 +9,7 @@
 #define IB_CONV_PB_MAX 1032
 #endif
 #ifndef IB_CONV_ORDER
-#define IB_CONV_ORDER 0
+#define IB_CONV_ORDER 1
 #endif
 enum { IB_CONV_PB_ALIGN = 12 };
 
@@ -85,6 +85,11 @@ void ib_avx2_conv_exec(const ib_desc *d, const void *packed, const float *const 
             a.src = src[0] + n * src_img + k0 * g.sbs;
             a.w = wg + k0 * jg * p.wblk;
             a.nblk = k1 - k0;
+            /* The next chunk, or the next group's first (groups lie back to back). */
+            a.wpf = a.w + a.nblk * jg * p.wblk;
+            a.wpf_end = a.wpf + p.kchunk * IB_CONV_JMAX * p.wblk;
+            if (a.wpf_end > w + p.wfloats)
+                a.wpf_end = w + p.wfloats;
             a.lastcnt = k1 == p.icb ? p.ctail : p.cb;
             a.first = ch == 0;
             a.last = ch == nchunks - 1;

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "kernels/cpu.h"
 #include "kernels/desc.h"
 
 /* Output channel blocks per group: the micro-kernel's J. Tiles are J blocks x P pixels,
@@ -17,10 +18,13 @@ static inline int ib_avx2_conv_tile_p(int64_t j)
     return j >= 4 ? 3 : 4;
 }
 
-/* Bytes of packed weights per ic chunk that we try to keep in L1 (32 KiB): half of it. */
-#ifndef IB_CONV_L1_WBYTES
-#define IB_CONV_L1_WBYTES 16384
-#endif
+/* Bytes of packed weights per ic chunk, kept in L1 while a pixel range passes over them:
+ * half the L1 data cache (16 KiB when unknown), the other half for inputs and outputs. */
+static inline int64_t ib_avx2_conv_l1_wbytes(void)
+{
+    const int64_t l1 = ib_cpu_get()->l1d;
+    return l1 < 32768 ? 16384 : l1 > 65536 ? 32768 : l1 / 2;
+}
 
 typedef struct ib_avx2_conv_plan {
     int plain;         /* src is plain NCHW (few input channels): each channel is a block */
@@ -58,7 +62,7 @@ static inline void ib_avx2_conv_plan_of(const ib_conv_desc *c, ib_avx2_conv_plan
     p->wblk = p->taps * p->cb * 8;
     p->wfloats = p->ocb * p->icb * p->wblk;
     const int64_t jmax = p->gbase + (p->gextra > 0);
-    int64_t k = IB_CONV_L1_WBYTES / (jmax * p->wblk * (int64_t)sizeof(float));
+    int64_t k = ib_avx2_conv_l1_wbytes() / (jmax * p->wblk * (int64_t)sizeof(float));
     if (k < 1)
         k = 1;
     if (k > p->icb)

@@ -9,6 +9,19 @@
 #include "arch/avx2/avx2_util.h"
 #include "arch/avx2/conv.h"
 
+/* llvm-mca region markers (bench/mca.py builds with -DIB_MCA_MARKERS -S; only there, as the
+ * asm statements constrain scheduling): region conv_tile_b<blocked>_<J>x<P>_m<pixel mask>. */
+#ifdef IB_MCA_MARKERS
+#define IB_AVX2_MCA(cond, what, plain, J, P, mask)                                                \
+    do {                                                                                          \
+        if (cond)                                                                                 \
+            __asm__ volatile("# LLVM-MCA-" what " conv_tile_b%c0_%c1x%c2_m%c3" ::"i"(!(plain)),  \
+                             "i"(J), "i"(P), "i"(mask));                                          \
+    } while (0)
+#else
+#define IB_AVX2_MCA(cond, what, plain, J, P, mask) ((void)0)
+#endif
+
 /* Keeps a loaded operand in a register: without this the compiler folds the load into
  * several FMAs' memory operands, loading the same vector up to 4 times. */
 IB_AVX2_INLINE __m256 ib_avx2_conv_reg(__m256 v)
@@ -71,9 +84,11 @@ IB_AVX2_INLINE void ib_avx2_conv_tap(__m256 acc[IB_CONV_JMAX][IB_CONV_PMAX],
 {
     if (cnt == 8) {
         /* Unrolled by 4, not 8: the longer line makes gcc spill accumulators. */
+        IB_AVX2_MCA(1, "BEGIN", 0, J, P, MASK);
 #pragma GCC unroll 4
         for (int i = 0; i < 8; i++)
             ib_avx2_conv_fma(acc, ptr, i, w + i * J * 8, J, P, MASK);
+        IB_AVX2_MCA(1, "END", 0, J, P, MASK);
         return;
     }
     switch (cnt) {
@@ -163,11 +178,13 @@ IB_AVX2_INLINE void ib_avx2_conv_tile(const ib_avx2_conv_geom *restrict g,
                 for (int p = 0; p < P; p++)
                     ptr[p] = base[p] + ky * iw * ps;
                 for (int64_t kx = 0; kx < KW; kx++) {
+                    IB_AVX2_MCA(PLAIN, "BEGIN", 1, J, P, FULL);
                     ib_avx2_conv_tap(acc, ptr, w, cnt, J, P, FULL);
                     w += wtap;
 #pragma GCC unroll 8
                     for (int p = 0; p < P; p++)
                         ptr[p] += ps;
+                    IB_AVX2_MCA(PLAIN, "END", 1, J, P, FULL);
                 }
             }
 #pragma GCC unroll 8
@@ -259,7 +276,15 @@ IB_AVX2_INLINE void ib_avx2_conv_range(const ib_avx2_conv_geom *restrict g,
 {
     const int P = ib_avx2_conv_tile_p(J);
     int64_t q = a->q0, oy = q / g->ow, ox = q - oy * g->ow;
+    /* Spread the prefetch of the next chunk's weights (from L3 or memory into L2) over
+     * the tiles of this one. */
+    const char *pf = (const char *)a->wpf, *pf_end = (const char *)a->wpf_end;
+    const int64_t ntiles = (a->q1 - a->q0) / P;
+    const int64_t pf_lines = pf < pf_end ? (pf_end - pf + 63) / 64 : 0;
+    const int64_t pf_step = ntiles > 0 ? (pf_lines + ntiles - 1) / ntiles : 0;
     for (; q + P <= a->q1; q += P) {
+        for (int64_t k = 0; k < pf_step && pf < pf_end; k++, pf += 64)
+            _mm_prefetch(pf, _MM_HINT_T1);
         ib_avx2_conv_tile(g, a, q, oy, ox, J, P, PLAIN);
         ox += P;
         while (ox >= g->ow) {
