@@ -159,6 +159,11 @@ static: deps
 	$(Q)$(MAKE) --no-print-directory build/incbench
 	$(Q)bench/bundle.sh build/incbench build-static/bundle
 
+# The driver test links the descriptor parser and results code, and runs the built incbench.
+DRIVER_OBJ := $(patsubst %,$(BUILD)/bench/%.o,shapes_parse results)
+$(BUILD)/tests/test_driver: $(DRIVER_OBJ) $(INCBENCH)
+$(BUILD)/tests/test_driver: TEST_EXTRA_OBJ += $(DRIVER_OBJ)
+
 clean:
 	rm -rf build build-asan build-aarch64 build-static
 

@@ -250,9 +250,11 @@ ib_isa ib_impl_peak_isa(const ib_impl *impl)
 {
     if (!strcmp(impl->name, "ref"))
         return IB_ISA_SCALAR;
-    if (impl->isa != IB_ISA_SCALAR)
+    if (!strcmp(impl->name, "avx2") || !strcmp(impl->name, "avx512") ||
+        !strcmp(impl->name, "neon"))
         return impl->isa;
-    /* A peer that dispatches itself (oneDNN, libxsmm) uses the best ISA under the cap. */
+    /* A peer that dispatches itself (oneDNN, libxsmm) uses the best ISA under the cap,
+     * whatever minimum its registry entry states. */
     const ib_cpu *cpu = ib_cpu_get();
     return cpu->cap;
 }

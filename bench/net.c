@@ -444,7 +444,10 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
         return 1;
     }
     r->ok = 1;
-    r->peak = ib_peak_fma(ib_cpu_get()->cap, threads);
+    r->peak = 0; /* the peak of the ISA this family's convolutions use */
+    for (int i = 0; i < c.n && r->peak == 0; i++)
+        if (c.steps[i].kind != STEP_REORDER && c.steps[i].d->op == IB_OP_CONV)
+            r->peak = ib_impl_peak(c.steps[i].impl, threads);
     /* per step lines, then the breakdown sorted by time */
     for (int i = 0; i < c.n; i++) {
         step *s = &c.steps[i];

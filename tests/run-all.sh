@@ -17,7 +17,7 @@ for dir in "$@"; do
         $runner "$prog" >"$log" 2>&1
         rc=$?
         cat "$log"
-        line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+        line=$(grep -E '^([A-Za-z_0-9-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 | sed -E 's/^[A-Za-z_0-9-]+: //')
         if [ -z "$line" ]; then
             echo "FAILED $prog: exit status $rc and no closing 'N passed, N failed' line"
             failed=$((failed + 1))

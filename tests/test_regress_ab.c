@@ -232,6 +232,17 @@ static int measure(int pct, const char *base_path, const char *cur_path)
                  ib_json_read_file(raw, &doc, &e) == IB_OK && absorb(&docs[side], doc, "");
         }
     }
+    for (int side = 0; side < 2 && ok; side++)
+        ok = ib_rg_stamp(docs[side], ib_cpu_get(), 0, &e) == IB_OK &&
+             ib_rg_baseline_save(side ? cur_path : base_path, docs[side], 1, &e) == IB_OK;
+    if (!ok)
+        printf("measurement failed: %s\n", e.msg);
+    ib_json_free(docs[0]);
+    ib_json_free(docs[1]);
+    unlink(raw);
+    return ok;
+}
+
 /* Compares cur with the baseline as the command does; the report in *r (caller frees). */
 static int compare(const char *base_path, const char *cur_path, ib_rg_report *r, int verbose)
 {

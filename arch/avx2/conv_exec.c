@@ -5,13 +5,7 @@
 
 /* Pixels per work item at most: J*8 partial sums per pixel (128 KiB for J=4) stay in L2
  * while the chunks of input channels pass over them. A multiple of every tile's P. */
-#ifndef IB_CONV_PB_MAX
-#define IB_CONV_PB_MAX 1032
-#endif
-#ifndef IB_CONV_ORDER
-#define IB_CONV_ORDER 1
-#endif
-enum { IB_CONV_PB_ALIGN = 12 };
+enum { IB_CONV_PB_MAX = 1032, IB_CONV_PB_ALIGN = 12 };
 
 static int64_t round_up(int64_t x, int64_t m)
 {
@@ -67,11 +61,9 @@ void ib_avx2_conv_exec(const ib_desc *d, const void *packed, const float *const 
 
 #pragma omp parallel for schedule(static) if (nthr > 1 && items > 1)
     for (int64_t it = 0; it < items; it++) {
-#if IB_CONV_ORDER
+        /* Groups innermost: a pixel range's inputs stay in cache while every group passes
+         * over them (and each group's weights follow the previous group's in memory). */
         const int64_t gi = it % p.groups, r = it / p.groups % npb, n = it / p.groups / npb;
-#else
-        const int64_t r = it % npb, gi = it / npb % p.groups, n = it / npb / p.groups;
-#endif
         const int64_t b0 = ib_avx2_conv_gstart(&p, gi), jg = ib_avx2_conv_gsize(&p, gi);
         const float *wg = w + b0 * p.icb * p.wblk;
         ib_avx2_conv_tile_args a = {

@@ -30,6 +30,13 @@ IB_AVX2_INLINE __m256 ib_avx2_conv_reg(__m256 v)
     return v;
 }
 
+/* An index the compiler must take as new on every use (see the interior loop). */
+IB_AVX2_INLINE int64_t ib_avx2_conv_opaque(int64_t x)
+{
+    __asm__ volatile("" : "+r"(x));
+    return x;
+}
+
 /* One input channel i for the pixels in MASK: acc[j][p] += x[p][i] * w[i][j]. Whichever of
  * weights and broadcasts is fewer is loaded into registers first, so J*P accumulators plus
  * min(J,P) + 1 operands fit the 16 ymm registers. */
@@ -165,31 +172,27 @@ IB_AVX2_INLINE void ib_avx2_conv_tile(const ib_avx2_conv_geom *restrict g,
 
     const float *w = a->w;
     if (inside) {
-        /* Every tap of every pixel is in the image: P pointers walk the taps together. */
-        const float *base[IB_CONV_PMAX];
-#pragma GCC unroll 8
-        for (int p = 0; p < P; p++)
-            base[p] = a->src + po[p];
-        for (int64_t blk = 0; blk < a->nblk; blk++) {
-            const int64_t cnt = PLAIN ? 1 : blk == a->nblk - 1 ? a->lastcnt : 8;
+        /* Every tap of every pixel is in the image: one row pointer walks the taps and each
+         * pixel adds its offset in the address (opaque, so that the compiler does not turn
+         * it into P pointers to step: that costs P adds per tap).
+         * A plain source has the kx taps of a row side by side, as a blocked one has its 8
+         * channels: up to 8 of them are one unrolled run of FMAs. */
+        const int64_t run = PLAIN && KW <= 8 ? KW : 1; /* kx taps per step of the kx loop */
+        const float *s = a->src;
+        for (int64_t blk = 0; blk < a->nblk; blk++, s += g->sbs) {
+            const int64_t cnt = PLAIN ? run : blk == a->nblk - 1 ? a->lastcnt : 8;
             for (int64_t ky = 0; ky < KH; ky++) {
-                const float *ptr[IB_CONV_PMAX];
-#pragma GCC unroll 8
-                for (int p = 0; p < P; p++)
-                    ptr[p] = base[p] + ky * iw * ps;
-                for (int64_t kx = 0; kx < KW; kx++) {
-                    IB_AVX2_MCA(PLAIN, "BEGIN", 1, J, P, FULL);
-                    ib_avx2_conv_tap(acc, ptr, w, cnt, J, P, FULL);
-                    w += wtap;
+                const float *row = s + ky * iw * ps;
+                for (int64_t kx = 0; kx < KW; kx += run, row += run * ps, w += run * wtap) {
+                    const float *ptr[IB_CONV_PMAX];
 #pragma GCC unroll 8
                     for (int p = 0; p < P; p++)
-                        ptr[p] += ps;
+                        ptr[p] = row + ib_avx2_conv_opaque(po[p]);
+                    IB_AVX2_MCA(PLAIN, "BEGIN", 1, J, P, FULL);
+                    ib_avx2_conv_tap(acc, ptr, w, cnt, J, P, FULL);
                     IB_AVX2_MCA(PLAIN, "END", 1, J, P, FULL);
                 }
             }
-#pragma GCC unroll 8
-            for (int p = 0; p < P; p++)
-                base[p] += g->sbs;
         }
     } else {
         /* Border: taps over the union of the pixels' valid ranges, each with the mask of the
