@@ -20,13 +20,13 @@ typedef struct xc_pass {
 } xc_pass;
 
 typedef struct xc_plan {
-    int V;          /* channel block of dst (and of src, except for few input channels) */
-    int flat;       /* 1x1, stride 1, no padding, blocked: the image as one pixel row */
-    int cover;      /* pass 0 reaches every output column (so it starts from beta 0) */
-    int64_t ncin;   /* input channel blocks */
+    int V;        /* channel block of dst (and of src, except for few input channels) */
+    int flat;     /* 1x1, stride 1, no padding, blocked: the image as one pixel row */
+    int cover;    /* pass 0 reaches every output column (so it starts from beta 0) */
+    int64_t ncin; /* input channel blocks */
     int64_t ocb, taps;
-    int64_t kdim;   /* GEMM K per batch entry: the input channel block, V or 4 */
-    int64_t ablk;   /* floats of weights per (output block, channel, tap): V*kdim */
+    int64_t kdim; /* GEMM K per batch entry: the input channel block, V or 4 */
+    int64_t ablk; /* floats of weights per (output block, channel, tap): V*kdim */
     int64_t wfloats;
     int64_t bc, bp; /* src floats between two batch channels, between two pixels */
     int64_t src_img, dst_img, dst_blk;

@@ -18,7 +18,7 @@ typedef struct xd_inst {
     float *buf[XD_NT];
     unsigned dims[XD_NT][5]; /* activations: block, W, H, blocks, N (innermost first) */
     void *scratch;
-    float *vec;                  /* bias, scale, shift, each padded to kb*bk */
+    float *vec; /* bias, scale, shift, each padded to kb*bk */
     const float *bias, *scale, *shift;
     int nthr;
 } xd_inst;
@@ -64,13 +64,13 @@ static void dnn_release(void *p)
     free(x);
 }
 
-#define XD_TRY(call, what)                                                                        \
-    do {                                                                                          \
-        libxsmm_dnn_err_t s_ = (call);                                                            \
-        if (s_ != LIBXSMM_DNN_SUCCESS) {                                                          \
-            st = ib_fail(e, IB_FAILED, "xsmm_dnn: %s: %s", what, libxsmm_dnn_get_error(s_));     \
-            goto fail;                                                                            \
-        }                                                                                         \
+#define XD_TRY(call, what)                                                                         \
+    do {                                                                                           \
+        libxsmm_dnn_err_t s_ = (call);                                                             \
+        if (s_ != LIBXSMM_DNN_SUCCESS) {                                                           \
+            st = ib_fail(e, IB_FAILED, "xsmm_dnn: %s: %s", what, libxsmm_dnn_get_error(s_));       \
+            goto fail;                                                                             \
+        }                                                                                          \
     } while (0)
 
 /* Tensor i: the layout libxsmm wants, a buffer of that size, linked and bound. */
@@ -97,8 +97,8 @@ static ib_status make_tensor(xd_inst *x, int i, ib_err *e)
 }
 
 /* Element (n, c, h, w) of a blocked activation [N][blocks][H][W][block] with a rim of p. */
-static float *at(const xd_inst *x, int i, int64_t n, int64_t ch, int64_t h, int64_t w,
-                 int64_t ph, int64_t pw)
+static float *at(const xd_inst *x, int i, int64_t n, int64_t ch, int64_t h, int64_t w, int64_t ph,
+                 int64_t pw)
 {
     const unsigned *dm = x->dims[i];
     return x->buf[i] +
@@ -130,7 +130,8 @@ static ib_status dnn_prepare(const ib_desc *d, const ib_args *a, void **inst, ib
     cd.fuse_ops = LIBXSMM_DNN_CONV_FUSE_NONE;
     x->h = libxsmm_dnn_create_conv_layer(cd, &s);
     if (!x->h) {
-        st = ib_fail(e, IB_UNSUPPORTED, "xsmm_dnn: create_conv_layer: %s", libxsmm_dnn_get_error(s));
+        st =
+            ib_fail(e, IB_UNSUPPORTED, "xsmm_dnn: create_conv_layer: %s", libxsmm_dnn_get_error(s));
         goto fail;
     }
     for (int i = 0; i < XD_NT; i++)

@@ -34,8 +34,8 @@ static int dispatch(const ib_fc_desc *f, xf_plan *p, const char **why)
     const libxsmm_blasint ldc = (libxsmm_blasint)f->oc;
     for (int b = 0; b < 2; b++) {
         const libxsmm_blasint m = (libxsmm_blasint)(b ? p->tail : p->mb);
-        p->k[b] = libxsmm_smmdispatch(m, (libxsmm_blasint)f->n, (libxsmm_blasint)f->ic, &lda,
-                                      &ldb, &ldc, &alpha, &beta, &flags, &pf);
+        p->k[b] = libxsmm_smmdispatch(m, (libxsmm_blasint)f->n, (libxsmm_blasint)f->ic, &lda, &ldb,
+                                      &ldc, &alpha, &beta, &flags, &pf);
         if (!p->k[b]) {
             snprintf(msg, sizeof msg, "libxsmm has no GEMM kernel M=%d N=%lld K=%lld", (int)m,
                      (long long)f->n, (long long)f->ic);

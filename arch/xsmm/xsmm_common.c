@@ -47,14 +47,14 @@ epilogue(float *y, int64_t npix, const int V, const float *bias, const float *sc
         }
 }
 
-#define XSMM_EPI_CASE(VV, fb, fs, fr)                                                             \
-    case (VV) * 8 + (fb) * 4 + (fs) * 2 + (fr):                                                   \
-        epilogue(y, npix, VV, bias, scale, shift, fb, fs, fr);                                    \
+#define XSMM_EPI_CASE(VV, fb, fs, fr)                                                              \
+    case (VV)*8 + (fb)*4 + (fs)*2 + (fr):                                                          \
+        epilogue(y, npix, VV, bias, scale, shift, fb, fs, fr);                                     \
         break;
-#define XSMM_EPI_CASES(VV)                                                                        \
-    XSMM_EPI_CASE(VV, 0, 0, 1) XSMM_EPI_CASE(VV, 0, 1, 0) XSMM_EPI_CASE(VV, 0, 1, 1)              \
-    XSMM_EPI_CASE(VV, 1, 0, 0) XSMM_EPI_CASE(VV, 1, 0, 1) XSMM_EPI_CASE(VV, 1, 1, 0)              \
-    XSMM_EPI_CASE(VV, 1, 1, 1)
+#define XSMM_EPI_CASES(VV)                                                                         \
+    XSMM_EPI_CASE(VV, 0, 0, 1)                                                                     \
+    XSMM_EPI_CASE(VV, 0, 1, 0) XSMM_EPI_CASE(VV, 0, 1, 1) XSMM_EPI_CASE(VV, 1, 0, 0)               \
+        XSMM_EPI_CASE(VV, 1, 0, 1) XSMM_EPI_CASE(VV, 1, 1, 0) XSMM_EPI_CASE(VV, 1, 1, 1)
 
 __attribute__((target("avx2"))) void ib_xsmm_epilogue(float *y, int64_t npix, int V,
                                                       const float *bias, const float *scale,
