@@ -19,19 +19,18 @@ typedef struct ib_avx2_conv_geom {
 /* A range of output pixels (row-major) for J output blocks, accumulated over one chunk of
  * input blocks; cut into tiles of J blocks x P consecutive pixels. */
 typedef struct ib_avx2_conv_tile_args {
-    const float *src;  /* the image at the chunk's first input block */
-    const float *w;    /* the group's packed weights at the chunk's first input block */
+    const float *src;           /* the image at the chunk's first input block */
+    const float *w;             /* the group's packed weights at the chunk's first input block */
     const float *wpf, *wpf_end; /* weights the next chunk will use: prefetched meanwhile */
-    float *dst;        /* the image at the group's first output block, pixel 0 */
+    float *dst;                 /* the image at the group's first output block, pixel 0 */
     const float *bias, *scale, *shift; /* at the group's first output channel */
-    int64_t q0, q1;    /* the pixel range */
-    int64_t nblk;      /* input blocks in the chunk */
-    int64_t lastcnt;   /* channels present in the chunk's last input block */
-    int first, last;   /* first chunk: start from zero; last chunk: epilogue */
+    int64_t q0, q1;                    /* the pixel range */
+    int64_t nblk;                      /* input blocks in the chunk */
+    int64_t lastcnt;                   /* channels present in the chunk's last input block */
+    int first, last;                   /* first chunk: start from zero; last chunk: epilogue */
 } ib_avx2_conv_tile_args;
 
-typedef void (*ib_avx2_conv_range_fn)(const ib_avx2_conv_geom *g,
-                                      const ib_avx2_conv_tile_args *a);
+typedef void (*ib_avx2_conv_range_fn)(const ib_avx2_conv_geom *g, const ib_avx2_conv_tile_args *a);
 /* One tile of the given width at pixel q = (oy, ox): the last, shorter tile of a range. */
 typedef void (*ib_avx2_conv_tail_fn)(const ib_avx2_conv_geom *g, const ib_avx2_conv_tile_args *a,
                                      int64_t q, int64_t oy, int64_t ox);

@@ -41,11 +41,20 @@ void ib_avx2_conv_exec(const ib_desc *d, const void *packed, const float *const 
     ib_avx2_conv_plan_of(c, &p);
 
     const ib_avx2_conv_geom g = {
-        .ih = c->ih, .iw = c->iw, .ow = c->ow, .kh = c->kh, .kw = c->kw,
-        .sh = c->sh, .sw = c->sw, .pt = c->pt, .pl = c->pl,
+        .ih = c->ih,
+        .iw = c->iw,
+        .ow = c->ow,
+        .kh = c->kh,
+        .kw = c->kw,
+        .sh = c->sh,
+        .sw = c->sw,
+        .pt = c->pt,
+        .pl = c->pl,
         .sbs = c->ih * c->iw * p.cb,
         .dbs = p.q * 8,
-        .bias = c->has_bias, .scale_shift = c->has_scale_shift, .relu = c->relu,
+        .bias = c->has_bias,
+        .scale_shift = c->has_scale_shift,
+        .relu = c->relu,
     };
     const float *w = packed;
     const float *bias = w + p.wfloats, *scale = bias + p.ocb * 8, *shift = scale + p.ocb * 8;
@@ -68,8 +77,11 @@ void ib_avx2_conv_exec(const ib_desc *d, const void *packed, const float *const 
         const float *wg = w + b0 * p.icb * p.wblk;
         ib_avx2_conv_tile_args a = {
             .dst = dst[0] + n * dst_img + b0 * g.dbs,
-            .q0 = r * pb, .q1 = r * pb + pb < p.q ? r * pb + pb : p.q,
-            .bias = bias + b0 * 8, .scale = scale + b0 * 8, .shift = shift + b0 * 8,
+            .q0 = r * pb,
+            .q1 = r * pb + pb < p.q ? r * pb + pb : p.q,
+            .bias = bias + b0 * 8,
+            .scale = scale + b0 * 8,
+            .shift = shift + b0 * 8,
         };
         for (int64_t ch = 0; ch < nchunks; ch++) {
             const int64_t k0 = ch * p.kchunk;

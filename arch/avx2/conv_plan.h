@@ -27,18 +27,18 @@ static inline int64_t ib_avx2_conv_l1_wbytes(void)
 }
 
 typedef struct ib_avx2_conv_plan {
-    int plain;         /* src is plain NCHW (few input channels): each channel is a block */
-    int64_t icb;       /* input channel blocks (ic when plain) */
-    int64_t cb;        /* channels per input block: 8, or 1 when plain */
-    int64_t ctail;     /* channels that exist in the last input block */
-    int64_t ocb;       /* output channel blocks */
-    int64_t groups;    /* oc groups: the first gextra have gbase+1 blocks, the rest gbase */
+    int plain;      /* src is plain NCHW (few input channels): each channel is a block */
+    int64_t icb;    /* input channel blocks (ic when plain) */
+    int64_t cb;     /* channels per input block: 8, or 1 when plain */
+    int64_t ctail;  /* channels that exist in the last input block */
+    int64_t ocb;    /* output channel blocks */
+    int64_t groups; /* oc groups: the first gextra have gbase+1 blocks, the rest gbase */
     int64_t gbase, gextra;
-    int64_t taps;      /* kh*kw */
-    int64_t wblk;      /* floats of packed weights per (output block, input block) */
-    int64_t wfloats;   /* all packed weights */
-    int64_t kchunk;    /* input blocks per chunk (weights of one chunk stay in L1) */
-    int64_t q;         /* output pixels per image and channel: oh*ow */
+    int64_t taps;    /* kh*kw */
+    int64_t wblk;    /* floats of packed weights per (output block, input block) */
+    int64_t wfloats; /* all packed weights */
+    int64_t kchunk;  /* input blocks per chunk (weights of one chunk stay in L1) */
+    int64_t q;       /* output pixels per image and channel: oh*ow */
 } ib_avx2_conv_plan;
 
 /* Small input channel counts read the plain NCHW source directly (the 3-channel stem). */

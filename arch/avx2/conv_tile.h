@@ -10,16 +10,12 @@
 #include "arch/avx2/conv.h"
 
 /* llvm-mca region markers (bench/mca.py builds with -DIB_MCA_MARKERS -S; only there, as the
- * asm statements constrain scheduling): region conv_tile_b<blocked>_<J>x<P>_m<pixel mask>. */
+ * asm statements constrain scheduling): region conv_tap_<J>x<P>_m<pixel mask>. */
 #ifdef IB_MCA_MARKERS
-#define IB_AVX2_MCA(cond, what, plain, J, P, mask)                                                \
-    do {                                                                                          \
-        if (cond)                                                                                 \
-            __asm__ volatile("# LLVM-MCA-" what " conv_tile_b%c0_%c1x%c2_m%c3" ::"i"(!(plain)),  \
-                             "i"(J), "i"(P), "i"(mask));                                          \
-    } while (0)
+#define IB_AVX2_MCA(what, J, P, mask)                                                              \
+    __asm__ volatile("# LLVM-MCA-" what " conv_tap_%c0x%c1_m%c2" ::"i"(J), "i"(P), "i"(mask))
 #else
-#define IB_AVX2_MCA(cond, what, plain, J, P, mask) ((void)0)
+#define IB_AVX2_MCA(what, J, P, mask) ((void)0)
 #endif
 
 /* Keeps a loaded operand in a register: without this the compiler folds the load into
@@ -41,9 +37,8 @@ IB_AVX2_INLINE int64_t ib_avx2_conv_opaque(int64_t x)
  * weights and broadcasts is fewer is loaded into registers first, so J*P accumulators plus
  * min(J,P) + 1 operands fit the 16 ymm registers. */
 IB_AVX2_INLINE void ib_avx2_conv_fma(__m256 acc[IB_CONV_JMAX][IB_CONV_PMAX],
-                                     const float *const *ptr, int64_t off,
-                                     const float *restrict w, const int J, const int P,
-                                     const unsigned MASK)
+                                     const float *const *ptr, int64_t off, const float *restrict w,
+                                     const int J, const int P, const unsigned MASK)
 {
     const int n = __builtin_popcount(MASK);
     if (J <= n) {
@@ -80,22 +75,21 @@ IB_AVX2_INLINE void ib_avx2_conv_fma(__m256 acc[IB_CONV_JMAX][IB_CONV_PMAX],
 /* One tap of one input block: cnt channels (1..8), unrolled. A full block is one straight
  * line; a tail block enters the same kind of line at the right place (the sums are exact,
  * so their order does not matter). */
-#define IB_CONV_CH(i)                                                                             \
-    case (i) + 1:                                                                                 \
-        ib_avx2_conv_fma(acc, ptr, (i), w + (i) * J * 8, J, P, MASK);                        \
+#define IB_CONV_CH(i)                                                                              \
+    case (i) + 1:                                                                                  \
+        ib_avx2_conv_fma(acc, ptr, (i), w + (i)*J * 8, J, P, MASK);                                \
         __attribute__((fallthrough))
 IB_AVX2_INLINE void ib_avx2_conv_tap(__m256 acc[IB_CONV_JMAX][IB_CONV_PMAX],
-                                     const float *const *ptr, const float *restrict w,
-                                     int64_t cnt, const int J,
-                                     const int P, const unsigned MASK)
+                                     const float *const *ptr, const float *restrict w, int64_t cnt,
+                                     const int J, const int P, const unsigned MASK)
 {
     if (cnt == 8) {
         /* Unrolled by 4, not 8: the longer line makes gcc spill accumulators. */
-        IB_AVX2_MCA(1, "BEGIN", 0, J, P, MASK);
+        IB_AVX2_MCA("BEGIN", J, P, MASK);
 #pragma GCC unroll 4
         for (int i = 0; i < 8; i++)
             ib_avx2_conv_fma(acc, ptr, i, w + i * J * 8, J, P, MASK);
-        IB_AVX2_MCA(1, "END", 0, J, P, MASK);
+        IB_AVX2_MCA("END", J, P, MASK);
         return;
     }
     switch (cnt) {
@@ -113,22 +107,20 @@ IB_AVX2_INLINE void ib_avx2_conv_tap(__m256 acc[IB_CONV_JMAX][IB_CONV_PMAX],
 #undef IB_CONV_CH
 
 /* A tap whose valid pixels are only some of the tile's: the subset becomes a constant. */
-#define IB_CONV_MASK(m)                                                                           \
-    case (m):                                                                                     \
-        if ((m) < (1u << P))                                                                      \
-            ib_avx2_conv_tap(acc, ptr, w, cnt, J, P, (m) & ((1u << P) - 1));                  \
+#define IB_CONV_MASK(m)                                                                            \
+    case (m):                                                                                      \
+        if ((m) < (1u << P))                                                                       \
+            ib_avx2_conv_tap(acc, ptr, w, cnt, J, P, (m) & ((1u << P) - 1));                       \
         break;
 IB_AVX2_INLINE void ib_avx2_conv_tap_masked(__m256 acc[IB_CONV_JMAX][IB_CONV_PMAX],
                                             const float *const *ptr, const float *restrict w,
-                                            int64_t cnt, unsigned mask,
-                                            const int J, const int P)
+                                            int64_t cnt, unsigned mask, const int J, const int P)
 {
     switch (mask) {
-        IB_CONV_MASK(1) IB_CONV_MASK(2) IB_CONV_MASK(3) IB_CONV_MASK(4) IB_CONV_MASK(5)
-        IB_CONV_MASK(6) IB_CONV_MASK(7) IB_CONV_MASK(8) IB_CONV_MASK(9) IB_CONV_MASK(10)
-        IB_CONV_MASK(11) IB_CONV_MASK(12) IB_CONV_MASK(13) IB_CONV_MASK(14) IB_CONV_MASK(15)
-    default:
-        break;
+        IB_CONV_MASK(1)
+        IB_CONV_MASK(2) IB_CONV_MASK(3) IB_CONV_MASK(4) IB_CONV_MASK(5) IB_CONV_MASK(6)
+            IB_CONV_MASK(7) IB_CONV_MASK(8) IB_CONV_MASK(9) IB_CONV_MASK(10) IB_CONV_MASK(11)
+                IB_CONV_MASK(12) IB_CONV_MASK(13) IB_CONV_MASK(14) IB_CONV_MASK(15) default : break;
     }
 }
 #undef IB_CONV_MASK
@@ -167,8 +159,7 @@ IB_AVX2_INLINE void ib_avx2_conv_tile(const ib_avx2_conv_geom *restrict g,
     for (int j = 0; j < J; j++)
 #pragma GCC unroll 8
         for (int p = 0; p < P; p++)
-            acc[j][p] = a->first ? _mm256_setzero_ps()
-                                 : _mm256_loadu_ps(dst + j * g->dbs + p * 8);
+            acc[j][p] = a->first ? _mm256_setzero_ps() : _mm256_loadu_ps(dst + j * g->dbs + p * 8);
 
     const float *w = a->w;
     if (inside) {
@@ -188,9 +179,7 @@ IB_AVX2_INLINE void ib_avx2_conv_tile(const ib_avx2_conv_geom *restrict g,
 #pragma GCC unroll 8
                     for (int p = 0; p < P; p++)
                         ptr[p] = row + ib_avx2_conv_opaque(po[p]);
-                    IB_AVX2_MCA(PLAIN, "BEGIN", 1, J, P, FULL);
                     ib_avx2_conv_tap(acc, ptr, w, cnt, J, P, FULL);
-                    IB_AVX2_MCA(PLAIN, "END", 1, J, P, FULL);
                 }
             }
         }

@@ -4,16 +4,17 @@
 /* Full-width ranges: J output blocks, P = ib_avx2_conv_tile_p(J) pixels per tile. */
 #define IB_CONV_RANGES(X, PL) X(4, PL) X(3, PL) X(2, PL) X(1, PL)
 /* The shorter last tiles: every P below the full width. */
-#define IB_CONV_TAILS(X, PL)                                                                      \
-    X(4, 1, PL) X(4, 2, PL) X(3, 1, PL) X(3, 2, PL) X(3, 3, PL) X(2, 1, PL) X(2, 2, PL)           \
-        X(2, 3, PL) X(1, 1, PL) X(1, 2, PL) X(1, 3, PL)
+#define IB_CONV_TAILS(X, PL)                                                                       \
+    X(4, 1, PL)                                                                                    \
+    X(4, 2, PL) X(3, 1, PL) X(3, 2, PL) X(3, 3, PL) X(2, 1, PL) X(2, 2, PL) X(2, 3, PL)            \
+        X(1, 1, PL) X(1, 2, PL) X(1, 3, PL)
 
-#define IB_CONV_TAIL_DEF(J, P, PL)                                                                \
-    static void conv_tail_##PL##_##J##x##P(const ib_avx2_conv_geom *g,                          \
-                                           const ib_avx2_conv_tile_args *a, int64_t q,          \
-                                           int64_t oy, int64_t ox)                              \
-    {                                                                                             \
-        ib_avx2_conv_tile(g, a, q, oy, ox, J, P, PL);                                             \
+#define IB_CONV_TAIL_DEF(J, P, PL)                                                                 \
+    static void conv_tail_##PL##_##J##x##P(const ib_avx2_conv_geom *g,                             \
+                                           const ib_avx2_conv_tile_args *a, int64_t q, int64_t oy, \
+                                           int64_t ox)                                             \
+    {                                                                                              \
+        ib_avx2_conv_tile(g, a, q, oy, ox, J, P, PL);                                              \
     }
 IB_CONV_TAILS(IB_CONV_TAIL_DEF, 0)
 IB_CONV_TAILS(IB_CONV_TAIL_DEF, 1)
@@ -24,11 +25,10 @@ const ib_avx2_conv_tail_fn ib_avx2_conv_tails[2][IB_CONV_JMAX + 1][IB_CONV_PMAX 
     [1] = {IB_CONV_TAILS(IB_CONV_TAIL_ENTRY, 1)},
 };
 
-#define IB_CONV_RANGE_DEF(J, PL)                                                                  \
-    static void conv_range_##PL##_##J(const ib_avx2_conv_geom *g,                               \
-                                      const ib_avx2_conv_tile_args *a)                          \
-    {                                                                                             \
-        ib_avx2_conv_range(g, a, J, PL);                                                          \
+#define IB_CONV_RANGE_DEF(J, PL)                                                                   \
+    static void conv_range_##PL##_##J(const ib_avx2_conv_geom *g, const ib_avx2_conv_tile_args *a) \
+    {                                                                                              \
+        ib_avx2_conv_range(g, a, J, PL);                                                           \
     }
 IB_CONV_RANGES(IB_CONV_RANGE_DEF, 0)
 IB_CONV_RANGES(IB_CONV_RANGE_DEF, 1)
