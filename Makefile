@@ -81,7 +81,7 @@ TEST_CPPFLAGS :=
 # Each ISA folder may add its own rules (extra test objects, cross builds).
 -include $(wildcard arch/*/rules.mk)
 
-.PHONY: all deps test bench regress static clean build-all
+.PHONY: all deps test bench bench-conv regress static clean build-all
 # Keep objects that pattern rules create on the way to test programs.
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -134,6 +134,17 @@ bench: all
 	$(Q)./.ci/install-deps bench
 	$(Q)$(INCBENCH) all $(BENCH_FLAGS)
 
+# make bench-conv ISA=avx2: our kernels of one ISA against oneDNN held to the same ISA, one
+# thread, 9 interleaved repetitions in one run, then the ratio summary (geomean, worst, the
+# network's sum over its 94 convolutions).
+ISA ?= avx2
+bench-conv: all
+	$(Q)INCBENCH_ISA=$(ISA) OMP_NUM_THREADS=1 $(INCBENCH) bench --threads 1 \
+	  --impl $(ISA),onednn --benchmark_filter='^conv/' --benchmark_repetitions=9 \
+	  --benchmark_enable_random_interleaving=true --benchmark_min_time=0.05 \
+	  --benchmark_out=$(BUILD)/conv-$(ISA).json --benchmark_out_format=json >/dev/null
+	$(Q)$(INCBENCH) compare $(BUILD)/conv-$(ISA).json --impl $(ISA)
+
 # incbench regress: this build against this CPU's baseline (REGRESS_FLAGS=--record makes one).
 regress: all
 	$(Q)$(INCBENCH) regress $(REGRESS_FLAGS)
@@ -168,3 +179,53 @@ clean:
 	rm -rf build build-asan build-aarch64 build-static
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# ---- Fuzzing: libFuzzer targets (clang, ASan + UBSan) for descriptor validation with the
+# reference run on accepted descriptors, the command line's parsers (descriptors, shapes files,
+# strict numbers) and the JSON reader of baselines. Seed corpora: tests/fuzz/corpus/<target>/.
+#   make fuzz         each target FUZZ_TIME seconds (default 60)
+#   make fuzz-smoke   each target FUZZ_SMOKE_TIME seconds (default 20), as make test runs it
+# Each prints its executions and closes with "N passed, N failed"; a failing input is saved
+# as build-fuzz/crash-* (replay: build-fuzz/<target> build-fuzz/crash-...).
+FUZZ_CC ?= clang
+FUZZ_BUILD := build-fuzz
+FUZZ_TIME ?= 60
+FUZZ_SMOKE_TIME ?= 20
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS := -std=c11 -O1 -g $(WARN) -ffp-contract=off $(CPPFLAGS) $(FUZZ_SAN)
+FUZZ_LIB_OBJ := $(patsubst %.c,$(FUZZ_BUILD)/%.o,$(PORT_SRC) bench/shapes_parse.c bench/cli.c \
+  bench/json.c)
+
+.PHONY: fuzz fuzz-smoke fuzz-build
+fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%)
+
+fuzz: fuzz-build
+	$(Q)tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_TIME) $(FUZZ_TARGETS)
+
+fuzz-smoke: fuzz-build
+	$(Q)tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SMOKE_TIME) $(FUZZ_TARGETS)
+
+$(FUZZ_BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJ)
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ -lm
+
+-include $(shell find $(FUZZ_BUILD) -name '*.d' 2>/dev/null)
+
+# The bad-inputs table calls the driver's parsers and results folders, and runs the incbench
+# binary of the same build (so the ASan build's commands run under the sanitizers too).
+BAD_INPUTS_OBJ := $(patsubst %,$(BUILD)/bench/%.o,shapes_parse cli json results)
+$(BUILD)/tests/test_bad_inputs: $(BAD_INPUTS_OBJ) | $(INCBENCH)
+$(BUILD)/tests/test_bad_inputs: TEST_EXTRA_OBJ += $(BAD_INPUTS_OBJ)
+# ---- end of fuzzing and bad inputs
+
+# make mca: llvm-mca's estimate (cycles per iteration, FMA utilisation) of every conv
+# micro-kernel's inner loop on cores we don't have (Skylake-X, Ice Lake-SP, Sapphire Rapids,
+# Neoverse N1/V1, Apple M1). Compiles to a temp dir with -DIB_MCA_MARKERS -S, builds nothing
+# into $(BUILD). llvm-mca comes with Debian's llvm-14. MCA_FLAGS=--tiles=all for every tile.
+.PHONY: mca
+mca:
+	$(Q)/usr/bin/python3 bench/mca.py $(MCA_FLAGS)

@@ -137,6 +137,20 @@ static int run_benchmarks(const options *o, const char *out_path)
     return ib_cmd_bench(argc, argv);
 }
 
+/* Warns when the machine was busy during either measurement (Google Benchmark records the
+ * load average): a slowdown of the whole machine looks like a slowdown of every benchmark. */
+static void warn_if_busy(const ib_json *doc, const char *which)
+{
+    const ib_json *ctx = ib_json_get(doc, "context"), *load = ib_json_get(ctx, "load_avg");
+    const double cpus = ib_json_get_num(ctx, "num_cpus", 0);
+    if (load && load->type == IB_JSON_ARRAY && load->count > 0 &&
+        load->items[0]->type == IB_JSON_NUMBER && cpus > 0 &&
+        load->items[0]->number > 0.75 * cpus)
+        printf("warning: the machine was busy when %s was measured (load %.1f on %.0f CPUs): "
+               "timings shift with the load; compare on an idle machine\n",
+               which, load->items[0]->number, cpus);
+}
+
 /* Loads this run's report, stamps it and, when a baseline is given, compares. */
 static int compare_and_record(const options *o, const ib_cpu *cpu, const char *path,
                               ib_json *base, const char *out_path, int use_real_time)
@@ -170,6 +184,11 @@ static int compare_and_record(const options *o, const ib_cpu *cpu, const char *p
                 printf("note: the baseline was built with %s, this binary with %s\n", bc, cc);
             ib_rg_print(stdout, &r, &ro);
             rc = ib_rg_exit_status(&r);
+            warn_if_busy(base, "the baseline");
+            warn_if_busy(cur, "this run");
+            if (r.count[IB_RG_SLOWER] > 1 && r.count[IB_RG_SLOWER] == r.n)
+                printf("note: every benchmark is slower: suspect the machine (load, clock) or "
+                       "a change that touches everything (compiler, flags)\n");
         }
         ib_rg_report_free(&r);
         ib_rg_set_free(&sb);

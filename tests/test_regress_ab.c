@@ -46,11 +46,11 @@ static void check(int ok, const char *fmt, ...)
         failed++;
 }
 
-/* Repetitions per side and time per repetition: 15 x 20 ms, in 5 processes per side, keeps a
- * measurement near 5 s for 5 benchmarks. */
-enum { REPS = 15 };
+/* Repetitions per side and time per repetition: 30 x 10 ms keeps a measurement near 4 s for
+ * 2 x 5 benchmarks (IB_REGRESS_REPS, IB_REGRESS_MIN_TIME change them). */
+static int REPS = 30;
 static int rounds = 0;
-static double MIN_TIME = 0.02;
+static double MIN_TIME = 0.01;
 #define PLANTED "gap/small/ref"
 
 static char dir[] = "/tmp/incbench-regress-ab-XXXXXX";
@@ -170,9 +170,10 @@ static int absorb(ib_json **dst, ib_json *src, const char *prefix)
         if ((type && !strcmp(type, "aggregate")) ||
             !strip((ib_json *)ib_json_get(it, "name"), prefix))
             ib_json_free(it);
-        else
+        else {
             list->items[k++] = it;
-        strip((ib_json *)ib_json_get(it, "run_name"), prefix);
+            strip((ib_json *)ib_json_get(it, "run_name"), prefix);
+        }
     }
     list->count = k;
     if (!*dst) {
@@ -293,6 +294,7 @@ int main(void)
     char base[1100], cur[1100];
     snprintf(base, sizeof base, "%s/base.json", dir);
     snprintf(cur, sizeof cur, "%s/cur.json", dir);
+    REPS = env_int("IB_REGRESS_REPS", REPS);
     rounds = env_int("IB_REGRESS_ROUNDS", 0);
     if (rounds && REPS % rounds)
         rounds = 1;
@@ -328,19 +330,28 @@ int main(void)
            "change +%.1f%%\n",
            alarms, trials, bench_alarms, compared, 100 * worst);
 
-    /* A/B: the planted slowdown must be flagged, in GAP and nowhere else. */
-    ib_rg_report r = {0};
-    if (measure(20, base, cur) && compare(base, cur, &r, 1)) {
-        const ib_rg_row *relu = row_of(&r, PLANTED);
-        check(relu && relu->verdict == IB_RG_SLOWER, "A/B: the planted 20%% slowdown in %s is "
-              "flagged (change %+.1f%%)", PLANTED, relu ? 100 * relu->change : NAN);
-        check(r.count[IB_RG_SLOWER] == 1, "A/B: only that benchmark is flagged (%d slower)",
-              r.count[IB_RG_SLOWER]);
-        check(ib_rg_exit_status(&r) == 1, "A/B: exit status 1");
-    } else {
-        check(0, "A/B run");
+    /* A/B: the planted slowdown must be flagged, in GAP and nowhere else. On a busy machine one
+     * measurement may lack the power to see it (the noise criterion then says "same"), so up to
+     * 3 measurements are made; any other benchmark flagged on the way is a failure. */
+    int caught = 0, others = 0, attempts = 0;
+    while (!caught && attempts < 3) {
+        ib_rg_report r = {0};
+        attempts++;
+        if (!measure(20, base, cur) || !compare(base, cur, &r, 1)) {
+            ib_rg_report_free(&r);
+            break;
+        }
+        const ib_rg_row *x = row_of(&r, PLANTED);
+        caught = x && x->verdict == IB_RG_SLOWER && ib_rg_exit_status(&r) == 1;
+        others += r.count[IB_RG_SLOWER] - (x && x->verdict == IB_RG_SLOWER);
+        printf("A/B attempt %d: %s %+.1f%% (noise %.1f%%): %s\n", attempts, PLANTED,
+               x ? 100 * x->change : NAN, x ? 100 * x->noise : NAN,
+               caught ? "flagged" : "not flagged");
+        ib_rg_report_free(&r);
     }
-    ib_rg_report_free(&r);
+    check(caught, "A/B: the planted 20%% slowdown in %s is flagged, exit status 1 (%d "
+          "measurement%s)", PLANTED, attempts, attempts > 1 ? "s" : "");
+    check(others == 0, "A/B: only that benchmark is flagged (%d others)", others);
 
     /* Measurement only: the detection rate of smaller slowdowns. */
     if (getenv("IB_REGRESS_SWEEP")) {
