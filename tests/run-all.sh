@@ -1,37 +1,61 @@
 #!/bin/sh
-# Runs every test program of the given build folders and closes with one line
-# "N passed, N failed" summing the closing lines of all of them.
-# Usage: tests/run-all.sh BUILD_DIR... ; a program under BUILD_DIR-aarch64 runs in qemu-aarch64.
+# Runs every test of make test and closes with one line "N passed, N failed" summing the
+# closing lines of all of them.
+# Usage: tests/run-all.sh ARG...
+#   ARG = a build folder: every program BUILD/tests/test_* (in qemu-aarch64 when the folder
+#         name holds "aarch64"; RUN_ONLY_AARCH64="test_a test_b" restricts those)
+#   ARG = +COMMAND: a command whose output ends with its own "N passed, N failed" line
 passed=0
 failed=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-for dir in "$@"; do
-    for prog in "$dir"/tests/test_*; do
+
+# run NAME COMMAND...: runs it, prints its output, adds its closing line to the totals
+run() {
+    name=$1
+    shift
+    echo "== $name"
+    start=$(date +%s)
+    "$@" >"$log" 2>&1
+    rc=$?
+    cat "$log"
+    line=$(grep -E '^([A-Za-z_0-9-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 |
+        sed -E 's/^[A-Za-z_0-9-]+: //')
+    if [ -z "$line" ]; then
+        echo "FAILED $name: exit status $rc and no closing 'N passed, N failed' line"
+        failed=$((failed + 1))
+        return
+    fi
+    p=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')
+    f=$(echo "$line" | sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/')
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        echo "FAILED $name: exit status $rc (a sanitizer report or a crash)"
+        f=1
+    fi
+    passed=$((passed + p))
+    failed=$((failed + f))
+    echo "== $name: $p passed, $f failed ($(($(date +%s) - start)) s)"
+}
+
+for arg in "$@"; do
+    case "$arg" in
+    +*)
+        run "${arg#+}" sh -c "${arg#+}"
+        continue
+        ;;
+    esac
+    for prog in "$arg"/tests/test_*; do
         case "$prog" in *.o | *.d) continue ;; esac
         [ -x "$prog" ] || continue
-        runner=""
-        case "$dir" in *aarch64*) runner="qemu-aarch64" ;; esac
-        echo "== $prog"
-        start=$(date +%s)
-        $runner "$prog" >"$log" 2>&1
-        rc=$?
-        cat "$log"
-        line=$(grep -E '^([A-Za-z_0-9-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 | sed -E 's/^[A-Za-z_0-9-]+: //')
-        if [ -z "$line" ]; then
-            echo "FAILED $prog: exit status $rc and no closing 'N passed, N failed' line"
-            failed=$((failed + 1))
-            continue
-        fi
-        p=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')
-        f=$(echo "$line" | sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/')
-        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-            echo "FAILED $prog: exit status $rc (a sanitizer report or a crash)"
-            f=1
-        fi
-        passed=$((passed + p))
-        failed=$((failed + f))
-        echo "== $prog: $p passed, $f failed ($(($(date +%s) - start)) s)"
+        case "$arg" in
+        *aarch64*)
+            if [ -n "${RUN_ONLY_AARCH64:-}" ]; then
+                case " $RUN_ONLY_AARCH64 " in *" $(basename "$prog") "*) ;; *) continue ;; esac
+            fi
+            run "$prog" qemu-aarch64 "$prog"
+            ;;
+        *) run "$prog" "$prog" ;;
+        esac
     done
 done
 echo "$passed passed, $failed failed"
