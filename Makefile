@@ -120,15 +120,20 @@ $(BUILD)/tests/%.o: CPPFLAGS += $(TEST_CPPFLAGS)
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_SUPPORT_OBJ) $(TEST_EXTRA_OBJ) $(LIB)
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(TEST_SUPPORT_OBJ) $(TEST_EXTRA_OBJ) $(LIB) $(LIBS)
 
-# make test: the native suite, then the same suite under ASan+UBSan; the runner sums the
-# "N passed, N failed" lines of every program into the closing line.
+# make test: the native suite, the same suite under ASan+UBSan, the AArch64 build's tests in
+# qemu (reduced shapes), short libFuzzer runs and valgrind on an end-to-end verify; the
+# runner sums the "N passed, N failed" lines of every part into the closing line.
 test: deps
 	$(Q)./.ci/install-deps test
 	$(Q)$(MAKE) --no-print-directory build-all
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 \
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  $(patsubst build/%,build-asan/%,$(TEST_BINS))
-	$(Q)tests/run-all.sh build build-asan
+	$(Q)$(MAKE) --no-print-directory build-tests-aarch64
+	$(Q)$(MAKE) --no-print-directory fuzz-build
+	$(Q)tests/run-all.sh build build-asan \
+	  "+env $(NEON_TEST_ENV) RUN_ONLY_AARCH64='$(NEON_TESTS)' tests/run-all.sh build-aarch64" \
+	  "+$(MAKE) --no-print-directory fuzz-smoke" "+tests/valgrind_verify.sh build"
 
 bench: all
 	$(Q)./.ci/install-deps bench
@@ -176,7 +181,7 @@ $(BUILD)/tests/test_driver: $(DRIVER_OBJ) $(INCBENCH)
 $(BUILD)/tests/test_driver: TEST_EXTRA_OBJ += $(DRIVER_OBJ)
 
 clean:
-	rm -rf build build-asan build-aarch64 build-static
+	rm -rf build build-asan build-aarch64 build-static build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 

@@ -1,0 +1,234 @@
+/* libFuzzer target: random descriptors through validation. Validation must refuse with a
+ * message, or accept a descriptor on which the reference, the work counts, the text form and
+ * the reference instance (plain pack, run, fetch) run without any sanitizer report.
+ *
+ * Input bytes: the op, then each field in order. A field byte below 0xF0 is its value; 0xF0 X
+ * is -X; 0xF1 + 8 bytes is a raw int64; 0xF2 X is INT64_MAX - X; 0xF3 X is INT32_MAX + X - 128;
+ * 0xF4.. are -1 .. -12. Floats are 4 raw bytes. Missing bytes read as 0. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernels/impl.h"
+#include "kernels/registry.h"
+#include "reference/reference.h"
+
+/* Keeps every accepted case fast: the reference is plain loops. */
+enum { MAX_ELEMS = 200000, MAX_WORK = 1000000 };
+
+typedef struct reader {
+    const uint8_t *p;
+    size_t n;
+} reader;
+
+static uint8_t rd_u8(reader *r)
+{
+    if (!r->n)
+        return 0;
+    r->n--;
+    return *r->p++;
+}
+
+static int64_t rd_i64(reader *r)
+{
+    uint8_t t = rd_u8(r);
+    if (t < 0xF0)
+        return t;
+    switch (t) {
+    case 0xF0:
+        return -(int64_t)rd_u8(r);
+    case 0xF1: {
+        uint64_t v = 0;
+        for (int i = 0; i < 8; i++)
+            v = v << 8 | rd_u8(r);
+        return (int64_t)v;
+    }
+    case 0xF2:
+        return INT64_MAX - rd_u8(r);
+    case 0xF3:
+        return (int64_t)INT32_MAX + rd_u8(r) - 128;
+    default:
+        return 0xF3 - (int64_t)t; /* 0xF4.. -> -1.. */
+    }
+}
+
+static float rd_f32(reader *r)
+{
+    uint32_t u = 0;
+    for (int i = 0; i < 4; i++)
+        u = u << 8 | rd_u8(r);
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+static void decode(reader *r, ib_desc *d)
+{
+    memset(d, 0, sizeof *d);
+    d->op = (ib_op)(rd_u8(r) % (IB_OP_COUNT + 1)); /* IB_OP_COUNT itself: an unknown op */
+    switch (d->op) {
+    case IB_OP_CONV: {
+        ib_conv_desc *c = &d->conv;
+        int64_t *f[] = {&c->n,  &c->ic, &c->ih, &c->iw, &c->oc, &c->kh, &c->kw, &c->sh,
+                        &c->sw, &c->pt, &c->pb, &c->pl, &c->pr, &c->oh, &c->ow};
+        for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+            *f[i] = rd_i64(r);
+        uint8_t flags = rd_u8(r);
+        c->has_bias = flags & 1;
+        c->has_scale_shift = flags >> 1 & 1;
+        c->relu = flags >> 2 & 1;
+        break;
+    }
+    case IB_OP_MAXPOOL:
+    case IB_OP_AVGPOOL: {
+        ib_pool_desc *p = &d->pool;
+        int64_t *f[] = {&p->n,  &p->c,  &p->ih, &p->iw, &p->kh, &p->kw, &p->sh,
+                        &p->sw, &p->pt, &p->pb, &p->pl, &p->pr, &p->oh, &p->ow};
+        for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+            *f[i] = rd_i64(r);
+        p->count_include_pad = (int)(int8_t)rd_u8(r);
+        break;
+    }
+    case IB_OP_BN:
+        d->bn.n = rd_i64(r), d->bn.c = rd_i64(r), d->bn.h = rd_i64(r), d->bn.w = rd_i64(r);
+        d->bn.eps = rd_f32(r);
+        break;
+    case IB_OP_RELU:
+    case IB_OP_GAP:
+        d->relu.n = rd_i64(r), d->relu.c = rd_i64(r), d->relu.h = rd_i64(r);
+        d->relu.w = rd_i64(r);
+        break;
+    case IB_OP_CONCAT: {
+        ib_concat_desc *c = &d->concat;
+        c->n = rd_i64(r);
+        c->ninputs = (int)(int8_t)rd_u8(r);
+        for (int i = 0; i < IB_CONCAT_MAX; i++) {
+            c->in[i].c = rd_i64(r);
+            c->in[i].h = rd_i64(r);
+            c->in[i].w = rd_i64(r);
+        }
+        break;
+    }
+    case IB_OP_FC:
+        d->fc.n = rd_i64(r), d->fc.ic = rd_i64(r), d->fc.oc = rd_i64(r);
+        d->fc.has_bias = (int)(int8_t)rd_u8(r);
+        break;
+    case IB_OP_SOFTMAX:
+        d->softmax.n = rd_i64(r), d->softmax.c = rd_i64(r);
+        break;
+    case IB_OP_LSLOSS:
+        d->lsloss.n = rd_i64(r), d->lsloss.c = rd_i64(r);
+        d->lsloss.eps = rd_f32(r);
+        break;
+    default:
+        break;
+    }
+}
+
+/* The window taps of a pooling, computed without overflow (the reference loops over them). */
+static int small_enough(const ib_desc *d, const ib_arg_shapes *s)
+{
+    int64_t total = 0;
+    for (int i = 0; i < s->nin; i++)
+        total += ib_dims_count(s->in[i]);
+    for (int j = 0; j < s->nout; j++)
+        total += ib_dims_count(s->out[j]);
+    if (total > MAX_ELEMS || s->nlabels > MAX_ELEMS)
+        return 0;
+    double work = 0;
+    if (d->op == IB_OP_CONV)
+        work = (double)ib_dims_count(s->out[0]) * (double)d->conv.ic * (double)d->conv.kh *
+               (double)d->conv.kw;
+    else if (d->op == IB_OP_FC)
+        work = (double)d->fc.n * (double)d->fc.ic * (double)d->fc.oc;
+    else if (d->op == IB_OP_MAXPOOL || d->op == IB_OP_AVGPOOL)
+        work = (double)ib_dims_count(s->out[0]) * (double)d->pool.kh * (double)d->pool.kw;
+    return work <= MAX_WORK;
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    reader r = {data, size};
+    ib_desc d;
+    decode(&r, &d);
+    ib_err e;
+    memset(&e, 0, sizeof e);
+    ib_status st = ib_desc_validate(&d, &e);
+    if (st != IB_OK) {
+        if (!e.msg[0] || !memchr(e.msg, '\0', sizeof e.msg))
+            abort(); /* a refusal must say why */
+        return 0;
+    }
+    ib_arg_shapes s;
+    ib_arg_shapes_of(&d, &s);
+    if (s.nout < 1 || s.nin < 1 || s.nin > IB_MAX_IN || s.nout > IB_MAX_OUT)
+        abort();
+    for (int j = 0; j < s.nout; j++)
+        if (ib_dims_count(s.out[j]) <= 0)
+            abort(); /* an accepted descriptor has a non-empty output */
+    if (!small_enough(&d, &s))
+        return 0;
+    char text[512];
+    ib_desc_str(&d, text, sizeof text);
+    if (!memchr(text, '\0', sizeof text))
+        abort();
+    ib_work w;
+    ib_desc_work(&d, &w);
+    if (w.flops < 0 || w.macs < 0 || w.bytes_read < 0 || w.bytes_written <= 0 ||
+        w.macs_nonpad > w.macs)
+        abort();
+
+    /* Exact-size heap buffers, so ASan sees any read or write past an argument. */
+    ib_args a;
+    memset(&a, 0, sizeof a);
+    float *in[IB_MAX_IN] = {0}, *out[IB_MAX_OUT] = {0};
+    int32_t *labels = NULL;
+    for (int i = 0; i < s.nin; i++) {
+        const int64_t n = ib_dims_count(s.in[i]);
+        if (n <= 0)
+            continue; /* absent optional argument: NULL */
+        in[i] = malloc((size_t)n * sizeof(float));
+        for (int64_t k = 0; k < n; k++)
+            in[i][k] = (float)((int)(k % 7) - 3) + (float)rd_u8(&r) / 64.0f;
+        a.in[i] = in[i];
+    }
+    if (s.nlabels > 0) {
+        labels = malloc((size_t)s.nlabels * sizeof(int32_t));
+        /* mostly in range; 0xFF bytes give a label out of range, which must not be indexed */
+        for (int64_t k = 0; k < s.nlabels; k++) {
+            uint8_t b = rd_u8(&r);
+            labels[k] = b == 0xFF ? (int32_t)d.lsloss.c + (k & 1 ? 0 : -1000000)
+                                  : (int32_t)(b % d.lsloss.c);
+        }
+        a.labels = labels;
+    }
+    for (int j = 0; j < s.nout; j++)
+        a.out[j] = out[j] = malloc((size_t)ib_dims_count(s.out[j]) * sizeof(float));
+    ib_ref_run(&d, &a);
+
+    /* The same problem through the registry's reference instance: plain packing, reorders
+     * and fetch. */
+    const ib_impl *ref = ib_registry_lookup(d.op, "ref");
+    ib_instance *inst = NULL;
+    if (!ref || ib_instance_create(ref, &d, &a, &inst, &e) != IB_OK)
+        abort();
+    if (ib_instance_run(inst) != IB_OK || ib_instance_fetch(inst, &a) != IB_OK)
+        abort();
+    ib_instance_destroy(inst);
+
+    for (int i = 0; i < IB_MAX_IN; i++)
+        free(in[i]);
+    for (int j = 0; j < IB_MAX_OUT; j++)
+        free(out[j]);
+    free(labels);
+    return 0;
+}
