@@ -19,4 +19,11 @@ int ib_cli_unknown(const char *cmd, const char *arg);
 /* 1 when arg is -h or --help. */
 int ib_cli_is_help(const char *arg);
 
+/* A user's path in a fixed-size message (ib_err): its last IB_SHOWN_MAX characters, after
+ * "..." when cut, so the explanation that follows always fits. Use with "%s%s". */
+enum { IB_SHOWN_MAX = 40 };
+#define IB_SHOWN(p)                                                                                \
+    strlen(p) > IB_SHOWN_MAX ? "..." : "",                                                         \
+        (p) + (strlen(p) > IB_SHOWN_MAX ? strlen(p) - IB_SHOWN_MAX : 0)
+
 #endif

@@ -12,7 +12,7 @@
 #include "bench/results.h"
 
 static const unsigned accepted = IB_OPT_IMPL | IB_OPT_THREADS | IB_OPT_BATCH | IB_OPT_TIMING |
-                                 IB_OPT_QUICK | IB_OPT_OUT;
+                                 IB_OPT_QUICK | IB_OPT_OUT | IB_OPT_OUT_BASE;
 
 static void usage(FILE *f)
 {
@@ -26,11 +26,13 @@ static void usage(FILE *f)
     ib_run_opts_help(f, accepted);
 }
 
-static void peak_csv(const char *dir, int threads, FILE *out)
+/* Returns 2 when peak.csv cannot be written, else 0. */
+static int peak_csv(const char *dir, int threads, FILE *out)
 {
     FILE *csv = ib_results_open(dir, "peak.csv");
-    if (csv)
-        fprintf(csv, "probe,threads,value,unit\n");
+    if (!csv)
+        return 2;
+    fprintf(csv, "probe,threads,value,unit\n");
     fprintf(out, "Peak:");
     const ib_isa isas[] = {IB_ISA_SCALAR, IB_ISA_AVX2, IB_ISA_AVX512};
     for (int i = 0; i < 3; i++) {
@@ -39,16 +41,14 @@ static void peak_csv(const char *dir, int threads, FILE *out)
         double p1 = ib_peak_fma(isas[i], 1), pn = ib_peak_fma(isas[i], threads);
         fprintf(out, " fma-%s %.1f GF/s (1t) %.1f (%dt);", ib_isa_name(isas[i]), p1 * 1e-9,
                 pn * 1e-9, threads);
-        if (csv)
-            fprintf(csv, "fma-%s,1,%.6e,FLOP/s\nfma-%s,%d,%.6e,FLOP/s\n", ib_isa_name(isas[i]),
-                    p1, ib_isa_name(isas[i]), threads, pn);
+        fprintf(csv, "fma-%s,1,%.6e,FLOP/s\nfma-%s,%d,%.6e,FLOP/s\n", ib_isa_name(isas[i]), p1,
+                ib_isa_name(isas[i]), threads, pn);
     }
     double b1 = ib_peak_triad(1), bn = ib_peak_triad(threads);
     fprintf(out, " triad %.1f GB/s (1t) %.1f (%dt)\n", b1 * 1e-9, bn * 1e-9, threads);
-    if (csv) {
-        fprintf(csv, "stream-triad,1,%.6e,B/s\nstream-triad,%d,%.6e,B/s\n", b1, threads, bn);
-        fclose(csv);
-    }
+    fprintf(csv, "stream-triad,1,%.6e,B/s\nstream-triad,%d,%.6e,B/s\n", b1, threads, bn);
+    fclose(csv);
+    return 0;
 }
 
 int ib_cmd_all(int argc, char **argv)
@@ -73,7 +73,8 @@ int ib_cmd_all(int argc, char **argv)
            cpu->model, cpu->cores, ib_isa_name(cpu->cap), threads, threads > 1 ? "s" : "", dir);
     if (!o.quiet)
         fprintf(stderr, "[all] measuring peaks\n");
-    peak_csv(dir, threads, stdout);
+    if (peak_csv(dir, threads, stdout))
+        return 2;
 
     ib_verify_summary vs;
     o.cmd = "verify";
@@ -96,7 +97,7 @@ int ib_cmd_all(int argc, char **argv)
     if (r == 2)
         return 2;
     rc = r > rc ? r : rc;
-    if (ib_report_write(dir, &e) != IB_OK) {
+    if (ib_report_write(dir, 0, &e) != IB_OK) {
         fprintf(stderr, "incbench all: %s\n", e.msg);
         return 2;
     }

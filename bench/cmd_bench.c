@@ -10,6 +10,7 @@
 #include "arch/onednn/onednn.h"
 #include "bench/cli.h"
 #include "bench/commands.h"
+#include "bench/factor_common.h"
 #include "bench/gbench.h"
 #include "bench/peak.h"
 #include "bench/verify.h"
@@ -297,6 +298,9 @@ static int parse(int argc, char **argv, options *o, int *gb_argc, char **gb_argv
         }
     }
     gb_argv[*gb_argc] = NULL;
+    /* before the peak probe and the verification: a typo must not cost a run */
+    if (o->impls && !ib_impls_check("bench", o->impls, 0))
+        return 2;
     return -1;
 }
 

@@ -285,20 +285,32 @@ int ib_factor_job(const ib_run_opts *o, FILE *out)
                 cpu->model, threads, threads > 1 ? "s" : "", (long long)o->batch,
                 (long long)o->reps, o->min_time);
     }
-    FILE *csv = o->out ? ib_results_open(o->out, "factor.csv") : NULL;
+    /* every results file opened before the work: one that cannot be written is an error */
+    FILE *csv = NULL, *sc = NULL;
     ib_gbjson js = {0}, *jsp = NULL;
-    if (o->out && ib_gbjson_begin(&js, o->out, "factor.json", threads) == 0)
-        jsp = &js;
+    if (o->out) {
+        if ((csv = ib_results_open(o->out, "factor.csv")) != NULL &&
+            (!o->sweep || (sc = ib_results_open(o->out, "sweep.csv")) != NULL) &&
+            ib_gbjson_begin(&js, o->out, "factor.json", threads) == 0) {
+            jsp = &js;
+        } else {
+            if (csv)
+                fclose(csv);
+            if (sc)
+                fclose(sc);
+            free(cases);
+            return 2;
+        }
+    }
     if (csv)
         fputs(csv_head, csv);
+    if (sc)
+        fputs(csv_head, sc);
     int rc = n ? run_cases(o, out, cases, n, fam, nfam, threads, csv, jsp, 0) : 0;
     if (csv)
         fclose(csv);
     if (rc != 2 && o->sweep) {
         int m = ib_factor_sweep_cases(o->batch, o->quick, cases, MAX_CASES, &e);
-        FILE *sc = o->out ? ib_results_open(o->out, "sweep.csv") : NULL;
-        if (sc)
-            fputs(csv_head, sc);
         if (out)
             fprintf(out, "\nSweep of pairs 1-3 (C -> C, 'same' padding): where the theoretical "
                          "saving is realized.\nThe paper advises asymmetric factorization on "
@@ -307,9 +319,9 @@ int ib_factor_job(const ib_run_opts *o, FILE *out)
         if (m < 0)
             fprintf(stderr, "incbench %s: %s\n", o->cmd, e.msg);
         rc = r > rc ? r : rc;
-        if (sc)
-            fclose(sc);
     }
+    if (sc)
+        fclose(sc);
     ib_gbjson_end(&js);
     free(cases);
     return rc;

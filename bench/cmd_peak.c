@@ -28,6 +28,8 @@ int ib_cmd_peak(int argc, char **argv)
     const int all = ib_run_opts_threads(&o);
     const ib_cpu *cpu = ib_cpu_get();
     FILE *csv = o.out ? ib_results_open(o.out, "peak.csv") : NULL;
+    if (o.out && !csv)
+        return 2;
     if (csv)
         fprintf(csv, "probe,threads,value,unit\n");
     printf("CPU: %s, %d logical CPUs, ISA cap %s\n", cpu->model, cpu->cores,

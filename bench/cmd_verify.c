@@ -121,6 +121,10 @@ int ib_verify_job(const ib_run_opts *o, FILE *t, int all_rows, ib_verify_summary
         return 2;
     }
     FILE *csv = o->out ? ib_results_open(o->out, "verify.csv") : NULL;
+    if (o->out && !csv) { /* asked for results that cannot be written: an error, not a run */
+        free(cases);
+        return 2;
+    }
     if (csv)
         fprintf(csv, "op,layer,impl,status,max_abs_err,max_rel_err,why\n");
     if (t)

@@ -1,13 +1,16 @@
 /* Shared by verify, factor, net and the main job: options, timer, progress, selection, peaks. */
 #include "bench/factor_common.h"
 
+#include <errno.h>
 #include <fnmatch.h>
 #include <math.h>
 #include <omp.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bench/cli.h"
 #include "bench/peak_probes.h"
@@ -47,8 +50,12 @@ void ib_run_opts_help(FILE *f, unsigned a)
         fprintf(f, "  --sweep           vary grid size and channels for pairs 1-3\n");
     if (a & IB_OPT_AUX)
         fprintf(f, "  --aux             include the auxiliary classifier (AuxLogits)\n");
-    if (a & IB_OPT_OUT)
-        fprintf(f, "  --out DIR         write CSV and Google Benchmark JSON into DIR (must exist)\n");
+    if ((a & IB_OPT_OUT) && (a & IB_OPT_OUT_BASE))
+        fprintf(f, "  --out DIR         make the results folder under DIR (DIR is created when\n"
+                   "                    missing)\n");
+    else if (a & IB_OPT_OUT)
+        fprintf(f, "  --out DIR         write CSV and Google Benchmark JSON into DIR (an\n"
+                   "                    existing, writable folder)\n");
     fprintf(f, "  --quiet           no progress on stderr\n");
 }
 
@@ -66,6 +73,67 @@ static int add_shape(ib_run_opts *o, const char *text)
         return 0;
     }
     o->nshapes++;
+    return 1;
+}
+
+/* --out is checked before any work: a folder that cannot take the results would otherwise
+ * be found only when the first file fails to open, after the run. may_create: a missing
+ * folder is fine (the caller makes it). */
+static int out_ok(const char *cmd, const char *dir, int may_create)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        if (errno == ENOENT && may_create)
+            return 1;
+        fprintf(stderr, "incbench %s: --out: %s: %s (it must be an existing folder)\n", cmd, dir,
+                strerror(errno));
+        return 0;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "incbench %s: --out: %s is not a folder\n", cmd, dir);
+        return 0;
+    }
+    if (access(dir, W_OK | X_OK) != 0) {
+        fprintf(stderr, "incbench %s: --out: cannot write into %s: %s\n", cmd, dir,
+                strerror(errno));
+        return 0;
+    }
+    return 1;
+}
+
+int ib_impls_check(const char *cmd, const char *list, int allow_best)
+{
+    /* every listed name must exist: a typo would silently select nothing */
+    for (const char *p = list; p;) {
+        size_t k = strcspn(p, ",");
+        int found = k == 3 && !strncmp(p, "ref", 3);
+        found |= allow_best && k == 4 && !strncmp(p, "best", 4);
+        for (int r = 0; r < ib_registry_count() && !found; r++) {
+            const ib_impl *im = ib_registry_at(r);
+            found = !im->test_only && strlen(im->name) == k && !strncmp(p, im->name, k);
+        }
+        if (!found && k == 0) {
+            fprintf(stderr, "incbench %s: --impl: an empty name in '%.40s'\n", cmd, list);
+            return 0;
+        }
+        if (!found) {
+            fprintf(stderr, "incbench %s: --impl: unknown implementation '%.*s' (see 'incbench "
+                            "list')\nincbench %s: known implementations: ",
+                    cmd, (int)(k > 40 ? 40 : k), p, cmd);
+            int first = 1;
+            for (int r = 0; r < ib_registry_count(); r++) {
+                const ib_impl *im = ib_registry_at(r);
+                int seen = im->test_only;
+                for (int q = 0; q < r && !seen; q++)
+                    seen = !strcmp(ib_registry_at(q)->name, im->name);
+                if (!seen)
+                    fprintf(stderr, "%s%s", first ? "" : ", ", im->name), first = 0;
+            }
+            fprintf(stderr, "%s\n", allow_best ? ", best" : "");
+            return 0;
+        }
+        p = p[k] ? p + k + 1 : NULL;
+    }
     return 1;
 }
 
@@ -106,7 +174,8 @@ int ib_run_opts_parse(ib_run_opts *o, unsigned a, int argc, char **argv, void (*
             if (!(o->layer = ib_cli_value(c, argc, argv, &i)))
                 return 2;
         } else if ((a & IB_OPT_OUT) && !strcmp(x, "--out")) {
-            if (!(o->out = ib_cli_value(c, argc, argv, &i)))
+            if (!(o->out = ib_cli_value(c, argc, argv, &i)) ||
+                !out_ok(c, o->out, (a & IB_OPT_OUT_BASE) != 0))
                 return 2;
         } else if ((a & IB_OPT_SHAPES) && !strcmp(x, "--shape")) {
             if (!(v = ib_cli_value(c, argc, argv, &i)) || !add_shape(o, v))
@@ -115,32 +184,21 @@ int ib_run_opts_parse(ib_run_opts *o, unsigned a, int argc, char **argv, void (*
             ib_err e;
             if (!(v = ib_cli_value(c, argc, argv, &i)))
                 return 2;
+            const int before = o->nshapes;
             if (ib_parse_shapes_file(v, o->shapes, IB_MAX_USER_SHAPES, &o->nshapes, &e) != IB_OK) {
                 fprintf(stderr, "incbench %s: --shapes: %s\n", c, e.msg);
+                return 2;
+            }
+            if (o->nshapes == before) { /* else the command would run its default problems */
+                fprintf(stderr, "incbench %s: --shapes: %s holds no descriptors\n", c, v);
                 return 2;
             }
         } else {
             return ib_cli_unknown(c, x);
         }
     }
-    if (o->impls) {
-        /* every listed name must exist: a typo would silently select nothing */
-        for (const char *p = o->impls; *p;) {
-            size_t k = strcspn(p, ",");
-            int found = k == 3 && !strncmp(p, "ref", 3);
-            found |= k == 4 && !strncmp(p, "best", 4);
-            for (int r = 0; r < ib_registry_count() && !found; r++) {
-                const char *nm = ib_registry_at(r)->name;
-                found = strlen(nm) == k && !strncmp(p, nm, k);
-            }
-            if (!found) {
-                fprintf(stderr, "incbench %s: --impl: unknown implementation '%.*s' (see "
-                                "'incbench list')\n", c, (int)k, p);
-                return 2;
-            }
-            p += k + (p[k] == ',');
-        }
-    }
+    if (o->impls && !ib_impls_check(c, o->impls, 1))
+        return 2;
     return -1;
 }
 

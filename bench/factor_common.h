@@ -33,11 +33,14 @@ enum {
     IB_OPT_THREADS = 1 << 0, IB_OPT_BATCH = 1 << 1, IB_OPT_TIMING = 1 << 2,
     IB_OPT_IMPL = 1 << 3, IB_OPT_LAYER = 1 << 4, IB_OPT_SHAPES = 1 << 5, IB_OPT_OUT = 1 << 6,
     IB_OPT_SWEEP = 1 << 7, IB_OPT_AUX = 1 << 8, IB_OPT_QUICK = 1 << 9,
+    IB_OPT_OUT_BASE = 1 << 10, /* with IB_OPT_OUT: a missing --out folder is made later */
 };
 
 void ib_run_opts_init(ib_run_opts *o, const char *cmd);
 /* Parses argv[1..]; -1 to go on, else the exit status (0 after --help, 2 on bad usage with
- * a message on stderr). usage is printed for --help. */
+ * a message on stderr). usage is printed for --help. Checks before any work: --out is an
+ * existing folder this user can write into (or missing, with IB_OPT_OUT_BASE), --shapes holds
+ * at least one descriptor, every --impl name is known. */
 int ib_run_opts_parse(ib_run_opts *o, unsigned accepted, int argc, char **argv,
                       void (*usage)(FILE *));
 /* Text for a usage message describing the common options in accepted. */
@@ -49,6 +52,10 @@ int ib_run_opts_threads(const ib_run_opts *o);
 void ib_progress(const ib_run_opts *o, int i, int n, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* 1 when every name of the comma list is a registered implementation ("ref", and "best" when
+ * allow_best); else 0 with "incbench CMD: --impl: unknown implementation 'x' ..." and a line
+ * listing the known names on stderr. */
+int ib_impls_check(const char *cmd, const char *list, int allow_best);
 /* 1 when name is selected by the comma list (NULL list: everything but "ref"). */
 int ib_impl_listed(const char *list, const char *name);
 /* 1 when the layer name matches the pattern (substring, or glob with * ? [). */

@@ -507,8 +507,35 @@ int ib_net_job(const ib_run_opts *o, FILE *out, int top)
     ib_err e = {{0}};
     ib_progress(o, 0, 1, "building Inception-v3 (batch %lld) and running the reference network",
                 (long long)o->batch);
-    if (model_init(&m, o->batch, o->aux, &e) != IB_OK || model_reference(&m, &e) != IB_OK) {
+    if (model_init(&m, o->batch, o->aux, &e) != IB_OK) {
         fprintf(stderr, "incbench %s: %s\n", o->cmd, e.msg);
+        model_free(&m);
+        return 2;
+    }
+    /* every results file opened before the work: one that cannot be written is an error */
+    FILE *lcsv = NULL, *csv = NULL;
+    ib_gbjson js = {0}, *jsp = NULL;
+    if (o->out) {
+        if ((lcsv = ib_results_open(o->out, "net_layers.csv")) != NULL &&
+            (csv = ib_results_open(o->out, "net.csv")) != NULL &&
+            ib_gbjson_begin(&js, o->out, "net.json", threads) == 0) {
+            jsp = &js;
+        } else {
+            if (lcsv)
+                fclose(lcsv);
+            if (csv)
+                fclose(csv);
+            model_free(&m);
+            return 2;
+        }
+    }
+    if (model_reference(&m, &e) != IB_OK) {
+        fprintf(stderr, "incbench %s: %s\n", o->cmd, e.msg);
+        if (lcsv)
+            fclose(lcsv);
+        if (csv)
+            fclose(csv);
+        ib_gbjson_end(&js);
         model_free(&m);
         return 2;
     }
@@ -521,13 +548,9 @@ int ib_net_job(const ib_run_opts *o, FILE *out, int top)
     const ib_impl **impls = calloc((size_t)nl, sizeof *impls);
     fam_result *res = calloc((size_t)nfam + 1, sizeof *res);
     const ib_impl ***chosen = calloc((size_t)nfam + 1, sizeof *chosen);
-    FILE *lcsv = o->out ? ib_results_open(o->out, "net_layers.csv") : NULL;
     if (lcsv)
         fprintf(lcsv, "impl,layer,op,kernel_impl,kernel,median_s,min_s,max_s,cv,flops_per_s,"
                       "pct_peak,pct_total\n");
-    ib_gbjson js = {0}, *jsp = NULL;
-    if (o->out && ib_gbjson_begin(&js, o->out, "net.json", threads) == 0)
-        jsp = &js;
     double pass_flops = 0;
     for (int i = 0; i < m.net.count; i++)
         if (included(&m, i) && !m.net.layers[i].identity)
@@ -581,7 +604,6 @@ int ib_net_job(const ib_run_opts *o, FILE *out, int top)
     if (lcsv)
         fclose(lcsv);
     ib_gbjson_end(&js);
-    FILE *csv = o->out ? ib_results_open(o->out, "net.csv") : NULL;
     if (csv)
         fprintf(csv, "impl,status,total_med_s,total_min_s,total_max_s,sum_steps_s,gflops,"
                      "pct_peak,logits_rel_err,tolerance,fallback_layers\n");

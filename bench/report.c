@@ -1,11 +1,16 @@
 /* The HTML report: CSV in, inline SVG charts and tables out. */
 #include "bench/report.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "bench/cli.h"
 #include "bench/report_svg.h"
 
 /* A CSV file as rows of fields (no quoting: the driver writes none). */
@@ -24,15 +29,28 @@ static void csv_free(csv *c)
     memset(c, 0, sizeof *c);
 }
 
-static int csv_read(const char *dir, const char *name, csv *c)
+/* *found: 1 when read, 0 when the file does not exist (IB_OK both). Any other failure
+ * (unreadable, a line too long, out of memory) is an error. */
+static ib_status csv_read(const char *dir, const char *name, csv *c, int *found, ib_err *e)
 {
     memset(c, 0, sizeof *c);
+    *found = 0;
     char path[1024], line[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     FILE *f = fopen(path, "r");
-    if (!f)
-        return 0;
+    if (!f) {
+        if (errno == ENOENT)
+            return IB_OK;
+        return ib_fail(e, IB_IO, "report: cannot read %s%s/%s: %s", IB_SHOWN(dir), name,
+                       strerror(errno));
+    }
     while (fgets(line, sizeof line, f)) {
+        const size_t len = strlen(line);
+        if (len == sizeof line - 1 && line[len - 1] != '\n' && !feof(f)) {
+            fclose(f);
+            return ib_fail(e, IB_INVALID, "report: %s%s/%s:%d: line longer than %d characters",
+                           IB_SHOWN(dir), name, c->nrows + 1, (int)sizeof line - 2);
+        }
         line[strcspn(line, "\r\n")] = 0;
         char **row = calloc(64, sizeof *row), *copy = strdup(line);
         char ***rows = realloc(c->rows, (size_t)(c->nrows + 1) * sizeof *rows);
@@ -40,7 +58,7 @@ static int csv_read(const char *dir, const char *name, csv *c)
             free(row), free(copy), fclose(f);
             if (rows)
                 c->rows = rows;
-            return 0;
+            return ib_fail(e, IB_NOMEM, "report: out of memory reading %s", name);
         }
         c->rows = rows;
         int n = 0;
@@ -56,11 +74,17 @@ static int csv_read(const char *dir, const char *name, csv *c)
             row[k] = copy + strlen(line); /* "" for missing fields */
         c->rows[c->nrows++] = row;
     }
+    /* a read error (a folder by that name) must not pass as an empty file */
+    const int bad = ferror(f);
     fclose(f);
+    if (bad)
+        return ib_fail(e, IB_IO, "report: cannot read %s%s/%s: %s", IB_SHOWN(dir), name,
+                       strerror(errno));
     if (c->nrows)
         for (c->ncols = 0; c->ncols < 64 && c->rows[0][c->ncols][0]; c->ncols++)
             ;
-    return c->nrows > 0;
+    *found = 1;
+    return IB_OK;
 }
 
 static int col(const csv *c, const char *name)
@@ -68,7 +92,35 @@ static int col(const csv *c, const char *name)
     for (int k = 0; k < c->ncols; k++)
         if (!strcmp(c->rows[0][k], name))
             return k;
-    return 63; /* the empty field */
+    return 63; /* the empty field; only for columns csv_check does not require */
+}
+
+/* The CSVs a report reads and the columns each must have: those its charts and counts use. A
+ * CSV without one is refused, never drawn from empty fields. */
+enum { CSV_COUNT = 6, MAX_NEED = 8 };
+static const struct csv_spec {
+    const char *name;
+    const char *need[MAX_NEED];
+} specs[CSV_COUNT] = {
+    {"verify.csv", {"op", "layer", "impl", "status"}},
+    {"factor.csv", {"pair", "case", "form_b", "impl", "theory", "measured"}},
+    {"sweep.csv", {"pair", "pair_name", "grid", "channels", "impl", "theory", "measured"}},
+    {"net.csv", {"impl", "status"}},
+    {"net_layers.csv",
+     {"impl", "layer", "op", "median_s", "flops_per_s", "pct_peak", "pct_total"}},
+    {"peak.csv", {"probe", "threads", "value", "unit"}},
+};
+
+static ib_status csv_check(const char *dir, const struct csv_spec *sp, const csv *c, ib_err *e)
+{
+    if (c->nrows == 0)
+        return ib_fail(e, IB_INVALID, "report: %s%s/%s is empty (no header line)", IB_SHOWN(dir),
+                       sp->name);
+    for (int i = 0; i < MAX_NEED && sp->need[i]; i++)
+        if (col(c, sp->need[i]) == 63)
+            return ib_fail(e, IB_INVALID, "report: %s%s/%s: no '%s' column in its header",
+                           IB_SHOWN(dir), sp->name, sp->need[i]);
+    return IB_OK;
 }
 
 static double num(const char *s)
@@ -85,6 +137,8 @@ static void esc(FILE *f, const char *s)
             fputs("&lt;", f);
         else if (*s == '&')
             fputs("&amp;", f);
+        else if ((unsigned char)*s < 0x20)
+            fputc('?', f); /* a control character: not text */
         else
             fputc(*s, f);
 }
@@ -282,20 +336,11 @@ static void breakdown_charts(FILE *f, const csv *c)
     }
 }
 
-ib_status ib_report_write(const char *dir, ib_err *e)
+/* The whole page; the caller checks the stream for errors. */
+static void page(FILE *f, const char *dir, csv *t, const int *have)
 {
-    csv verify, factor, sweep, net, layers, peak;
-    int hv = csv_read(dir, "verify.csv", &verify), hf = csv_read(dir, "factor.csv", &factor);
-    int hs = csv_read(dir, "sweep.csv", &sweep), hn = csv_read(dir, "net.csv", &net);
-    int hl = csv_read(dir, "net_layers.csv", &layers), hp = csv_read(dir, "peak.csv", &peak);
-    if (!hv && !hf && !hs && !hn && !hl && !hp)
-        return ib_fail(e, IB_IO, "report: %s holds none of verify.csv, factor.csv, sweep.csv, "
-                                 "net.csv, net_layers.csv, peak.csv", dir);
-    char path[1024];
-    snprintf(path, sizeof path, "%s/report.html", dir);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return ib_fail(e, IB_IO, "report: cannot write %s", path);
+    csv *verify = &t[0], *factor = &t[1], *sweep = &t[2], *net = &t[3], *layers = &t[4],
+        *peak = &t[5];
     fprintf(f, "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>incbench report</title>"
                "<style>body{font-family:sans-serif;max-width:1100px;margin:auto}"
                "table{border-collapse:collapse;font-size:11px}td,th{border:1px solid #ccc;"
@@ -304,42 +349,114 @@ ib_status ib_report_write(const char *dir, ib_err *e)
     esc(f, dir);
     fprintf(f, ". Every time is measured in this run, after the kernel was verified against "
                "the scalar reference; medians of repetitions with min and max.</p>\n");
-    if (hp) {
+    if (have[5]) {
         fprintf(f, "<h2>Peak</h2>\n");
-        table(f, &peak, 100);
+        table(f, peak, 100);
     }
-    if (hf) {
+    if (have[1]) {
         fprintf(f, "<h2>Factorization pairs</h2>\n");
-        factor_chart(f, &factor);
-        table(f, &factor, 500);
+        factor_chart(f, factor);
+        table(f, factor, 500);
     }
-    if (hs) {
+    if (have[2]) {
         fprintf(f, "<h2>Sweep over grid sizes and channels</h2>\n");
-        sweep_charts(f, &sweep);
+        sweep_charts(f, sweep);
     }
-    if (hn) {
+    if (have[3]) {
         fprintf(f, "<h2>Inception-v3 forward pass</h2>\n");
-        table(f, &net, 100);
+        table(f, net, 100);
     }
-    if (hl) {
+    if (have[4]) {
         fprintf(f, "<h2>Per-layer throughput</h2>\n");
-        layers_chart(f, &layers);
+        layers_chart(f, layers);
         fprintf(f, "<h2>Per-layer breakdown</h2>\n");
-        breakdown_charts(f, &layers);
+        breakdown_charts(f, layers);
     }
-    if (hv) {
-        int failed = 0, col_status = col(&verify, "status");
-        for (int r = 1; r < verify.nrows; r++)
-            failed += !strcmp(verify.rows[r][col_status], "FAILED");
-        fprintf(f, "<h2>Verification</h2><p>%d (layer, implementation) checks, %d FAILED.</p>\n",
-                verify.nrows - 1, failed);
-        table(f, &verify, 2000);
+    if (have[0]) {
+        /* a status the verifier never writes is no pass: it counts as a failure */
+        int failed = 0, unknown = 0;
+        const int cs = col(verify, "status");
+        for (int r = 1; r < verify->nrows; r++) {
+            const char *st = verify->rows[r][cs];
+            if (!strcmp(st, "FAILED"))
+                failed++;
+            else if (strcmp(st, "PASSED") && strcmp(st, "SKIPPED"))
+                unknown++;
+        }
+        fprintf(f, "<h2>Verification</h2><p>%d (layer, implementation) checks, %d FAILED",
+                verify->nrows - 1, failed + unknown);
+        if (unknown)
+            fprintf(f, " (%d of them with a status other than PASSED, FAILED or SKIPPED)",
+                    unknown);
+        fprintf(f, ".</p>\n");
+        table(f, verify, 2000);
     }
     fprintf(f, "</body></html>\n");
+}
+
+/* Writes the page to a temporary file beside path, then moves it into place: a failed write
+ * leaves no partial report, and without replace an existing report is kept. */
+static ib_status write_atomic(const char *dir, const char *path, int replace, csv *t,
+                              const int *have, ib_err *e)
+{
+    char tmp[1100];
+    snprintf(tmp, sizeof tmp, "%s/.report.html.tmp.%ld", dir, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        ib_status st = ib_fail(e, IB_IO, "report: cannot write into %s%s: %s", IB_SHOWN(dir),
+                               strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        return st;
+    }
+    page(f, dir, t, have);
     int bad = ferror(f);
-    fclose(f);
-    csv *all[] = {&verify, &factor, &sweep, &net, &layers, &peak};
-    for (int i = 0; i < 6; i++)
-        csv_free(all[i]);
-    return bad ? ib_fail(e, IB_IO, "report: error writing %s", path) : IB_OK;
+    bad |= fclose(f) != 0;
+    if (bad) {
+        unlink(tmp);
+        return ib_fail(e, IB_IO, "report: error writing %s%s/report.html: %s", IB_SHOWN(dir),
+                       strerror(errno));
+    }
+    ib_status st = IB_OK;
+    if (replace ? rename(tmp, path) != 0 : link(tmp, path) != 0) /* link: create, never replace */
+        st = errno == EEXIST
+                 ? ib_fail(e, IB_INVALID, "report: %s%s/report.html exists: not replaced "
+                                          "(add --force to replace it)", IB_SHOWN(dir))
+                 : ib_fail(e, IB_IO, "report: cannot create %s%s/report.html: %s",
+                           IB_SHOWN(dir), strerror(errno));
+    unlink(tmp); /* after link(): the report keeps its own name; after rename(): gone */
+    return st;
+}
+
+ib_status ib_report_write(const char *dir, int replace, ib_err *e)
+{
+    char path[1024];
+    int w = snprintf(path, sizeof path, "%s/report.html", dir);
+    if (w < 0 || w >= (int)sizeof path - 40)
+        return ib_fail(e, IB_INVALID, "report: folder name %s%s too long", IB_SHOWN(dir));
+    struct stat sb;
+    if (!replace && lstat(path, &sb) == 0) /* checked first: no work for a refusal */
+        return ib_fail(e, IB_INVALID, "report: %s%s/report.html exists: not replaced (add "
+                                      "--force to replace it)", IB_SHOWN(dir));
+    csv t[CSV_COUNT];
+    int have[CSV_COUNT], any = 0;
+    ib_status st = IB_OK;
+    memset(t, 0, sizeof t);
+    for (int i = 0; i < CSV_COUNT; i++) {
+        have[i] = 0;
+        if (st == IB_OK && (st = csv_read(dir, specs[i].name, &t[i], &have[i], e)) == IB_OK &&
+            have[i] && (st = csv_check(dir, &specs[i], &t[i], e)) == IB_OK)
+            any = 1;
+    }
+    if (st == IB_OK && !any)
+        st = ib_fail(e, IB_IO, "report: %s%s holds none of verify.csv, factor.csv, sweep.csv, "
+                               "net.csv, net_layers.csv, peak.csv", IB_SHOWN(dir));
+    if (st == IB_OK)
+        st = write_atomic(dir, path, replace, t, have, e);
+    for (int i = 0; i < CSV_COUNT; i++)
+        csv_free(&t[i]);
+    return st;
 }

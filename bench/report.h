@@ -6,7 +6,9 @@
 #include "kernels/status.h"
 
 /* Reads dir's verify/factor/sweep/net/net_layers/peak CSVs (the ones present) and writes
- * dir/report.html. */
-ib_status ib_report_write(const char *dir, ib_err *e);
+ * dir/report.html. A CSV that cannot be read or lacks a column the report uses is an error.
+ * The page is written to a temporary file and moved into place, so a failed write leaves no
+ * partial report; an existing report.html is replaced only when replace is set. */
+ib_status ib_report_write(const char *dir, int replace, ib_err *e);
 
 #endif

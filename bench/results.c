@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/cli.h"
 #include "kernels/cpu.h"
 
 void ib_results_cpu_slug(char *buf, int len)
@@ -53,24 +54,32 @@ void ib_results_default_stem(char *buf, int len)
 ib_status ib_results_mkdir(const char *base, const char *stem, char *path, int len, ib_err *e)
 {
     if (mkdir(base, 0777) != 0 && errno != EEXIST)
-        return ib_fail(e, IB_IO, "results: cannot create %s: %s", base, strerror(errno));
+        return ib_fail(e, IB_IO, "results: cannot create %s%s: %s", IB_SHOWN(base),
+                       strerror(errno));
     for (int k = 1; k <= 999; k++) {
         int w = k == 1 ? snprintf(path, (size_t)len, "%s/%s", base, stem)
                        : snprintf(path, (size_t)len, "%s/%s-%d", base, stem, k);
         if (w < 0 || w >= len)
-            return ib_fail(e, IB_INVALID, "results: path %s/%s too long", base, stem);
+            return ib_fail(e, IB_INVALID, "results: path %s%s/%s%s too long (%d characters "
+                                          "at most)", IB_SHOWN(base), IB_SHOWN(stem), len - 1);
         if (mkdir(path, 0777) == 0)
             return IB_OK; /* made by us: no earlier run's folder */
         if (errno != EEXIST)
-            return ib_fail(e, IB_IO, "results: cannot create %s: %s", path, strerror(errno));
+            return ib_fail(e, IB_IO, "results: cannot create %s%s: %s", IB_SHOWN(path),
+                           strerror(errno));
     }
-    return ib_fail(e, IB_IO, "results: %s/%s-2 .. -999 all exist", base, stem);
+    return ib_fail(e, IB_IO, "results: %s%s/%s%s-2 .. -999 all exist", IB_SHOWN(base),
+                   IB_SHOWN(stem));
 }
 
 FILE *ib_results_open(const char *dir, const char *name)
 {
     char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int w = snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (w < 0 || w >= (int)sizeof path) { /* a cut path would open another file */
+        fprintf(stderr, "incbench: cannot write %s/%s: path too long\n", dir, name);
+        return NULL;
+    }
     FILE *f = fopen(path, "w");
     if (!f)
         fprintf(stderr, "incbench: cannot write %s: %s\n", path, strerror(errno));

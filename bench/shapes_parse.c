@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/cli.h"
+
 /* Field slots; the order is the order of the names below. */
 enum { F_MB, F_G, F_IC, F_ID, F_IH, F_IW, F_OC, F_OD, F_OH, F_OW, F_KD, F_KH, F_KW, F_SD, F_SH,
        F_SW, F_PD, F_PH, F_PW, F_PT, F_PB, F_PL, F_PR, F_DD, F_DH, F_DW, F_COUNT };
@@ -253,12 +255,22 @@ ib_status ib_parse_shapes_file(const char *path, ib_user_shape *out, int max, in
 {
     FILE *fp = fopen(path, "r");
     if (!fp)
-        return ib_fail(e, IB_IO, "%s: cannot open", path);
+        return ib_fail(e, IB_IO, "%s%s: cannot open", IB_SHOWN(path));
     char line[512];
     int lineno = 0;
     ib_status st = IB_OK;
     while (st == IB_OK && fgets(line, sizeof line, fp)) {
         lineno++;
+        /* a full buffer without its newline: refuse rather than read one line as two */
+        size_t len = strlen(line);
+        if (len == sizeof line - 1 && line[len - 1] != '\n') {
+            int next = fgetc(fp);
+            if (next != EOF) {
+                st = ib_fail(e, IB_INVALID, "%s%s:%d: line too long (more than %d characters)",
+                             IB_SHOWN(path), lineno, (int)sizeof line - 2);
+                break;
+            }
+        }
         char *h = strchr(line, '#');
         if (h)
             *h = 0;
@@ -271,15 +283,20 @@ ib_status ib_parse_shapes_file(const char *path, ib_user_shape *out, int max, in
         if (!*p)
             continue;
         if (*n >= max) {
-            st = ib_fail(e, IB_INVALID, "%s:%d: more than %d descriptors", path, lineno, max);
+            st = ib_fail(e, IB_INVALID, "%s%s:%d: more than %d descriptors", IB_SHOWN(path),
+                         lineno, max);
             break;
         }
         ib_err pe;
         if (ib_parse_desc(p, &out[*n].desc, out[*n].name, sizeof out[*n].name, &pe) != IB_OK)
-            st = ib_fail(e, IB_INVALID, "%s:%d: %s", path, lineno, pe.msg);
+            st = ib_fail(e, IB_INVALID, "%s%s:%d: %s", IB_SHOWN(path), lineno, pe.msg);
         else
             (*n)++;
     }
+    /* fgets() returns NULL on a read error as at the end (a folder reads as EISDIR): without
+     * this check an unreadable file would pass as an empty one */
+    if (st == IB_OK && ferror(fp))
+        st = ib_fail(e, IB_IO, "%s%s: cannot read: %s", IB_SHOWN(path), strerror(errno));
     fclose(fp);
     return st;
 }

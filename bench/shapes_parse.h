@@ -28,7 +28,8 @@ typedef struct ib_user_shape {
 ib_status ib_parse_desc(const char *text, ib_desc *d, char *name, int namelen, ib_err *e);
 
 /* Reads descriptors from a file, one per line; '#' starts a comment, blank lines are
- * skipped. Appends to out[*n..max-1]; messages start with "PATH:LINE: ". */
+ * skipped. Appends to out[*n..max-1]; messages start with "PATH:LINE: " (PATH cut to 40
+ * characters). A line over 510 characters is refused, and so is a read error (a folder). */
 ib_status ib_parse_shapes_file(const char *path, ib_user_shape *out, int max, int *n,
                                ib_err *e);
 

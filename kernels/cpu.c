@@ -215,10 +215,12 @@ int ib_cpu_parse_cap(const char *value, const ib_cpu *hw, ib_isa *cap, char *err
         return 1;
     }
     if (!ib_isa_from_name(value, &want)) {
+        /* the value is the user's: cut so that the explanation always fits */
         if (err && errlen > 0)
             snprintf(err, (size_t)errlen,
-                     "INCBENCH_ISA=%s not understood (accepted: scalar, ref, avx2, avx512, neon)",
-                     value);
+                     "INCBENCH_ISA=%.40s%s not understood (accepted: scalar, ref, avx2, avx512, "
+                     "neon)",
+                     value, strlen(value) > 40 ? "..." : "");
         *cap = IB_ISA_SCALAR;
         return 0;
     }
