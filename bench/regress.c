@@ -225,6 +225,40 @@ static void judge(const ib_rg_bench *b, const ib_rg_bench *c, const ib_rg_opts *
         row->verdict = row->change > 0 ? IB_RG_SLOWER : IB_RG_FASTER;
 }
 
+/* Holm's step-down correction over the m benchmarks tested in one run: testing each of m at
+ * alpha would flag about alpha*m of them by chance alone, so the k-th smallest p (0-based)
+ * must lie below alpha/(m-k), and the first that does not ends the rejections. Keeps the
+ * family-wise false-alarm rate at alpha however many benchmarks run. */
+static int by_p(const void *a, const void *b)
+{
+    const ib_rg_row *x = *(ib_rg_row *const *)a, *y = *(ib_rg_row *const *)b;
+    return (x->p > y->p) - (x->p < y->p);
+}
+
+static void holm(ib_rg_report *r, double alpha)
+{
+    ib_rg_row **tested = malloc((size_t)(r->n > 0 ? r->n : 1) * sizeof *tested);
+    int m = 0;
+    for (int i = 0; tested && i < r->n; i++)
+        if (isfinite(r->rows[i].p))
+            tested[m++] = &r->rows[i];
+    if (!tested)
+        return; /* out of memory: the uncorrected verdicts stand */
+    qsort(tested, (size_t)m, sizeof *tested, by_p);
+    int rejecting = 1;
+    for (int k = 0; k < m; k++) {
+        ib_rg_row *row = tested[k];
+        const double bound = alpha / (m - k);
+        rejecting = rejecting && row->p < bound;
+        if (!rejecting && (row->verdict == IB_RG_SLOWER || row->verdict == IB_RG_FASTER)) {
+            row->verdict = IB_RG_SAME;
+            snprintf(row->note, sizeof row->note,
+                     "not significant over %d benchmarks (Holm: p >= %.2g)", m, bound);
+        }
+    }
+    free(tested);
+}
+
 static ib_rg_row *add_row(ib_rg_report *r, const char *name, int cap)
 {
     ib_rg_row *row = &r->rows[r->n];
@@ -289,6 +323,7 @@ ib_status ib_rg_compare(const ib_rg_set *base, const ib_rg_set *cur, const ib_rg
         ib_rg_report_free(r);
         return st;
     }
+    holm(r, o->alpha);
     for (int i = 0; i < r->n; i++)
         r->count[r->rows[i].verdict]++;
     return IB_OK;

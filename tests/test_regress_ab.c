@@ -93,12 +93,14 @@ static int add(const char *prefix, const ib_desc *d0, const ib_impl *impl)
  * "A|..." and "B|...", their repetitions interleaved at random by Google Benchmark. */
 static int child_run(int pct, int both, int reps, const char *json)
 {
-    const ib_desc relu = {.op = IB_OP_RELU, .relu = {1, 16, 16, 16}};
-    const ib_desc gap = {.op = IB_OP_GAP, .gap = {1, 64, 8, 8}};
+    /* Tens of microseconds each: long enough that timer and interrupt jitter stay small
+     * beside the work, short enough that a measurement takes seconds. */
+    const ib_desc relu = {.op = IB_OP_RELU, .relu = {1, 64, 32, 32}};
+    const ib_desc gap = {.op = IB_OP_GAP, .gap = {1, 256, 17, 17}};
     const ib_desc softmax = {.op = IB_OP_SOFTMAX, .softmax = {4, 1000}};
-    const ib_desc bn = {.op = IB_OP_BN, .bn = {1, 16, 16, 16, 0.001f}};
+    const ib_desc bn = {.op = IB_OP_BN, .bn = {1, 64, 32, 32, 0.001f}};
     ib_desc pool = {.op = IB_OP_MAXPOOL};
-    pool.pool = (ib_pool_desc){.n = 1, .c = 16, .ih = 17, .iw = 17, .kh = 3, .kw = 3, .sh = 2,
+    pool.pool = (ib_pool_desc){.n = 1, .c = 64, .ih = 35, .iw = 35, .kh = 3, .kw = 3, .sh = 2,
                                .sw = 2};
     const char *why;
     ib_rg_pin(-1, &why);
