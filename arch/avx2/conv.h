@@ -35,10 +35,22 @@ typedef void (*ib_avx2_conv_range_fn)(const ib_avx2_conv_geom *g, const ib_avx2_
 typedef void (*ib_avx2_conv_tail_fn)(const ib_avx2_conv_geom *g, const ib_avx2_conv_tile_args *a,
                                      int64_t q, int64_t oy, int64_t ox);
 
-/* [plain][J], J in 1..4. */
-extern const ib_avx2_conv_range_fn ib_avx2_conv_ranges[2][IB_CONV_JMAX + 1];
-/* [plain][J][P]: P in 1..ib_avx2_conv_tile_p(J)-1, NULL elsewhere. */
-extern const ib_avx2_conv_tail_fn ib_avx2_conv_tails[2][IB_CONV_JMAX + 1][IB_CONV_PMAX + 1];
+/* The instantiated variants: blocked source, plain source, and plain 3x3 (the stem), whose
+ * tiles are short (27 FMA steps) so that unrolling its tap loops at compile time pays. */
+enum { IB_CONV_BLOCKED, IB_CONV_PLAIN, IB_CONV_PLAIN3, IB_CONV_KINDS };
+
+static inline int ib_avx2_conv_kind(const ib_conv_desc *c)
+{
+    if (!ib_avx2_conv_plain(c))
+        return IB_CONV_BLOCKED;
+    return c->kh == 3 && c->kw == 3 ? IB_CONV_PLAIN3 : IB_CONV_PLAIN;
+}
+
+/* [kind][J], J in 1..4. */
+extern const ib_avx2_conv_range_fn ib_avx2_conv_ranges[IB_CONV_KINDS][IB_CONV_JMAX + 1];
+/* [kind][J][P]: P in 1..ib_avx2_conv_tile_p(J)-1, NULL elsewhere. */
+extern const ib_avx2_conv_tail_fn ib_avx2_conv_tails[IB_CONV_KINDS][IB_CONV_JMAX + 1]
+                                                    [IB_CONV_PMAX + 1];
 
 size_t ib_avx2_conv_packed_bytes(const ib_desc *d);
 void ib_avx2_conv_pack(const ib_desc *d, const ib_args *nchw, void *packed);

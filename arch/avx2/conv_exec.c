@@ -66,7 +66,7 @@ void ib_avx2_conv_exec(const ib_desc *d, const void *packed, const float *const 
     int64_t npb, pb;
     split_pixels(p.q, c->n * p.groups, nthr, &npb, &pb);
     const int64_t items = c->n * p.groups * npb;
-    const ib_avx2_conv_range_fn *ranges = ib_avx2_conv_ranges[p.plain];
+    const ib_avx2_conv_range_fn *ranges = ib_avx2_conv_ranges[ib_avx2_conv_kind(c)];
 
 #pragma omp parallel for schedule(static) if (nthr > 1 && items > 1)
     for (int64_t it = 0; it < items; it++) {

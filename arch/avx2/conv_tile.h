@@ -1,6 +1,7 @@
 /* AVX2 direct convolution: the register-blocked micro-kernel, generic over its tile shape.
- * Instantiated with constant J (output blocks), P (pixels) and PLAIN (NCHW source) by
- * conv_tiles.c; every loop over J and P is fully unrolled so the accumulators live in ymm. */
+ * Instantiated with constant J (output blocks), P (pixels) and KIND (source layout, and for
+ * the stem the kernel size) by conv_tiles.c; every loop over J and P is fully unrolled so
+ * the accumulators live in ymm. */
 #ifndef IB_AVX2_CONV_TILE_H
 #define IB_AVX2_CONV_TILE_H
 
@@ -131,9 +132,13 @@ IB_AVX2_INLINE void ib_avx2_conv_tap_masked(__m256 acc[IB_CONV_JMAX][IB_CONV_PMA
 IB_AVX2_INLINE void ib_avx2_conv_tile(const ib_avx2_conv_geom *restrict g,
                                       const ib_avx2_conv_tile_args *restrict a, int64_t q,
                                       int64_t oy, int64_t ox, const int J, const int P,
-                                      const int PLAIN)
+                                      const int KIND)
 {
-    const int64_t ih = g->ih, iw = g->iw, KH = g->kh, KW = g->kw;
+    const int PLAIN = KIND != IB_CONV_BLOCKED;
+    const int64_t ih = g->ih, iw = g->iw;
+    /* The stem's 3x3 as constants: its tap loops unroll and a tap's channel count is known. */
+    const int64_t KH = KIND == IB_CONV_PLAIN3 ? 3 : g->kh;
+    const int64_t KW = KIND == IB_CONV_PLAIN3 ? 3 : g->kw;
     /* Plain source: each block is one channel plane (1 float per pixel). */
     const int64_t ps = PLAIN ? 1 : 8;             /* src floats per pixel */
     const int64_t wtap = (PLAIN ? 1 : 8) * J * 8; /* weight floats per tap */
@@ -264,7 +269,7 @@ IB_AVX2_INLINE void ib_avx2_conv_tile(const ib_avx2_conv_geom *restrict g,
 /* All full tiles of [q0, q1) for one chunk; the shorter last tile goes to its own variant. */
 IB_AVX2_INLINE void ib_avx2_conv_range(const ib_avx2_conv_geom *restrict g,
                                        const ib_avx2_conv_tile_args *restrict a, const int J,
-                                       const int PLAIN)
+                                       const int KIND)
 {
     const int P = ib_avx2_conv_tile_p(J);
     int64_t q = a->q0, oy = q / g->ow, ox = q - oy * g->ow;
@@ -277,7 +282,7 @@ IB_AVX2_INLINE void ib_avx2_conv_range(const ib_avx2_conv_geom *restrict g,
     for (; q + P <= a->q1; q += P) {
         for (int64_t k = 0; k < pf_step && pf < pf_end; k++, pf += 64)
             _mm_prefetch(pf, _MM_HINT_T1);
-        ib_avx2_conv_tile(g, a, q, oy, ox, J, P, PLAIN);
+        ib_avx2_conv_tile(g, a, q, oy, ox, J, P, KIND);
         ox += P;
         while (ox >= g->ow) {
             ox -= g->ow;
@@ -285,7 +290,7 @@ IB_AVX2_INLINE void ib_avx2_conv_range(const ib_avx2_conv_geom *restrict g,
         }
     }
     if (q < a->q1)
-        ib_avx2_conv_tails[PLAIN][J][a->q1 - q](g, a, q, oy, ox);
+        ib_avx2_conv_tails[KIND][J][a->q1 - q](g, a, q, oy, ox);
 }
 
 #endif

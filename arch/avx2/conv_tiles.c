@@ -1,7 +1,8 @@
-/* AVX2 direct convolution: the micro-kernel instantiated for every tile shape and source layout. */
+/* AVX2 direct convolution: the micro-kernel instantiated for every tile shape and variant. */
 #include "arch/avx2/conv_tile.h"
 
 /* Full-width ranges: J output blocks, P = ib_avx2_conv_tile_p(J) pixels per tile. */
+/* PL: the variant, IB_CONV_BLOCKED (0), IB_CONV_PLAIN (1) or IB_CONV_PLAIN3 (2). */
 #define IB_CONV_RANGES(X, PL) X(4, PL) X(3, PL) X(2, PL) X(1, PL)
 /* The shorter last tiles: every P below the full width. */
 #define IB_CONV_TAILS(X, PL)                                                                       \
@@ -18,11 +19,13 @@
     }
 IB_CONV_TAILS(IB_CONV_TAIL_DEF, 0)
 IB_CONV_TAILS(IB_CONV_TAIL_DEF, 1)
+IB_CONV_TAILS(IB_CONV_TAIL_DEF, 2)
 
 #define IB_CONV_TAIL_ENTRY(J, P, PL) [J][P] = conv_tail_##PL##_##J##x##P,
-const ib_avx2_conv_tail_fn ib_avx2_conv_tails[2][IB_CONV_JMAX + 1][IB_CONV_PMAX + 1] = {
+const ib_avx2_conv_tail_fn ib_avx2_conv_tails[IB_CONV_KINDS][IB_CONV_JMAX + 1][IB_CONV_PMAX + 1] = {
     [0] = {IB_CONV_TAILS(IB_CONV_TAIL_ENTRY, 0)},
     [1] = {IB_CONV_TAILS(IB_CONV_TAIL_ENTRY, 1)},
+    [2] = {IB_CONV_TAILS(IB_CONV_TAIL_ENTRY, 2)},
 };
 
 #define IB_CONV_RANGE_DEF(J, PL)                                                                   \
@@ -32,9 +35,11 @@ const ib_avx2_conv_tail_fn ib_avx2_conv_tails[2][IB_CONV_JMAX + 1][IB_CONV_PMAX 
     }
 IB_CONV_RANGES(IB_CONV_RANGE_DEF, 0)
 IB_CONV_RANGES(IB_CONV_RANGE_DEF, 1)
+IB_CONV_RANGES(IB_CONV_RANGE_DEF, 2)
 
 #define IB_CONV_RANGE_ENTRY(J, PL) [J] = conv_range_##PL##_##J,
-const ib_avx2_conv_range_fn ib_avx2_conv_ranges[2][IB_CONV_JMAX + 1] = {
+const ib_avx2_conv_range_fn ib_avx2_conv_ranges[IB_CONV_KINDS][IB_CONV_JMAX + 1] = {
     [0] = {IB_CONV_RANGES(IB_CONV_RANGE_ENTRY, 0)},
     [1] = {IB_CONV_RANGES(IB_CONV_RANGE_ENTRY, 1)},
+    [2] = {IB_CONV_RANGES(IB_CONV_RANGE_ENTRY, 2)},
 };
