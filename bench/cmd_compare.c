@@ -102,6 +102,22 @@ static int is_aux(const ib_net *net, const char *name)
     return 0;
 }
 
+/* Position of layer name in the network (layers the network lacks sort last). */
+static int layer_pos(const ib_net *net, const char *name)
+{
+    for (int i = 0; i < net->count; i++)
+        if (!strcmp(net->layers[i].name, name))
+            return i;
+    return net->count;
+}
+
+static const ib_net *sort_net;
+static int by_position(const void *x, const void *y)
+{
+    const series *a = x, *b = y;
+    return layer_pos(sort_net, a->layer) - layer_pos(sort_net, b->layer);
+}
+
 /* How many non-auxiliary convolutions of the network share the descriptor of layer name. */
 static int conv_count(const ib_net *net, const char *name)
 {
@@ -167,6 +183,8 @@ int ib_cmd_compare(int argc, char **argv)
         fprintf(stderr, "incbench compare: %s\n", e.msg);
         return 2;
     }
+    sort_net = &net; /* rows in forward order, whatever order the run interleaved them in */
+    qsort(rows, (size_t)nrows, sizeof rows[0], by_position);
     printf("%s: %s / %s, %s layers, medians of repetitions\n", file, impl, base, op);
     printf("%-34s %5s %12s %12s %7s\n", "layer", "reps", impl, base, "ratio");
     double log_sum = 0, worst = 0, sum_a = 0, sum_b = 0;
