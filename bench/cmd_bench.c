@@ -13,6 +13,7 @@
 #include "bench/factor_common.h"
 #include "bench/gbench.h"
 #include "bench/peak.h"
+#include "bench/peak_probes.h"
 #include "bench/verify.h"
 #include "kernels/inception_v3.h"
 #include "kernels/registry.h"
@@ -52,7 +53,9 @@ static void usage(FILE *f)
             "  --threads N      OpenMP threads (default: OMP_NUM_THREADS or every CPU)\n"
             "  --batch N        batch size (default 1)\n\n"
             "Counters: FLOPS and bytes (per second), pct_peak (conv and fc: percent of the\n"
-            "measured FMA peak of one thread times the thread count). Any --benchmark_* flag\n"
+            "measured FMA peak of one thread times the thread count), pct_triad (memory-bound\n"
+            "layers: percent of a STREAM triad over a working set of the same size, measured\n"
+            "in the same run). Any --benchmark_* flag\n"
             "goes to Google Benchmark (--benchmark_filter=REGEX, --benchmark_repetitions=N,\n"
             "--benchmark_format=json, --benchmark_out=FILE, --benchmark_min_time=S, ...).\n");
 }
@@ -179,6 +182,24 @@ static int keep_instance(totals *t, ib_instance *inst)
     return 1;
 }
 
+/* The layer types whose speed is set by memory traffic: they get a pct_triad counter, their
+ * bytes rate against a STREAM triad over a working set of the same size, measured now. */
+static int memory_bound(ib_op op)
+{
+    switch (op) {
+    case IB_OP_BN:
+    case IB_OP_RELU:
+    case IB_OP_MAXPOOL:
+    case IB_OP_AVGPOOL:
+    case IB_OP_CONCAT:
+    case IB_OP_GAP:
+    case IB_OP_FC:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 /* Verifies and registers every selected implementation of one case. */
 static int bench_one(const options *o, const bench_case *bc, double peak, int threads,
                      totals *t)
@@ -221,6 +242,10 @@ static int bench_one(const options *o, const bench_case *bc, double peak, int th
             .peak_flops = (bc->desc.op == IB_OP_CONV || bc->desc.op == IB_OP_FC)
                               ? peak * threads
                               : 0,
+            .triad_bytes = memory_bound(bc->desc.op)
+                               ? ib_peak_triad_bytes((double)(w.bytes_read + w.bytes_written),
+                                                     threads)
+                               : 0,
             .use_real_time = threads > 1,
         };
         if (st == IB_UNSUPPORTED) {

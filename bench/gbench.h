@@ -20,6 +20,8 @@ typedef struct ib_gb_bench {
     double flops_per_iter; /* counter FLOPS (rate); 0: no counter */
     double bytes_per_iter; /* counter bytes (rate); 0: no counter */
     double peak_flops;     /* counter pct_peak = FLOPS / peak * 100; 0: unknown, no counter */
+    double triad_bytes;    /* counter pct_triad = bytes rate / this STREAM-triad rate * 100
+                              (memory-bound kernels); 0: no counter */
     int use_real_time;     /* wall time (threaded kernels) instead of this thread's CPU time */
     const char *label;     /* shown beside the result (e.g. oneDNN's "jit:avx2"); may be NULL */
     const char *error;     /* non-NULL: reported as failed with this message, fn never called */

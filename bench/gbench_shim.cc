@@ -62,6 +62,9 @@ void body(benchmark::State &state, const Entry &x)
     if (x.b.flops_per_iter > 0 && x.b.peak_flops > 0 && t > 0)
         state.counters["pct_peak"] = x.b.flops_per_iter * static_cast<double>(state.iterations()) /
                                      t / x.b.peak_flops * 100.0;
+    if (x.b.bytes_per_iter > 0 && x.b.triad_bytes > 0 && t > 0)
+        state.counters["pct_triad"] = x.b.bytes_per_iter * static_cast<double>(state.iterations()) /
+                                      t / x.b.triad_bytes * 100.0;
     if (!x.label.empty())
         state.SetLabel(x.label);
 }

@@ -12,6 +12,7 @@
 
 #if defined(__x86_64__)
 double ib_peak_probe_avx2(int64_t iters);
+void ib_triad_avx2(float *a, const float *b, const float *c, float s, int64_t n);
 /* Every x86-64 build compiles arch/avx2/ and arch/avx512/, so both probes are linked. */
 double ib_peak_probe_avx512(int64_t iters);
 #endif
@@ -106,31 +107,78 @@ double ib_peak_fma(ib_isa isa, int threads)
  * socket today, so the triad streams from memory. */
 enum { TRIAD_N = 1 << 23 };
 
-static double measure_triad(int threads)
+/* One thread's share of the triad, with the widest vectors usable here. */
+static void triad_portable(float *a, const float *b, const float *c, float s, int64_t n)
 {
-    float *a = ib_alloc(TRIAD_N * sizeof(float)), *b = ib_alloc(TRIAD_N * sizeof(float));
-    float *c = ib_alloc(TRIAD_N * sizeof(float));
+    for (int64_t i = 0; i < n; i++)
+        a[i] = b[i] + s * c[i];
+}
+
+static void triad(float *a, const float *b, const float *c, float s, int64_t n)
+{
+#if defined(__x86_64__)
+    if (ib_isa_usable(IB_ISA_AVX2, NULL)) {
+        ib_triad_avx2(a, b, c, s, n);
+        return;
+    }
+#endif
+    triad_portable(a, b, c, s, n);
+}
+
+/* The triad over arrays of n floats, each timed pass repeating it often enough to last about
+ * 5 ms (small arrays stay in cache, as the kernel they are compared with does); best of 5. */
+static double measure_triad_n(int64_t n, int threads)
+{
+    float *a = ib_alloc((size_t)n * sizeof(float)), *b = ib_alloc((size_t)n * sizeof(float));
+    float *c = ib_alloc((size_t)n * sizeof(float));
     double best = 0;
+    int64_t reps = 1;
     if (a && b && c) {
 #pragma omp parallel for num_threads(threads) schedule(static)
-        for (int64_t i = 0; i < TRIAD_N; i++) /* first touch by the thread that uses it */
+        for (int64_t i = 0; i < n; i++) /* first touch by the thread that uses it */
             a[i] = 0, b[i] = 1, c[i] = 2;
-        for (int r = 0; r < 6; r++) {
+        int timed = 0;
+        for (int guard = 0; timed < 6 && guard < 64; guard++) {
             const float s = 3.0f;
             double t0 = now_s();
-#pragma omp parallel for num_threads(threads) schedule(static)
-            for (int64_t i = 0; i < TRIAD_N; i++)
-                a[i] = b[i] + s * c[i];
-            double t = now_s() - t0;
-            if (r > 0 && t > 0 && (best == 0 || t < best)) /* run 0 is the warm-up */
+            for (int64_t k = 0; k < reps; k++) {
+#pragma omp parallel num_threads(threads)
+                {
+                    /* each thread its contiguous share, as a static schedule would give */
+                    int nt = omp_get_num_threads(), id = omp_get_thread_num();
+                    int64_t lo = n * id / nt, hi = n * (id + 1) / nt;
+                    triad(a + lo, b + lo, c + lo, s, hi - lo);
+                }
+            }
+            double total = now_s() - t0;
+            if (total < 0.005 && reps < ((int64_t)1 << 30)) {
+                reps *= 2; /* too short to time: grow, and do not count this pass */
+                continue;
+            }
+            double t = total / (double)reps;
+            if (timed > 0 && t > 0 && (best == 0 || t < best)) /* the first is the warm-up */
                 best = t;
+            timed++;
         }
-        g_sink = a[TRIAD_N / 2];
+        g_sink = a[n / 2];
     }
     ib_free(a);
     ib_free(b);
     ib_free(c);
-    return best > 0 ? 3.0 * sizeof(float) * TRIAD_N / best : 0;
+    return best > 0 ? 3.0 * sizeof(float) * (double)n / best : 0;
+}
+
+static double measure_triad(int threads)
+{
+    return measure_triad_n(TRIAD_N, threads);
+}
+
+double ib_peak_triad_bytes(double bytes, int threads)
+{
+    int64_t n = (int64_t)(bytes / (3.0 * sizeof(float)));
+    if (threads < 1 || threads > MAX_THREADS || !(bytes > 0))
+        return 0;
+    return measure_triad_n(n < 1024 ? 1024 : n, threads);
 }
 
 double ib_peak_triad(int threads)

@@ -13,4 +13,8 @@ double ib_peak_fma(ib_isa isa, int threads);
  * (24 bytes per element counted, as STREAM does); cached per thread count. 0 on failure. */
 double ib_peak_triad(int threads);
 
+/* The same triad over a working set of about bytes (3 arrays), so that a memory-bound kernel
+ * can be compared with it at its own size, in cache or not; measured on each call. */
+double ib_peak_triad_bytes(double bytes, int threads);
+
 #endif

@@ -35,3 +35,17 @@ double ib_peak_probe_avx2(int64_t iters)
     _mm256_storeu_ps(out, s);
     return out[0] + out[7];
 }
+
+/* The STREAM triad a = b + s*c with 256-bit loads and stores: the bandwidth probe that
+ * memory-bound AVX2 kernels are compared with (a portable loop would be limited by its
+ * narrower vectors as soon as the arrays fit in cache). */
+void ib_triad_avx2(float *a, const float *b, const float *c, float s, int64_t n)
+{
+    const __m256 vs = _mm256_set1_ps(s);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(a + i, _mm256_add_ps(_mm256_loadu_ps(b + i),
+                                              _mm256_mul_ps(vs, _mm256_loadu_ps(c + i))));
+    for (; i < n; i++)
+        a[i] = b[i] + s * c[i];
+}
