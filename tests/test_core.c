@@ -13,24 +13,8 @@
 #include "kernels/layout.h"
 #include "kernels/native.h"
 #include "kernels/registry.h"
+#include "tests/check.h"
 
-static int passed, failed;
-
-static void check(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void check(int ok, const char *fmt, ...)
-{
-    if (ok) {
-        passed++;
-        return;
-    }
-    failed++;
-    va_list ap;
-    va_start(ap, fmt);
-    printf("FAIL: ");
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-}
 
 /* ---- descriptors ------------------------------------------------------------------------ */
 
@@ -187,21 +171,21 @@ static void test_validation_table(void)
         ib_err e = {{0}};
         ib_status st = ib_desc_validate(&t[i].d, &e);
         printf("  %-28s %-8s %s\n", t[i].what, ib_status_name(st), e.msg);
-        check(st == t[i].want, "%s: status %s, want %s", t[i].what, ib_status_name(st),
+        ib_check(st == t[i].want, "%s: status %s, want %s", t[i].what, ib_status_name(st),
               ib_status_name(t[i].want));
-        check(strstr(e.msg, t[i].field) != NULL, "%s: message \"%s\" lacks \"%s\"", t[i].what,
+        ib_check(strstr(e.msg, t[i].field) != NULL, "%s: message \"%s\" lacks \"%s\"", t[i].what,
               e.msg, t[i].field);
     }
     /* A NULL ib_err is allowed. */
     ib_desc z = conv(1, 0, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0);
-    check(ib_desc_validate(&z, NULL) == IB_INVALID, "validate with NULL err");
+    ib_check(ib_desc_validate(&z, NULL) == IB_INVALID, "validate with NULL err");
 }
 
 static void expect_out(const char *what, ib_desc d, int64_t oh, int64_t ow)
 {
     ib_err e = {{0}};
     ib_status st = ib_desc_validate(&d, &e);
-    check(st == IB_OK, "%s: %s %s", what, ib_status_name(st), e.msg);
+    ib_check(st == IB_OK, "%s: %s %s", what, ib_status_name(st), e.msg);
     if (st != IB_OK)
         return;
     int64_t goh = 0, gow = 0;
@@ -211,7 +195,7 @@ static void expect_out(const char *what, ib_desc d, int64_t oh, int64_t ow)
         goh = d.pool.oh, gow = d.pool.ow;
     else if (d.op == IB_OP_CONCAT)
         goh = d.concat.oh, gow = d.concat.ow;
-    check(goh == oh && gow == ow, "%s: output %" PRId64 "x%" PRId64 ", want %" PRId64 "x%" PRId64,
+    ib_check(goh == oh && gow == ow, "%s: output %" PRId64 "x%" PRId64 ", want %" PRId64 "x%" PRId64,
           what, goh, gow, oh, ow);
 }
 
@@ -232,14 +216,14 @@ static void test_derived_sizes(void)
     ib_desc d = concat4(35, 35);
     expect_out("Mixed_5b concat", d, 35, 35);
     ib_desc_validate(&d, NULL);
-    check(d.concat.oc == 256, "concat oc %" PRId64 ", want 256", d.concat.oc);
+    ib_check(d.concat.oc == 256, "concat oc %" PRId64 ", want 256", d.concat.oc);
 
     ib_desc f = {.op = IB_OP_FC, .fc = {2, 2048, 1000, 1}};
-    check(ib_desc_validate(&f, NULL) == IB_OK, "fc 2048->1000 valid");
+    ib_check(ib_desc_validate(&f, NULL) == IB_OK, "fc 2048->1000 valid");
     ib_desc l = {.op = IB_OP_LSLOSS, .lsloss = {8, 1, 0.0f}};
-    check(ib_desc_validate(&l, NULL) == IB_OK, "lsloss c=1 eps=0 valid");
+    ib_check(ib_desc_validate(&l, NULL) == IB_OK, "lsloss c=1 eps=0 valid");
     ib_desc b = {.op = IB_OP_BN, .bn = {1, 32, 149, 149, 0.0f}};
-    check(ib_desc_validate(&b, NULL) == IB_OK, "bn eps=0 valid");
+    ib_check(ib_desc_validate(&b, NULL) == IB_OK, "bn eps=0 valid");
 }
 
 static void test_shapes_and_str(void)
@@ -250,42 +234,42 @@ static void test_shapes_and_str(void)
     ib_desc_validate(&d, NULL);
     ib_arg_shapes s;
     ib_arg_shapes_of(&d, &s);
-    check(s.nin == 5 && s.nout == 1, "conv nin %d nout %d", s.nin, s.nout);
-    check(s.in_is_data[0] && !s.in_is_data[1] && !s.in_is_data[3], "conv in_is_data");
-    check(s.in[1].n == 64 && s.in[1].c == 192 && s.in[1].h == 1, "conv weights dims");
-    check(ib_dims_count(s.in[2]) == 0, "conv absent bias has zero dims");
-    check(s.in[3].c == 64 && ib_dims_count(s.in[4]) == 64, "conv scale/shift dims");
-    check(s.out[0].n == 2 && s.out[0].c == 64 && s.out[0].h == 35, "conv dst dims");
+    ib_check(s.nin == 5 && s.nout == 1, "conv nin %d nout %d", s.nin, s.nout);
+    ib_check(s.in_is_data[0] && !s.in_is_data[1] && !s.in_is_data[3], "conv in_is_data");
+    ib_check(s.in[1].n == 64 && s.in[1].c == 192 && s.in[1].h == 1, "conv weights dims");
+    ib_check(ib_dims_count(s.in[2]) == 0, "conv absent bias has zero dims");
+    ib_check(s.in[3].c == 64 && ib_dims_count(s.in[4]) == 64, "conv scale/shift dims");
+    ib_check(s.out[0].n == 2 && s.out[0].c == 64 && s.out[0].h == 35, "conv dst dims");
 
     char buf[160];
     ib_desc plain = conv(1, 192, 35, 35, 64, 1, 1, 1, 0, 0, 0, 0);
     ib_desc_validate(&plain, NULL);
     const char *want = "mb1ic192ih35iw35oc64oh35ow35kh1kw1sh1sw1pt0pb0pl0pr0";
-    check(strcmp(ib_desc_str(&plain, buf, sizeof buf), want) == 0, "conv str %s", buf);
+    ib_check(strcmp(ib_desc_str(&plain, buf, sizeof buf), want) == 0, "conv str %s", buf);
     ib_desc_str(&d, buf, sizeof buf);
-    check(strstr(buf, "_bn_relu") != NULL, "conv str suffix %s", buf);
+    ib_check(strstr(buf, "_bn_relu") != NULL, "conv str suffix %s", buf);
     ib_desc p = pool(IB_OP_AVGPOOL, 288, 35, 3, 2, 0);
     p.pool.count_include_pad = 0;
     ib_desc_validate(&p, NULL);
     want = "mb1ic288ih35iw35oh17ow17kh3kw3sh2sw2pt0pb0pl0pr0_excl";
-    check(strcmp(ib_desc_str(&p, buf, sizeof buf), want) == 0, "pool str %s", buf);
+    ib_check(strcmp(ib_desc_str(&p, buf, sizeof buf), want) == 0, "pool str %s", buf);
     char tiny[8];
     ib_desc_str(&plain, tiny, sizeof tiny);
-    check(strlen(tiny) == 7 && strncmp(tiny, want, 2) == 0, "str truncates safely: %s", tiny);
+    ib_check(strlen(tiny) == 7 && strncmp(tiny, want, 2) == 0, "str truncates safely: %s", tiny);
 
     ib_desc l = {.op = IB_OP_LSLOSS, .lsloss = {4, 1000, 0.1f}};
     ib_desc_validate(&l, NULL);
     ib_arg_shapes_of(&l, &s);
-    check(s.nin == 1 && s.nout == 2 && s.nlabels == 4, "lsloss counts");
-    check(ib_dims_count(s.out[0]) == 1 && s.out[1].n == 4 && s.out[1].c == 1000, "lsloss out dims");
+    ib_check(s.nin == 1 && s.nout == 2 && s.nlabels == 4, "lsloss counts");
+    ib_check(ib_dims_count(s.out[0]) == 1 && s.out[1].n == 4 && s.out[1].c == 1000, "lsloss out dims");
     ib_desc g = {.op = IB_OP_GAP, .gap = {2, 2048, 8, 8}};
     ib_arg_shapes_of(&g, &s);
-    check(s.out[0].c == 2048 && s.out[0].h == 1 && s.out[0].w == 1, "gap out dims");
+    ib_check(s.out[0].c == 2048 && s.out[0].h == 1 && s.out[0].w == 1, "gap out dims");
 
     ib_op op;
     for (int i = 0; i < IB_OP_COUNT; i++)
-        check(ib_op_from_name(ib_op_name((ib_op)i), &op) && op == (ib_op)i, "op name %d", i);
-    check(!ib_op_from_name("convolution", &op), "unknown op name refused");
+        ib_check(ib_op_from_name(ib_op_name((ib_op)i), &op) && op == (ib_op)i, "op name %d", i);
+    ib_check(!ib_op_from_name("convolution", &op), "unknown op name refused");
 }
 
 /* ---- work ------------------------------------------------------------------------------- */
@@ -296,46 +280,46 @@ static void test_work(void)
      * rows per output row: 2, 3, 2 (sum 7); same for columns: 2 * 7 * 7 = 98 inside. */
     ib_desc d = conv(1, 2, 3, 3, 1, 3, 3, 1, 1, 1, 1, 1);
     d.conv.has_bias = 1;
-    check(ib_desc_validate(&d, NULL) == IB_OK, "work conv valid");
+    ib_check(ib_desc_validate(&d, NULL) == IB_OK, "work conv valid");
     ib_work w;
     ib_desc_work(&d, &w);
-    check(w.macs == 162, "macs %" PRId64 ", want 162", w.macs);
-    check(w.macs_nonpad == 98, "macs_nonpad %" PRId64 ", want 98", w.macs_nonpad);
-    check(w.flops == 324, "flops %" PRId64, w.flops);
-    check(w.params == 19, "params %" PRId64 ", want 19", w.params);
-    check(w.bytes_read == 4 * (18 + 19), "bytes_read %" PRId64, w.bytes_read);
-    check(w.bytes_written == 36, "bytes_written %" PRId64, w.bytes_written);
+    ib_check(w.macs == 162, "macs %" PRId64 ", want 162", w.macs);
+    ib_check(w.macs_nonpad == 98, "macs_nonpad %" PRId64 ", want 98", w.macs_nonpad);
+    ib_check(w.flops == 324, "flops %" PRId64, w.flops);
+    ib_check(w.params == 19, "params %" PRId64 ", want 19", w.params);
+    ib_check(w.bytes_read == 4 * (18 + 19), "bytes_read %" PRId64, w.bytes_read);
+    ib_check(w.bytes_written == 36, "bytes_written %" PRId64, w.bytes_written);
 
     /* Stride 2, pad 0/1 on one side: 5 rows, k3 s2 pt0 pb1 -> oh 2; rows 0-2 and 2-4: 3+3. */
     ib_desc s = conv(1, 1, 5, 4, 1, 3, 1, 2, 0, 1, 0, 0);
-    check(ib_desc_validate(&s, NULL) == IB_OK, "strided conv valid");
+    ib_check(ib_desc_validate(&s, NULL) == IB_OK, "strided conv valid");
     ib_desc_work(&s, &w);
-    check(s.conv.oh == 2 && s.conv.ow == 2, "strided out %" PRId64 "x%" PRId64, s.conv.oh,
+    ib_check(s.conv.oh == 2 && s.conv.ow == 2, "strided out %" PRId64 "x%" PRId64, s.conv.oh,
           s.conv.ow);
-    check(w.macs == 12 && w.macs_nonpad == 12, "strided macs %" PRId64 "/%" PRId64, w.macs,
+    ib_check(w.macs == 12 && w.macs_nonpad == 12, "strided macs %" PRId64 "/%" PRId64, w.macs,
           w.macs_nonpad);
 
     ib_desc c2 = conv(1, 288, 35, 35, 384, 3, 3, 2, 0, 0, 0, 0);
     c2.conv.has_scale_shift = 1;
     ib_desc_validate(&c2, NULL);
     ib_desc_work(&c2, &w);
-    check(w.macs == (int64_t)384 * 17 * 17 * 288 * 9 && w.macs == w.macs_nonpad,
+    ib_check(w.macs == (int64_t)384 * 17 * 17 * 288 * 9 && w.macs == w.macs_nonpad,
           "Mixed_6a 3x3 macs %" PRId64, w.macs);
-    check(w.params == 384 * 288 * 9 + 2 * 384, "Mixed_6a params %" PRId64, w.params);
+    ib_check(w.params == 384 * 288 * 9 + 2 * 384, "Mixed_6a params %" PRId64, w.params);
 
     ib_desc f = {.op = IB_OP_FC, .fc = {1, 2048, 1000, 1}};
     ib_desc_validate(&f, NULL);
     ib_desc_work(&f, &w);
-    check(w.macs == 2048000 && w.params == 2049000, "fc macs %" PRId64 " params %" PRId64, w.macs,
+    ib_check(w.macs == 2048000 && w.params == 2049000, "fc macs %" PRId64 " params %" PRId64, w.macs,
           w.params);
     ib_desc b = {.op = IB_OP_BN, .bn = {1, 32, 10, 10, 0.001f}};
     ib_desc_validate(&b, NULL);
     ib_desc_work(&b, &w);
-    check(w.params == 64 && w.macs == 0 && w.flops == 6400, "bn params %" PRId64, w.params);
+    ib_check(w.params == 64 && w.macs == 0 && w.flops == 6400, "bn params %" PRId64, w.params);
     ib_desc m = pool(IB_OP_MAXPOOL, 1, 3, 3, 1, 1);
     ib_desc_validate(&m, NULL);
     ib_desc_work(&m, &w);
-    check(w.flops == 49 && w.params == 0, "maxpool taps %" PRId64 ", want 49", w.flops);
+    ib_check(w.flops == 49 && w.params == 0, "maxpool taps %" PRId64 ", want 49", w.flops);
 }
 
 /* ---- layouts ---------------------------------------------------------------------------- */
@@ -350,10 +334,10 @@ static void test_layout(void)
         for (unsigned ci = 0; ci < sizeof cs / sizeof cs[0]; ci++) {
             const int64_t c = cs[ci], plain = n * c * h * w;
             const int64_t be = ib_layout_elems(ls[li], n, c, h, w);
-            check(be == n * ((c + V - 1) / V * V) * h * w, "elems V%d c%" PRId64, V, c);
+            ib_check(be == n * ((c + V - 1) / V * V) * h * w, "elems V%d c%" PRId64, V, c);
             float *a = ib_alloc((size_t)plain * 4), *bl = ib_alloc((size_t)be * 4);
             float *back = ib_alloc((size_t)plain * 4), *bl2 = ib_alloc((size_t)be * 4);
-            check(((uintptr_t)a & 63) == 0 && ((uintptr_t)bl & 63) == 0, "ib_alloc aligned");
+            ib_check(((uintptr_t)a & 63) == 0 && ((uintptr_t)bl & 63) == 0, "ib_alloc aligned");
             for (int64_t i = 0; i < plain; i++)
                 a[i] = (float)(i + 1);
             for (int64_t i = 0; i < be; i++)
@@ -370,19 +354,19 @@ static void test_layout(void)
                         else
                             bad_pos += v != a[(in * c + ic) * h * w + p];
                     }
-            check(bad_pos == 0, "%s c=%" PRId64 ": %d misplaced", ib_layout_name(ls[li]), c,
+            ib_check(bad_pos == 0, "%s c=%" PRId64 ": %d misplaced", ib_layout_name(ls[li]), c,
                   bad_pos);
-            check(bad_pad == 0, "%s c=%" PRId64 ": %d pad channels not zero",
+            ib_check(bad_pad == 0, "%s c=%" PRId64 ": %d pad channels not zero",
                   ib_layout_name(ls[li]), c, bad_pad);
             ib_reorder(bl, ls[li], back, IB_LAYOUT_NCHW, n, c, h, w);
-            check(memcmp(a, back, (size_t)plain * 4) == 0, "%s c=%" PRId64 ": round trip",
+            ib_check(memcmp(a, back, (size_t)plain * 4) == 0, "%s c=%" PRId64 ": round trip",
                   ib_layout_name(ls[li]), c);
             /* Blocked to another blocking and back. */
             const ib_layout other = ls[(li + 1) % 3];
             float *ob = ib_alloc((size_t)ib_layout_elems(other, n, c, h, w) * 4);
             ib_reorder(bl, ls[li], ob, other, n, c, h, w);
             ib_reorder(ob, other, bl2, ls[li], n, c, h, w);
-            check(memcmp(bl, bl2, (size_t)be * 4) == 0, "%s<->%s c=%" PRId64,
+            ib_check(memcmp(bl, bl2, (size_t)be * 4) == 0, "%s<->%s c=%" PRId64,
                   ib_layout_name(ls[li]), ib_layout_name(other), c);
             ib_free(ob);
             ib_free(a);
@@ -391,13 +375,13 @@ static void test_layout(void)
             ib_free(bl2);
         }
     }
-    check(ib_layout_elems(IB_LAYOUT_NCHW16C, INT64_MAX / 4, 3, 1, 1) == -1, "elems overflow");
-    check(ib_layout_elems(IB_LAYOUT_NCHW, -1, 3, 1, 1) == -1, "elems negative");
-    check(ib_alloc(0) == NULL, "ib_alloc(0) is NULL");
+    ib_check(ib_layout_elems(IB_LAYOUT_NCHW16C, INT64_MAX / 4, 3, 1, 1) == -1, "elems overflow");
+    ib_check(ib_layout_elems(IB_LAYOUT_NCHW, -1, 3, 1, 1) == -1, "elems negative");
+    ib_check(ib_alloc(0) == NULL, "ib_alloc(0) is NULL");
     int64_t r = 7;
-    check(!ib_mul_ok(INT64_MAX, 2, &r) && r == 7, "mul overflow refused");
-    check(!ib_mul_ok(-1, 2, &r) && !ib_add_ok(INT64_MAX, 1, &r), "negative/add refused");
-    check(ib_mul_ok(1 << 20, 1 << 20, &r) && r == (int64_t)1 << 40, "mul ok");
+    ib_check(!ib_mul_ok(INT64_MAX, 2, &r) && r == 7, "mul overflow refused");
+    ib_check(!ib_mul_ok(-1, 2, &r) && !ib_add_ok(INT64_MAX, 1, &r), "negative/add refused");
+    ib_check(ib_mul_ok(1 << 20, 1 << 20, &r) && r == (int64_t)1 << 40, "mul ok");
 }
 
 /* ---- CPU -------------------------------------------------------------------------------- */
@@ -424,27 +408,27 @@ static void test_cpu(void)
         ib_isa cap = IB_ISA_COUNT;
         int ok = ib_cpu_parse_cap(t[i].value, t[i].hw, &cap, err, sizeof err);
         const char *v = t[i].value ? t[i].value : "(unset)";
-        check(ok == t[i].ok && cap == t[i].want, "cap \"%s\" on %s: ok %d cap %s", v,
+        ib_check(ok == t[i].ok && cap == t[i].want, "cap \"%s\" on %s: ok %d cap %s", v,
               t[i].hw == &x86 ? "x86" : "arm", ok, ib_isa_name(cap));
-        check(ok ? err[0] == '\0' : strstr(err, t[i].value) && strstr(err, "avx2"),
+        ib_check(ok ? err[0] == '\0' : strstr(err, t[i].value) && strstr(err, "avx2"),
               "cap \"%s\" error text \"%s\"", v, err);
         if (!ok)
             printf("cap error: %s\n", err);
     }
     ib_isa isa;
-    check(ib_isa_from_name("avx512", &isa) && isa == IB_ISA_AVX512, "isa from name");
-    check(!ib_isa_from_name("avx", &isa), "isa unknown name");
+    ib_check(ib_isa_from_name("avx512", &isa) && isa == IB_ISA_AVX512, "isa from name");
+    ib_check(!ib_isa_from_name("avx", &isa), "isa unknown name");
 
     const ib_cpu *c = ib_cpu_get();
-    check(c == ib_cpu_get(), "cpu cached");
-    check(c->cores >= 1, "cores %d", c->cores);
-    check(c->cap <= c->best || c->best == IB_ISA_NEON || c->cap_error[0], "cap within best");
-    check(ib_isa_usable(IB_ISA_SCALAR, NULL), "scalar usable");
+    ib_check(c == ib_cpu_get(), "cpu cached");
+    ib_check(c->cores >= 1, "cores %d", c->cores);
+    ib_check(c->cap <= c->best || c->best == IB_ISA_NEON || c->cap_error[0], "cap within best");
+    ib_check(ib_isa_usable(IB_ISA_SCALAR, NULL), "scalar usable");
     const char *why = NULL;
     int u = ib_isa_usable(c->best, &why);
-    check(u || c->cap != c->best, "best isa usable unless capped (%s)", why ? why : "");
+    ib_check(u || c->cap != c->best, "best isa usable unless capped (%s)", why ? why : "");
 #if defined(__x86_64__)
-    check(!ib_isa_usable(IB_ISA_NEON, &why) && why, "neon not usable on x86");
+    ib_check(!ib_isa_usable(IB_ISA_NEON, &why) && why, "neon not usable on x86");
 #endif
     printf("cpu: %s %s \"%s\" cores %d l1d %" PRId64 " l2 %" PRId64 " l3 %" PRId64
            " best %s cap %s%s%s\n",
@@ -468,39 +452,39 @@ static void test_plain_pack(void)
     ib_args a = {.in = {src, wts, bias, scale, shift}};
     size_t bytes = ib_plain_packed_bytes(&d);
     /* weights 540 -> 576, bias 20 -> 640, scale 20 -> 704, shift 20 */
-    check(bytes == 724, "plain bytes %zu, want 724", bytes);
+    ib_check(bytes == 724, "plain bytes %zu, want 724", bytes);
     void *p = ib_alloc(bytes);
     ib_plain_pack(&d, &a, p);
     const float *pw = ib_plain_param(&d, p, 1), *pb = ib_plain_param(&d, p, 2);
     const float *ps = ib_plain_param(&d, p, 3), *psh = ib_plain_param(&d, p, 4);
-    check(pw && pb && ps && psh, "plain params present");
+    ib_check(pw && pb && ps && psh, "plain params present");
     if (pw && pb && ps && psh) {
-        check(((uintptr_t)pb & 63) == 0 && ((uintptr_t)psh & 63) == 0, "params 64B aligned");
-        check(memcmp(pw, wts, sizeof wts) == 0 && memcmp(pb, bias, sizeof bias) == 0 &&
+        ib_check(((uintptr_t)pb & 63) == 0 && ((uintptr_t)psh & 63) == 0, "params 64B aligned");
+        ib_check(memcmp(pw, wts, sizeof wts) == 0 && memcmp(pb, bias, sizeof bias) == 0 &&
                   memcmp(ps, scale, sizeof scale) == 0 && memcmp(psh, shift, sizeof shift) == 0,
               "plain params copied");
     }
-    check(ib_plain_param(&d, p, 0) == NULL, "data input is no param");
-    check(ib_plain_labels(&d, p) == NULL, "conv has no labels");
+    ib_check(ib_plain_param(&d, p, 0) == NULL, "data input is no param");
+    ib_check(ib_plain_labels(&d, p) == NULL, "conv has no labels");
     ib_free(p);
 
     d.conv.has_bias = 0;
     d.conv.has_scale_shift = 0;
-    check(ib_plain_packed_bytes(&d) == 540, "weights only bytes");
+    ib_check(ib_plain_packed_bytes(&d) == 540, "weights only bytes");
 
     ib_desc l = {.op = IB_OP_LSLOSS, .lsloss = {3, 10, 0.1f}};
     ib_desc_validate(&l, NULL);
     int32_t labels[3] = {7, 0, 9};
     ib_args la = {.labels = labels};
-    check(ib_plain_packed_bytes(&l) == 12, "lsloss plain bytes %zu", ib_plain_packed_bytes(&l));
+    ib_check(ib_plain_packed_bytes(&l) == 12, "lsloss plain bytes %zu", ib_plain_packed_bytes(&l));
     p = ib_alloc(ib_plain_packed_bytes(&l));
     ib_plain_pack(&l, &la, p);
     const int32_t *pl = ib_plain_labels(&l, p);
-    check(pl && pl[0] == 7 && pl[2] == 9, "labels packed");
+    ib_check(pl && pl[0] == 7 && pl[2] == 9, "labels packed");
     ib_free(p);
 
     ib_desc r = {.op = IB_OP_RELU, .relu = {1, 2, 3, 3}};
-    check(ib_plain_packed_bytes(&r) == 0, "relu has no params");
+    ib_check(ib_plain_packed_bytes(&r) == 0, "relu has no params");
 }
 
 /* ---- registry and instances ------------------------------------------------------------- */
@@ -623,36 +607,36 @@ static void test_instances(void)
     ib_err e = {{0}};
 
     ib_status st = run_relu(&relu8_impl, C, src, got, &e);
-    check(st == IB_OK, "relu8 instance: %s %s", ib_status_name(st), e.msg);
+    ib_check(st == IB_OK, "relu8 instance: %s %s", ib_status_name(st), e.msg);
     int bad = 0;
     for (int i = 0; i < N; i++)
         bad += got[i] != (src[i] > 0 ? src[i] : 0.0f);
-    check(st != IB_OK || bad == 0, "relu8 instance: %d wrong elements", bad);
+    ib_check(st != IB_OK || bad == 0, "relu8 instance: %d wrong elements", bad);
 
     st = run_relu(&relu8_impl, 99, src, got, &e);
-    check(st == IB_UNSUPPORTED && strstr(e.msg, "no native kernel"), "no kernel: %s %s",
+    ib_check(st == IB_UNSUPPORTED && strstr(e.msg, "no native kernel"), "no kernel: %s %s",
           ib_status_name(st), e.msg);
 
     st = run_relu(&half_impl, C, src, got, &e);
     int nans = 0;
     for (int i = 0; i < N; i++)
         nans += isnan(got[i]);
-    check(st == IB_OK && nans == N - N / 2, "NaN prefill shows %d unwritten, want %d", nans,
+    ib_check(st == IB_OK && nans == N - N / 2, "NaN prefill shows %d unwritten, want %d", nans,
           N - N / 2);
 
     st = run_relu(&neg_impl, C, src, got, &e);
     bad = 0;
     for (int i = 0; i < N; i++)
         bad += got[i] != -src[i];
-    check(st == IB_OK && bad == 0, "prepared instance: %s %d wrong", ib_status_name(st), bad);
+    ib_check(st == IB_OK && bad == 0, "prepared instance: %s %d wrong", ib_status_name(st), bad);
     st = run_relu(&neg_impl, 20, src, got, &e);
-    check(st == IB_UNSUPPORTED, "prepared refusal passes through: %s", ib_status_name(st));
+    ib_check(st == IB_UNSUPPORTED, "prepared refusal passes through: %s", ib_status_name(st));
 
     ib_desc wrong = {.op = IB_OP_GAP, .gap = {1, 1, 1, 1}};
     ib_args a = {.in = {src}, .out = {got}};
     ib_instance *inst = (ib_instance *)&e;
     st = ib_instance_create(&relu8_impl, &wrong, &a, &inst, &e);
-    check(st == IB_INVALID && inst == NULL, "op mismatch refused: %s", e.msg);
+    ib_check(st == IB_INVALID && inst == NULL, "op mismatch refused: %s", e.msg);
     ib_instance_destroy(NULL);
 
     /* The reference through the instance, when it is registered. */
@@ -662,7 +646,7 @@ static void test_instances(void)
         bad = 0;
         for (int i = 0; i < N; i++)
             bad += got[i] != (src[i] > 0 ? src[i] : 0.0f);
-        check(st == IB_OK && bad == 0, "ref relu instance: %s %d wrong", ib_status_name(st), bad);
+        ib_check(st == IB_OK && bad == 0, "ref relu instance: %s %d wrong", ib_status_name(st), bad);
     }
 }
 
@@ -672,32 +656,32 @@ static void test_registry(void)
     printf("registry: %d implementations\n", n);
     for (int i = 0; i < n; i++) {
         const ib_impl *p = ib_registry_at(i);
-        check(p && p->name && (unsigned)p->op < IB_OP_COUNT, "registry entry %d", i);
+        ib_check(p && p->name && (unsigned)p->op < IB_OP_COUNT, "registry entry %d", i);
         for (int j = 0; p && j < i; j++) {
             const ib_impl *q = ib_registry_at(j);
-            check(q->op != p->op || strcmp(q->name, p->name) != 0, "duplicate %s %s",
+            ib_check(q->op != p->op || strcmp(q->name, p->name) != 0, "duplicate %s %s",
                   ib_op_name(p->op), p->name);
         }
     }
-    check(ib_registry_at(-1) == NULL && ib_registry_at(n) == NULL, "at out of range");
-    check(ib_registry_lookup(IB_OP_CONV, "no-such-impl") == NULL, "lookup unknown name");
+    ib_check(ib_registry_at(-1) == NULL && ib_registry_at(n) == NULL, "at out of range");
+    ib_check(ib_registry_lookup(IB_OP_CONV, "no-such-impl") == NULL, "lookup unknown name");
 
     const ib_impl *found[64];
     if (n > 0) {
         for (int op = 0; op < IB_OP_COUNT; op++) {
             int k = ib_registry_find((ib_op)op, 0, found, 64);
-            check(k >= 1 && strcmp(found[0]->name, "ref") == 0, "%s: reference first (%d)",
+            ib_check(k >= 1 && strcmp(found[0]->name, "ref") == 0, "%s: reference first (%d)",
                   ib_op_name((ib_op)op), k);
             for (int i = 0; i < k; i++)
-                check(ib_impl_usable(found[i], NULL) && !found[i]->test_only,
+                ib_check(ib_impl_usable(found[i], NULL) && !found[i]->test_only,
                       "%s: %s usable, not test-only", ib_op_name((ib_op)op), found[i]->name);
         }
         const ib_impl *ref = ib_registry_lookup(IB_OP_CONV, "ref");
-        check(ref != NULL && ref->isa == IB_ISA_SCALAR, "lookup conv ref");
+        ib_check(ref != NULL && ref->isa == IB_ISA_SCALAR, "lookup conv ref");
         if (ref) {
             ib_err e = {{0}};
             ib_impl dup = *ref;
-            check(ib_registry_add(&dup, &e) == IB_INVALID && strstr(e.msg, "already"),
+            ib_check(ib_registry_add(&dup, &e) == IB_INVALID && strstr(e.msg, "already"),
                   "duplicate of table entry refused: %s", e.msg);
         }
     } else {
@@ -706,19 +690,19 @@ static void test_registry(void)
 
     ib_err e = {{0}};
     const int before = ib_registry_find(IB_OP_RELU, 1, found, 64);
-    check(ib_registry_add(&relu8_impl, &e) == IB_OK, "add test impl: %s", e.msg);
-    check(ib_registry_add(&relu8_impl, &e) == IB_INVALID, "add duplicate refused");
+    ib_check(ib_registry_add(&relu8_impl, &e) == IB_OK, "add test impl: %s", e.msg);
+    ib_check(ib_registry_add(&relu8_impl, &e) == IB_INVALID, "add duplicate refused");
     printf("duplicate add: %s\n", e.msg);
-    check(ib_registry_add(NULL, &e) == IB_INVALID, "add NULL refused");
-    check(ib_registry_count() == n + 1, "count includes extras");
-    check(ib_registry_lookup(IB_OP_RELU, "test8c") == &relu8_impl, "lookup extra");
-    check(ib_registry_find(IB_OP_RELU, 1, found, 64) == before + 1, "find with test-only");
+    ib_check(ib_registry_add(NULL, &e) == IB_INVALID, "add NULL refused");
+    ib_check(ib_registry_count() == n + 1, "count includes extras");
+    ib_check(ib_registry_lookup(IB_OP_RELU, "test8c") == &relu8_impl, "lookup extra");
+    ib_check(ib_registry_find(IB_OP_RELU, 1, found, 64) == before + 1, "find with test-only");
     int k = ib_registry_find(IB_OP_RELU, 0, found, 64);
     int seen = 0;
     for (int i = 0; i < k; i++)
         seen |= found[i] == &relu8_impl;
-    check(!seen, "test-only hidden by default");
-    check(ib_registry_find(IB_OP_RELU, 1, found, 0) == 0, "find respects max");
+    ib_check(!seen, "test-only hidden by default");
+    ib_check(ib_registry_find(IB_OP_RELU, 1, found, 0) == 0, "find respects max");
 
     /* Fill the extras to the limit. */
     static ib_impl many[80];
@@ -732,7 +716,7 @@ static void test_registry(void)
         st = ib_registry_add(&many[i], &e);
         added += st == IB_OK;
     }
-    check(added == 64 && st == IB_INVALID, "extras capped at 64 (added %d): %s", added, e.msg);
+    ib_check(added == 64 && st == IB_INVALID, "extras capped at 64 (added %d): %s", added, e.msg);
 }
 
 int main(void)
@@ -746,6 +730,5 @@ int main(void)
     test_plain_pack();
     test_instances();
     test_registry();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return ib_check_done();
 }

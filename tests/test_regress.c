@@ -14,24 +14,8 @@
 #include "bench/regress.h"
 #include "bench/regress_io.h"
 #include "bench/stats.h"
+#include "tests/check.h"
 
-static int passed, failed;
-
-static void check(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void check(int ok, const char *fmt, ...)
-{
-    if (ok) {
-        passed++;
-        return;
-    }
-    failed++;
-    va_list ap;
-    va_start(ap, fmt);
-    printf("FAIL: ");
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-}
 
 static char dir[] = "/tmp/incbench-test-regress-XXXXXX";
 #define KEY "intel-test-avx2-2c-00000000"
@@ -167,24 +151,24 @@ static void test_json(void)
                        " \"big\": 18446744073709551615, \"n\": NaN, \"i\": -Infinity}";
     ib_json *v = NULL;
     ib_err e = {{0}};
-    check(ib_json_parse(good, strlen(good), &v, &e) == IB_OK, "json: valid document: %s", e.msg);
+    ib_check(ib_json_parse(good, strlen(good), &v, &e) == IB_OK, "json: valid document: %s", e.msg);
     const ib_json *a = ib_json_get(v, "a");
-    check(a && a->type == IB_JSON_ARRAY && a->count == 6, "json: array of 6");
-    check(a && a->items[1]->number == -2500, "json: number -2.5e3");
-    check(a && !strcmp(a->items[5]->text, "x\n\xc3\xa9\xf0\x9f\x98\x80"),
+    ib_check(a && a->type == IB_JSON_ARRAY && a->count == 6, "json: array of 6");
+    ib_check(a && a->items[1]->number == -2500, "json: number -2.5e3");
+    ib_check(a && !strcmp(a->items[5]->text, "x\n\xc3\xa9\xf0\x9f\x98\x80"),
           "json: escapes and surrogate pairs decode to UTF-8");
-    check(isnan(ib_json_get_num(v, "n", 0)) && ib_json_get_num(v, "i", 0) == -INFINITY,
+    ib_check(isnan(ib_json_get_num(v, "n", 0)) && ib_json_get_num(v, "i", 0) == -INFINITY,
           "json: NaN and -Infinity as Google Benchmark writes them");
     char *mem = NULL;
     size_t mlen = 0;
     FILE *f = open_memstream(&mem, &mlen);
-    check(f && ib_json_write(f, v, &e) == IB_OK, "json: write");
+    ib_check(f && ib_json_write(f, v, &e) == IB_OK, "json: write");
     if (f)
         fclose(f);
-    check(mem && strstr(mem, "18446744073709551615") != NULL,
+    ib_check(mem && strstr(mem, "18446744073709551615") != NULL,
           "json: a 64-bit integer is written back as it was read");
     ib_json *w = NULL;
-    check(mem && ib_json_parse(mem, mlen, &w, &e) == IB_OK &&
+    ib_check(mem && ib_json_parse(mem, mlen, &w, &e) == IB_OK &&
               !strcmp(ib_json_get(w, "a")->items[5]->text, a->items[5]->text),
           "json: what it writes reads back");
     free(mem);
@@ -199,12 +183,12 @@ static void test_json(void)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         v = (ib_json *)1;
         ib_status st = ib_json_parse(bad[i], strlen(bad[i]), &v, &e);
-        check(st == IB_INVALID && !v && strstr(e.msg, "line 1, column"),
+        ib_check(st == IB_INVALID && !v && strstr(e.msg, "line 1, column"),
               "json: '%s' refused with a position (%s)", bad[i], e.msg);
     }
     static char deep[200001];
     memset(deep, '[', sizeof deep - 1);
-    check(ib_json_parse(deep, sizeof deep - 1, &v, &e) == IB_INVALID &&
+    ib_check(ib_json_parse(deep, sizeof deep - 1, &v, &e) == IB_INVALID &&
               strstr(e.msg, "nested too deeply"),
           "json: 200000 nested arrays refused, no stack overflow");
 }
@@ -234,18 +218,18 @@ static void test_stats(void)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         ib_mwu r;
         int ok = ib_mwu_test(cases[i].x, cases[i].nx, cases[i].y, cases[i].ny, &r) == 0;
-        check(ok && r.u == cases[i].u && fabs(r.p - cases[i].p) <= 1e-12 * cases[i].p,
+        ib_check(ok && r.u == cases[i].u && fabs(r.p - cases[i].p) <= 1e-12 * cases[i].p,
               "mwu case %zu: U %g p %.17g, scipy U %g p %.17g", i, r.u, r.p, cases[i].u,
               cases[i].p);
     }
     double nan_x[2] = {1, NAN}, y[2] = {1, 2}, tmp[4];
     ib_mwu r;
-    check(ib_mwu_test(nan_x, 2, y, 2, &r) == -1 && ib_mwu_test(y, 0, y, 2, &r) == -1,
+    ib_check(ib_mwu_test(nan_x, 2, y, 2, &r) == -1 && ib_mwu_test(y, 0, y, 2, &r) == -1,
           "mwu: NaN or an empty sample refused");
-    check(fabs(ib_mwu_min_p(3, 3) - 0.1) < 1e-15 && fabs(ib_mwu_min_p(5, 5) - 2.0 / 252) < 1e-15,
+    ib_check(fabs(ib_mwu_min_p(3, 3) - 0.1) < 1e-15 && fabs(ib_mwu_min_p(5, 5) - 2.0 / 252) < 1e-15,
           "mwu: smallest p for 3+3 and 5+5 repetitions");
     double q[4] = {4, 1, 3, 2};
-    check(ib_median(q, 4, tmp) == 2.5 && ib_quantile(q, 4, 0.25, tmp) == 1.75,
+    ib_check(ib_median(q, 4, tmp) == 2.5 && ib_quantile(q, 4, 0.25, tmp) == 1.75,
           "quantiles interpolate as numpy does");
 }
 
@@ -263,11 +247,11 @@ static void test_verdicts(void)
     reps(&a, "gap/x/avx2", 12, 800, 0.04, "ns");
     end(&a);
 
-    check(compare(&a, &a, &defaults, &r) && r.count[IB_RG_SAME] == 3 &&
+    ib_check(compare(&a, &a, &defaults, &r) && r.count[IB_RG_SAME] == 3 &&
               ib_rg_exit_status(&r) == 0,
           "identical reports: all same, exit 0");
     ib_rg_verdict_line(&r, line, sizeof line);
-    check(!strncmp(line, "NO REGRESSION", 13), "verdict line: %s", line);
+    ib_check(!strncmp(line, "NO REGRESSION", 13), "verdict line: %s", line);
     ib_rg_report_free(&r);
 
     begin(&b, KEY, "1"); /* conv 20% slower, gap 20% faster */
@@ -275,15 +259,15 @@ static void test_verdicts(void)
     reps(&b, "conv/x/avx2", 12, 60000, 0.04, "ns");
     reps(&b, "gap/x/avx2", 12, 640, 0.04, "ns");
     end(&b);
-    check(compare(&a, &b, &defaults, &r) && verdict_of(&r, "conv/x/avx2") == IB_RG_SLOWER &&
+    ib_check(compare(&a, &b, &defaults, &r) && verdict_of(&r, "conv/x/avx2") == IB_RG_SLOWER &&
               verdict_of(&r, "gap/x/avx2") == IB_RG_FASTER &&
               verdict_of(&r, "relu/x/avx2") == IB_RG_SAME && ib_rg_exit_status(&r) == 1,
           "20%% slower is SLOWER, 20%% faster is faster, the rest same; exit 1");
     ib_rg_verdict_line(&r, line, sizeof line);
-    check(!strncmp(line, "REGRESSION: 1 of 3", 18) && strstr(line, "conv/x/avx2 +20.0%"),
+    ib_check(!strncmp(line, "REGRESSION: 1 of 3", 18) && strstr(line, "conv/x/avx2 +20.0%"),
           "verdict line names the slower one: %s", line);
     const ib_rg_row *c = row(&r, "conv/x/avx2");
-    check(c && fabs(c->change - 0.2) < 1e-9 && c->p < 1e-4 && c->noise < 0.02,
+    ib_check(c && fabs(c->change - 0.2) < 1e-9 && c->p < 1e-4 && c->noise < 0.02,
           "median change, p and noise of the slower one");
     ib_rg_report_free(&r);
 
@@ -292,16 +276,16 @@ static void test_verdicts(void)
     end(&b);
     ib_rg_opts sub = defaults;
     sub.subset = 1;
-    check(compare(&a, &b, &sub, &r) && verdict_of(&r, "relu/x/avx2") == IB_RG_SAME &&
+    ib_check(compare(&a, &b, &sub, &r) && verdict_of(&r, "relu/x/avx2") == IB_RG_SAME &&
               row(&r, "relu/x/avx2")->p < 0.05 && strstr(row(&r, "relu/x/avx2")->note, "threshold"),
           "3%% slower and significant: same (within threshold)");
     ib_rg_report_free(&r);
     ib_rg_opts low = sub;
     low.threshold = 0.02;
-    check(compare(&a, &b, &low, &r) && verdict_of(&r, "relu/x/avx2") == IB_RG_SLOWER,
+    ib_check(compare(&a, &b, &low, &r) && verdict_of(&r, "relu/x/avx2") == IB_RG_SLOWER,
           "--threshold 2: the same 3%% is SLOWER");
     ib_rg_report_free(&r);
-    check(compare(&a, &b, &sub, &r) && r.n == 1 && ib_rg_exit_status(&r) == 0,
+    ib_check(compare(&a, &b, &sub, &r) && r.n == 1 && ib_rg_exit_status(&r) == 0,
           "a restricted run leaves out what it did not run");
     ib_rg_report_free(&r);
 
@@ -312,7 +296,7 @@ static void test_verdicts(void)
     begin(&wb, KEY, "1");
     reps(&wb, "bn/x/avx2", 60, 1120, 0.6, "ns");
     end(&wb);
-    check(compare(&wa, &wb, &defaults, &r) && verdict_of(&r, "bn/x/avx2") == IB_RG_SAME &&
+    ib_check(compare(&wa, &wb, &defaults, &r) && verdict_of(&r, "bn/x/avx2") == IB_RG_SAME &&
               row(&r, "bn/x/avx2")->p < 0.05 && strstr(row(&r, "bn/x/avx2")->note, "noise"),
           "12%% slower, significant, inside 15%% noise: same (within noise)");
     ib_rg_report_free(&r);
@@ -322,15 +306,15 @@ static void test_verdicts(void)
     reps(&b, "gap/x/avx2", 12, 800, 0.04, "ns");
     reps(&b, "fc/new/avx2", 12, 100, 0.04, "ns");
     end(&b);
-    check(compare(&a, &b, &defaults, &r) && verdict_of(&r, "relu/x/avx2") == IB_RG_MISSING &&
+    ib_check(compare(&a, &b, &defaults, &r) && verdict_of(&r, "relu/x/avx2") == IB_RG_MISSING &&
               verdict_of(&r, "fc/new/avx2") == IB_RG_NEW &&
               verdict_of(&r, "conv/x/avx2") == IB_RG_SAME && ib_rg_exit_status(&r) == 2,
           "missing benchmark: MISSING, exit 2; new: new; time units converted");
     ib_rg_verdict_line(&r, line, sizeof line);
-    check(!strncmp(line, "ERROR: 1 benchmark could not be compared (1 missing", 51),
+    ib_check(!strncmp(line, "ERROR: 1 benchmark could not be compared (1 missing", 51),
           "verdict line: %s", line);
     ib_rg_report_free(&r);
-    check(compare(&b, &a, &defaults, &r) && verdict_of(&r, "relu/x/avx2") == IB_RG_NEW &&
+    ib_check(compare(&b, &a, &defaults, &r) && verdict_of(&r, "relu/x/avx2") == IB_RG_NEW &&
               verdict_of(&r, "fc/new/avx2") == IB_RG_MISSING,
           "the other way round: new and missing swap");
     ib_rg_report_free(&r);
@@ -344,7 +328,7 @@ static void test_verdicts(void)
     raw(&b, "{\"name\": \"gap/x/avx2\", \"run_type\": \"iteration\", \"error_occurred\": true, "
             "\"error_message\": \"verification FAILED\"}");
     end(&b);
-    check(compare(&a, &b, &defaults, &r) && verdict_of(&r, "relu/x/avx2") == IB_RG_INVALID &&
+    ib_check(compare(&a, &b, &defaults, &r) && verdict_of(&r, "relu/x/avx2") == IB_RG_INVALID &&
               strstr(row(&r, "relu/x/avx2")->note, "no repetitions") &&
               verdict_of(&r, "conv/x/avx2") == IB_RG_INVALID &&
               strstr(row(&r, "conv/x/avx2")->note, "NaN") &&
@@ -353,21 +337,21 @@ static void test_verdicts(void)
               ib_rg_exit_status(&r) == 2,
           "zero repetitions, a NaN time and a failed benchmark: INVALID, exit 2");
     ib_rg_report_free(&r);
-    check(compare(&b, &a, &defaults, &r) && strstr(row(&r, "conv/x/avx2")->note, "baseline: NaN"),
+    ib_check(compare(&b, &a, &defaults, &r) && strstr(row(&r, "conv/x/avx2")->note, "baseline: NaN"),
           "a NaN in the baseline is named as the baseline's");
     ib_rg_report_free(&r);
 
     begin(&b, KEY, "1");
     reps(&b, "relu/x/avx2", 3, 2000, 0.04, "ns");
     end(&b);
-    check(compare(&b, &b, &defaults, &r) && verdict_of(&r, "relu/x/avx2") == IB_RG_INVALID &&
+    ib_check(compare(&b, &b, &defaults, &r) && verdict_of(&r, "relu/x/avx2") == IB_RG_INVALID &&
               strstr(row(&r, "relu/x/avx2")->note, "too few"),
           "3 repetitions a side: INVALID (the test could never reach p < 0.05)");
     ib_rg_report_free(&r);
 
     begin(&b, KEY, "1");
     end(&b);
-    check(compare(&b, &b, &defaults, &r) && r.n == 0 && ib_rg_exit_status(&r) == 2,
+    ib_check(compare(&b, &b, &defaults, &r) && r.n == 0 && ib_rg_exit_status(&r) == 2,
           "no benchmarks at all: exit 2");
     ib_rg_report_free(&r);
 
@@ -379,7 +363,7 @@ static void test_verdicts(void)
         ib_rg_set s;
         ib_err e = {{0}};
         ib_json_parse(not_gb[i], strlen(not_gb[i]), &v, &e);
-        check(v && ib_rg_samples(v, 0, &s, &e) == IB_INVALID, "not a report: %s (%s)",
+        ib_check(v && ib_rg_samples(v, 0, &s, &e) == IB_INVALID, "not a report: %s (%s)",
               not_gb[i], e.msg);
         ib_json_free(v);
     }
@@ -409,23 +393,23 @@ static void test_files(void)
     ib_json *ja = parse(&a), *got = NULL;
 
     snprintf(path, sizeof path, "%s/baselines/%s.json", dir, KEY);
-    check(ib_rg_baseline_save(path, ja, 0, &e) == IB_OK, "save a new baseline (its folder "
+    ib_check(ib_rg_baseline_save(path, ja, 0, &e) == IB_OK, "save a new baseline (its folder "
           "created): %s", e.msg);
-    check(ib_rg_baseline_load(path, KEY, &got, &e) == IB_OK, "load it back: %s", e.msg);
+    ib_check(ib_rg_baseline_load(path, KEY, &got, &e) == IB_OK, "load it back: %s", e.msg);
     ib_json_free(got);
     snprintf(text, sizeof text, "%s", read_all(path));
 
     ib_json_set_str((ib_json *)ib_json_get(ja, "context"), "date", "later", &e);
-    check(ib_rg_baseline_save(path, ja, 0, &e) == IB_INVALID && strstr(e.msg, "--force"),
+    ib_check(ib_rg_baseline_save(path, ja, 0, &e) == IB_INVALID && strstr(e.msg, "--force"),
           "no overwrite without --force: %s", e.msg);
-    check(!strcmp(read_all(path), text), "the refused write left the baseline as it was");
-    check(ib_rg_baseline_save(path, ja, 1, &e) == IB_OK && strstr(read_all(path), "later"),
+    ib_check(!strcmp(read_all(path), text), "the refused write left the baseline as it was");
+    ib_check(ib_rg_baseline_save(path, ja, 1, &e) == IB_OK && strstr(read_all(path), "later"),
           "--force replaces it");
     snprintf(sub, sizeof sub, "%s/baselines", dir);
-    check(stray_temporaries(sub) == 0, "no temporary file left behind");
+    ib_check(stray_temporaries(sub) == 0, "no temporary file left behind");
 
     ib_json *foreign = NULL;
-    check(ib_rg_baseline_load(path, "amd-epyc-7b13-avx2-2c-12345678", &foreign, &e) ==
+    ib_check(ib_rg_baseline_load(path, "amd-epyc-7b13-avx2-2c-12345678", &foreign, &e) ==
                   IB_INVALID &&
               !foreign && strstr(e.msg, "another CPU") && strstr(e.msg, KEY) &&
               strstr(e.msg, "amd-epyc-7b13"),
@@ -433,22 +417,22 @@ static void test_files(void)
 
     const size_t len = strlen(text);
     write_file(path, text, len / 2); /* an interrupted writer that did not use rename */
-    check(ib_rg_baseline_load(path, KEY, &got, &e) == IB_INVALID && strstr(e.msg, path) &&
+    ib_check(ib_rg_baseline_load(path, KEY, &got, &e) == IB_INVALID && strstr(e.msg, path) &&
               strstr(e.msg, "not valid JSON") && strstr(e.msg, "line"),
           "a truncated baseline: clear error (%s)", e.msg);
     write_file(path, "{\"context\": {}, \"benchmarks\": []}", 33);
-    check(ib_rg_baseline_load(path, KEY, &got, &e) == IB_INVALID &&
+    ib_check(ib_rg_baseline_load(path, KEY, &got, &e) == IB_INVALID &&
               strstr(e.msg, "corrupt or not incbench's"),
           "a report without the CPU key: clear error (%s)", e.msg);
     write_file(path, "\x7f" "ELF\x01\x02\x00\xff", 8);
-    check(ib_rg_baseline_load(path, KEY, &got, &e) == IB_INVALID, "binary garbage: %s", e.msg);
+    ib_check(ib_rg_baseline_load(path, KEY, &got, &e) == IB_INVALID, "binary garbage: %s", e.msg);
     snprintf(text, sizeof text,
              "{\"context\": {\"incbench_cpu_key\": \"%s\"}, \"benchmarks\": [{\"x\": 1}]}", KEY);
     write_file(path, text, strlen(text));
-    check(ib_rg_baseline_load(path, KEY, &got, &e) == IB_INVALID && strstr(e.msg, "corrupt"),
+    ib_check(ib_rg_baseline_load(path, KEY, &got, &e) == IB_INVALID && strstr(e.msg, "corrupt"),
           "a report with a nameless entry: clear error (%s)", e.msg);
     snprintf(sub, sizeof sub, "%s/none.json", dir);
-    check(ib_rg_baseline_load(sub, KEY, &got, &e) == IB_IO && !ib_rg_file_exists(sub),
+    ib_check(ib_rg_baseline_load(sub, KEY, &got, &e) == IB_IO && !ib_rg_file_exists(sub),
           "no file: IB_IO (%s)", e.msg);
     unlink(path);
 
@@ -456,19 +440,19 @@ static void test_files(void)
     begin(&b, KEY, "2");
     end(&b);
     ib_json *jb = parse(&b);
-    check(ib_rg_check_config(ja, jb, &e) == IB_INVALID && strstr(e.msg, "incbench_threads"),
+    ib_check(ib_rg_check_config(ja, jb, &e) == IB_INVALID && strstr(e.msg, "incbench_threads"),
           "a baseline with other settings: clear error (%s)", e.msg);
-    check(ib_rg_check_config(ja, ja, &e) == IB_OK, "same settings: comparable");
+    ib_check(ib_rg_check_config(ja, ja, &e) == IB_OK, "same settings: comparable");
     ib_json_free(jb);
 
     /* Google Benchmark's compare.py reads a saved baseline. */
     const char *tool = "/usr/share/benchmark/compare.py";
     if (!access(tool, R_OK) && !access("/usr/bin/python3", X_OK)) {
         char cmd[2600];
-        check(ib_rg_baseline_save(path, ja, 0, &e) == IB_OK, "save for compare.py");
+        ib_check(ib_rg_baseline_save(path, ja, 0, &e) == IB_OK, "save for compare.py");
         snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s benchmarks %s %s >/dev/null 2>&1", tool,
                  path, path);
-        check(system(cmd) == 0, "compare.py reads the baseline: %s", cmd);
+        ib_check(system(cmd) == 0, "compare.py reads the baseline: %s", cmd);
         unlink(path);
     } else {
         printf("skipped: compare.py not installed\n");
@@ -506,12 +490,12 @@ static void test_key(void)
     char k1[128], k2[128], k3[128];
     ib_rg_cpu_key(&c, k1, sizeof k1);
     ib_rg_cpu_key(&c, k2, sizeof k2);
-    check(!strcmp(k1, k2) && file_name_safe(k1) &&
+    ib_check(!strcmp(k1, k2) && file_name_safe(k1) &&
               !strncmp(k1, "intel-xeon-platinum-8480p-avx512-2c-", 36) && strlen(k1) == 44,
           "Intel key: %s", k1);
     c.l2 = 1 << 20;
     ib_rg_cpu_key(&c, k3, sizeof k3);
-    check(strncmp(k1, k3, 36) == 0 && strcmp(k1, k3) != 0, "another L2 size, another hash: %s",
+    ib_check(strncmp(k1, k3, 36) == 0 && strcmp(k1, k3) != 0, "another L2 size, another hash: %s",
           k3);
     ib_cpu amd = {.arch = "x86_64",
                   .vendor = "AuthenticAMD",
@@ -521,13 +505,13 @@ static void test_key(void)
                   .cores = 2,
                   .best = IB_ISA_AVX2};
     ib_rg_cpu_key(&amd, k3, sizeof k3);
-    check(!strncmp(k3, "amd-epyc-7b13-avx2-2c-", 22) && file_name_safe(k3), "AMD key: %s", k3);
+    ib_check(!strncmp(k3, "amd-epyc-7b13-avx2-2c-", 22) && file_name_safe(k3), "AMD key: %s", k3);
     ib_cpu odd = {.arch = "aarch64", .vendor = "", .model = "", .cores = 4,
                   .best = IB_ISA_NEON};
     ib_rg_cpu_key(&odd, k3, sizeof k3);
-    check(!strncmp(k3, "unknown-neon-4c-", 16) && file_name_safe(k3), "no names: %s", k3);
+    ib_check(!strncmp(k3, "unknown-neon-4c-", 16) && file_name_safe(k3), "no names: %s", k3);
     ib_rg_cpu_key(ib_cpu_get(), k3, sizeof k3);
-    check(file_name_safe(k3), "this CPU: %s", k3);
+    ib_check(file_name_safe(k3), "this CPU: %s", k3);
 }
 
 int main(void)
@@ -542,6 +526,5 @@ int main(void)
     test_files();
     test_key();
     rmdir(dir);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return ib_check_done();
 }
