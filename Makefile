@@ -163,6 +163,10 @@ $(REGRESS_TESTS): TEST_EXTRA_OBJ += $(REGRESS_OBJ)
 $(REGRESS_TESTS): LIBS += $(BENCH_LIBS)
 $(BUILD)/bench/regress_io.o: CPPFLAGS += -DIB_BUILD_FLAGS='"$(CFLAGS)"'
 
+# The statistics test links the driver's statistics.
+$(BUILD)/tests/test_stats: $(BUILD)/bench/stats.o
+$(BUILD)/tests/test_stats: TEST_EXTRA_OBJ += $(BUILD)/bench/stats.o
+
 # make static: x86-64 programs to copy to another machine (e.g. one with AVX-512) and run
 # there. The test programs link fully statically, without the oneDNN peer (Debian ships no
 # static libdnnl). incbench needs Google Benchmark, which Debian ships only as a shared

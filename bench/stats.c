@@ -129,7 +129,8 @@ int ib_mwu_test(const double *x, int nx, const double *y, int ny, ib_mwu *r)
         p = 2 * exact_sf(nx, ny, u);
     } else {
         const double mu = nx * (double)ny / 2.0;
-        const double s = sqrt(nx * (double)ny / 12.0 * ((n + 1.0) - tie_term / ((double)n * (n - 1))));
+        const double s =
+            sqrt(nx * (double)ny / 12.0 * ((n + 1.0) - tie_term / ((double)n * (n - 1))));
         if (s == 0) {
             p = 1; /* every value equal: no evidence of a difference */
         } else {
@@ -141,4 +142,80 @@ int ib_mwu_test(const double *x, int nx, const double *y, int ny, ib_mwu *r)
         return -1;
     r->p = p > 1 ? 1 : p < 0 ? 0 : p;
     return 0;
+}
+
+/* The largest c with P(U <= c) <= tail under the null for sizes (m, n); -1 when even U = 0
+ * is more likely than tail (too few samples). */
+static int u_critical(int m, int n, double tail)
+{
+    const double mn = (double)m * n;
+    if (m <= 100 && n <= 100) {
+        double *c = malloc((size_t)(m * n + 1) * sizeof *c);
+        if (!c)
+            return -2;
+        u_counts(m, n, c);
+        double total = 0;
+        for (int k = 0; k <= m * n; k++)
+            total += c[k];
+        double cum = 0;
+        int crit = -1;
+        for (int k = 0; k <= m * n; k++) {
+            cum += c[k];
+            if (cum / total > tail)
+                break;
+            crit = k;
+        }
+        free(c);
+        return crit;
+    }
+    /* normal approximation: z from the tail by bisection on erfc */
+    double lo = 0, hi = 40;
+    for (int i = 0; i < 200; i++) {
+        double z = 0.5 * (lo + hi);
+        if (0.5 * erfc(z / sqrt(2.0)) > tail)
+            lo = z;
+        else
+            hi = z;
+    }
+    const double c = floor(mn / 2 - hi * sqrt(mn * (m + n + 1) / 12.0) - 0.5);
+    return c < 0 ? -1 : (int)c;
+}
+
+int ib_ratio_ci_compute(const double *x, int nx, const double *y, int ny, double conf,
+                        ib_ratio_ci *r)
+{
+    r->est = r->lo = r->hi = NAN;
+    r->conf = conf;
+    if (nx < 1 || ny < 1 || (double)nx * ny > MAX_N || !(conf > 0 && conf < 1))
+        return -1;
+    for (int i = 0; i < nx + ny; i++) {
+        const double v = i < nx ? x[i] : y[i - nx];
+        if (!(v > 0) || !isfinite(v))
+            return -1;
+    }
+    const int np = nx * ny;
+    double *d = malloc((size_t)np * sizeof *d);
+    if (!d)
+        return -1;
+    for (int i = 0; i < nx; i++)
+        for (int j = 0; j < ny; j++)
+            d[i * ny + j] = log(y[j]) - log(x[i]);
+    qsort(d, (size_t)np, sizeof *d, cmp_double);
+    r->est = exp(np % 2 ? d[np / 2] : 0.5 * (d[np / 2 - 1] + d[np / 2]));
+    const int c = u_critical(nx, ny, (1 - conf) / 2);
+    if (c == -2) {
+        free(d);
+        return -1;
+    }
+    if (c >= 0 && c < np - 1 - c) {
+        r->lo = exp(d[c]);
+        r->hi = exp(d[np - 1 - c]);
+    }
+    free(d);
+    return 0;
+}
+
+int ib_ratio_ci_significant(const ib_ratio_ci *r)
+{
+    return isfinite(r->lo) && isfinite(r->hi) && (r->lo > 1 || r->hi < 1);
 }

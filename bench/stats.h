@@ -26,4 +26,22 @@ double ib_mwu_min_p(int nx, int ny);
 double ib_quantile(const double *x, int n, double q, double *tmp);
 double ib_median(const double *x, int n, double *tmp);
 
+/* The ratio of two timings y / x, distribution-free: the Hodges-Lehmann estimate (median of
+ * the nx*ny pairwise ratios y_j / x_i) and its Moses confidence interval, the interval that
+ * goes with the Mann-Whitney U test (a ratio is tested as a shift of log times). The interval
+ * runs from the (c+1)-th smallest to the (c+1)-th largest pairwise ratio, c the largest count
+ * with P(U <= c) <= (1 - conf) / 2 (exact null distribution up to 100 x 100 samples, else the
+ * normal approximation). "Not significant" is an interval that contains 1. */
+typedef struct ib_ratio_ci {
+    double est, lo, hi; /* lo = hi = NaN when the samples are too small for conf */
+    double conf;        /* the confidence asked for, e.g. 0.95 */
+} ib_ratio_ci;
+
+/* 0 on success; -1 when a sample is empty, larger than 100000 pairs in all, holds a value
+ * that is not positive and finite, or memory runs out. */
+int ib_ratio_ci_compute(const double *x, int nx, const double *y, int ny, double conf,
+                        ib_ratio_ci *r);
+/* 1 when the interval excludes 1 (a difference at that confidence), else 0. */
+int ib_ratio_ci_significant(const ib_ratio_ci *r);
+
 #endif
