@@ -163,9 +163,10 @@ $(REGRESS_TESTS): TEST_EXTRA_OBJ += $(REGRESS_OBJ)
 $(REGRESS_TESTS): LIBS += $(BENCH_LIBS)
 $(BUILD)/bench/regress_io.o: CPPFLAGS += -DIB_BUILD_FLAGS='"$(CFLAGS)"'
 
-# The statistics test links the driver's statistics.
-$(BUILD)/tests/test_stats: $(BUILD)/bench/stats.o
-$(BUILD)/tests/test_stats: TEST_EXTRA_OBJ += $(BUILD)/bench/stats.o
+# The statistics test links the driver's statistics and factorization arithmetic.
+STATS_OBJ := $(patsubst %,$(BUILD)/bench/%.o,stats factor factor_verdict)
+$(BUILD)/tests/test_stats: $(STATS_OBJ)
+$(BUILD)/tests/test_stats: TEST_EXTRA_OBJ += $(STATS_OBJ)
 
 # make static: x86-64 programs to copy to another machine (e.g. one with AVX-512) and run
 # there. The test programs link fully statically, without the oneDNN peer (Debian ships no

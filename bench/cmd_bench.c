@@ -18,10 +18,6 @@
 #include "kernels/inception_v3.h"
 #include "kernels/registry.h"
 
-/* Present only when the oneDNN peer is linked in (the Makefile builds it when dnnl.h is). */
-extern const char *ib_onednn_impl_info_desc(const ib_desc *d, char *buf, int len)
-    __attribute__((weak));
-
 enum { MAX_CASES = 512, MAX_IMPLS = 32 };
 
 typedef struct bench_case {
@@ -149,19 +145,6 @@ static int run_instance(void *ctx, int64_t iters)
     return 0;
 }
 
-/* Whatever the implementation can say about the code it runs. */
-static void label_of(const ib_impl *im, const ib_desc *d, char *buf, int len)
-{
-    buf[0] = 0;
-    if (im->native) {
-        const ib_native *nat = im->native(d);
-        if (nat && nat->kernel)
-            snprintf(buf, (size_t)len, "%s", nat->kernel);
-    } else if (!strcmp(im->name, "onednn") && ib_onednn_impl_info_desc) {
-        ib_onednn_impl_info_desc(d, buf, len);
-    }
-}
-
 typedef struct totals {
     int registered, failed, skipped;
     ib_instance **live; /* registered instances, destroyed after the run */
@@ -267,7 +250,7 @@ static int bench_one(const options *o, const bench_case *bc, double peak, int th
             fprintf(stderr, "incbench bench: %s: %s\n", name, b.error);
             t->failed++;
         } else {
-            label_of(im, &bc->desc, label, sizeof label);
+            ib_impl_kernel_name(im, &bc->desc, label, sizeof label);
             b.label = label;
         }
         /* Instances stay alive until the run: Google Benchmark times them later. */

@@ -1,247 +1,293 @@
 /* incbench factor: do Inception's factorizations pay off here? Both forms of every pair,
- * verified, then timed per implementation; theoretical against measured savings. */
+ * verified, then timed interleaved per implementation; the measured saving with its interval,
+ * decomposed into the work saved and the efficiency of the two forms' kernels. */
 #include <math.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bench/commands.h"
+#include "bench/csv.h"
 #include "bench/factor.h"
+#include "bench/factor_measure.h"
+#include "bench/factor_verdict.h"
 #include "bench/results.h"
-#include "bench/verify.h"
 #include "kernels/registry.h"
 
-enum { MAX_FAM = 8, MAX_CASES = 64 };
+enum { MAX_FAM = 8, MAX_CASES = 64, MIN_REPS = 6 };
 
-/* One form on one implementation family: verified instances, then the timing. */
-typedef struct ftime {
-    int state; /* 0 not run (n/a), 1 timed, -1 verification failed */
-    char why[320];
-    ib_timing t;
-    double peak;
-} ftime;
-
-typedef struct fctx {
-    ib_instance **inst;
-    int n;
-} fctx;
-
-static int run_form(void *p)
+static const char *fmt_pct(double v, char *buf, int len, int sign)
 {
-    const fctx *c = p;
-    for (int i = 0; i < c->n; i++)
-        if (ib_instance_run(c->inst[i]) != IB_OK)
-            return 1;
-    return 0;
-}
-
-/* Verifies every layer of f on every family, then times the families that have them all. */
-static int measure_form(const ib_run_opts *o, const ib_form *f, const char **fam, int nfam,
-                        int threads, ftime *res)
-{
-    ib_instance *inst[MAX_FAM][IB_FORM_MAX];
-    memset(inst, 0, sizeof inst);
-    int rc = 0;
-    for (int k = 0; k < nfam; k++) {
-        memset(&res[k], 0, sizeof res[k]);
-        res[k].state = 1;
-    }
-    for (int i = 0; i < f->n; i++) {
-        ib_vcase vc;
-        ib_err e = {{0}};
-        int have = 0;
-        for (int k = 0; k < nfam; k++) {
-            if (res[k].state != 1)
-                continue;
-            const ib_impl *im = ib_registry_lookup(f->d[i].op, fam[k]);
-            const char *why = NULL;
-            if (!im || !ib_impl_usable(im, &why) || (im->supports && !im->supports(&f->d[i], &why))) {
-                res[k].state = 0;
-                snprintf(res[k].why, sizeof res[k].why, "no %s %s%s%s", fam[k],
-                         ib_op_name(f->d[i].op), why ? ": " : "", why ? why : "");
-                continue;
-            }
-            if (!have) {
-                if (ib_vcase_init(&vc, &f->d[i], 0xfac7 + (uint64_t)i, &e) != IB_OK) {
-                    fprintf(stderr, "incbench %s: %s\n", o->cmd, e.msg);
-                    rc = 2;
-                    goto out;
-                }
-                have = 1;
-            }
-            ib_verify_result vr;
-            ib_status st = ib_vcase_verify_impl(&vc, im, &inst[k][i], &vr, &e);
-            if (st == IB_UNSUPPORTED) {
-                res[k].state = 0;
-                snprintf(res[k].why, sizeof res[k].why, "%s", e.msg);
-            } else if (st != IB_OK || !vr.ok) {
-                res[k].state = -1;
-                snprintf(res[k].why, sizeof res[k].why, "verification FAILED: %s",
-                         st != IB_OK ? e.msg : vr.msg);
-                fprintf(stderr, "incbench %s: %s %s layer %d: %s\n", o->cmd, fam[k], f->name, i,
-                        res[k].why);
-                rc = 1;
-            }
-        }
-        if (have)
-            ib_vcase_free(&vc);
-    }
-    for (int k = 0; k < nfam; k++) {
-        if (res[k].state != 1)
-            continue;
-        fctx c = {inst[k], f->n};
-        if (ib_time(run_form, &c, o->min_time, (int)o->reps, &res[k].t) != 0) {
-            res[k].state = -1;
-            snprintf(res[k].why, sizeof res[k].why, "a run failed while timing");
-            rc = rc ? rc : 1;
-        }
-        const ib_impl *im = ib_registry_lookup(f->d[0].op, fam[k]);
-        res[k].peak = im ? ib_impl_peak(im, threads) : 0;
-    }
-out:
-    for (int k = 0; k < nfam; k++)
-        for (int i = 0; i < f->n; i++)
-            ib_instance_destroy(inst[k][i]);
-    return rc;
-}
-
-static const char *fmt_t(const ftime *r, char *buf, int len)
-{
-    char a[24], b[24], c[24];
-    if (r->state != 1)
-        snprintf(buf, (size_t)len, "%s", r->state < 0 ? "FAILED" : "n/a");
+    if (isfinite(v))
+        snprintf(buf, (size_t)len, sign ? "%+.1f%%" : "%.1f%%", v * 100);
     else
-        snprintf(buf, (size_t)len, "%s [%s, %s]", ib_fmt_time(r->t.med, a, sizeof a),
-                 ib_fmt_time(r->t.min, b, sizeof b), ib_fmt_time(r->t.max, c, sizeof c));
+        snprintf(buf, (size_t)len, "n/a");
     return buf;
 }
 
-static void fmt_pct(double v, char *buf, int len)
+static const char *fmt_form(const ib_fform_time *r, const ib_fpair *p, int b, char *buf, int len)
 {
-    if (isfinite(v))
-        snprintf(buf, (size_t)len, "%.1f%%", v * 100);
-    else
-        snprintf(buf, (size_t)len, "n/a");
+    char m[24], lo[24], hi[24], pk[24];
+    if (r->state != 1) {
+        snprintf(buf, (size_t)len, "%s", r->state < 0 ? "FAILED" : "n/a");
+        return buf;
+    }
+    const double med = b ? p->med_b : p->med_a, l = b ? p->lo_b : p->lo_a,
+                 h = b ? p->hi_b : p->hi_a, peak = b ? p->peak_b : p->peak_a;
+    snprintf(buf, (size_t)len, "%s %s [%s, %s] %s of peak", b ? "B" : "A",
+             ib_fmt_time(med, m, sizeof m), ib_fmt_time(l, lo, sizeof lo),
+             ib_fmt_time(h, hi, sizeof hi), fmt_pct(peak, pk, sizeof pk, 0));
+    return buf;
 }
 
 static void print_case_head(FILE *out, const ib_fcase *c)
 {
+    char n[16], x[16];
     fprintf(out, "\n[%d] %s | %s\n", c->pair, c->pair_name, c->name);
-    fprintf(out, "    A %-20s %9.2f MMAC %9.1f kparam\n", c->a.name, c->a.macs * 1e-6,
-            c->a.params * 1e-3);
-    fprintf(out, "    B %-20s %9.2f MMAC %9.1f kparam    theoretical saving %.1f%%\n", c->b.name,
-            c->b.macs * 1e-6, c->b.params * 1e-3, ib_fcase_theory(c) * 100);
+    fprintf(out, "    A %-20s %9.2f MMAC nominal %9.2f executed %9.1f kparam\n", c->a.name,
+            c->a.macs * 1e-6, c->a.macs_exec * 1e-6, c->a.params * 1e-3);
+    fprintf(out, "    B %-20s %9.2f MMAC nominal %9.2f executed %9.1f kparam\n", c->b.name,
+            c->b.macs * 1e-6, c->b.macs_exec * 1e-6, c->b.params * 1e-3);
+    fprintf(out, "    work saving: %s nominal, %s executed (padding taps left out)\n",
+            fmt_pct(ib_fcase_theory(c), n, sizeof n, 0),
+            fmt_pct(ib_fcase_theory_exec(c), x, sizeof x, 0));
 }
 
-/* Measured saving 1 - tB/tA and realized fraction measured/theory (NaN when undefined). */
-static void savings(const ib_fcase *c, const ftime *ra, const ftime *rb, double *meas,
-                    double *real)
+static const char *artefact_note(ib_fartefact a)
 {
-    *meas = *real = NAN;
-    if (ra->state == 1 && rb->state == 1 && ra->t.med > 0) {
-        *meas = 1.0 - rb->t.med / ra->t.med;
-        double th = ib_fcase_theory(c);
-        if (fabs(th) > 1e-9)
-            *real = *meas / th;
+    switch (a) {
+    case IB_FA_BASE_SLOW:
+        return "; A's kernels run below 80% of B's efficiency: the saving is partly a "
+               "kernel artefact";
+    case IB_FA_FACTORED_SLOW:
+        return "; B's kernels run below 80% of A's efficiency: the saving is understated by "
+               "slow kernels";
+    default:
+        return "";
     }
+}
+
+/* The lines of one (case, family): times, then the saving and its decomposition. */
+static void print_family(FILE *out, const char *fam, const ib_fform_time *ra,
+                         const ib_fform_time *rb, const ib_fpair *p, int ok)
+{
+    char a[96], b[96], s[16], lo[16], hi[16], w[16], rl[16];
+    fprintf(out, "    %-8s %s | %s\n", fam, fmt_form(ra, p, 0, a, sizeof a),
+            fmt_form(rb, p, 1, b, sizeof b));
+    if (!ok) {
+        const ib_fform_time *bad = ra->state != 1 ? ra : rb;
+        fprintf(out, "             (%s)\n", bad->why[0] ? bad->why : "not timed");
+        return;
+    }
+    fprintf(out,
+            "             saving %s [%s, %s] = 1 - (1 - %s work) x %.2f efficiency A/B; "
+            "realized %s: %s%s\n",
+            fmt_pct(p->saving, s, sizeof s, 1), fmt_pct(p->saving_lo, lo, sizeof lo, 1),
+            fmt_pct(p->saving_hi, hi, sizeof hi, 1), fmt_pct(p->work_saving, w, sizeof w, 0),
+            p->eff_ratio, fmt_pct(p->realized, rl, sizeof rl, 0), ib_fverdict_name(p->verdict),
+            artefact_note(p->artefact));
+    if (p->peak_a > 1.02 || p->peak_b > 1.02)
+        fprintf(out,
+                "             WARNING: above 102%% of the FMA peak: the FMA probe (%.1f GFLOP/s "
+                "here) was disturbed or the work count is wrong; these %%peak figures are "
+                "not trustworthy\n",
+                ra->peak * 1e-9);
+    if (ra->kernel[0] || rb->kernel[0])
+        fprintf(out, "             kernels: A %s; B %s\n", ra->kernel[0] ? ra->kernel : "-",
+                rb->kernel[0] ? rb->kernel : "-");
+}
+
+static void print_sweep_row(FILE *out, const ib_fcase *c, const char *fam, const ib_fpair *p,
+                            int ok)
+{
+    char w[16], s[16], lo[16], hi[16], rl[16];
+    fprintf(out, "%-22.22s %4d %4d %7s  %-8s", c->pair_name, c->grid, c->channels,
+            fmt_pct(ib_fcase_theory_exec(c), w, sizeof w, 0), fam);
+    if (!ok) {
+        fprintf(out, "  n/a\n");
+        return;
+    }
+    fprintf(out, " %7s [%7s, %7s] %6.2f %7s  %s\n", fmt_pct(p->saving, s, sizeof s, 1),
+            fmt_pct(p->saving_lo, lo, sizeof lo, 1), fmt_pct(p->saving_hi, hi, sizeof hi, 1),
+            p->eff_ratio, fmt_pct(p->realized, rl, sizeof rl, 0), ib_fverdict_name(p->verdict));
+}
+
+static const char *csv_head =
+    "pair,pair_name,case,grid,channels,form_a,form_b,impl,threads,reps,macs_a,macs_b,"
+    "macs_exec_a,macs_exec_b,params_a,params_b,theory,theory_exec,med_a,lo_a,hi_a,med_b,lo_b,"
+    "hi_b,peak_frac_a,peak_frac_b,measured,measured_lo,measured_hi,eff_ratio,realized,verdict,"
+    "artefact,kernel_a,kernel_b\n";
+
+static void csv_row(FILE *csv, const ib_fcase *c, const char *fam, int threads, int reps,
+                    const ib_fform_time *ra, const ib_fform_time *rb, const ib_fpair *p, int ok)
+{
+    fprintf(csv, "%d,", c->pair);
+    ib_csv_put(csv, c->pair_name, ',');
+    ib_csv_put(csv, c->name, ',');
+    fprintf(csv, "%d,%d,", c->grid, c->channels);
+    ib_csv_put(csv, c->a.name, ',');
+    ib_csv_put(csv, c->b.name, ',');
+    ib_csv_put(csv, fam, ',');
+    fprintf(csv, "%d,%d,%lld,%lld,%lld,%lld,%lld,%lld,%.6f,%.6f,", threads, reps,
+            (long long)c->a.macs, (long long)c->b.macs, (long long)c->a.macs_exec,
+            (long long)c->b.macs_exec, (long long)c->a.params, (long long)c->b.params,
+            ib_fcase_theory(c), ib_fcase_theory_exec(c));
+    const double nan = NAN;
+    const double v[] = {ok ? p->med_a : nan,  ok ? p->lo_a : nan,  ok ? p->hi_a : nan,
+                        ok ? p->med_b : nan,  ok ? p->lo_b : nan,  ok ? p->hi_b : nan,
+                        ok ? p->peak_a : nan, ok ? p->peak_b : nan};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        ib_csv_num(csv, v[i], 6, ',');
+    /* measured as "12.3%", as the report reads it; the other fractions plain */
+    char m[16] = "";
+    if (ok)
+        snprintf(m, sizeof m, "%.1f%%", p->saving * 100);
+    ib_csv_put(csv, m, ',');
+    ib_csv_num(csv, ok ? p->saving_lo : nan, 6, ',');
+    ib_csv_num(csv, ok ? p->saving_hi : nan, 6, ',');
+    ib_csv_num(csv, ok ? p->eff_ratio : nan, 6, ',');
+    ib_csv_num(csv, ok ? p->realized : nan, 6, ',');
+    ib_csv_put(csv, ok ? ib_fverdict_name(p->verdict) : "", ',');
+    ib_csv_put(csv,
+               !ok                                  ? ""
+               : p->artefact == IB_FA_BASE_SLOW     ? "base kernels slow"
+               : p->artefact == IB_FA_FACTORED_SLOW ? "factored kernels slow"
+                                                    : "",
+               ',');
+    ib_csv_put(csv, ra->kernel, ',');
+    ib_csv_put(csv, rb->kernel, '\n');
 }
 
 static int run_cases(const ib_run_opts *o, FILE *out, const ib_fcase *cases, int n,
-                     const char **fam, int nfam, int threads, FILE *csv, ib_gbjson *js,
-                     int sweep)
+                     const char **fam, int nfam, int threads, FILE *csv, ib_gbjson *js, int sweep)
 {
     int rc = 0;
-    ftime ra[MAX_FAM], rb[MAX_FAM];
-    if (sweep && out) {
-        fprintf(out, "\n%-26s %5s %5s %8s", "sweep: pair", "grid", "C", "theory");
-        for (int k = 0; k < nfam; k++)
-            fprintf(out, "  %8s meas/real", fam[k]);
-        fputc('\n', out);
+    ib_fform_time *ra = calloc(2 * MAX_FAM, sizeof *ra), *rb = ra ? ra + MAX_FAM : NULL;
+    if (!ra) {
+        fprintf(stderr, "incbench %s: out of memory\n", o->cmd);
+        return 2;
     }
-    for (int i = 0; i < n; i++) {
+    if (sweep && out)
+        fprintf(out, "\n%-22s %4s %4s %7s  %-8s %7s [%-16s] %6s %7s  %s\n", "pair", "grid", "C",
+                "work", "impl", "saving", "95% interval", "eff", "realized", "verdict");
+    for (int i = 0; i < n && rc != 2; i++) {
         const ib_fcase *c = &cases[i];
         ib_progress(o, i + 1, n, "%s%s | %s", sweep ? "sweep " : "", c->pair_name, c->name);
-        int r1 = measure_form(o, &c->a, fam, nfam, threads, ra);
-        int r2 = measure_form(o, &c->b, fam, nfam, threads, rb);
-        int r = r1 > r2 ? r1 : r2;
-        if (r == 2)
-            return 2;
+        int r = ib_factor_measure(o, sweep ? "sweep" : "factor", c, fam, nfam, threads, ra, rb);
         rc = r > rc ? r : rc;
-        const double th = ib_fcase_theory(c);
-        if (out && !sweep) {
+        if (r == 2)
+            break;
+        if (out && !sweep)
             print_case_head(out, c);
-            fprintf(out, "    %-8s %-34s %-34s %9s %9s %11s\n", "impl", "A median [min, max]",
-                    "B median [min, max]", "measured", "realized", "%peak A/B");
-        }
-        if (out && sweep)
-            fprintf(out, "%-26.26s %5d %5d %7.1f%%", c->pair_name, c->grid, c->channels, th * 100);
         for (int k = 0; k < nfam; k++) {
-            double meas, real;
-            savings(c, &ra[k], &rb[k], &meas, &real);
-            char ta[64], tb[64], m[16], rl[16], pk[24] = "-";
-            fmt_pct(meas, m, sizeof m);
-            fmt_pct(real, rl, sizeof rl);
-            double pa = NAN, pb = NAN;
-            if (ra[k].state == 1 && ra[k].peak > 0)
-                pa = 2.0 * c->a.macs / ra[k].t.med / ra[k].peak;
-            if (rb[k].state == 1 && rb[k].peak > 0)
-                pb = 2.0 * c->b.macs / rb[k].t.med / rb[k].peak;
-            if (isfinite(pa) && isfinite(pb))
-                snprintf(pk, sizeof pk, "%.0f%%/%.0f%%", pa * 100, pb * 100);
-            if (out && !sweep) {
-                fprintf(out, "    %-8s %-34s %-34s %9s %9s %11s", fam[k], fmt_t(&ra[k], ta, 64),
-                        fmt_t(&rb[k], tb, 64), m, rl, pk);
-                const ftime *bad = ra[k].state != 1 ? &ra[k] : rb[k].state != 1 ? &rb[k] : NULL;
-                if (bad)
-                    fprintf(out, "  (%s)", bad->why);
-                fputc('\n', out);
-            }
+            ib_fpair p;
+            const ib_fpair_in in = {.ta = ra[k].t.samples,
+                                    .tb = rb[k].t.samples,
+                                    .na = ra[k].t.reps,
+                                    .nb = rb[k].t.reps,
+                                    .work_a = (double)c->a.macs_exec,
+                                    .work_b = (double)c->b.macs_exec,
+                                    .work_nom_a = (double)c->a.macs,
+                                    .work_nom_b = (double)c->b.macs,
+                                    .peak = ra[k].peak};
+            const int ok = ra[k].state == 1 && rb[k].state == 1 && ib_fpair_analyze(&in, &p) == 0;
+            if (out && !sweep)
+                print_family(out, fam[k], &ra[k], &rb[k], &p, ok);
             if (out && sweep)
-                fprintf(out, "  %8s %8s", m, rl);
-            if (csv) {
-                fprintf(csv, "%d,%s,%s,%d,%d,%s,%s,%s,%lld,%lld,%lld,%lld,%.6f,", c->pair,
-                        c->pair_name, c->name, c->grid, c->channels, c->a.name, c->b.name,
-                        fam[k], (long long)c->a.macs, (long long)c->b.macs,
-                        (long long)c->a.params, (long long)c->b.params, th);
-                const ftime *rr[2] = {&ra[k], &rb[k]};
-                for (int s = 0; s < 2; s++) {
-                    if (rr[s]->state == 1)
-                        fprintf(csv, "%.6e,%.6e,%.6e,%.4f,", rr[s]->t.med, rr[s]->t.min,
-                                rr[s]->t.max, rr[s]->t.cv);
-                    else
-                        fprintf(csv, ",,,,");
-                }
-                fprintf(csv, "%s,%s,%s,%s\n", isfinite(meas) ? m : "", isfinite(real) ? rl : "",
-                        isfinite(pa) ? (snprintf(ta, 64, "%.4f", pa), ta) : "",
-                        isfinite(pb) ? (snprintf(tb, 64, "%.4f", pb), tb) : "");
-            }
-            if (js) {
+                print_sweep_row(out, c, fam[k], &p, ok);
+            if (csv)
+                csv_row(csv, c, fam[k], threads, (int)o->reps, &ra[k], &rb[k], &p, ok);
+            if (js && ok) {
                 const ib_form *fs[2] = {&c->a, &c->b};
-                const ftime *rr[2] = {&ra[k], &rb[k]};
+                const ib_fform_time *rr[2] = {&ra[k], &rb[k]};
                 for (int s = 0; s < 2; s++) {
-                    if (rr[s]->state != 1)
-                        continue;
                     char nm[256];
-                    snprintf(nm, sizeof nm, "%s/%d/%s/%s/%s", sweep ? "sweep" : "factor",
-                             c->pair, c->name, fs[s]->name, fam[k]);
-                    ib_gbjson_add(js, nm, &rr[s]->t, 2.0 * fs[s]->macs, rr[s]->peak, NULL);
+                    snprintf(nm, sizeof nm, "%s/%d/%s/%s/%s", sweep ? "sweep" : "factor", c->pair,
+                             c->name, fs[s]->name, fam[k]);
+                    ib_gbjson_add(js, nm, &rr[s]->t, 2.0 * fs[s]->macs_exec, rr[s]->peak,
+                                  rr[s]->kernel);
                 }
             }
         }
-        if (out && sweep)
-            fputc('\n', out);
         if (out)
             fflush(out);
     }
+    free(ra);
     return rc;
 }
 
-static const char *csv_head = "pair,pair_name,case,grid,channels,form_a,form_b,impl,macs_a,"
-                              "macs_b,params_a,params_b,theory,med_a,min_a,max_a,cv_a,med_b,"
-                              "min_b,max_b,cv_b,measured,realized,peak_frac_a,peak_frac_b\n";
-
-int ib_factor_job(const ib_run_opts *o, FILE *out)
+/* The cases of the run: the user's shapes' counterparts, or pairs 1-7 on the real shapes. */
+static int build_cases(const ib_run_opts *o, ib_fcase *cases, ib_err *e)
 {
+    if (!o->nshapes)
+        return ib_factor_cases(o->batch, o->quick, cases, MAX_CASES, e);
+    int n = 0;
+    for (int i = 0; i < o->nshapes && n >= 0; i++) {
+        int k = ib_factor_user_cases(o->shapes[i].name, &o->shapes[i].desc, cases + n,
+                                     MAX_CASES - n, e);
+        if (k == 0)
+            fprintf(stderr,
+                    "incbench %s: %s: no factorization applies (a square kernel "
+                    "of 3 or more, stride 1, 'valid' or 'same' padding)\n",
+                    o->cmd, o->shapes[i].name);
+        n = k < 0 ? -1 : n + k;
+    }
+    return n;
+}
+
+static void print_head(const ib_run_opts *o, FILE *out, int threads, int pinned)
+{
+    const ib_cpu *cpu = ib_cpu_get();
+    double load[1] = {NAN};
+    getloadavg(load, 1);
+    fprintf(out, "Factorization report: %d thread%s%s, %s, batch %lld, load average %.2f%s\n",
+            threads, threads > 1 ? "s" : "", pinned ? " pinned to one CPU" : "", cpu->model,
+            (long long)o->batch, load[0],
+            load[0] > threads + 0.5 ? " (BUSY: other work competes for the CPUs; figures "
+                                      "are less repeatable)"
+                                    : "");
+    fprintf(out,
+            "Forms A (base) and B (factorized) of each pair are verified against the reference,\n"
+            "then timed through Google Benchmark: %lld repetitions of at least %.3g s each, the\n"
+            "repetitions of A and B interleaved at random, %s time. Times: median [95%% interval\n"
+            "of the median]. %%peak: executed (non-padding) FLOPs over the FMA peak of the ISA\n"
+            "the implementation runs, measured at %d thread%s. saving = 1 - time(B)/time(A)\n"
+            "(Hodges-Lehmann) [95%% Moses interval]; its decomposition: saving = 1 - (1 - work\n"
+            "saving on executed MACs) x (efficiency of A's kernels / B's). realized = saving /\n"
+            "work saving. Verdict: 'not significant' when the interval contains 0; 'pays' when\n"
+            "at least 80%% of the work saving is realized; 'pays partly' below; 'does not pay\n"
+            "here' when B is slower. Pools and concats count no FLOPs.\n",
+            (long long)o->reps, o->min_time, threads > 1 ? "wall" : "CPU", threads,
+            threads > 1 ? "s" : "");
+}
+
+/* Pins the process to the CPU it runs on (one-thread runs), saving the old mask. */
+static int pin_here(cpu_set_t *old)
+{
+    if (sched_getaffinity(0, sizeof *old, old) != 0 || CPU_COUNT(old) < 2)
+        return 0;
+    const int cpu = sched_getcpu();
+    if (cpu < 0)
+        return 0;
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    return sched_setaffinity(0, sizeof one, &one) == 0;
+}
+
+int ib_factor_job(const ib_run_opts *o_in, FILE *out)
+{
+    ib_run_opts opts = *o_in, *o = &opts;
+    if (o->reps < MIN_REPS) {
+        fprintf(stderr,
+                "incbench %s: --repetitions %lld is too few: a 95%% interval of the "
+                "median needs at least %d\n",
+                o->cmd, (long long)o->reps, MIN_REPS);
+        return 2;
+    }
+    if (o->threads == 0) /* a question about factorization, not about threads */
+        o->threads = 1;
     const int threads = ib_run_opts_threads(o);
     const char *fam[MAX_FAM];
     int nfam = ib_families(o->impls, fam, MAX_FAM);
@@ -255,35 +301,11 @@ int ib_factor_job(const ib_run_opts *o, FILE *out)
         return 2;
     }
     ib_err e = {{0}};
-    int n = 0;
-    if (o->nshapes) {
-        for (int i = 0; i < o->nshapes && n >= 0; i++) {
-            int k = ib_factor_user_cases(o->shapes[i].name, &o->shapes[i].desc, cases + n,
-                                         MAX_CASES - n, &e);
-            if (k == 0)
-                fprintf(stderr, "incbench %s: %s: no factorization applies (a square kernel "
-                                "of 3 or more, stride 1, 'valid' or 'same' padding)\n",
-                        o->cmd, o->shapes[i].name);
-            n = k < 0 ? -1 : n + k;
-        }
-    } else {
-        n = ib_factor_cases(o->batch, o->quick, cases, MAX_CASES, &e);
-    }
+    const int n = build_cases(o, cases, &e);
     if (n < 0) {
         fprintf(stderr, "incbench %s: %s\n", o->cmd, e.msg);
         free(cases);
         return 2;
-    }
-    if (out) {
-        const ib_cpu *cpu = ib_cpu_get();
-        fprintf(out, "Factorization report: %s, %d thread%s, batch %lld; equal filter counts;\n"
-                     "times are the median [min, max] of %lld repetitions of at least %.3g s;\n"
-                     "every layer verified against the reference before it is timed.\n"
-                     "theoretical saving = 1 - MACs(B)/MACs(A); measured = 1 - time(B)/time(A);\n"
-                     "realized = measured / theoretical; %%peak against the FMA peak of the ISA\n"
-                     "each implementation uses (pools and concats count no FLOPs).\n",
-                cpu->model, threads, threads > 1 ? "s" : "", (long long)o->batch,
-                (long long)o->reps, o->min_time);
     }
     /* every results file opened before the work: one that cannot be written is an error */
     FILE *csv = NULL, *sc = NULL;
@@ -302,6 +324,10 @@ int ib_factor_job(const ib_run_opts *o, FILE *out)
             return 2;
         }
     }
+    cpu_set_t old;
+    const int pinned = threads == 1 && pin_here(&old);
+    if (out)
+        print_head(o, out, threads, pinned);
     if (csv)
         fputs(csv_head, csv);
     if (sc)
@@ -312,9 +338,9 @@ int ib_factor_job(const ib_run_opts *o, FILE *out)
     if (rc != 2 && o->sweep) {
         int m = ib_factor_sweep_cases(o->batch, o->quick, cases, MAX_CASES, &e);
         if (out)
-            fprintf(out, "\nSweep of pairs 1-3 (C -> C, 'same' padding): where the theoretical "
-                         "saving is realized.\nThe paper advises asymmetric factorization on "
-                         "12..20 grids only; measured/realized per implementation:\n");
+            fprintf(out, "\nSweep of pairs 1-3 (C -> C, 'same' padding): where the work saving is "
+                         "realized.\nThe paper advises asymmetric factorization on 12..20 grids "
+                         "only. work: saving on executed\nMACs; eff: efficiency A/B.\n");
         int r = m < 0 ? 2 : run_cases(o, out, cases, m, fam, nfam, threads, sc, jsp, 1);
         if (m < 0)
             fprintf(stderr, "incbench %s: %s\n", o->cmd, e.msg);
@@ -323,6 +349,15 @@ int ib_factor_job(const ib_run_opts *o, FILE *out)
     if (sc)
         fclose(sc);
     ib_gbjson_end(&js);
+    if (pinned)
+        sched_setaffinity(0, sizeof old, &old);
+    double load[1] = {NAN};
+    if (out && getloadavg(load, 1) == 1 && load[0] > threads + 0.5)
+        fprintf(out,
+                "\nBUSY: load average %.2f at the end of the run with %d thread%s: other work "
+                "competed for the CPUs; repeat on an idle machine before trusting small "
+                "differences.\n",
+                load[0], threads, threads > 1 ? "s" : "");
     free(cases);
     return rc;
 }
@@ -331,25 +366,29 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: incbench factor [--sweep] [--impl LIST] [--shape DESC]... [options]\n\n"
                "The factorization report: for each pair, on Inception-v3's real shapes and at\n"
-               "equal filter counts, the MACs and parameters of both forms, the theoretical\n"
-               "saving, the measured time of both forms per implementation (median [min, max]\n"
-               "of repetitions; every layer verified first), the measured saving and the\n"
-               "realized fraction. Pairs: 1 5x5 vs 3x3->3x3; 2 3x3 vs 1x3->3x1; 3 7x7 vs\n"
-               "1x7->7x1; 4 3x3 vs 2x2->2x2; 5 grid reduction (conv->pool vs pool->conv and\n"
-               "vs the parallel stride-2 branches, Mixed_6a/7a); 6 whole modules (kxk vs 3x3\n"
-               "chains vs 1xk->kx1); 7 batch-norm and ReLU fused into the conv vs separate.\n"
-               "--sweep adds pairs 1-3 over grids 8..35 and two channel counts. With --shape,\n"
-               "your square convolutions get their 3x3/2x2 chain and 1xk->kx1 counterparts.\n\n");
-    ib_run_opts_help(f, IB_OPT_SWEEP | IB_OPT_IMPL | IB_OPT_SHAPES | IB_OPT_THREADS |
-                            IB_OPT_BATCH | IB_OPT_TIMING | IB_OPT_QUICK | IB_OPT_OUT);
+               "equal filter counts, the MACs (nominal and executed) and parameters of both\n"
+               "forms, the work saving, and per implementation the time of both forms (median\n"
+               "and 95%% interval of repetitions interleaved at random; every layer verified\n"
+               "first), their %%peak on executed work, the measured saving with its interval,\n"
+               "its decomposition into work saved x efficiency ratio, and a verdict. One\n"
+               "thread, pinned, unless --threads says otherwise. Pairs: 1 5x5 vs 3x3->3x3;\n"
+               "2 3x3 vs 1x3->3x1; 3 7x7 vs 1x7->7x1; 4 3x3 vs 2x2->2x2; 5 grid reduction\n"
+               "(conv->pool vs pool->conv and vs the parallel stride-2 branches, Mixed_6a/7a);\n"
+               "6 whole modules (kxk vs 3x3 chains vs 1xk->kx1); 7 batch-norm and ReLU fused\n"
+               "into the conv vs separate. --sweep adds pairs 1-3 over grids 8..35 and two\n"
+               "channel counts. With --shape, your square convolutions get their 3x3/2x2 chain\n"
+               "and 1xk->kx1 counterparts.\n\n");
+    ib_run_opts_help(f, IB_OPT_SWEEP | IB_OPT_IMPL | IB_OPT_SHAPES | IB_OPT_THREADS | IB_OPT_BATCH |
+                            IB_OPT_TIMING | IB_OPT_QUICK | IB_OPT_OUT);
 }
 
 int ib_cmd_factor(int argc, char **argv)
 {
     ib_run_opts o;
     ib_run_opts_init(&o, "factor");
-    int rc = ib_run_opts_parse(&o, IB_OPT_SWEEP | IB_OPT_IMPL | IB_OPT_SHAPES | IB_OPT_THREADS |
-                                       IB_OPT_BATCH | IB_OPT_TIMING | IB_OPT_QUICK | IB_OPT_OUT,
+    int rc = ib_run_opts_parse(&o,
+                               IB_OPT_SWEEP | IB_OPT_IMPL | IB_OPT_SHAPES | IB_OPT_THREADS |
+                                   IB_OPT_BATCH | IB_OPT_TIMING | IB_OPT_QUICK | IB_OPT_OUT,
                                argc, argv, usage);
     if (rc >= 0)
         return rc;

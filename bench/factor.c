@@ -44,6 +44,7 @@ static fshape push(fb *b, ib_desc *d, fshape fallback)
     ib_desc_work(d, &w);
     b->f->d[b->f->n++] = *d;
     b->f->macs += w.macs;
+    b->f->macs_exec += w.macs_nonpad;
     b->f->params += w.params;
     ib_arg_shapes s;
     ib_arg_shapes_of(d, &s);
@@ -411,4 +412,9 @@ int ib_factor_user_cases(const char *name, const ib_desc *d, ib_fcase *out, int 
 double ib_fcase_theory(const ib_fcase *c)
 {
     return c->a.macs > 0 ? 1.0 - (double)c->b.macs / (double)c->a.macs : 0;
+}
+
+double ib_fcase_theory_exec(const ib_fcase *c)
+{
+    return c->a.macs_exec > 0 ? 1.0 - (double)c->b.macs_exec / (double)c->a.macs_exec : 0;
 }

@@ -12,7 +12,8 @@ typedef struct ib_form {
     char name[48];           /* "5x5", "3x3->3x3", "pool->conv", ... */
     int n;
     ib_desc d[IB_FORM_MAX];  /* validated */
-    int64_t macs, params;    /* sums over the layers */
+    int64_t macs, params;    /* sums over the layers: nominal MACs (padding taps included) */
+    int64_t macs_exec;       /* executed MACs: taps inside the input only */
 } ib_form;
 
 typedef struct ib_fcase {
@@ -32,8 +33,10 @@ int ib_factor_sweep_cases(int64_t n, int quick, ib_fcase *out, int max, ib_err *
  * (odd k >= 5), 2x2 chain (k = 3) and 1xk -> kx1 cases. Returns how many (0: none apply). */
 int ib_factor_user_cases(const char *name, const ib_desc *d, ib_fcase *out, int max, ib_err *e);
 
-/* MAC-based saving of b against a: 1 - macs_b / macs_a. */
+/* MAC-based saving of b against a: 1 - macs_b / macs_a (nominal MACs). */
 double ib_fcase_theory(const ib_fcase *c);
+/* The same on executed MACs (padding taps left out), the work the kernels really do. */
+double ib_fcase_theory_exec(const ib_fcase *c);
 
 /* The factor job: times every case on every selected implementation (each layer verified
  * first), prints the table to out, writes factor.csv / sweep.csv / factor.json into o->out.

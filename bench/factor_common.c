@@ -22,13 +22,15 @@ void ib_run_opts_init(ib_run_opts *o, const char *cmd)
     o->cmd = cmd;
     o->batch = 1;
     o->min_time = 0.02;
-    o->reps = 5;
+    o->reps = 9;
 }
 
 void ib_run_opts_help(FILE *f, unsigned a)
 {
     if (a & IB_OPT_LAYER)
-        fprintf(f, "  --layer PATTERN   layers whose name contains PATTERN (or matches it as a glob)\n");
+        fprintf(
+            f,
+            "  --layer PATTERN   layers whose name contains PATTERN (or matches it as a glob)\n");
     if (a & IB_OPT_IMPL)
         fprintf(f, "  --impl LIST       comma-separated implementations (default: all but 'ref';\n"
                    "                    'list' shows them)\n");
@@ -62,8 +64,7 @@ void ib_run_opts_help(FILE *f, unsigned a)
 static int add_shape(ib_run_opts *o, const char *text)
 {
     if (o->nshapes == IB_MAX_USER_SHAPES) {
-        fprintf(stderr, "incbench %s: --shape: more than %d shapes\n", o->cmd,
-                IB_MAX_USER_SHAPES);
+        fprintf(stderr, "incbench %s: --shape: more than %d shapes\n", o->cmd, IB_MAX_USER_SHAPES);
         return 0;
     }
     ib_err e;
@@ -117,8 +118,9 @@ int ib_impls_check(const char *cmd, const char *list, int allow_best)
             return 0;
         }
         if (!found) {
-            fprintf(stderr, "incbench %s: --impl: unknown implementation '%.*s' (see 'incbench "
-                            "list')\nincbench %s: known implementations: ",
+            fprintf(stderr,
+                    "incbench %s: --impl: unknown implementation '%.*s' (see 'incbench "
+                    "list')\nincbench %s: known implementations: ",
                     cmd, (int)(k > 40 ? 40 : k), p, cmd);
             int first = 1;
             for (int r = 0; r < ib_registry_count(); r++) {
@@ -308,8 +310,7 @@ ib_isa ib_impl_peak_isa(const ib_impl *impl)
 {
     if (!strcmp(impl->name, "ref"))
         return IB_ISA_SCALAR;
-    if (!strcmp(impl->name, "avx2") || !strcmp(impl->name, "avx512") ||
-        !strcmp(impl->name, "neon"))
+    if (!strcmp(impl->name, "avx2") || !strcmp(impl->name, "avx512") || !strcmp(impl->name, "neon"))
         return impl->isa;
     /* A peer that dispatches itself (oneDNN, libxsmm) uses the best ISA under the cap,
      * whatever minimum its registry entry states. */
@@ -320,6 +321,23 @@ ib_isa ib_impl_peak_isa(const ib_impl *impl)
 double ib_impl_peak(const ib_impl *impl, int threads)
 {
     return ib_peak_fma(ib_impl_peak_isa(impl), threads);
+}
+
+/* Present only when the oneDNN peer is linked in (the Makefile builds it when dnnl.h is). */
+extern const char *ib_onednn_impl_info_desc(const ib_desc *d, char *buf, int len)
+    __attribute__((weak));
+
+const char *ib_impl_kernel_name(const ib_impl *im, const ib_desc *d, char *buf, int len)
+{
+    buf[0] = 0;
+    if (im->native) {
+        const ib_native *nat = im->native(d);
+        if (nat && nat->kernel)
+            snprintf(buf, (size_t)len, "%s", nat->kernel);
+    } else if (!strcmp(im->name, "onednn") && ib_onednn_impl_info_desc) {
+        ib_onednn_impl_info_desc(d, buf, len);
+    }
+    return buf;
 }
 
 int ib_families(const char *list, const char **names, int max)

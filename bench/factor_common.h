@@ -82,6 +82,10 @@ ib_isa ib_impl_peak_isa(const ib_impl *impl);
 /* Measured peak FLOP/s of that ISA with the given threads (cached). */
 double ib_impl_peak(const ib_impl *impl, int threads);
 
+/* What the implementation can say about the code it runs for d (a native kernel's name,
+ * oneDNN's impl_info_str such as "brgconv:avx512_core"); "" when nothing. */
+const char *ib_impl_kernel_name(const ib_impl *im, const ib_desc *d, char *buf, int len);
+
 /* Implementation families (names) that have at least one registered implementation usable
  * here and are selected; returns the count written to names (at most max). */
 int ib_families(const char *list, const char **names, int max);

@@ -25,7 +25,21 @@ typedef struct ib_gb_bench {
     int use_real_time;     /* wall time (threaded kernels) instead of this thread's CPU time */
     const char *label;     /* shown beside the result (e.g. oneDNN's "jit:avx2"); may be NULL */
     const char *error;     /* non-NULL: reported as failed with this message, fn never called */
+    int repetitions;       /* > 0: this benchmark's repetitions (else --benchmark_repetitions) */
+    double min_time;       /* > 0: seconds per repetition, at least (else the flag's value) */
+    void *tag;             /* handed back with each of its samples by ib_gb_run_collect */
 } ib_gb_bench;
+
+/* One repetition of one benchmark, as Google Benchmark measured it. */
+typedef struct ib_gb_sample {
+    const char *name;
+    void *tag;            /* the registration's tag */
+    int64_t repetition;   /* 0-based; Google Benchmark's repetition_index */
+    int64_t iterations;
+    double real_s, cpu_s; /* seconds per iteration, wall and this process's CPU time */
+    const char *error;    /* non-NULL: the repetition failed with this message */
+} ib_gb_sample;
+typedef void (*ib_gb_sample_fn)(void *ud, const ib_gb_sample *s);
 
 /* Google Benchmark's Initialize: consumes the --benchmark_* flags it knows from argv and
  * leaves the rest (argv[0] first) in *argc/argv. */
@@ -36,6 +50,16 @@ int ib_gb_register(const ib_gb_bench *b);
 void ib_gb_add_context(const char *key, const char *value);
 /* Runs the registered benchmarks that pass --benchmark_filter; returns how many ran. */
 int ib_gb_run(void);
+/* Runs every registered benchmark without printing, handing each repetition to fn (with
+ * --benchmark_enable_random_interleaving, the repetitions of all of them in random order).
+ * Returns how many benchmarks ran. */
+int ib_gb_run_collect(ib_gb_sample_fn fn, void *ud);
+/* Forgets every registered benchmark, so a job can register and run its own set. */
+void ib_gb_clear(void);
+/* Initializes Google Benchmark once for jobs that build their own flags (factor, net):
+ * repetitions of the benchmarks run in one call are interleaved at random. A later
+ * ib_gb_init with a user's flags still applies them. */
+void ib_gb_init_interleaved(void);
 /* How many benchmarks stopped with an error (failed verification or a failing run). */
 int ib_gb_errors(void);
 void ib_gb_shutdown(void);

@@ -9,7 +9,8 @@
 #include <string>
 #include <vector>
 
-namespace {
+namespace
+{
 
 std::atomic<int> g_errors{0};
 
@@ -57,8 +58,8 @@ void body(benchmark::State &state, const Entry &x)
     if (x.b.flops_per_iter > 0)
         state.counters["FLOPS"] = C(x.b.flops_per_iter, C::kIsIterationInvariantRate);
     if (x.b.bytes_per_iter > 0)
-        state.counters["bytes"] = C(x.b.bytes_per_iter, C::kIsIterationInvariantRate,
-                                    C::OneK::kIs1024);
+        state.counters["bytes"] =
+            C(x.b.bytes_per_iter, C::kIsIterationInvariantRate, C::OneK::kIs1024);
     if (x.b.flops_per_iter > 0 && x.b.peak_flops > 0 && t > 0)
         state.counters["pct_peak"] = x.b.flops_per_iter * static_cast<double>(state.iterations()) /
                                      t / x.b.peak_flops * 100.0;
@@ -69,7 +70,49 @@ void body(benchmark::State &state, const Entry &x)
         state.SetLabel(x.label);
 }
 
-}  // namespace
+// A reporter that prints nothing and hands each repetition to a C callback.
+class Collector : public benchmark::BenchmarkReporter
+{
+  public:
+    Collector(ib_gb_sample_fn fn, void *ud) : fn_(fn), ud_(ud)
+    {
+    }
+    bool ReportContext(const Context &) override
+    {
+        return true;
+    }
+    void ReportRuns(const std::vector<Run> &runs) override
+    {
+        for (const Run &r : runs) {
+            if (r.run_type != Run::RT_Iteration)
+                continue;
+            const std::string name = r.benchmark_name();
+            ib_gb_sample s{};
+            s.name = name.c_str();
+            s.tag = tag_of(r.run_name.function_name);
+            s.repetition = r.repetition_index < 0 ? 0 : r.repetition_index;
+            s.iterations = static_cast<int64_t>(r.iterations);
+            const double it = r.iterations > 0 ? static_cast<double>(r.iterations) : 1.0;
+            s.real_s = r.real_accumulated_time / it;
+            s.cpu_s = r.cpu_accumulated_time / it;
+            s.error = r.error_occurred ? r.error_message.c_str() : nullptr;
+            fn_(ud_, &s);
+        }
+    }
+
+  private:
+    static void *tag_of(const std::string &fname)
+    {
+        for (const Entry *x : g_entries)
+            if (x->name == fname)
+                return x->b.tag;
+        return nullptr;
+    }
+    ib_gb_sample_fn fn_;
+    void *ud_;
+};
+
+} // namespace
 
 extern "C" void ib_gb_init(int *argc, char **argv)
 {
@@ -83,10 +126,14 @@ extern "C" int ib_gb_register(const ib_gb_bench *b)
     // Entries outlive registration: Google Benchmark keeps the lambda until shutdown.
     Entry *x = new Entry{*b, b->name, b->label ? b->label : "", b->error ? b->error : ""};
     g_entries.push_back(x);
-    auto *bm = benchmark::RegisterBenchmark(x->name.c_str(),
-                                            [x](benchmark::State &s) { body(s, *x); });
+    auto *bm =
+        benchmark::RegisterBenchmark(x->name.c_str(), [x](benchmark::State &s) { body(s, *x); });
     if (b->use_real_time)
         bm->UseRealTime();
+    if (b->repetitions > 0)
+        bm->Repetitions(b->repetitions);
+    if (b->min_time > 0)
+        bm->MinTime(b->min_time);
     return 0;
 }
 
@@ -98,6 +145,32 @@ extern "C" void ib_gb_add_context(const char *key, const char *value)
 extern "C" int ib_gb_run(void)
 {
     return static_cast<int>(benchmark::RunSpecifiedBenchmarks());
+}
+
+extern "C" int ib_gb_run_collect(ib_gb_sample_fn fn, void *ud)
+{
+    Collector c(fn, ud);
+    return static_cast<int>(benchmark::RunSpecifiedBenchmarks(&c));
+}
+
+extern "C" void ib_gb_clear(void)
+{
+    benchmark::ClearRegisteredBenchmarks();
+    for (Entry *x : g_entries)
+        delete x;
+    g_entries.clear();
+}
+
+extern "C" void ib_gb_init_interleaved(void)
+{
+    static bool done = false;
+    if (done)
+        return;
+    done = true;
+    char prog[] = "incbench", flag[] = "--benchmark_enable_random_interleaving=true";
+    char *argv[] = {prog, flag, nullptr};
+    int argc = 2;
+    benchmark::Initialize(&argc, argv);
 }
 
 extern "C" int ib_gb_errors(void)

@@ -1,6 +1,8 @@
 /* The HTML report: CSV in, inline SVG charts and tables out. */
 #include "bench/report.h"
 
+#include "bench/csv.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -61,17 +63,9 @@ static ib_status csv_read(const char *dir, const char *name, csv *c, int *found,
             return ib_fail(e, IB_NOMEM, "report: out of memory reading %s", name);
         }
         c->rows = rows;
-        int n = 0;
-        for (char *p = copy; n < 63;) {
-            row[n++] = p;
-            char *q = strchr(p, ',');
-            if (!q)
-                break;
-            *q = 0;
-            p = q + 1;
-        }
+        const int n = ib_csv_split(copy, row, 63);
         for (int k = n; k < 64; k++)
-            row[k] = copy + strlen(line); /* "" for missing fields */
+            row[k] = copy + strlen(copy); /* "" for missing fields */
         c->rows[c->nrows++] = row;
     }
     /* a read error (a folder by that name) must not pass as an empty file */
@@ -106,8 +100,7 @@ static const struct csv_spec {
     {"factor.csv", {"pair", "case", "form_b", "impl", "theory", "measured"}},
     {"sweep.csv", {"pair", "pair_name", "grid", "channels", "impl", "theory", "measured"}},
     {"net.csv", {"impl", "status"}},
-    {"net_layers.csv",
-     {"impl", "layer", "op", "median_s", "flops_per_s", "pct_peak", "pct_total"}},
+    {"net_layers.csv", {"impl", "layer", "op", "median_s", "flops_per_s", "pct_peak", "pct_total"}},
     {"peak.csv", {"probe", "threads", "value", "unit"}},
 };
 
@@ -386,8 +379,7 @@ static void page(FILE *f, const char *dir, csv *t, const int *have)
         fprintf(f, "<h2>Verification</h2><p>%d (layer, implementation) checks, %d FAILED",
                 verify->nrows - 1, failed + unknown);
         if (unknown)
-            fprintf(f, " (%d of them with a status other than PASSED, FAILED or SKIPPED)",
-                    unknown);
+            fprintf(f, " (%d of them with a status other than PASSED, FAILED or SKIPPED)", unknown);
         fprintf(f, ".</p>\n");
         table(f, verify, 2000);
     }
@@ -404,8 +396,8 @@ static ib_status write_atomic(const char *dir, const char *path, int replace, cs
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!f) {
-        ib_status st = ib_fail(e, IB_IO, "report: cannot write into %s%s: %s", IB_SHOWN(dir),
-                               strerror(errno));
+        ib_status st =
+            ib_fail(e, IB_IO, "report: cannot write into %s%s: %s", IB_SHOWN(dir), strerror(errno));
         if (fd >= 0) {
             close(fd);
             unlink(tmp);
@@ -422,11 +414,12 @@ static ib_status write_atomic(const char *dir, const char *path, int replace, cs
     }
     ib_status st = IB_OK;
     if (replace ? rename(tmp, path) != 0 : link(tmp, path) != 0) /* link: create, never replace */
-        st = errno == EEXIST
-                 ? ib_fail(e, IB_INVALID, "report: %s%s/report.html exists: not replaced "
-                                          "(add --force to replace it)", IB_SHOWN(dir))
-                 : ib_fail(e, IB_IO, "report: cannot create %s%s/report.html: %s",
-                           IB_SHOWN(dir), strerror(errno));
+        st = errno == EEXIST ? ib_fail(e, IB_INVALID,
+                                       "report: %s%s/report.html exists: not replaced "
+                                       "(add --force to replace it)",
+                                       IB_SHOWN(dir))
+                             : ib_fail(e, IB_IO, "report: cannot create %s%s/report.html: %s",
+                                       IB_SHOWN(dir), strerror(errno));
     unlink(tmp); /* after link(): the report keeps its own name; after rename(): gone */
     return st;
 }
@@ -439,8 +432,10 @@ ib_status ib_report_write(const char *dir, int replace, ib_err *e)
         return ib_fail(e, IB_INVALID, "report: folder name %s%s too long", IB_SHOWN(dir));
     struct stat sb;
     if (!replace && lstat(path, &sb) == 0) /* checked first: no work for a refusal */
-        return ib_fail(e, IB_INVALID, "report: %s%s/report.html exists: not replaced (add "
-                                      "--force to replace it)", IB_SHOWN(dir));
+        return ib_fail(e, IB_INVALID,
+                       "report: %s%s/report.html exists: not replaced (add "
+                       "--force to replace it)",
+                       IB_SHOWN(dir));
     csv t[CSV_COUNT];
     int have[CSV_COUNT], any = 0;
     ib_status st = IB_OK;
@@ -452,8 +447,10 @@ ib_status ib_report_write(const char *dir, int replace, ib_err *e)
             any = 1;
     }
     if (st == IB_OK && !any)
-        st = ib_fail(e, IB_IO, "report: %s%s holds none of verify.csv, factor.csv, sweep.csv, "
-                               "net.csv, net_layers.csv, peak.csv", IB_SHOWN(dir));
+        st = ib_fail(e, IB_IO,
+                     "report: %s%s holds none of verify.csv, factor.csv, sweep.csv, "
+                     "net.csv, net_layers.csv, peak.csv",
+                     IB_SHOWN(dir));
     if (st == IB_OK)
         st = write_atomic(dir, path, replace, t, have, e);
     for (int i = 0; i < CSV_COUNT; i++)

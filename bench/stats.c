@@ -31,6 +31,30 @@ double ib_median(const double *x, int n, double *tmp)
     return ib_quantile(x, n, 0.5, tmp);
 }
 
+void ib_median_ci(const double *x, int n, double conf, double *lo, double *hi, double *tmp)
+{
+    *lo = *hi = NAN;
+    if (n < 1 || !(conf > 0 && conf < 1))
+        return;
+    /* cumulative binomial(n, 1/2) probabilities, P(B <= j), until they pass the tail */
+    const double tail = (1 - conf) / 2;
+    double pj = pow(0.5, n), cum = 0;
+    int k = 0; /* P(B < k) <= tail */
+    for (int j = 0; j < n; j++) {
+        cum += pj;
+        if (cum > tail)
+            break;
+        k = j + 1;
+        pj *= (double)(n - j) / (j + 1);
+    }
+    if (k < 1 || k > n + 1 - k)
+        return;
+    memcpy(tmp, x, (size_t)n * sizeof *tmp);
+    qsort(tmp, (size_t)n, sizeof *tmp, cmp_double);
+    *lo = tmp[k - 1];
+    *hi = tmp[n - k];
+}
+
 /* Number of arrangements with each value of U for sizes (m, n): the coefficients of the
  * Gaussian binomial prod_{i=1..m} (1 - q^(n+i)) / (1 - q^i), built one factor at a time.
  * c has m*n + 1 entries. Every intermediate is an integer polynomial, so the division is

@@ -26,6 +26,12 @@ double ib_mwu_min_p(int nx, int ny);
 double ib_quantile(const double *x, int n, double q, double *tmp);
 double ib_median(const double *x, int n, double *tmp);
 
+/* A distribution-free confidence interval of the median from order statistics: [x_(k),
+ * x_(n+1-k)] (1-based, sorted), k the largest with P(Binomial(n, 1/2) < k) <= (1 - conf) / 2.
+ * For 9 values at 95%: the 2nd smallest to the 2nd largest (coverage 96%). lo = hi = NaN when
+ * n is too small for conf (n < 6 at 95%). tmp holds n doubles. */
+void ib_median_ci(const double *x, int n, double conf, double *lo, double *hi, double *tmp);
+
 /* The ratio of two timings y / x, distribution-free: the Hodges-Lehmann estimate (median of
  * the nx*ny pairwise ratios y_j / x_i) and its Moses confidence interval, the interval that
  * goes with the Mann-Whitney U test (a ratio is tested as a shift of log times). The interval

@@ -655,6 +655,12 @@ static void cli_good(const char *bin, const char *work)
          NULL,
          NULL},
         {{"verify", "--layer", "Mixed_5b.branch5x5_2", "--impl", "avx2"}, 0, NULL, NULL, NULL},
+        {{"factor", "--shape", "ic8ih9oc8kh5ph2", "--impl", "ref", "--min-time", "0.001", "--out",
+          "out"},
+         0,
+         NULL,
+         NULL,
+         NULL},
     };
     char err[512], p[600];
     snprintf(p, sizeof p, "%s/out", work);
@@ -680,6 +686,16 @@ static void cli_good(const char *bin, const char *work)
     }
     result(!strncmp(head, "op,layer,impl,status", 20), NULL,
            "incbench verify --out out                     -> out/verify.csv written");
+    /* factor: both work bases, the interval of the saving and the verdict per row */
+    static char fcsv[1 << 14];
+    read_small(work, "out/factor.csv", fcsv, sizeof fcsv);
+    result(strstr(fcsv, ",theory,theory_exec,") && strstr(fcsv, ",measured_lo,measured_hi,") &&
+               strstr(fcsv, ",verdict,") &&
+               (strstr(fcsv, ",pays") || strstr(fcsv, ",not significant") ||
+                strstr(fcsv, ",does not pay here")),
+           NULL,
+           "incbench factor --out out                     -> out/factor.csv has both work "
+           "bases, intervals and verdicts");
 
     /* report: an unknown status counts as failed; an earlier report is kept unless --force,
      * and the page reaches its name whole (no temporary file left beside it) */

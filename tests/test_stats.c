@@ -1,9 +1,12 @@
-/* The interval statistics every comparison of incbench prints: the Hodges-Lehmann ratio and
- * its Moses confidence interval, checked against values computed independently (exact null
- * distribution of U enumerated in Python). */
+/* The arithmetic behind incbench's comparisons: the Hodges-Lehmann ratio and its Moses
+ * confidence interval (checked against values computed independently, the exact null
+ * distribution of U enumerated in Python), the median's interval, the factorization
+ * decomposition and verdicts on synthetic pairs, and the work counts on executed MACs. */
 #include <math.h>
 #include <stdio.h>
 
+#include "bench/factor.h"
+#include "bench/factor_verdict.h"
 #include "bench/stats.h"
 #include "tests/check.h"
 
@@ -63,8 +66,111 @@ static void test_ratio_ci(void)
              "150x150 normal approximation: est %g [%g, %g]", r.est, r.lo, r.hi);
 }
 
+static void test_median_ci(void)
+{
+    const double x[9] = {9, 1, 8, 2, 7, 3, 6, 4, 5};
+    double lo, hi, tmp[9];
+    ib_median_ci(x, 9, 0.95, &lo, &hi, tmp); /* P(B <= 1) = 10/512 <= 0.025 < P(B <= 2) */
+    ib_check(lo == 2 && hi == 8, "median ci of 1..9: [%g, %g], want [2, 8]", lo, hi);
+    ib_median_ci(x, 5, 0.95, &lo, &hi, tmp); /* 2 * (1/32) > 0.05: no interval */
+    ib_check(isnan(lo) && isnan(hi), "median ci of 5 values at 95%%: none");
+    ib_median_ci(x, 6, 0.95, &lo, &hi, tmp); /* 2/64 <= 0.05: the extremes */
+    ib_check(lo == 1 && hi == 9, "median ci of 6 values: [%g, %g], want [1, 9]", lo, hi);
+}
+
+/* Nine repetitions of t with a +-2% spread, in a scrambled order. */
+static void spread(double t, double *out)
+{
+    static const double f[9] = {1.00, 0.99, 1.02, 0.98, 1.01, 1.00, 0.995, 1.015, 0.985};
+    for (int i = 0; i < 9; i++)
+        out[i] = t * f[i];
+}
+
+static void test_decomposition(void)
+{
+    double a[9], b[9];
+    ib_fpair p;
+    int ok;
+    /* B does 60% of A's work in half the time: its kernels are 1.2x as efficient as A's */
+    spread(1e-3, a);
+    spread(0.5e-3, b);
+    ib_fpair_in in = {a, b, 9, 9, 100e6, 60e6, 110e6, 66e6, 400e9};
+    ok = ib_fpair_analyze(&in, &p) == 0;
+    ib_check(ok && fabs(p.saving - 0.5) < 1e-9 && fabs(p.work_saving - 0.4) < 1e-12 &&
+                 fabs(p.work_saving_nom - 0.4) < 1e-12 && fabs(p.eff_ratio - 0.5 / 0.6) < 1e-9 &&
+                 fabs(p.realized - 1.25) < 1e-9,
+             "decomposition: saving %g = 1 - (1 - %g) x %g, realized %g", p.saving, p.work_saving,
+             p.eff_ratio, p.realized);
+    ib_check(fabs(1 - (1 - p.work_saving) * p.eff_ratio - p.saving) < 1e-12,
+             "saving = 1 - (1 - work saving) x efficiency ratio holds exactly");
+    ib_check(fabs(p.peak_a - 2 * 100e6 / 1e-3 / 400e9) < 1e-9 &&
+                 fabs(p.peak_b - 2 * 60e6 / 0.5e-3 / 400e9) < 1e-9,
+             "%%peak of each form on executed work: %g %g", p.peak_a, p.peak_b);
+    ib_check(p.verdict == IB_FV_PAYS && p.artefact == IB_FA_NONE && p.saving_lo > 0.45 &&
+                 p.saving_hi < 0.55,
+             "verdict pays, no artefact (efficiency ratio 0.83), interval [%g, %g]", p.saving_lo,
+             p.saving_hi);
+
+    /* B in 0.45 of A's time with 60% of the work: A's kernels at 75% of B's efficiency */
+    spread(0.45e-3, b);
+    ok = ib_fpair_analyze(&in, &p) == 0;
+    ib_check(ok && p.artefact == IB_FA_BASE_SLOW && p.verdict == IB_FV_PAYS,
+             "a slow base kernel is flagged as an artefact (efficiency ratio %g)", p.eff_ratio);
+
+    /* B in 0.8 of A's time with 60% of the work: half of the saving realized */
+    spread(0.8e-3, b);
+    ok = ib_fpair_analyze(&in, &p) == 0;
+    ib_check(ok && p.verdict == IB_FV_PAYS_PARTLY && p.artefact == IB_FA_FACTORED_SLOW &&
+                 fabs(p.realized - 0.5) < 1e-9,
+             "pays partly, factored kernels slow: realized %g", p.realized);
+
+    /* the same times: not significant, whatever the work saving */
+    const ib_fpair_in aa = {a, a, 9, 9, 100e6, 60e6, 100e6, 60e6, 0};
+    ok = ib_fpair_analyze(&aa, &p) == 0;
+    ib_check(ok && p.verdict == IB_FV_NOT_SIGNIFICANT && isnan(p.peak_a),
+             "A/A: not significant (interval [%g, %g])", p.saving_lo, p.saving_hi);
+
+    /* B slower: does not pay */
+    spread(1.2e-3, b);
+    ok = ib_fpair_analyze(&in, &p) == 0;
+    ib_check(ok && p.verdict == IB_FV_DOES_NOT_PAY, "B 20%% slower: does not pay");
+}
+
+/* The theoretical savings on executed MACs: at grid 8 with 'same' padding, a 5x5's border
+ * taps fall in the padding far more often than two 3x3s', so the saving shrinks. */
+static void test_executed_theory(void)
+{
+    static ib_fcase cases[64];
+    ib_err e;
+    const int n = ib_factor_sweep_cases(1, 0, cases, 64, &e);
+    int seen = 0;
+    for (int i = 0; i < n; i++) {
+        const ib_fcase *c = &cases[i];
+        if (c->grid != 8)
+            continue;
+        if (c->pair == 1) {
+            seen |= 1;
+            ib_check(fabs(ib_fcase_theory(c) - 0.28) < 1e-9 &&
+                         fabs(ib_fcase_theory_exec(c) - 0.163) < 5e-4,
+                     "5x5 -> 3x3+3x3 at 8x8: %.4f nominal, %.4f executed (want 0.28, 0.163)",
+                     ib_fcase_theory(c), ib_fcase_theory_exec(c));
+        }
+        if (c->pair == 3) {
+            seen |= 2;
+            ib_check(fabs(ib_fcase_theory(c) - 5.0 / 7) < 1e-9 &&
+                         fabs(ib_fcase_theory_exec(c) - 0.636) < 5e-4,
+                     "7x7 -> 1x7+7x1 at 8x8: %.4f nominal, %.4f executed (want 0.714, 0.636)",
+                     ib_fcase_theory(c), ib_fcase_theory_exec(c));
+        }
+    }
+    ib_check(n > 0 && seen == 3, "the sweep has 8x8 cases of pairs 1 and 3");
+}
+
 int main(void)
 {
+    test_decomposition();
+    test_executed_theory();
     test_ratio_ci();
+    test_median_ci();
     return ib_check_done();
 }

@@ -1,0 +1,52 @@
+/* What a factorization pair's timings say: each form's time with its interval and %peak, the
+ * measured saving with its interval, its decomposition into work saved x the efficiency ratio
+ * of the two forms' kernels, and a verdict. Pure arithmetic on samples, kept apart from the
+ * timing so that tests can feed it synthetic pairs. */
+#ifndef IB_BENCH_FACTOR_VERDICT_H
+#define IB_BENCH_FACTOR_VERDICT_H
+
+typedef enum ib_fverdict {
+    IB_FV_NONE,            /* not measured */
+    IB_FV_PAYS,            /* significant, and at least 80% of the work saving realized */
+    IB_FV_PAYS_PARTLY,     /* significant, positive, below 80% of the work saving */
+    IB_FV_DOES_NOT_PAY,    /* significantly slower than the base form */
+    IB_FV_NOT_SIGNIFICANT, /* the interval of the saving contains 0 */
+} ib_fverdict;
+
+const char *ib_fverdict_name(ib_fverdict v); /* "pays", "pays partly", ... */
+
+/* A kernel artefact: one form's kernels run below 80% of the other's efficiency, so the
+ * measured saving says more about the kernels than about the factorization. */
+typedef enum ib_fartefact {
+    IB_FA_NONE,
+    IB_FA_BASE_SLOW,       /* form A (the big kernel) is the slow one: saving overstated */
+    IB_FA_FACTORED_SLOW,   /* form B's kernels are the slow ones: saving understated */
+} ib_fartefact;
+
+typedef struct ib_fpair_in {
+    const double *ta, *tb; /* seconds per call of forms A and B, one per repetition */
+    int na, nb;
+    double work_a, work_b; /* executed (non-padding) MACs of each form */
+    double work_nom_a, work_nom_b; /* nominal MACs, padding taps included */
+    double peak;           /* FMA peak in FLOP/s for the ISA and threads used; 0: unknown */
+} ib_fpair_in;
+
+typedef struct ib_fpair {
+    double med_a, lo_a, hi_a; /* form A: median time and its 95% interval, seconds */
+    double med_b, lo_b, hi_b;
+    double peak_a, peak_b;    /* fraction of the peak on executed work (NaN: no peak) */
+    double work_saving;       /* 1 - work_b / work_a, executed MACs */
+    double work_saving_nom;   /* the same on nominal MACs */
+    double saving, saving_lo, saving_hi; /* 1 - time(B)/time(A) (Hodges-Lehmann ratio) and
+                                            its 95% interval (Moses) */
+    double eff_ratio;         /* efficiency of A's kernels over B's: saving =
+                                 1 - (1 - work_saving) x eff_ratio */
+    double realized;          /* saving / work_saving (NaN when no work is saved) */
+    ib_fverdict verdict;
+    ib_fartefact artefact;
+} ib_fpair;
+
+/* 0, or -1 when the samples are unusable (empty, not positive and finite). */
+int ib_fpair_analyze(const ib_fpair_in *in, ib_fpair *r);
+
+#endif
