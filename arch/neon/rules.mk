@@ -33,9 +33,10 @@ test-aarch64:
 	$(Q)$(MAKE) --no-print-directory ARCH=aarch64 BUILD=$(NEON_XBUILD) neon-run-tests
 
 # Inside that sub-make: BUILD is the cross one. The programs that check kernels and the
-# reference run under qemu; the timing checks of the regress tests do not mean anything
-# there (emulation noise), and the driver tests run natively.
-NEON_TESTS ?= test_core test_reference test_model test_layers test_numerics test_mutants
+# reference run under qemu, and the peak probes' (only a positive finite rate: emulation says
+# nothing of the value); the timing checks of the regress tests do not mean anything there
+# (emulation noise), and the driver tests run natively.
+NEON_TESTS ?= test_core test_reference test_model test_layers test_numerics test_mutants test_peak
 neon-test-bins: $(filter $(NEON_TESTS:%=$(BUILD)/tests/%),$(TEST_BINS))
 
 neon-run-tests: neon-test-bins
