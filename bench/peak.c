@@ -2,7 +2,7 @@
  * incbench peak's summary line; bench/peak_probes.c measures and caches every probe. */
 #include "bench/peak.h"
 
-#include <stdio.h>
+#include <stddef.h>
 
 #include "bench/peak_probes.h"
 
