@@ -17,6 +17,10 @@ ifeq ($(ARCH),aarch64)
   # when LIBS holds each program's own additions.
   NEON_BASE_LDFLAGS := $(LDFLAGS)
   $(BUILD)/tests/test_%: LDFLAGS = $(NEON_BASE_LDFLAGS) $(if $(filter -lbenchmark,$(LIBS)),,-static)
+  # A target-specific value passes to prerequisites: incbench, a prerequisite of the driver
+  # tests, would otherwise be linked -static (and fail: no static Google Benchmark) whenever
+  # one of them is what makes it first.
+  $(INCBENCH): LDFLAGS = $(NEON_BASE_LDFLAGS)
 endif
 
 # The cross build folder, passed to a sub-make with ARCH=aarch64. Its name always holds
