@@ -66,6 +66,7 @@ static void usage(FILE *f)
             "  pct_triad      memory-bound layers: bytes as a percent of a STREAM triad over a\n"
             "                 working set of the same size, measured in the same run\n"
             "  omp_threads    (plain value) the OpenMP threads the kernel ran with\n"
+            "With one thread, Google Benchmark iterates on the benchmark thread's CPU time.\n"
             "With more than one thread, times are wall time (Google Benchmark's UseRealTime)\n"
             "and cpu_time the process's CPU time (MeasureProcessCPUTime); names then end in\n"
             "/process_time/real_time and 'threads' stays 1 (one benchmark thread).\n\n"
