@@ -164,9 +164,20 @@ $(REGRESS_TESTS): LIBS += $(BENCH_LIBS)
 $(BUILD)/bench/regress_io.o: CPPFLAGS += -DIB_BUILD_FLAGS='"$(CFLAGS)"'
 
 # The statistics test links the driver's statistics and factorization arithmetic.
-STATS_OBJ := $(patsubst %,$(BUILD)/bench/%.o,stats factor factor_verdict)
+STATS_OBJ := $(patsubst %,$(BUILD)/bench/%.o,stats ratio_boot factor factor_verdict)
 $(BUILD)/tests/test_stats: $(STATS_OBJ)
 $(BUILD)/tests/test_stats: TEST_EXTRA_OBJ += $(STATS_OBJ)
+
+# The peak test links the driver's probes (their loops are in arch/, in the library).
+$(BUILD)/tests/test_peak: $(BUILD)/bench/peak_probes.o
+$(BUILD)/tests/test_peak: TEST_EXTRA_OBJ += $(BUILD)/bench/peak_probes.o
+
+# The bench JSON test links Google Benchmark through the shim (the pct_peak warning), the
+# JSON reader, the results writer and the ratio statistics, and runs the built incbench.
+BENCH_JSON_OBJ := $(patsubst %,$(BUILD)/bench/%.o,json results stats ratio_boot gbench_shim)
+$(BUILD)/tests/test_bench_json: $(BENCH_JSON_OBJ) | $(INCBENCH)
+$(BUILD)/tests/test_bench_json: TEST_EXTRA_OBJ += $(BENCH_JSON_OBJ)
+$(BUILD)/tests/test_bench_json: LIBS += $(BENCH_LIBS)
 
 # make static: x86-64 programs to copy to another machine (e.g. one with AVX-512) and run
 # there. The test programs link fully statically, without the oneDNN peer (Debian ships no

@@ -12,7 +12,6 @@
 #include "bench/commands.h"
 #include "bench/factor_common.h"
 #include "bench/gbench.h"
-#include "bench/peak.h"
 #include "bench/peak_probes.h"
 #include "bench/verify.h"
 #include "kernels/inception_v3.h"
@@ -48,12 +47,28 @@ static void usage(FILE *f)
             "  --impl LIST      comma-separated implementation names (default: all but 'ref')\n"
             "  --threads N      OpenMP threads (default: OMP_NUM_THREADS or every CPU)\n"
             "  --batch N        batch size (default 1)\n\n"
-            "Counters: FLOPS and bytes (per second), pct_peak (conv and fc: percent of the\n"
-            "measured FMA peak of one thread times the thread count), pct_triad (memory-bound\n"
-            "layers: percent of a STREAM triad over a working set of the same size, measured\n"
-            "in the same run). Any --benchmark_* flag\n"
-            "goes to Google Benchmark (--benchmark_filter=REGEX, --benchmark_repetitions=N,\n"
-            "--benchmark_format=json, --benchmark_out=FILE, --benchmark_min_time=S, ...).\n");
+            "Counters (per second unless said):\n"
+            "  FLOPS          executed work: 2 x the multiply-adds whose input tap lies inside\n"
+            "                 the input (conv, fc); the layer's own operation count otherwise\n"
+            "  FLOPS_nominal  conv and fc: 2 x every multiply-add, padding taps included\n"
+            "  bytes          inputs, parameters and outputs, each once\n"
+            "  pct_peak       conv and fc: FLOPS as a percent of the FMA peak of the ISA the\n"
+            "                 implementation runs (ours: its own; oneDNN, libxsmm: the best\n"
+            "                 under the INCBENCH_ISA cap), measured now at this thread count.\n"
+            "                 One work base for every implementation: a kernel that multiplies\n"
+            "                 padding taps by zero (our AVX-512 conv, at the left and right\n"
+            "                 edges) does that work on top, it is not counted. Above 102%% is\n"
+            "                 warned about on stderr: the probe or the count is wrong\n"
+            "  pct_triad      memory-bound layers: bytes as a percent of a STREAM triad over a\n"
+            "                 working set of the same size, measured in the same run\n"
+            "  omp_threads    (plain value) the OpenMP threads the kernel ran with\n"
+            "With one thread, Google Benchmark iterates on the benchmark thread's CPU time.\n"
+            "With more than one thread, times are wall time (Google Benchmark's UseRealTime)\n"
+            "and cpu_time the process's CPU time (MeasureProcessCPUTime); names then end in\n"
+            "/process_time/real_time and 'threads' stays 1 (one benchmark thread).\n\n"
+            "Any --benchmark_* flag goes to Google Benchmark (--benchmark_filter=REGEX,\n"
+            "--benchmark_repetitions=N, --benchmark_format=json, --benchmark_out=FILE,\n"
+            "--benchmark_min_time=S, ...).\n");
 }
 
 static int layer_matches(const char *pattern, const char *name)
@@ -184,8 +199,7 @@ static int memory_bound(ib_op op)
 }
 
 /* Verifies and registers every selected implementation of one case. */
-static int bench_one(const options *o, const bench_case *bc, double peak, int threads,
-                     totals *t)
+static int bench_one(const options *o, const bench_case *bc, int threads, totals *t)
 {
     const ib_impl *impls[MAX_IMPLS];
     int nimpl = ib_registry_find(bc->desc.op, 0, impls, MAX_IMPLS);
@@ -216,19 +230,23 @@ static int bench_one(const options *o, const bench_case *bc, double peak, int th
         ib_status st = ib_vcase_verify_impl(&vc, im, &inst, &r, &e);
         ib_work w;
         ib_desc_work(&bc->desc, &w);
+        /* conv, fc: executed work (padding taps left out), the base of pct_peak too */
+        const int fma_bound = bc->desc.op == IB_OP_CONV || bc->desc.op == IB_OP_FC;
+        const ib_isa pisa = fma_bound ? ib_impl_peak_isa(im) : IB_ISA_SCALAR;
         ib_gb_bench b = {
             .name = name,
             .fn = run_instance,
             .ctx = inst,
-            .flops_per_iter = (double)w.flops,
+            .flops_per_iter = fma_bound ? 2.0 * (double)w.macs_nonpad : (double)w.flops,
+            .flops_nominal_per_iter = fma_bound ? 2.0 * (double)w.macs : 0,
             .bytes_per_iter = (double)(w.bytes_read + w.bytes_written),
-            .peak_flops = (bc->desc.op == IB_OP_CONV || bc->desc.op == IB_OP_FC)
-                              ? peak * threads
-                              : 0,
-            .triad_bytes = memory_bound(bc->desc.op)
-                               ? ib_peak_triad_bytes((double)(w.bytes_read + w.bytes_written),
-                                                     threads)
-                               : 0,
+            .peak_flops = fma_bound ? ib_peak_fma(pisa, threads) : 0,
+            .peak_probe = ib_peak_fma_probe_name(pisa),
+            .triad_bytes =
+                memory_bound(bc->desc.op)
+                    ? ib_peak_triad_bytes((double)(w.bytes_read + w.bytes_written), threads)
+                    : 0,
+            .omp_threads = threads,
             .use_real_time = threads > 1,
         };
         if (st == IB_UNSUPPORTED) {
@@ -266,6 +284,40 @@ static int bench_one(const options *o, const bench_case *bc, double peak, int th
     if (have_case)
         ib_vcase_free(&vc);
     return 0;
+}
+
+/* Measures, before anything is timed, the FMA peak of every ISA that a selected conv or fc
+ * implementation is held to, at the thread count of the run, and prints them first; they also
+ * go into the JSON context as incbench_peak_<probe> (FLOP/s). */
+static void print_peaks(const options *o, int threads)
+{
+    int need[IB_ISA_COUNT] = {0};
+    for (int r = 0; r < ib_registry_count(); r++) {
+        const ib_impl *im = ib_registry_at(r);
+        if ((im->op == IB_OP_CONV || im->op == IB_OP_FC) && !im->test_only &&
+            ib_impl_usable(im, NULL) && impl_selected(o, im->name))
+            need[ib_impl_peak_isa(im)] = 1;
+    }
+    fprintf(stderr,
+            "incbench bench: FMA peaks measured now at %d thread%s (pct_peak's "
+            "denominators):",
+            threads, threads > 1 ? "s" : "");
+    int any = 0;
+    for (int i = 0; i < IB_ISA_COUNT; i++) {
+        if (!need[i])
+            continue;
+        const double p = ib_peak_fma((ib_isa)i, threads);
+        char key[64], val[32];
+        fprintf(stderr, "%s %s %.1f GFLOP/s", any++ ? "," : "", ib_peak_fma_probe_name((ib_isa)i),
+                p * 1e-9);
+        snprintf(key, sizeof key, "incbench_peak_%s", ib_peak_fma_probe_name((ib_isa)i));
+        for (char *c = key; *c; c++)
+            if (*c == '-')
+                *c = '_';
+        snprintf(val, sizeof val, "%.4g", p);
+        ib_gb_add_context(key, val);
+    }
+    fprintf(stderr, "%s\n", any ? "" : " none (no conv or fc implementation selected)");
 }
 
 /* Splits argv into our options and Google Benchmark's; returns -1 to go on, else an exit
@@ -343,16 +395,10 @@ int ib_cmd_bench(int argc, char **argv)
         omp_set_num_threads((int)o.threads);
     const int threads = omp_get_max_threads();
     const ib_cpu *cpu = ib_cpu_get();
-    const double peak = ib_peak_flops_1t();
-    fprintf(stderr,
-            "incbench bench: %s, ISA cap %s, %d thread%s, batch %lld; measured peak %.1f "
-            "GFLOP/s per thread (%s probe)\n",
-            cpu->model, ib_isa_name(cpu->cap), threads, threads > 1 ? "s" : "",
-            (long long)o.batch, peak * 1e-9, ib_peak_probe_name());
+    fprintf(stderr, "incbench bench: %s, ISA cap %s, %d thread%s, batch %lld\n", cpu->model,
+            ib_isa_name(cpu->cap), threads, threads > 1 ? "s" : "", (long long)o.batch);
+    print_peaks(&o, threads);
     char buf[64];
-    snprintf(buf, sizeof buf, "%.4g", peak);
-    ib_gb_add_context("incbench_peak_flops_1t", buf);
-    ib_gb_add_context("incbench_peak_probe", ib_peak_probe_name());
     snprintf(buf, sizeof buf, "%d", threads);
     ib_gb_add_context("incbench_threads", buf);
     ib_gb_add_context("incbench_isa_cap", ib_isa_name(cpu->cap));
@@ -375,7 +421,7 @@ int ib_cmd_bench(int argc, char **argv)
     rc = 0;
     for (int i = 0; i < ncases && rc == 0; i++)
         if (layer_matches(o.layer, cases[i].layer))
-            rc = bench_one(&o, &cases[i], peak, threads, &t);
+            rc = bench_one(&o, &cases[i], threads, &t);
     free(cases);
     if (rc == 0 && t.registered == 0) {
         fprintf(stderr, "incbench bench: nothing to run (check --layer, --impl and "
@@ -388,6 +434,11 @@ int ib_cmd_bench(int argc, char **argv)
                 t.registered - t.failed, t.failed, t.skipped);
         ib_gb_run();
         rc = t.failed || ib_gb_errors() ? 1 : 0;
+        if (ib_gb_peak_warnings())
+            fprintf(stderr,
+                    "incbench bench: WARNING: %d benchmark%s above 102%% of peak (see "
+                    "above)\n",
+                    ib_gb_peak_warnings(), ib_gb_peak_warnings() > 1 ? "s" : "");
     }
     ib_gb_shutdown();
     for (int i = 0; i < t.nlive; i++)

@@ -182,8 +182,8 @@ static int run_cases(const ib_run_opts *o, FILE *out, const ib_fcase *cases, int
             print_case_head(out, c);
         for (int k = 0; k < nfam; k++) {
             ib_fpair p;
-            const ib_fpair_in in = {.ta = ra[k].t.samples,
-                                    .tb = rb[k].t.samples,
+            const ib_fpair_in in = {.ta = ra[k].on_cpu ? ra[k].t.cpu_samples : ra[k].t.samples,
+                                    .tb = rb[k].on_cpu ? rb[k].t.cpu_samples : rb[k].t.samples,
                                     .na = ra[k].t.reps,
                                     .nb = rb[k].t.reps,
                                     .work_a = (double)c->a.macs_exec,

@@ -11,10 +11,11 @@
 static void usage(FILE *f)
 {
     fprintf(f, "usage: incbench peak [--threads N] [--out DIR]\n\n"
-               "Measures the fp32 FMA peak of each ISA usable here (scalar multiply-add, AVX2+FMA,\n"
-               "AVX-512) and the STREAM-triad memory bandwidth, on one thread and on all threads\n"
-               "(--threads, default every CPU). bench, factor and net measure the same probes in\n"
-               "their own run and report percent of the peak of the ISA each implementation uses.\n\n");
+               "Measures the fp32 FMA peak of each ISA usable here (scalar multiply-add; AVX2+FMA\n"
+               "and AVX-512 on x86-64, NEON on AArch64) and the STREAM-triad memory bandwidth, on\n"
+               "one thread and on all threads (--threads, default every CPU). bench, factor and\n"
+               "net measure the same probes in their own run and report percent of the peak of\n"
+               "the ISA each implementation uses, at the thread count it ran with.\n\n");
     ib_run_opts_help(f, IB_OPT_THREADS | IB_OPT_OUT);
 }
 
@@ -35,22 +36,28 @@ int ib_cmd_peak(int argc, char **argv)
     printf("CPU: %s, %d logical CPUs, ISA cap %s\n", cpu->model, cpu->cores,
            ib_isa_name(cpu->cap));
     printf("%-22s %14s %14s\n", "probe", "1 thread", "threads");
+    /* the probes of this architecture's ISAs */
+#if defined(__aarch64__)
+    const ib_isa isas[] = {IB_ISA_SCALAR, IB_ISA_NEON};
+#else
     const ib_isa isas[] = {IB_ISA_SCALAR, IB_ISA_AVX2, IB_ISA_AVX512};
-    for (int i = 0; i < 3; i++) {
+#endif
+    const int nisa = (int)(sizeof isas / sizeof isas[0]);
+    for (int i = 0; i < nisa; i++) {
         const char *why = NULL;
         if (isas[i] != IB_ISA_SCALAR && !ib_isa_usable(isas[i], &why)) {
             printf("%-22s %s\n", ib_isa_name(isas[i]), why ? why : "not usable here");
             continue;
         }
-        ib_progress(&o, i + 1, 4, "FMA peak, %s", ib_isa_name(isas[i]));
+        ib_progress(&o, i + 1, nisa + 1, "FMA peak, %s", ib_isa_name(isas[i]));
         double p1 = ib_peak_fma(isas[i], 1), pn = ib_peak_fma(isas[i], all);
         char nm[40];
-        snprintf(nm, sizeof nm, "fma-%s", ib_isa_name(isas[i]));
+        snprintf(nm, sizeof nm, "%s", ib_peak_fma_probe_name(isas[i]));
         printf("%-22s %9.1f GF/s %9.1f GF/s (%d)\n", nm, p1 * 1e-9, pn * 1e-9, all);
         if (csv)
             fprintf(csv, "%s,1,%.6e,FLOP/s\n%s,%d,%.6e,FLOP/s\n", nm, p1, nm, all, pn);
     }
-    ib_progress(&o, 4, 4, "STREAM triad");
+    ib_progress(&o, nisa + 1, nisa + 1, "STREAM triad");
     double b1 = ib_peak_triad(1), bn = ib_peak_triad(all);
     printf("%-22s %9.1f GB/s %9.1f GB/s (%d)\n", "stream-triad", b1 * 1e-9, bn * 1e-9, all);
     printf("(bench/peak.h's single-thread probe, %s: %.1f GF/s)\n", ib_peak_probe_name(),

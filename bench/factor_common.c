@@ -253,6 +253,14 @@ double ib_now(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
+/* CPU time of every thread of the process, for the cpu_time of the JSON reports. */
+static double process_cpu_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
 static int cmp_double(const void *x, const void *y)
 {
     double a = *(const double *)x, b = *(const double *)y;
@@ -284,11 +292,12 @@ int ib_time(ib_timed_fn fn, void *ctx, double min_time, int reps, ib_timing *t)
     }
     double sorted[IB_MAX_REPS];
     for (int r = 0; r < reps; r++) {
-        double t0 = ib_now();
+        double t0 = ib_now(), c0 = process_cpu_s();
         for (int64_t k = 0; k < iters; k++)
             if ((rc = fn(ctx)))
                 return rc;
         t->samples[r] = (ib_now() - t0) / (double)iters;
+        t->cpu_samples[r] = (process_cpu_s() - c0) / (double)iters;
         sorted[r] = t->samples[r];
     }
     qsort(sorted, (size_t)reps, sizeof sorted[0], cmp_double);

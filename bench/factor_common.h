@@ -67,7 +67,8 @@ typedef struct ib_timing {
     int reps;
     int64_t iters;     /* calls per repetition */
     double med, min, max, cv;
-    double samples[IB_MAX_REPS];
+    double samples[IB_MAX_REPS];     /* wall seconds per call, per repetition */
+    double cpu_samples[IB_MAX_REPS]; /* process CPU seconds (all threads) per call */
 } ib_timing;
 
 /* Times fn(ctx): one warm-up call, iterations per repetition grown until a repetition lasts

@@ -107,8 +107,12 @@ static void collect(void *ud, const ib_gb_sample *s)
         snprintf(r->why, sizeof r->why, "a run failed while timing: %s", s->error);
         return;
     }
-    if (r->t.reps < IB_MAX_REPS)
-        r->t.samples[r->t.reps++] = f->use_real ? s->real_s : s->cpu_s;
+    if (r->t.reps < IB_MAX_REPS) {
+        r->t.samples[r->t.reps] = s->real_s;
+        r->t.cpu_samples[r->t.reps] = s->cpu_s;
+        r->t.reps++;
+    }
+    r->on_cpu = !f->use_real;
 }
 
 static int cmp_double(const void *x, const void *y)

@@ -17,12 +17,23 @@ typedef struct ib_gb_bench {
     const char *name;      /* e.g. "conv/Mixed_6b.branch7x7_2/onednn" */
     ib_gb_fn fn;
     void *ctx;
-    double flops_per_iter; /* counter FLOPS (rate); 0: no counter */
+    /* counter FLOPS (rate): executed work, padding taps left out; 0: no counter */
+    double flops_per_iter;
+    /* counter FLOPS_nominal (rate): padding taps included (conv, fc); 0: no counter */
+    double flops_nominal_per_iter;
     double bytes_per_iter; /* counter bytes (rate); 0: no counter */
     double peak_flops;     /* counter pct_peak = FLOPS / peak * 100; 0: unknown, no counter */
-    double triad_bytes;    /* counter pct_triad = bytes rate / this STREAM-triad rate * 100
-                              (memory-bound kernels); 0: no counter */
-    int use_real_time;     /* wall time (threaded kernels) instead of this thread's CPU time */
+    /* the probe that measured peak_flops, named in the warning when pct_peak passes 102% */
+    const char *peak_probe;
+    double triad_bytes; /* counter pct_triad = bytes rate / this STREAM-triad rate * 100
+                           (memory-bound kernels); 0: no counter */
+    /* counter omp_threads: the OpenMP threads the kernel runs with inside the one benchmark
+     * thread; 0: no counter */
+    int omp_threads;
+    /* Threaded kernels: iterations timed on the wall clock (UseRealTime) and cpu_time the
+     * whole process's CPU time (MeasureProcessCPUTime), as Google Benchmark's documentation
+     * asks for code that starts its own threads. Else this thread's CPU time. */
+    int use_real_time;
     const char *label;     /* shown beside the result (e.g. oneDNN's "jit:avx2"); may be NULL */
     const char *error;     /* non-NULL: reported as failed with this message, fn never called */
     int repetitions;       /* > 0: this benchmark's repetitions (else --benchmark_repetitions) */
@@ -62,6 +73,8 @@ void ib_gb_clear(void);
 void ib_gb_init_interleaved(void);
 /* How many benchmarks stopped with an error (failed verification or a failing run). */
 int ib_gb_errors(void);
+/* How many benchmarks reported a pct_peak above 102% (each also warned on stderr). */
+int ib_gb_peak_warnings(void);
 void ib_gb_shutdown(void);
 
 #ifdef __cplusplus

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <string>
 #include <vector>
@@ -13,13 +14,19 @@ namespace
 {
 
 std::atomic<int> g_errors{0};
+std::atomic<int> g_peak_warnings{0};
+
+// Above this a percent of peak is not a measurement but a wrong probe or a wrong work count
+// (a little above 100 is clock noise between the probe and the run).
+constexpr double kPeakLimit = 102.0;
 
 struct Entry;
 std::vector<Entry *> g_entries; // freed by ib_gb_shutdown
 
 struct Entry {
     ib_gb_bench b;
-    std::string name, label, error;
+    std::string name, label, error, probe;
+    bool warned = false; // one warning per benchmark, not one per repetition
 };
 
 double wall_s()
@@ -35,7 +42,7 @@ double thread_cpu_s()
     return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
-void body(benchmark::State &state, const Entry &x)
+void body(benchmark::State &state, Entry &x)
 {
     if (!x.error.empty()) {
         g_errors++;
@@ -57,12 +64,28 @@ void body(benchmark::State &state, const Entry &x)
     // Iteration-invariant rates: value x iterations / time, i.e. per-second rates.
     if (x.b.flops_per_iter > 0)
         state.counters["FLOPS"] = C(x.b.flops_per_iter, C::kIsIterationInvariantRate);
+    if (x.b.flops_nominal_per_iter > 0)
+        state.counters["FLOPS_nominal"] =
+            C(x.b.flops_nominal_per_iter, C::kIsIterationInvariantRate);
     if (x.b.bytes_per_iter > 0)
-        state.counters["bytes"] =
-            C(x.b.bytes_per_iter, C::kIsIterationInvariantRate, C::OneK::kIs1024);
-    if (x.b.flops_per_iter > 0 && x.b.peak_flops > 0 && t > 0)
-        state.counters["pct_peak"] = x.b.flops_per_iter * static_cast<double>(state.iterations()) /
-                                     t / x.b.peak_flops * 100.0;
+        state.counters["bytes"] = C(x.b.bytes_per_iter, C::kIsIterationInvariantRate,
+                                    C::OneK::kIs1024);
+    if (x.b.omp_threads > 0)
+        state.counters["omp_threads"] = x.b.omp_threads;
+    if (x.b.flops_per_iter > 0 && x.b.peak_flops > 0 && t > 0) {
+        const double pct = x.b.flops_per_iter * static_cast<double>(state.iterations()) / t /
+                           x.b.peak_flops * 100.0;
+        state.counters["pct_peak"] = pct;
+        if (pct > kPeakLimit && !x.warned) {
+            x.warned = true;
+            g_peak_warnings++;
+            std::fprintf(stderr,
+                         "incbench bench: WARNING: %s: pct_peak %.1f%% is above %.0f%% of the "
+                         "%s probe (%.1f GFLOP/s): the probe or the work count is wrong\n",
+                         x.name.c_str(), pct, kPeakLimit, x.probe.empty() ? "FMA" : x.probe.c_str(),
+                         x.b.peak_flops * 1e-9);
+        }
+    }
     if (x.b.bytes_per_iter > 0 && x.b.triad_bytes > 0 && t > 0)
         state.counters["pct_triad"] = x.b.bytes_per_iter * static_cast<double>(state.iterations()) /
                                       t / x.b.triad_bytes * 100.0;
@@ -124,12 +147,15 @@ extern "C" int ib_gb_register(const ib_gb_bench *b)
     if (!b || !b->name || (!b->fn && !b->error))
         return -1;
     // Entries outlive registration: Google Benchmark keeps the lambda until shutdown.
-    Entry *x = new Entry{*b, b->name, b->label ? b->label : "", b->error ? b->error : ""};
+    Entry *x = new Entry{*b, b->name, b->label ? b->label : "", b->error ? b->error : "",
+                         b->peak_probe ? b->peak_probe : ""};
     g_entries.push_back(x);
-    auto *bm =
-        benchmark::RegisterBenchmark(x->name.c_str(), [x](benchmark::State &s) { body(s, *x); });
+    auto *bm = benchmark::RegisterBenchmark(x->name.c_str(),
+                                            [x](benchmark::State &s) { body(s, *x); });
+    // Google Benchmark then names the run NAME/process_time/real_time, as it would for any
+    // benchmark of code that starts its own threads.
     if (b->use_real_time)
-        bm->UseRealTime();
+        bm->MeasureProcessCPUTime()->UseRealTime();
     if (b->repetitions > 0)
         bm->Repetitions(b->repetitions);
     if (b->min_time > 0)
@@ -176,6 +202,11 @@ extern "C" void ib_gb_init_interleaved(void)
 extern "C" int ib_gb_errors(void)
 {
     return g_errors.load();
+}
+
+extern "C" int ib_gb_peak_warnings(void)
+{
+    return g_peak_warnings.load();
 }
 
 extern "C" void ib_gb_shutdown(void)

@@ -1,5 +1,5 @@
-/* Single-thread FMA peak for the driver's percent-of-peak: the AVX2 probe where AVX2+FMA is
- * usable, else the portable one; bench/peak_probes.c measures and caches both. */
+/* Single-thread FMA peak of the best ISA usable here (under the INCBENCH_ISA cap), for
+ * incbench peak's summary line; bench/peak_probes.c measures and caches every probe. */
 #include "bench/peak.h"
 
 #include <stddef.h>
@@ -8,7 +8,8 @@
 
 static ib_isa peak_isa(void)
 {
-    return ib_isa_usable(IB_ISA_AVX2, NULL) ? IB_ISA_AVX2 : IB_ISA_SCALAR;
+    const ib_cpu *cpu = ib_cpu_get();
+    return ib_isa_usable(cpu->cap, NULL) ? cpu->cap : IB_ISA_SCALAR;
 }
 
 double ib_peak_flops_1t(void)
@@ -18,5 +19,5 @@ double ib_peak_flops_1t(void)
 
 const char *ib_peak_probe_name(void)
 {
-    return peak_isa() == IB_ISA_AVX2 ? "avx2-fma" : "scalar";
+    return ib_peak_fma_probe_name(peak_isa());
 }

@@ -1,5 +1,5 @@
-/* FMA peak per ISA and STREAM-triad bandwidth, on one or all threads. The AVX2 and AVX-512
- * probe loops live in arch/ (the only places built with those flags). */
+/* FMA peak per ISA and STREAM-triad bandwidth, on one or all threads. The AVX2, AVX-512 and
+ * NEON probe loops live in arch/ (the only places built with those flags). */
 #include "bench/peak_probes.h"
 
 #include <omp.h>
@@ -16,6 +16,11 @@ void ib_triad_avx2(float *a, const float *b, const float *c, float s, int64_t n)
 /* Every x86-64 build compiles arch/avx2/ and arch/avx512/, so both probes are linked. */
 double ib_peak_probe_avx512(int64_t iters);
 #endif
+#if defined(__aarch64__)
+/* Every AArch64 build compiles arch/neon/. */
+double ib_peak_probe_neon(int64_t iters);
+void ib_triad_neon(float *a, const float *b, const float *c, float s, int64_t n);
+#endif
 
 /* Eight independent multiply-add chains: what portable C without FMA can issue. */
 static double probe_scalar(int64_t iters)
@@ -29,16 +34,6 @@ static double probe_scalar(int64_t iters)
     return c[0] + c[1] + c[2] + c[3] + c[4] + c[5] + c[6] + c[7];
 }
 
-/* This thread's CPU time: a probe thread that a neighbour deschedules is not charged for the
- * time it did not run (the kernels it is compared with are timed on CPU time too at one
- * thread). */
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 /* Wall time, for the triad: one clock around a parallel region of several threads. */
 static double wall_s(void)
 {
@@ -47,20 +42,31 @@ static double wall_s(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
+/* CPU time of the calling thread: a probe timed on it is not lowered by a neighbour taking
+ * the CPU away for a while (on a shared machine a wall-clock probe came out at a third of the
+ * peak, and single-thread kernels, timed on CPU time, then showed 200% of it). */
+static double thread_cpu_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
 static volatile double g_sink;
 
-/* Every one of threads threads runs probe(iters) at once and times its own run; the rate is
- * the sum of the threads' rates. Per-thread clocks keep a thread that starts late (or is
- * descheduled by a neighbour) from being charged for the others' time. */
+/* Every one of threads threads runs probe(iters) at once and times its own run on its own CPU
+ * time; the rate is the sum of the threads' rates. Per-thread clocks keep a thread that starts
+ * late (or is descheduled by a neighbour) from being charged for the others' time, or for the
+ * time it did not have the CPU. */
 static double rate_parallel(double (*probe)(int64_t), int64_t iters, double flops_per_iter,
                             int threads, double *slowest)
 {
     double rate = 0, sum = 0, worst = 0;
 #pragma omp parallel num_threads(threads) reduction(+ : rate, sum) reduction(max : worst)
     {
-        double t0 = now_s();
+        double t0 = thread_cpu_s();
         sum += probe(iters);
-        double t = now_s() - t0;
+        double t = thread_cpu_s() - t0;
         rate += t > 0 ? (double)iters * flops_per_iter / t : 0;
         worst = t;
     }
@@ -107,6 +113,11 @@ double ib_peak_fma(ib_isa isa, int threads)
         case IB_ISA_AVX2: v = measure(ib_peak_probe_avx2, 12 * 8 * 2, threads); break;
         case IB_ISA_AVX512: v = measure(ib_peak_probe_avx512, 12 * 16 * 2, threads); break;
 #endif
+#if defined(__aarch64__)
+        case IB_ISA_NEON:
+            v = measure(ib_peak_probe_neon, 12 * 4 * 2, threads);
+            break;
+#endif
         case IB_ISA_SCALAR: v = measure(probe_scalar, 16, threads); break;
         default: v = 0; break;
         }
@@ -114,6 +125,17 @@ double ib_peak_fma(ib_isa isa, int threads)
     }
     pthread_mutex_unlock(&g_lock);
     return v;
+}
+
+const char *ib_peak_fma_probe_name(ib_isa isa)
+{
+    static const char *const names[IB_ISA_COUNT] = {
+        [IB_ISA_SCALAR] = "fma-scalar",
+        [IB_ISA_AVX2] = "fma-avx2",
+        [IB_ISA_AVX512] = "fma-avx512",
+        [IB_ISA_NEON] = "fma-neon",
+    };
+    return isa < IB_ISA_COUNT && names[isa] ? names[isa] : "fma-unknown";
 }
 
 /* 3 arrays of 2^23 floats (96 MiB in all): beyond any L3 a 2-to-64-core machine has per
@@ -132,6 +154,11 @@ static void triad(float *a, const float *b, const float *c, float s, int64_t n)
 #if defined(__x86_64__)
     if (ib_isa_usable(IB_ISA_AVX2, NULL)) {
         ib_triad_avx2(a, b, c, s, n);
+        return;
+    }
+#elif defined(__aarch64__)
+    if (ib_isa_usable(IB_ISA_NEON, NULL)) {
+        ib_triad_neon(a, b, c, s, n);
         return;
     }
 #endif

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -102,6 +103,8 @@ static void put_str(FILE *f, const char *s)
 int ib_gbjson_begin(ib_gbjson *j, const char *dir, const char *name, int threads)
 {
     j->count = 0;
+    j->families = 0;
+    j->threads = threads;
     j->f = ib_results_open(dir, name);
     if (!j->f)
         return -1;
@@ -124,36 +127,50 @@ int ib_gbjson_begin(ib_gbjson *j, const char *dir, const char *name, int threads
     put_str(f, cpu->model);
     fprintf(f, ",\n    \"incbench_isa_cap\": \"%s\",\n    \"incbench_threads\": \"%d\",\n",
             ib_isa_name(cpu->cap), threads);
-    fprintf(f, "    \"incbench_timer\": \"clock_gettime(CLOCK_MONOTONIC), wall time\"\n  },\n");
+    fprintf(f, "    \"incbench_timer\": \"real_time: clock_gettime(CLOCK_MONOTONIC), wall time; "
+               "cpu_time: clock_gettime(CLOCK_PROCESS_CPUTIME_ID), every thread of the "
+               "process; both per call\"\n  },\n");
     fprintf(f, "  \"benchmarks\": [");
     return 0;
 }
 
-static void entry(ib_gbjson *j, const char *bench, const char *run_type, const char *agg,
-                  int rep, int reps, int64_t iters, double s, double flops, double peak,
-                  const char *label)
+/* One run as Google Benchmark writes it for a benchmark registered with
+ * MeasureProcessCPUTime()->UseRealTime() (what our timer does: iterations sized on wall time,
+ * CPU time of the whole process): the name ends in /process_time/real_time, "threads" is 1
+ * (one benchmark thread; the kernel's OpenMP threads are the omp_threads counter, as
+ * incbench bench writes it), counters are top-level numbers. */
+static void entry(ib_gbjson *j, const char *bench, const char *agg, int rep, int reps,
+                  int64_t iters, double s, double cpu, double flops, double peak, const char *label)
 {
     FILE *f = j->f;
+    char run[300], nm[320];
+    snprintf(run, sizeof run, "%s/process_time/real_time", bench);
+    snprintf(nm, sizeof nm, "%s%s%s", run, agg ? "_" : "", agg ? agg : "");
     fprintf(f, "%s\n    {\n      \"name\": ", j->count++ ? "," : "");
-    char nm[300];
-    snprintf(nm, sizeof nm, "%s%s%s", bench, agg ? "_" : "", agg ? agg : "");
     put_str(f, nm);
-    fprintf(f, ",\n      \"family_index\": 0,\n      \"per_family_instance_index\": 0,\n");
+    fprintf(f, ",\n      \"family_index\": %d,\n      \"per_family_instance_index\": 0,\n",
+            j->families - 1);
     fprintf(f, "      \"run_name\": ");
-    put_str(f, bench);
-    fprintf(f, ",\n      \"run_type\": \"%s\",\n      \"repetitions\": %d,\n", run_type, reps);
+    put_str(f, run);
+    fprintf(f, ",\n      \"run_type\": \"%s\",\n      \"repetitions\": %d,\n",
+            agg ? "aggregate" : "iteration", reps);
     if (agg)
-        fprintf(f, "      \"threads\": 1,\n      \"aggregate_name\": \"%s\",\n", agg);
+        fprintf(f,
+                "      \"threads\": 1,\n      \"aggregate_name\": \"%s\",\n"
+                "      \"aggregate_unit\": \"time\",\n",
+                agg);
     else
         fprintf(f, "      \"repetition_index\": %d,\n      \"threads\": 1,\n", rep);
-    fprintf(f, "      \"iterations\": %lld,\n      \"real_time\": %.6e,\n"
-               "      \"cpu_time\": %.6e,\n      \"time_unit\": \"ns\"",
-            (long long)iters, s * 1e9, s * 1e9);
+    fprintf(f,
+            "      \"iterations\": %lld,\n      \"real_time\": %.6e,\n"
+            "      \"cpu_time\": %.6e,\n      \"time_unit\": \"ns\"",
+            (long long)iters, s * 1e9, cpu * 1e9);
     if (flops > 0 && s > 0) {
         fprintf(f, ",\n      \"FLOPS\": %.6e", flops / s);
         if (peak > 0)
             fprintf(f, ",\n      \"pct_peak\": %.4f", flops / s / peak * 100);
     }
+    fprintf(f, ",\n      \"omp_threads\": %d", j->threads);
     if (label && *label) {
         fprintf(f, ",\n      \"label\": ");
         put_str(f, label);
@@ -161,17 +178,40 @@ static void entry(ib_gbjson *j, const char *bench, const char *run_type, const c
     fprintf(f, "\n    }");
 }
 
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+/* A percent of peak above this is a wrong probe or a wrong work count, not a measurement. */
+#define PEAK_LIMIT 102.0
+
 void ib_gbjson_add(ib_gbjson *j, const char *bench, const ib_timing *t, double flops,
                    double peak, const char *label)
 {
     if (!j->f || t->reps < 1)
         return;
-    for (int r = 0; r < t->reps; r++)
-        entry(j, bench, "iteration", NULL, r, t->reps, t->iters, t->samples[r], flops, peak,
+    j->families++;
+    double cpu[IB_MAX_REPS];
+    for (int r = 0; r < t->reps; r++) {
+        entry(j, bench, NULL, r, t->reps, t->iters, t->samples[r], t->cpu_samples[r], flops, peak,
               label);
-    entry(j, bench, "aggregate", "median", 0, t->reps, t->reps, t->med, flops, peak, label);
-    entry(j, bench, "aggregate", "min", 0, t->reps, t->reps, t->min, flops, peak, label);
-    entry(j, bench, "aggregate", "max", 0, t->reps, t->reps, t->max, flops, peak, label);
+        cpu[r] = t->cpu_samples[r];
+    }
+    /* each statistic of each field on its own, as Google Benchmark computes aggregates */
+    const int n = t->reps;
+    qsort(cpu, (size_t)n, sizeof cpu[0], cmp_double);
+    const double cmed = n % 2 ? cpu[n / 2] : 0.5 * (cpu[n / 2 - 1] + cpu[n / 2]);
+    const double cmin = cpu[0], cmax = cpu[n - 1];
+    entry(j, bench, "median", 0, t->reps, t->reps, t->med, cmed, flops, peak, label);
+    entry(j, bench, "min", 0, t->reps, t->reps, t->min, cmin, flops, peak, label);
+    entry(j, bench, "max", 0, t->reps, t->reps, t->max, cmax, flops, peak, label);
+    if (flops > 0 && peak > 0 && t->med > 0 && flops / t->med / peak * 100 > PEAK_LIMIT)
+        fprintf(stderr,
+                "incbench: WARNING: %s: pct_peak %.1f%% is above %.0f%% of the FMA peak it is "
+                "held to (%.1f GFLOP/s): the probe or the work count is wrong\n",
+                bench, flops / t->med / peak * 100, PEAK_LIMIT, peak * 1e-9);
 }
 
 void ib_gbjson_end(ib_gbjson *j)

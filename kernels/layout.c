@@ -135,6 +135,9 @@ void *ib_alloc(size_t bytes)
     void *p = NULL;
     if (bytes == 0 || posix_memalign(&p, 64, bytes) != 0)
         return NULL;
+    /* Every buffer our kernels, the verifier and the peers' wrappers time goes through here:
+     * its pages are touched by the threads that will use them before anyone fills it. */
+    ib_first_touch(p, bytes);
     return p;
 }
 

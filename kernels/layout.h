@@ -31,9 +31,14 @@ void ib_reorder_from_blocked(const float *blocked, float *nchw, int64_t n, int64
 void ib_reorder(const float *src, ib_layout sl, float *dst, ib_layout dl, int64_t n, int64_t c,
                 int64_t h, int64_t w);
 
-/* 64-byte aligned allocation (NULL when bytes is 0 or allocation fails); ib_free(NULL) is fine. */
+/* 64-byte aligned allocation (NULL when bytes is 0 or allocation fails), zeroed by
+ * ib_first_touch; ib_free(NULL) is fine. */
 void *ib_alloc(size_t bytes);
 void ib_free(void *p);
+/* Writes zeros over bytes of p from an OpenMP parallel loop with a static schedule, so the
+ * threads that will use the pages touch them first (kernels/first_touch.c); ib_alloc calls
+ * it, other allocations that threaded code uses should. */
+void ib_first_touch(void *p, size_t bytes);
 /* Checked a*b for sizes; returns 0 and leaves *r alone on overflow or negative operands. */
 int ib_mul_ok(int64_t a, int64_t b, int64_t *r);
 int ib_add_ok(int64_t a, int64_t b, int64_t *r);

@@ -1,12 +1,14 @@
 /* The arithmetic behind incbench's comparisons: the Hodges-Lehmann ratio and its Moses
  * confidence interval (checked against values computed independently, the exact null
- * distribution of U enumerated in Python), the median's interval, the factorization
- * decomposition and verdicts on synthetic pairs, and the work counts on executed MACs. */
+ * distribution of U enumerated in Python), the median's interval, the bootstrap interval of a
+ * geometric mean of ratios, the factorization decomposition and verdicts on synthetic pairs,
+ * and the work counts on executed MACs. */
 #include <math.h>
 #include <stdio.h>
 
 #include "bench/factor.h"
 #include "bench/factor_verdict.h"
+#include "bench/ratio_boot.h"
 #include "bench/stats.h"
 #include "tests/check.h"
 
@@ -166,11 +168,50 @@ static void test_executed_theory(void)
     ib_check(n > 0 && seen == 3, "the sweep has 8x8 cases of pairs 1 and 3");
 }
 
+static void test_geomean_boot(void)
+{
+    const double x[9] = {1.00, 1.02, 0.98, 1.05, 1.01, 0.99, 1.10, 1.03, 0.97};
+    double x2[9], x3[9], tmp[81];
+    for (int i = 0; i < 9; i++)
+        x2[i] = 2 * x[i], x3[i] = 3 * x[(i + 2) % 9];
+    ib_ratio_ci r, r2;
+    ib_check(near(ib_hl_ratio(x, 9, x2, 9, tmp), 2.0), "HL ratio of a doubled sample is 2");
+    ib_ratio_ci_compute(x, 9, x3, 9, 0.95, &r);
+    ib_check(near(ib_hl_ratio(x, 9, x3, 9, tmp), r.est), "HL ratio agrees with the Moses one");
+
+    /* A/A over two layers: geometric mean 1, interval around 1 */
+    ib_ratio_pair aa[2] = {{x, 9, x, 9}, {x2, 9, x2, 9}};
+    int ok = ib_geomean_ratio_boot(aa, 2, 0.95, 2000, 42, &r) == 0;
+    ib_check(ok && near(r.est, 1.0) && r.lo < 1 && r.hi > 1, "A/A geomean %g [%g, %g]", r.est, r.lo,
+             r.hi);
+    /* one layer 2x, one 3x: geometric mean sqrt(6), interval away from 1 and around it */
+    ib_ratio_pair ab[2] = {{x, 9, x2, 9}, {x, 9, x3, 9}};
+    const double g = sqrt(2 * ib_hl_ratio(x, 9, x3, 9, tmp));
+    ok = ib_geomean_ratio_boot(ab, 2, 0.95, 2000, 42, &r) == 0;
+    ib_check(ok && near(r.est, g) && r.lo > 1 && r.lo <= g && r.hi >= g,
+             "2x and 3x: geomean %g (want %g) [%g, %g]", r.est, g, r.lo, r.hi);
+    /* the same seed gives the same interval */
+    ib_geomean_ratio_boot(ab, 2, 0.95, 2000, 42, &r2);
+    ib_check(r.lo == r2.lo && r.hi == r2.hi, "bootstrap reproducible with its seed");
+    /* a single repetition: an estimate and no interval */
+    ib_ratio_pair one[1] = {{x, 1, x2, 1}};
+    ok = ib_geomean_ratio_boot(one, 1, 0.95, 100, 1, &r) == 0;
+    ib_check(ok && near(r.est, 2.0) && isnan(r.lo) && isnan(r.hi),
+             "single repetitions: estimate, no interval");
+    /* bad input refused */
+    const double bad[2] = {1, -1};
+    ib_ratio_pair neg[1] = {{x, 9, bad, 2}};
+    ib_check(ib_geomean_ratio_boot(neg, 1, 0.95, 100, 1, &r) == -1 &&
+                 ib_geomean_ratio_boot(aa, 0, 0.95, 100, 1, &r) == -1,
+             "a negative time or no pair is refused");
+}
+
 int main(void)
 {
     test_decomposition();
     test_executed_theory();
     test_ratio_ci();
     test_median_ci();
+    test_geomean_boot();
     return ib_check_done();
 }

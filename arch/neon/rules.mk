@@ -17,6 +17,10 @@ ifeq ($(ARCH),aarch64)
   # when LIBS holds each program's own additions.
   NEON_BASE_LDFLAGS := $(LDFLAGS)
   $(BUILD)/tests/test_%: LDFLAGS = $(NEON_BASE_LDFLAGS) $(if $(filter -lbenchmark,$(LIBS)),,-static)
+  # A target-specific value passes to prerequisites: incbench, a prerequisite of the driver
+  # tests, would otherwise be linked -static (and fail: no static Google Benchmark) whenever
+  # one of them is what makes it first.
+  $(INCBENCH): LDFLAGS = $(NEON_BASE_LDFLAGS)
 endif
 
 # The cross build folder, passed to a sub-make with ARCH=aarch64. Its name always holds
@@ -33,9 +37,10 @@ test-aarch64:
 	$(Q)$(MAKE) --no-print-directory ARCH=aarch64 BUILD=$(NEON_XBUILD) neon-run-tests
 
 # Inside that sub-make: BUILD is the cross one. The programs that check kernels and the
-# reference run under qemu; the timing checks of the regress tests do not mean anything
-# there (emulation noise), and the driver tests run natively.
-NEON_TESTS ?= test_core test_reference test_model test_layers test_numerics test_mutants
+# reference run under qemu, and the peak probes' (only a positive finite rate: emulation says
+# nothing of the value); the timing checks of the regress tests do not mean anything there
+# (emulation noise), and the driver tests run natively.
+NEON_TESTS ?= test_core test_reference test_model test_layers test_numerics test_mutants test_peak
 neon-test-bins: $(filter $(NEON_TESTS:%=$(BUILD)/tests/%),$(TEST_BINS))
 
 neon-run-tests: neon-test-bins
