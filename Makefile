@@ -162,6 +162,9 @@ $(REGRESS_TESTS): $(REGRESS_OBJ)
 $(REGRESS_TESTS): TEST_EXTRA_OBJ += $(REGRESS_OBJ)
 $(REGRESS_TESTS): LIBS += $(BENCH_LIBS)
 $(BUILD)/bench/regress_io.o: CPPFLAGS += -DIB_BUILD_FLAGS='"$(CFLAGS)"'
+# machine.csv records the build: flags, Google Benchmark's version, the peers' versions.
+$(BUILD)/bench/run_info.o: CPPFLAGS += $(ISA_DEFS) -DIB_BUILD_FLAGS='"$(CFLAGS)"' \
+  -DIB_GBENCH_VERSION='"$(shell pkg-config --modversion benchmark 2>/dev/null)"'
 
 # The statistics test links the driver's statistics and factorization arithmetic.
 STATS_OBJ := $(patsubst %,$(BUILD)/bench/%.o,stats factor factor_verdict)
