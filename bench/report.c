@@ -85,7 +85,7 @@ static const char *css =
     ".note{background:#fff4d6;border:1px solid #e8c970;padding:6px 10px}"
     "nav a{margin-right:12px}";
 
-static void head(FILE *f, const char *title)
+void ib_r_head(FILE *f, const char *title)
 {
     fprintf(f, "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>");
     ib_html(f, title);
@@ -177,9 +177,10 @@ static void details(FILE *f, ib_report *r)
     raw_files(f, r->dir);
 }
 
-static void page(FILE *f, ib_report *r)
+static void page(FILE *f, void *ctx)
 {
-    head(f, "incbench report");
+    ib_report *r = ctx;
+    ib_r_head(f, "incbench report");
     fprintf(f, "<h1>incbench report: Inception-v3 layers on this CPU</h1>\n<p>Results folder "
                "<code>");
     ib_html(f, r->dir);
@@ -190,49 +191,45 @@ static void page(FILE *f, ib_report *r)
 }
 
 /* The summary alone, for the screenshot. */
-static void summary_page(FILE *f, ib_report *r)
+static void summary_page(FILE *f, void *ctx)
 {
-    head(f, "incbench summary");
-    ib_r_summary(f, r);
+    ib_r_head(f, "incbench summary");
+    ib_r_summary(f, ctx);
     fprintf(f, "</body></html>\n");
 }
 
-typedef void (*page_fn)(FILE *, ib_report *);
-
-/* Writes a page to a temporary file beside path, then moves it into place: a failed write
- * leaves no partial report, and without replace an existing report is kept. */
-static ib_status write_atomic(ib_report *r, const char *path, int replace, page_fn fn, ib_err *e)
+ib_status ib_r_write_atomic(const char *dir, const char *path, int replace, ib_r_page_fn fn,
+                            void *ctx, ib_err *e)
 {
     char tmp[1100];
-    snprintf(tmp, sizeof tmp, "%s/.report.html.tmp.%ld", r->dir, (long)getpid());
+    snprintf(tmp, sizeof tmp, "%s/.report.html.tmp.%ld", dir, (long)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!f) {
-        ib_status st = ib_fail(e, IB_IO, "report: cannot write into %s%s: %s", IB_SHOWN(r->dir),
-                               strerror(errno));
+        ib_status st =
+            ib_fail(e, IB_IO, "report: cannot write into %s%s: %s", IB_SHOWN(dir), strerror(errno));
         if (fd >= 0) {
             close(fd);
             unlink(tmp);
         }
         return st;
     }
-    fn(f, r);
+    fn(f, ctx);
     int bad = ferror(f);
     bad |= fclose(f) != 0;
     if (bad) {
         unlink(tmp);
-        return ib_fail(e, IB_IO, "report: error writing %s%s/report.html: %s", IB_SHOWN(r->dir),
-                       strerror(errno));
+        return ib_fail(e, IB_IO, "report: error writing %s%s: %s", IB_SHOWN(path), strerror(errno));
     }
     ib_status st = IB_OK;
     if (replace ? rename(tmp, path) != 0 : link(tmp, path) != 0) /* link: create, never replace */
         st = errno == EEXIST ? ib_fail(e, IB_INVALID,
-                                       "report: %s%s/report.html exists: not replaced "
-                                       "(add --force to replace it)",
-                                       IB_SHOWN(r->dir))
-                             : ib_fail(e, IB_IO, "report: cannot create %s%s/report.html: %s",
-                                       IB_SHOWN(r->dir), strerror(errno));
-    unlink(tmp); /* after link(): the report keeps its own name; after rename(): gone */
+                                       "report: %s%s exists: not replaced (add --force to "
+                                       "replace it)",
+                                       IB_SHOWN(path))
+                             : ib_fail(e, IB_IO, "report: cannot create %s%s: %s", IB_SHOWN(path),
+                                       strerror(errno));
+    unlink(tmp); /* after link(): the page keeps its own name; after rename(): gone */
     return st;
 }
 
@@ -246,7 +243,7 @@ static void screenshot(ib_report *r)
     snprintf(png, sizeof png, "%s/report-summary.png", abs);
     ib_err e;
     unlink(html);
-    if (write_atomic(r, html, 1, summary_page, &e) != IB_OK)
+    if (ib_r_write_atomic(r->dir, html, 1, summary_page, r, &e) != IB_OK)
         return;
     /* tall enough for the summary: its tables grow with the cases and the families */
     int cases = 0;
@@ -257,6 +254,33 @@ static void screenshot(ib_report *r)
                   25 * (12 + (r->have[IB_R_PEAK] ? r->t[IB_R_PEAK].nrows / 2 : 0));
     ib_report_screenshot(html, png, h);
     unlink(html);
+}
+
+ib_status ib_r_load(ib_report *r, const char *dir, ib_err *e)
+{
+    memset(r, 0, sizeof *r);
+    r->dir = dir;
+    int any = 0;
+    ib_status st = IB_OK;
+    for (int i = 0; i < IB_R_COUNT; i++)
+        if (st == IB_OK &&
+            (st = ib_rcsv_read(dir, specs[i].name, &r->t[i], &r->have[i], e)) == IB_OK &&
+            r->have[i] && (st = csv_check(dir, &specs[i], &r->t[i], e)) == IB_OK)
+            any |= i != IB_R_MACHINE;
+    if (st == IB_OK && !any)
+        st = ib_fail(e, IB_IO,
+                     "report: %s%s holds none of verify.csv, factor.csv, sweep.csv, "
+                     "net.csv, net_layers.csv, peak.csv",
+                     IB_SHOWN(dir));
+    if (st == IB_OK)
+        read_json_context(r);
+    return st;
+}
+
+void ib_r_unload(ib_report *r)
+{
+    for (int i = 0; i < IB_R_COUNT; i++)
+        ib_rcsv_free(&r->t[i]);
 }
 
 ib_status ib_report_write(const char *dir, int replace, ib_err *e)
@@ -272,29 +296,14 @@ ib_status ib_report_write(const char *dir, int replace, ib_err *e)
                        "--force to replace it)",
                        IB_SHOWN(dir));
     static ib_report r;
-    memset(&r, 0, sizeof r);
-    r.dir = dir;
-    int any = 0;
-    ib_status st = IB_OK;
-    for (int i = 0; i < IB_R_COUNT; i++)
-        if (st == IB_OK &&
-            (st = ib_rcsv_read(dir, specs[i].name, &r.t[i], &r.have[i], e)) == IB_OK && r.have[i] &&
-            (st = csv_check(dir, &specs[i], &r.t[i], e)) == IB_OK)
-            any |= i != IB_R_MACHINE;
-    if (st == IB_OK && !any)
-        st = ib_fail(e, IB_IO,
-                     "report: %s%s holds none of verify.csv, factor.csv, sweep.csv, "
-                     "net.csv, net_layers.csv, peak.csv",
-                     IB_SHOWN(dir));
+    ib_status st = ib_r_load(&r, dir, e);
     if (st == IB_OK) {
-        read_json_context(&r);
         r.charts = ib_plot_begin(&r.plot);
-        st = write_atomic(&r, path, replace, page, e);
+        st = ib_r_write_atomic(dir, path, replace, page, &r, e);
         ib_plot_end(&r.plot);
         if (st == IB_OK)
             screenshot(&r);
     }
-    for (int i = 0; i < IB_R_COUNT; i++)
-        ib_rcsv_free(&r.t[i]);
+    ib_r_unload(&r);
     return st;
 }

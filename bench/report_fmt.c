@@ -22,7 +22,7 @@ const char *ib_fmt_sig(char *buf, double v)
             d--;
     }
     if (round(a * pow(10, d)) == 0)
-        v = 0; /* no "-0.00" */
+        v = 0, d = 0; /* "0", not "-0.00" or "0.000000000" */
     snprintf(buf, IB_FMT_LEN, "%.*f", d, v);
     return buf;
 }

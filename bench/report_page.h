@@ -7,6 +7,7 @@
 
 #include "bench/report_csv.h"
 #include "bench/report_plot.h"
+#include "kernels/status.h"
 
 enum {
     IB_R_VERIFY,
@@ -44,6 +45,17 @@ int ib_r_figure(FILE *f, ib_report *r, const char *id, const char *script, int w
 void ib_r_grow(double *lo, double *hi, double v);
 /* The axis for data [lo, hi]: padded by 5% of the span on each side. */
 void ib_r_axis(double lo, double hi, double *alo, double *ahi);
+
+/* Reads dir's CSVs (those present; each with the columns the report needs) into r. */
+ib_status ib_r_load(ib_report *r, const char *dir, ib_err *e);
+void ib_r_unload(ib_report *r);
+/* The page's head: title and the style sheet every page shares. */
+void ib_r_head(FILE *f, const char *title);
+/* Writes fn's page to a temporary file in dir, then moves it to path: a failed write leaves
+ * no partial page, and without replace an existing file is kept (an error naming it). */
+typedef void (*ib_r_page_fn)(FILE *, void *ctx);
+ib_status ib_r_write_atomic(const char *dir, const char *path, int replace, ib_r_page_fn fn,
+                            void *ctx, ib_err *e);
 
 /* Sections. */
 void ib_r_summary(FILE *f, ib_report *r);

@@ -304,10 +304,17 @@ void ib_r_summary(FILE *f, ib_report *r)
         ib_html(f, isa);
         fprintf(f, ")");
     }
+    /* the factorization pairs default to one pinned thread whatever the run's count */
+    const char *fth = r->have[IB_R_FACTOR] ? ib_rcsv_get(&r->t[IB_R_FACTOR], 1, "threads") : "";
     if (th[0]) {
         fprintf(f, " with ");
         ib_html(f, th);
         fprintf(f, " thread%s", strcmp(th, "1") ? "s" : "");
+    }
+    if (*fth && strcmp(fth, th)) {
+        fprintf(f, " (the factorization pairs on ");
+        ib_html(f, fth);
+        fprintf(f, " thread%s)", strcmp(fth, "1") ? "s" : "");
     }
     fprintf(f, ". Every kernel was verified against the scalar reference before it was timed; "
                "each time is a median of repetitions with its 95%% interval.</p>\n<ul>\n");
