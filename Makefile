@@ -188,6 +188,12 @@ DRIVER_OBJ := $(patsubst %,$(BUILD)/bench/%.o,shapes_parse results)
 $(BUILD)/tests/test_driver: $(DRIVER_OBJ) $(INCBENCH)
 $(BUILD)/tests/test_driver: TEST_EXTRA_OBJ += $(DRIVER_OBJ)
 
+# The report test links the report's CSV reader and number formatting, and runs the built
+# incbench (report) and headless Chromium on a committed quick run (tests/data/report-run).
+REPORT_OBJ := $(patsubst %,$(BUILD)/bench/%.o,report_csv report_fmt csv)
+$(BUILD)/tests/test_report: $(REPORT_OBJ) $(INCBENCH)
+$(BUILD)/tests/test_report: TEST_EXTRA_OBJ += $(REPORT_OBJ)
+
 clean:
 	rm -rf build build-asan build-aarch64 build-static build-fuzz
 
