@@ -14,16 +14,25 @@ typedef struct pair_of_runs {
     ib_report *a, *b;
 } pair_of_runs;
 
-/* The row of c whose key columns equal those of row r of o; 0 when none. */
+static int same_keys(const ib_rcsv *c, int row, const ib_rcsv *o, int r, const char *const *keys,
+                     int nk)
+{
+    int same = 1;
+    for (int k = 0; k < nk && same; k++)
+        same = !strcmp(ib_rcsv_get(c, row, keys[k]), ib_rcsv_get(o, r, keys[k]));
+    return same;
+}
+
+/* The row of c whose key columns equal those of row r of o, the same occurrence of those keys
+ * (a layer's second reorder step matches the other run's second); 0 when none. */
 static int match(const ib_rcsv *c, const ib_rcsv *o, int r, const char *const *keys, int nk)
 {
-    for (int row = 1; row < c->nrows; row++) {
-        int same = 1;
-        for (int k = 0; k < nk && same; k++)
-            same = !strcmp(ib_rcsv_get(c, row, keys[k]), ib_rcsv_get(o, r, keys[k]));
-        if (same)
+    int occ = 0;
+    for (int q = 1; q < r; q++)
+        occ += same_keys(o, q, o, r, keys, nk);
+    for (int row = 1; row < c->nrows; row++)
+        if (same_keys(c, row, o, r, keys, nk) && occ-- == 0)
             return row;
-    }
     return 0;
 }
 

@@ -20,7 +20,7 @@ static void time_cell(FILE *f, const ib_rcsv *c, int row, const char *med, const
 }
 
 typedef struct order {
-    int row, pair;
+    int row, pair, case_row; /* case_row: the first row of the row's case */
     double saving;
 } order;
 
@@ -29,6 +29,8 @@ static int by_pair_saving(const void *a, const void *b)
     const order *x = a, *y = b;
     if (x->pair != y->pair)
         return x->pair - y->pair;
+    if (x->case_row != y->case_row)
+        return x->case_row - y->case_row;
     const double u = isfinite(x->saving) ? x->saving : -1e300,
                  v = isfinite(y->saving) ? y->saving : -1e300;
     return (u < v) - (u > v) ? (u < v) - (u > v) : x->row - y->row;
@@ -41,8 +43,13 @@ void ib_r_factor_table(FILE *f, ib_report *r)
     if (!o)
         return;
     int n = 0;
-    for (int row = 1; row < c->nrows; row++)
-        o[n++] = (order){row, atoi(ib_rcsv_get(c, row, "pair")), ib_rcsv_num(c, row, "measured")};
+    for (int row = 1; row < c->nrows; row++) {
+        int first = row;
+        while (first > 1 && !strcmp(ib_rcsv_get(c, first - 1, "case"), ib_rcsv_get(c, row, "case")))
+            first--;
+        o[n++] =
+            (order){row, atoi(ib_rcsv_get(c, row, "pair")), first, ib_rcsv_num(c, row, "measured")};
+    }
     qsort(o, (size_t)n, sizeof *o, by_pair_saving); /* by pair, then the largest saving first */
     fprintf(f, "<table class='detail'><tr><th>Pair, case</th><th>Family</th>"
                "<th>A, ms <small>median [95%% CI]</small></th>"
@@ -53,6 +60,7 @@ void ib_r_factor_table(FILE *f, ib_report *r)
     char *notrun = NULL; /* "family (pair), ..." of the rows without a measurement */
     size_t nrlen = 0;
     FILE *nr = open_memstream(&notrun, &nrlen);
+    int shown_case = 0;
     for (int i = 0; i < n; i++) {
         const int row = o[i].row;
         char a[IB_FMT_LEN], b[IB_FMT_LEN], d[IB_FMT_LEN];
@@ -66,10 +74,14 @@ void ib_r_factor_table(FILE *f, ib_report *r)
             fprintf(nr, ")");
             continue;
         }
-        fprintf(f, "<tr><td class='case'>");
-        ib_html(f, ib_rcsv_get(c, row, "pair"));
-        fprintf(f, ". ");
-        ib_html_arrows(f, ib_rcsv_get(c, row, "case"));
+        /* a case's name once, on its first shown row */
+        fprintf(f, "<tr%s><td class='case'>", shown_case == o[i].case_row ? "" : " class='first'");
+        if (shown_case != o[i].case_row) {
+            ib_html(f, ib_rcsv_get(c, row, "pair"));
+            fprintf(f, ". ");
+            ib_html_arrows(f, ib_rcsv_get(c, row, "case"));
+            shown_case = o[i].case_row;
+        }
         fprintf(f, "</td><td class='fam'>");
         ib_html(f, ib_rcsv_get(c, row, "impl"));
         fprintf(f, "</td>");

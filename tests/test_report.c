@@ -236,6 +236,22 @@ static void render_checks(void)
     }
     free(res);
 
+    /* two runs compared (here a run with itself): a page of its own, nothing changed */
+    st = sh("'%s' report '%s' '%s' >/dev/null", exe, tmp, tmp);
+    snprintf(page, sizeof page, "%s/compare.html", tmp);
+    html = slurp(page);
+    ib_check(st == 0 && html && strstr(html, "Two runs compared") &&
+                 !strstr(html, "intervals apart"),
+             "report RUN_A RUN_B writes compare.html; a run against itself shows no clear "
+             "change (exit %d)",
+             st);
+    free(html);
+    res = chromium_checks(page);
+    ib_check(res && findings(res, NULL) == 0, "the comparison page passes the checks:\n%s",
+             res ? res : "(no result)");
+    free(res);
+    snprintf(page, sizeof page, "%s/report.html", tmp);
+
     /* the checks can fail: a page with each fault planted */
     char bad[PATH_MAX];
     snprintf(bad, sizeof bad, "%s/planted.html", tmp);
