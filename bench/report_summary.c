@@ -291,6 +291,42 @@ static void verify_sentence(FILE *f, ib_report *r)
             failed, skipped);
 }
 
+/* Per pair, what every family agrees on: the pairs that pay in every family that ran them,
+ * the ones significant in none, and the rest (the verdict depends on the family). */
+static void pair_sentence(FILE *f, ib_report *r)
+{
+    const ib_rcsv *c = &r->t[IB_R_FACTOR];
+    static const char *const heads[3] = {"Pays in every family", "Not significant in any family",
+                                         "Depends on the family"};
+    for (int kind = 0; kind < 3; kind++) {
+        int listed = 0;
+        for (int row = 1; row < c->nrows; row++) {
+            const char *name = ib_rcsv_get(c, row, "pair_name");
+            int first = 1, pays = 1, ns = 1, any = 0;
+            for (int q = 1; q < c->nrows; q++) {
+                if (strcmp(ib_rcsv_get(c, q, "pair_name"), name))
+                    continue;
+                first &= q >= row;
+                const int v = verdict_index(ib_rcsv_get(c, q, "verdict"));
+                if (v == V_NONE)
+                    continue;
+                any = 1;
+                pays &= v == V_PAYS;
+                ns &= v == V_NS;
+            }
+            const int k = pays ? 0 : ns ? 1 : 2;
+            if (!first || !any || k != kind)
+                continue;
+            fprintf(f, "%s", listed++ ? "; " : "<br>");
+            if (listed == 1)
+                fprintf(f, "<i>%s:</i> ", heads[kind]);
+            ib_html_arrows(f, name);
+        }
+        if (listed)
+            fprintf(f, ".");
+    }
+}
+
 void ib_r_summary(FILE *f, ib_report *r)
 {
     char cpu[256], th[16], isa[64];
@@ -334,9 +370,11 @@ void ib_r_summary(FILE *f, ib_report *r)
                 "work saved shows as time saved), <span class='tag v-partly'>%d pay "
                 "partly</span>, <span class='tag v-ns'>%d are not significant</span> (the "
                 "95%% interval holds 0) and <span class='tag v-no'>%d do not pay here</span> "
-                "(B slower)%s.</li>\n",
+                "(B slower)%s.",
                 sum, counts[V_PAYS], counts[V_PARTLY], counts[V_NS], counts[V_NO],
                 counts[V_NONE] ? "; the others were not run (no kernel for that form)" : "");
+        pair_sentence(f, r);
+        fprintf(f, "</li>\n");
     }
     net_row rows[64];
     int n = 0;
