@@ -129,9 +129,20 @@ static void raw_files(FILE *f, const char *dir)
 
 static void details(FILE *f, ib_report *r)
 {
-    fprintf(f, "<nav><b>Details:</b> <a href='#pairs'>factorization pairs</a><a href='#sweep'>"
-               "sweep</a><a href='#net'>whole network</a><a href='#peak'>peaks</a>"
-               "<a href='#verify'>verification</a><a href='#raw'>raw data</a></nav>\n");
+    /* links to the sections this folder has */
+    static const struct {
+        int have;
+        const char *id, *name;
+    } nav[] = {{IB_R_FACTOR, "pairs", "factorization pairs"},
+               {IB_R_SWEEP, "sweep", "sweep"},
+               {IB_R_LAYERS, "net", "whole network"},
+               {IB_R_PEAK, "peak", "peaks"},
+               {IB_R_VERIFY, "verify", "verification"}};
+    fprintf(f, "<nav><b>Details:</b> ");
+    for (size_t i = 0; i < sizeof nav / sizeof nav[0]; i++)
+        if (r->have[nav[i].have] || (nav[i].have == IB_R_LAYERS && r->have[IB_R_NET]))
+            fprintf(f, "<a href='#%s'>%s</a>", nav[i].id, nav[i].name);
+    fprintf(f, "<a href='#raw'>raw data</a></nav>\n");
     if (!r->charts) {
         fprintf(f, "<p class='note'>No charts in this report: ");
         ib_html(f, r->plot.why);
