@@ -162,6 +162,9 @@ $(REGRESS_TESTS): $(REGRESS_OBJ)
 $(REGRESS_TESTS): TEST_EXTRA_OBJ += $(REGRESS_OBJ)
 $(REGRESS_TESTS): LIBS += $(BENCH_LIBS)
 $(BUILD)/bench/regress_io.o: CPPFLAGS += -DIB_BUILD_FLAGS='"$(CFLAGS)"'
+# machine.csv records the build: flags, Google Benchmark's version, the peers' versions.
+$(BUILD)/bench/run_info.o: CPPFLAGS += $(ISA_DEFS) -DIB_BUILD_FLAGS='"$(CFLAGS)"' \
+  -DIB_GBENCH_VERSION='"$(shell pkg-config --modversion benchmark 2>/dev/null)"'
 
 # The statistics test links the driver's statistics and factorization arithmetic.
 STATS_OBJ := $(patsubst %,$(BUILD)/bench/%.o,stats ratio_boot factor factor_verdict)
@@ -195,6 +198,12 @@ static: deps
 DRIVER_OBJ := $(patsubst %,$(BUILD)/bench/%.o,shapes_parse results)
 $(BUILD)/tests/test_driver: $(DRIVER_OBJ) $(INCBENCH)
 $(BUILD)/tests/test_driver: TEST_EXTRA_OBJ += $(DRIVER_OBJ)
+
+# The report test links the report's CSV reader and number formatting, and runs the built
+# incbench (report) and headless Chromium on a committed quick run (tests/data/report-run).
+REPORT_OBJ := $(patsubst %,$(BUILD)/bench/%.o,report_csv report_fmt csv)
+$(BUILD)/tests/test_report: $(REPORT_OBJ) $(INCBENCH)
+$(BUILD)/tests/test_report: TEST_EXTRA_OBJ += $(REPORT_OBJ)
 
 clean:
 	rm -rf build build-asan build-aarch64 build-static build-fuzz

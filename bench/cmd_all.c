@@ -10,6 +10,7 @@
 #include "bench/peak_probes.h"
 #include "bench/report.h"
 #include "bench/results.h"
+#include "bench/run_info.h"
 
 static const unsigned accepted = IB_OPT_IMPL | IB_OPT_THREADS | IB_OPT_BATCH | IB_OPT_TIMING |
                                  IB_OPT_QUICK | IB_OPT_OUT | IB_OPT_OUT_BASE;
@@ -69,11 +70,11 @@ int ib_cmd_all(int argc, char **argv)
     const double t0 = ib_now();
     const int threads = ib_run_opts_threads(&o);
     const ib_cpu *cpu = ib_cpu_get();
-    printf("incbench: %s, %d logical CPUs, ISA cap %s, %d thread%s; results in %s\n\n",
-           cpu->model, cpu->cores, ib_isa_name(cpu->cap), threads, threads > 1 ? "s" : "", dir);
+    printf("incbench: %s, %d logical CPUs, ISA cap %s, %d thread%s; results in %s\n\n", cpu->model,
+           cpu->cores, ib_isa_name(cpu->cap), threads, threads > 1 ? "s" : "", dir);
     if (!o.quiet)
         fprintf(stderr, "[all] measuring peaks\n");
-    if (peak_csv(dir, threads, stdout))
+    if (peak_csv(dir, threads, stdout) || ib_run_info_write(dir, threads))
         return 2;
 
     ib_verify_summary vs;

@@ -9,20 +9,29 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: incbench report [--force] [RESULTS]\n\n"
-               "Writes RESULTS/report.html: one self-contained HTML file with SVG plots\n"
-               "(per-layer GFLOP/s against the measured peak, theoretical vs measured savings\n"
-               "of each factorization pair, the sweep as lines, net's per-layer breakdown) and\n"
-               "the tables, from the CSV files a run left there. RESULTS defaults to the newest\n"
-               "folder under results/. A CSV missing a column the report uses is refused; a\n"
-               "verification status other than PASSED or SKIPPED counts as failed.\n\n"
+    fprintf(f, "usage: incbench report [--force] [RESULTS]\n"
+               "       incbench report [--force] RUN_A RUN_B\n\n"
+               "Writes RESULTS/report.html: one self-contained HTML file that opens with the\n"
+               "answers (factorization verdicts per pair and family, the whole network's\n"
+               "fastest family, the machine and build), then gnuplot charts inlined as SVG\n"
+               "(savings with 95%% intervals against theory, the sweep, the network stacked by\n"
+               "layer type, per-layer efficiency against each family's own peak) and tables in\n"
+               "ms and %%. Without gnuplot the page says so and holds the tables only. With\n"
+               "headless Chromium, RESULTS/report-summary.png shows the summary. RESULTS\n"
+               "defaults to the newest folder under results/. A CSV missing a column the report\n"
+               "uses is refused; a verification status other than PASSED or SKIPPED counts as\n"
+               "failed.\n\n"
+               "With two folders, writes RUN_B/compare.html instead: per factorization case\n"
+               "and family the saving in each run and the change (clear where the 95%%\n"
+               "intervals are apart), the whole network per family, and the layers whose\n"
+               "median time changed most.\n\n"
                "  --force   replace an existing report.html (by default it is kept and the\n"
                "            command fails)\n");
 }
 
 int ib_cmd_report(int argc, char **argv)
 {
-    const char *dir = NULL;
+    const char *dir = NULL, *dir_b = NULL;
     int force = 0;
     for (int i = 1; i < argc; i++) {
         if (ib_cli_is_help(argv[i])) {
@@ -35,10 +44,14 @@ int ib_cmd_report(int argc, char **argv)
         }
         if (argv[i][0] == '-')
             return ib_cli_unknown("report", argv[i]);
-        if (dir) {
-            fprintf(stderr, "incbench report: one results folder only ('%s' and '%s')\n", dir,
-                    argv[i]);
+        if (dir_b) {
+            fprintf(stderr, "incbench report: two results folders at most ('%s', '%s', '%s')\n",
+                    dir, dir_b, argv[i]);
             return 2;
+        }
+        if (dir) {
+            dir_b = argv[i];
+            continue;
         }
         dir = argv[i];
     }
@@ -59,6 +72,14 @@ int ib_cmd_report(int argc, char **argv)
         dir = newest;
     }
     ib_err e;
+    if (dir_b) {
+        if (ib_report_compare(dir, dir_b, force, &e) != IB_OK) {
+            fprintf(stderr, "incbench report: %s\n", e.msg);
+            return 2;
+        }
+        printf("%s/compare.html\n", dir_b);
+        return 0;
+    }
     if (ib_report_write(dir, force, &e) != IB_OK) {
         fprintf(stderr, "incbench report: %s\n", e.msg);
         return 2;

@@ -1,11 +1,11 @@
-/* The HTML report: CSV in, inline SVG charts and tables out. */
+/* The HTML report: reads a results folder's CSVs, writes report.html (answers first, then the
+ * details) atomically, and a PNG of the summary when Chromium is there. */
 #include "bench/report.h"
 
-#include "bench/csv.h"
-
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,383 +13,205 @@
 #include <unistd.h>
 
 #include "bench/cli.h"
-#include "bench/report_svg.h"
+#include "bench/report_fmt.h"
+#include "bench/report_page.h"
+#include "bench/report_shot.h"
 
-/* A CSV file as rows of fields (no quoting: the driver writes none). */
-typedef struct csv {
-    int nrows, ncols;
-    char ***rows; /* rows[0] is the header */
-} csv;
-
-static void csv_free(csv *c)
-{
-    for (int r = 0; r < c->nrows; r++) {
-        free(c->rows[r][0]);
-        free(c->rows[r]);
-    }
-    free(c->rows);
-    memset(c, 0, sizeof *c);
-}
-
-/* *found: 1 when read, 0 when the file does not exist (IB_OK both). Any other failure
- * (unreadable, a line too long, out of memory) is an error. */
-static ib_status csv_read(const char *dir, const char *name, csv *c, int *found, ib_err *e)
-{
-    memset(c, 0, sizeof *c);
-    *found = 0;
-    char path[1024], line[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        if (errno == ENOENT)
-            return IB_OK;
-        return ib_fail(e, IB_IO, "report: cannot read %s%s/%s: %s", IB_SHOWN(dir), name,
-                       strerror(errno));
-    }
-    while (fgets(line, sizeof line, f)) {
-        const size_t len = strlen(line);
-        if (len == sizeof line - 1 && line[len - 1] != '\n' && !feof(f)) {
-            fclose(f);
-            return ib_fail(e, IB_INVALID, "report: %s%s/%s:%d: line longer than %d characters",
-                           IB_SHOWN(dir), name, c->nrows + 1, (int)sizeof line - 2);
-        }
-        line[strcspn(line, "\r\n")] = 0;
-        char **row = calloc(64, sizeof *row), *copy = strdup(line);
-        char ***rows = realloc(c->rows, (size_t)(c->nrows + 1) * sizeof *rows);
-        if (!row || !copy || !rows) {
-            free(row), free(copy), fclose(f);
-            if (rows)
-                c->rows = rows;
-            return ib_fail(e, IB_NOMEM, "report: out of memory reading %s", name);
-        }
-        c->rows = rows;
-        const int n = ib_csv_split(copy, row, 63);
-        for (int k = n; k < 64; k++)
-            row[k] = copy + strlen(copy); /* "" for missing fields */
-        c->rows[c->nrows++] = row;
-    }
-    /* a read error (a folder by that name) must not pass as an empty file */
-    const int bad = ferror(f);
-    fclose(f);
-    if (bad)
-        return ib_fail(e, IB_IO, "report: cannot read %s%s/%s: %s", IB_SHOWN(dir), name,
-                       strerror(errno));
-    if (c->nrows)
-        for (c->ncols = 0; c->ncols < 64 && c->rows[0][c->ncols][0]; c->ncols++)
-            ;
-    *found = 1;
-    return IB_OK;
-}
-
-static int col(const csv *c, const char *name)
-{
-    for (int k = 0; k < c->ncols; k++)
-        if (!strcmp(c->rows[0][k], name))
-            return k;
-    return 63; /* the empty field; only for columns csv_check does not require */
-}
-
-/* The CSVs a report reads and the columns each must have: those its charts and counts use. A
- * CSV without one is refused, never drawn from empty fields. */
-enum { CSV_COUNT = 6, MAX_NEED = 8 };
+/* The CSVs a report reads and the columns each must have: those its answers rest on. A CSV
+ * without one is refused, never drawn from empty fields; other columns are optional. */
+enum { MAX_NEED = 8 };
 static const struct csv_spec {
     const char *name;
     const char *need[MAX_NEED];
-} specs[CSV_COUNT] = {
-    {"verify.csv", {"op", "layer", "impl", "status"}},
-    {"factor.csv", {"pair", "case", "form_b", "impl", "theory", "measured"}},
-    {"sweep.csv", {"pair", "pair_name", "grid", "channels", "impl", "theory", "measured"}},
-    {"net.csv", {"impl", "status"}},
-    {"net_layers.csv", {"impl", "layer", "op", "median_s", "flops_per_s", "pct_peak", "pct_total"}},
-    {"peak.csv", {"probe", "threads", "value", "unit"}},
+} specs[IB_R_COUNT] = {
+    [IB_R_VERIFY] = {"verify.csv", {"op", "layer", "impl", "status"}},
+    [IB_R_FACTOR] = {"factor.csv", {"pair", "case", "impl", "theory", "measured", "verdict"}},
+    [IB_R_SWEEP] = {"sweep.csv",
+                    {"pair", "pair_name", "grid", "channels", "impl", "theory", "measured"}},
+    [IB_R_NET] = {"net.csv", {"impl", "status", "total_med_s"}},
+    [IB_R_LAYERS] = {"net_layers.csv", {"impl", "layer", "op", "median_s", "pct_peak"}},
+    [IB_R_PEAK] = {"peak.csv", {"probe", "threads", "value", "unit"}},
+    [IB_R_MACHINE] = {"machine.csv", {"key", "value"}},
 };
 
-static ib_status csv_check(const char *dir, const struct csv_spec *sp, const csv *c, ib_err *e)
+static ib_status csv_check(const char *dir, const struct csv_spec *sp, const ib_rcsv *c, ib_err *e)
 {
     if (c->nrows == 0)
         return ib_fail(e, IB_INVALID, "report: %s%s/%s is empty (no header line)", IB_SHOWN(dir),
                        sp->name);
     for (int i = 0; i < MAX_NEED && sp->need[i]; i++)
-        if (col(c, sp->need[i]) == 63)
+        if (ib_rcsv_col(c, sp->need[i]) < 0)
             return ib_fail(e, IB_INVALID, "report: %s%s/%s: no '%s' column in its header",
                            IB_SHOWN(dir), sp->name, sp->need[i]);
     return IB_OK;
 }
 
-static double num(const char *s)
+/* The "context" block of the run's Google Benchmark JSON (machine facts for runs made before
+ * machine.csv existed). */
+static void read_json_context(ib_report *r)
 {
-    char *end;
-    double v = strtod(s, &end);
-    return *s && end != s ? v : NAN;
-}
-
-static void esc(FILE *f, const char *s)
-{
-    for (; *s; s++)
-        if (*s == '<')
-            fputs("&lt;", f);
-        else if (*s == '&')
-            fputs("&amp;", f);
-        else if ((unsigned char)*s < 0x20)
-            fputc('?', f); /* a control character: not text */
-        else
-            fputc(*s, f);
-}
-
-static int series_of(ib_svg_chart *ch, const char *name, int dashed)
-{
-    for (int k = 0; k < ch->nseries; k++)
-        if (!strcmp(ch->s[k].name, name))
-            return k;
-    if (ch->nseries == IB_SVG_MAX_SERIES)
-        return -1;
-    ib_svg_series *s = &ch->s[ch->nseries];
-    memset(s, 0, sizeof *s);
-    snprintf(s->name, sizeof s->name, "%s", name);
-    s->dashed = dashed;
-    return ch->nseries++;
-}
-
-static void add_point(ib_svg_chart *ch, int k, double x, double y)
-{
-    if (k < 0 || ch->s[k].n == IB_SVG_MAX_POINTS)
+    static const char *const files[] = {"factor.json", "net.json", "bench.json"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char path[1200];
+        snprintf(path, sizeof path, "%s/%s", r->dir, files[i]);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue;
+        const size_t n = fread(r->json_ctx, 1, sizeof r->json_ctx - 1, f);
+        fclose(f);
+        r->json_ctx[n] = 0;
+        char *end = strstr(r->json_ctx, "\"benchmarks\"");
+        if (end)
+            *end = 0;
         return;
-    ch->s[k].x[ch->s[k].n] = x;
-    ch->s[k].y[ch->s[k].n++] = y;
+    }
 }
 
-/* A table of the whole CSV. */
-static void table(FILE *f, const csv *c, int max_rows)
+static const char *css =
+    "body{font-family:system-ui,sans-serif;font-size:14px;max-width:1220px;margin:0 auto;"
+    "padding:0 20px;color:#222}h1{font-size:22px}h2{border-bottom:2px solid #ddd;margin-top:"
+    "32px}h3{margin:18px 0 6px}table{border-collapse:collapse;font-size:12px;width:100%;"
+    "margin:6px 0 14px}td,th{border:1px solid #d5d5d5;padding:3px 6px;vertical-align:top;"
+    "overflow-wrap:break-word}td.fam{white-space:nowrap}"
+    "td.kern{overflow-wrap:anywhere;width:17%}td.case{min-width:130px}"
+    "tr.first td{border-top:2px solid #999}th{background:#f1f1f1;text-align:left;font-"
+    "weight:600}"
+    "td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
+    "table.kv th{width:190px}small{color:#555}.tag{padding:0 5px;border-radius:3px;"
+    "white-space:nowrap}.v-pays{background:#d4f0d4}.v-partly{background:#fbe7b5}"
+    ".v-ns{background:#e6e6e6}.v-no{background:#f6c9c9}td.v-none{color:#888}"
+    ".warn{color:#a35a00;font-size:11px}.bad{color:#b00000}tr.winner td{background:#eef6ff}"
+    "p.lead{font-size:15px}ul li{margin:4px 0}figure{margin:10px 0 24px}figure svg{max-width:"
+    "100%;height:auto}figcaption{font-size:13px;color:#444;margin-top:4px}"
+    ".note{background:#fff4d6;border:1px solid #e8c970;padding:6px 10px}"
+    "nav a{margin-right:12px}";
+
+void ib_r_head(FILE *f, const char *title)
 {
-    fprintf(f, "<table><tr>");
-    for (int k = 0; k < c->ncols; k++) {
-        fprintf(f, "<th>");
-        esc(f, c->rows[0][k]);
-        fprintf(f, "</th>");
-    }
-    fprintf(f, "</tr>\n");
-    for (int r = 1; r < c->nrows && r <= max_rows; r++) {
-        fprintf(f, "<tr>");
-        for (int k = 0; k < c->ncols; k++) {
-            fprintf(f, "<td>");
-            esc(f, c->rows[r][k]);
-            fprintf(f, "</td>");
-        }
-        fprintf(f, "</tr>\n");
-    }
-    fprintf(f, "</table>\n");
-    if (c->nrows - 1 > max_rows)
-        fprintf(f, "<p>(%d more rows in the CSV)</p>\n", c->nrows - 1 - max_rows);
+    fprintf(f, "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>");
+    ib_html(f, title);
+    fprintf(f, "</title><style>%s</style></head><body>\n", css);
 }
 
-static void layers_chart(FILE *f, const csv *c)
+static void raw_files(FILE *f, const char *dir)
 {
-    static ib_svg_chart ch;
-    memset(&ch, 0, sizeof ch);
-    ch.title = "net: per-layer GFLOP/s (conv and fc) against each implementation's peak";
-    ch.xlabel = "layer (forward order)";
-    ch.ylabel = "GFLOP/s";
-    const int ci = col(c, "impl"), co = col(c, "op"), cf = col(c, "flops_per_s"),
-              cp = col(c, "pct_peak");
-    int idx[IB_SVG_MAX_SERIES] = {0};
-    for (int r = 1; r < c->nrows; r++) {
-        const char *op = c->rows[r][co];
-        if (strcmp(op, "conv") && strcmp(op, "fc"))
-            continue;
-        if (!strcmp(c->rows[r][ci], "best"))
-            continue;
-        int k = series_of(&ch, c->rows[r][ci], 0);
-        if (k < 0)
-            continue;
-        double gf = num(c->rows[r][cf]) * 1e-9, pct = num(c->rows[r][cp]);
-        add_point(&ch, k, idx[k]++, gf);
-        char pn[64];
-        snprintf(pn, sizeof pn, "%s peak", c->rows[r][ci]);
-        if (pct > 0) {
-            int p = series_of(&ch, pn, 1);
-            if (p >= 0 && ch.s[p].n == 0) {
-                add_point(&ch, p, 0, gf / pct * 100);
-                add_point(&ch, p, 200, gf / pct * 100);
+    fprintf(f, "<h2 id='raw'>Raw data</h2>\n<p>Every number above at full precision, in the "
+               "files of this results folder:</p><ul>\n");
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    char *names[64];
+    int n = 0;
+    while (d && (de = readdir(d)) && n < 64) {
+        const char *dot = strrchr(de->d_name, '.');
+        if (de->d_name[0] != '.' && dot && (!strcmp(dot, ".csv") || !strcmp(dot, ".json")))
+            names[n++] = strdup(de->d_name);
+    }
+    if (d)
+        closedir(d);
+    for (int i = 0; i < n; i++) /* sorted, so the list reads the same every time */
+        for (int j = i + 1; j < n; j++)
+            if (names[i] && names[j] && strcmp(names[j], names[i]) < 0) {
+                char *t = names[i];
+                names[i] = names[j], names[j] = t;
             }
-        }
-    }
-    for (int k = 0; k < ch.nseries; k++) /* stretch the peak lines over the layers */
-        if (ch.s[k].dashed && ch.s[k].n == 2)
-            ch.s[k].x[1] = idx[0] > 0 ? idx[0] - 1 : 1;
-    ib_svg_lines(f, &ch);
-}
-
-static void factor_chart(FILE *f, const csv *c)
-{
-    static ib_svg_chart ch;
-    static char labels[IB_SVG_MAX_POINTS][96];
-    memset(&ch, 0, sizeof ch);
-    ch.title = "factorization: theoretical vs measured saving";
-    ch.xlabel = "case";
-    ch.ylabel = "saving (%)";
-    const int cpair = col(c, "pair"), ccase = col(c, "case"), cimpl = col(c, "impl"),
-              cth = col(c, "theory"), cme = col(c, "measured"), cfb = col(c, "form_b");
-    int th = series_of(&ch, "theoretical", 0);
-    for (int r = 1; r < c->nrows; r++) {
-        char lab[96];
-        snprintf(lab, sizeof lab, "[%s] %.40s %.20s", c->rows[r][cpair], c->rows[r][ccase],
-                 c->rows[r][cfb]);
-        int cat = -1;
-        for (int i = 0; i < ch.ncat; i++)
-            if (!strcmp(labels[i], lab))
-                cat = i;
-        if (cat < 0 && ch.ncat < IB_SVG_MAX_POINTS) {
-            cat = ch.ncat++;
-            snprintf(labels[cat], sizeof labels[cat], "%s", lab);
-            ch.cat[cat] = labels[cat];
-            add_point(&ch, th, cat, num(c->rows[r][cth]) * 100);
-        }
-        if (cat < 0)
+    for (int i = 0; i < n; i++) {
+        if (!names[i])
             continue;
-        char nm[64];
-        snprintf(nm, sizeof nm, "measured %s", c->rows[r][cimpl]);
-        add_point(&ch, series_of(&ch, nm, 0), cat, num(c->rows[r][cme])); /* "12.3%" */
+        fprintf(f, "<li><a href='");
+        ib_html(f, names[i]);
+        fprintf(f, "'>");
+        ib_html(f, names[i]);
+        fprintf(f, "</a></li>\n");
+        free(names[i]);
     }
-    ib_svg_bars(f, &ch);
+    fprintf(f, "</ul>\n");
 }
 
-static void sweep_charts(FILE *f, const csv *c)
+static void details(FILE *f, ib_report *r)
 {
-    static ib_svg_chart ch;
-    const int cpair = col(c, "pair"), cg = col(c, "grid"), cc = col(c, "channels"),
-              ci = col(c, "impl"), cth = col(c, "theory"), cme = col(c, "measured"),
-              cpn = col(c, "pair_name");
-    for (int pair = 1; pair <= 3; pair++) {
-        memset(&ch, 0, sizeof ch);
-        char title[160] = "";
-        ch.xlabel = "grid size (H = W)";
-        ch.ylabel = "saving (%)";
-        for (int r = 1; r < c->nrows; r++) {
-            if (atoi(c->rows[r][cpair]) != pair)
-                continue;
-            if (!title[0])
-                snprintf(title, sizeof title, "sweep: %s, C -> C", c->rows[r][cpn]);
-            char nm[64];
-            snprintf(nm, sizeof nm, "theory C=%s", c->rows[r][cc]);
-            int k = series_of(&ch, nm, 1);
-            int seen = 0;
-            for (int i = 0; k >= 0 && i < ch.s[k].n; i++)
-                seen |= ch.s[k].x[i] == num(c->rows[r][cg]);
-            if (!seen)
-                add_point(&ch, k, num(c->rows[r][cg]), num(c->rows[r][cth]) * 100);
-            snprintf(nm, sizeof nm, "%s C=%s", c->rows[r][ci], c->rows[r][cc]);
-            add_point(&ch, series_of(&ch, nm, 0), num(c->rows[r][cg]), num(c->rows[r][cme]));
-        }
-        ch.title = title;
-        if (ch.nseries)
-            ib_svg_lines(f, &ch);
+    /* links to the sections this folder has */
+    static const struct {
+        int have;
+        const char *id, *name;
+    } nav[] = {{IB_R_FACTOR, "pairs", "factorization pairs"},
+               {IB_R_SWEEP, "sweep", "sweep"},
+               {IB_R_LAYERS, "net", "whole network"},
+               {IB_R_PEAK, "peak", "peaks"},
+               {IB_R_VERIFY, "verify", "verification"}};
+    fprintf(f, "<nav><b>Details:</b> ");
+    for (size_t i = 0; i < sizeof nav / sizeof nav[0]; i++)
+        if (r->have[nav[i].have] || (nav[i].have == IB_R_LAYERS && r->have[IB_R_NET]))
+            fprintf(f, "<a href='#%s'>%s</a>", nav[i].id, nav[i].name);
+    fprintf(f, "<a href='#raw'>raw data</a></nav>\n");
+    if (!r->charts) {
+        fprintf(f, "<p class='note'>No charts in this report: ");
+        ib_html(f, r->plot.why);
+        fprintf(f, ". The tables below hold the same numbers.</p>\n");
     }
+    if (r->have[IB_R_FACTOR]) {
+        fprintf(f, "<h2 id='pairs'>Factorization pairs</h2>\n");
+        if (r->charts)
+            ib_r_pairs_chart(f, r);
+        fprintf(f, "<p>Every measurement, by pair, the largest saving first. Efficiency ratio: "
+                   "(executed work / time) of A over that of B; far from 1 means the two forms' "
+                   "kernels are not equally good. Realized: saving / executed work saved. "
+                   "Full precision in <a href='factor.csv'>factor.csv</a>.</p>\n");
+        ib_r_factor_table(f, r);
+    }
+    if (r->have[IB_R_SWEEP]) {
+        fprintf(f, "<h2 id='sweep'>Sweep over grid sizes and channel counts</h2>\n");
+        if (r->charts)
+            ib_r_sweep_charts(f, r);
+        fprintf(f, "<p>The numbers are in <a href='sweep.csv'>sweep.csv</a>.</p>\n");
+    }
+    if (r->have[IB_R_LAYERS] || r->have[IB_R_NET]) {
+        fprintf(f, "<h2 id='net'>Whole network</h2>\n");
+        if (r->charts && r->have[IB_R_LAYERS]) {
+            ib_r_breakdown_chart(f, r);
+            ib_r_layers_chart(f, r);
+        }
+        if (r->have[IB_R_LAYERS]) {
+            fprintf(f,
+                    "<h3>The %d layers that take the most time (summed over the "
+                    "families)</h3>\n",
+                    20);
+            ib_r_net_tables(f, r);
+        }
+    }
+    if (r->have[IB_R_PEAK]) {
+        fprintf(f, "<h2 id='peak'>Peaks measured in this run</h2>\n");
+        ib_r_peak_table(f, r);
+    }
+    if (r->have[IB_R_VERIFY]) {
+        fprintf(f, "<h2 id='verify'>Verification</h2>\n");
+        ib_r_verify_section(f, r);
+    }
+    raw_files(f, r->dir);
 }
 
-static void breakdown_charts(FILE *f, const csv *c)
+static void page(FILE *f, void *ctx)
 {
-    static ib_svg_chart ch;
-    static char labels[IB_SVG_MAX_POINTS][64];
-    const int ci = col(c, "impl"), cl = col(c, "layer"), cm = col(c, "median_s"),
-              ct = col(c, "pct_total");
-    const char *done[16];
-    int ndone = 0;
-    for (int r0 = 1; r0 < c->nrows && ndone < 16; r0++) {
-        const char *impl = c->rows[r0][ci];
-        int seen = 0;
-        for (int i = 0; i < ndone; i++)
-            seen |= !strcmp(done[i], impl);
-        if (seen)
-            continue;
-        done[ndone++] = impl;
-        /* the 20 largest steps of this implementation, by selection */
-        memset(&ch, 0, sizeof ch);
-        char title[96];
-        snprintf(title, sizeof title, "net breakdown: %s, the 20 slowest steps (ms)", impl);
-        ch.title = title;
-        ch.xlabel = "";
-        ch.ylabel = "ms";
-        int k = series_of(&ch, impl, 0);
-        int used[2048] = {0};
-        for (int n = 0; n < 20; n++) {
-            int best = -1;
-            for (int r = 1; r < c->nrows && r < 2048; r++)
-                if (!used[r] && !strcmp(c->rows[r][ci], impl) &&
-                    (best < 0 || num(c->rows[r][cm]) > num(c->rows[best][cm])))
-                    best = r;
-            if (best < 0)
-                break;
-            used[best] = 1;
-            snprintf(labels[n], sizeof labels[n], "%.40s (%.1f%%)", c->rows[best][cl],
-                     num(c->rows[best][ct]));
-            ch.cat[ch.ncat++] = labels[n];
-            add_point(&ch, k, n, num(c->rows[best][cm]) * 1e3);
-        }
-        ib_svg_bars(f, &ch);
-    }
-}
-
-/* The whole page; the caller checks the stream for errors. */
-static void page(FILE *f, const char *dir, csv *t, const int *have)
-{
-    csv *verify = &t[0], *factor = &t[1], *sweep = &t[2], *net = &t[3], *layers = &t[4],
-        *peak = &t[5];
-    fprintf(f, "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>incbench report</title>"
-               "<style>body{font-family:sans-serif;max-width:1100px;margin:auto}"
-               "table{border-collapse:collapse;font-size:11px}td,th{border:1px solid #ccc;"
-               "padding:2px 5px}th{background:#eee}</style></head><body>\n");
-    fprintf(f, "<h1>incbench report</h1><p>Results folder: ");
-    esc(f, dir);
-    fprintf(f, ". Every time is measured in this run, after the kernel was verified against "
-               "the scalar reference; medians of repetitions with min and max.</p>\n");
-    if (have[5]) {
-        fprintf(f, "<h2>Peak</h2>\n");
-        table(f, peak, 100);
-    }
-    if (have[1]) {
-        fprintf(f, "<h2>Factorization pairs</h2>\n");
-        factor_chart(f, factor);
-        table(f, factor, 500);
-    }
-    if (have[2]) {
-        fprintf(f, "<h2>Sweep over grid sizes and channels</h2>\n");
-        sweep_charts(f, sweep);
-    }
-    if (have[3]) {
-        fprintf(f, "<h2>Inception-v3 forward pass</h2>\n");
-        table(f, net, 100);
-    }
-    if (have[4]) {
-        fprintf(f, "<h2>Per-layer throughput</h2>\n");
-        layers_chart(f, layers);
-        fprintf(f, "<h2>Per-layer breakdown</h2>\n");
-        breakdown_charts(f, layers);
-    }
-    if (have[0]) {
-        /* a status the verifier never writes is no pass: it counts as a failure */
-        int failed = 0, unknown = 0;
-        const int cs = col(verify, "status");
-        for (int r = 1; r < verify->nrows; r++) {
-            const char *st = verify->rows[r][cs];
-            if (!strcmp(st, "FAILED"))
-                failed++;
-            else if (strcmp(st, "PASSED") && strcmp(st, "SKIPPED"))
-                unknown++;
-        }
-        fprintf(f, "<h2>Verification</h2><p>%d (layer, implementation) checks, %d FAILED",
-                verify->nrows - 1, failed + unknown);
-        if (unknown)
-            fprintf(f, " (%d of them with a status other than PASSED, FAILED or SKIPPED)", unknown);
-        fprintf(f, ".</p>\n");
-        table(f, verify, 2000);
-    }
+    ib_report *r = ctx;
+    ib_r_head(f, "incbench report");
+    fprintf(f, "<h1>incbench report: Inception-v3 layers on this CPU</h1>\n<p>Results folder "
+               "<code>");
+    ib_html(f, r->dir);
+    fprintf(f, "</code>.</p>\n");
+    ib_r_summary(f, r);
+    details(f, r);
     fprintf(f, "</body></html>\n");
 }
 
-/* Writes the page to a temporary file beside path, then moves it into place: a failed write
- * leaves no partial report, and without replace an existing report is kept. */
-static ib_status write_atomic(const char *dir, const char *path, int replace, csv *t,
-                              const int *have, ib_err *e)
+/* The summary alone, for the screenshot. */
+static void summary_page(FILE *f, void *ctx)
+{
+    ib_r_head(f, "incbench summary");
+    ib_r_summary(f, ctx);
+    fprintf(f, "</body></html>\n");
+}
+
+ib_status ib_r_write_atomic(const char *dir, const char *path, int replace, ib_r_page_fn fn,
+                            void *ctx, ib_err *e)
 {
     char tmp[1100];
     snprintf(tmp, sizeof tmp, "%s/.report.html.tmp.%ld", dir, (long)getpid());
@@ -404,24 +226,73 @@ static ib_status write_atomic(const char *dir, const char *path, int replace, cs
         }
         return st;
     }
-    page(f, dir, t, have);
+    fn(f, ctx);
     int bad = ferror(f);
     bad |= fclose(f) != 0;
     if (bad) {
         unlink(tmp);
-        return ib_fail(e, IB_IO, "report: error writing %s%s/report.html: %s", IB_SHOWN(dir),
-                       strerror(errno));
+        return ib_fail(e, IB_IO, "report: error writing %s%s: %s", IB_SHOWN(path), strerror(errno));
     }
     ib_status st = IB_OK;
     if (replace ? rename(tmp, path) != 0 : link(tmp, path) != 0) /* link: create, never replace */
         st = errno == EEXIST ? ib_fail(e, IB_INVALID,
-                                       "report: %s%s/report.html exists: not replaced "
-                                       "(add --force to replace it)",
-                                       IB_SHOWN(dir))
-                             : ib_fail(e, IB_IO, "report: cannot create %s%s/report.html: %s",
-                                       IB_SHOWN(dir), strerror(errno));
-    unlink(tmp); /* after link(): the report keeps its own name; after rename(): gone */
+                                       "report: %s%s exists: not replaced (add --force to "
+                                       "replace it)",
+                                       IB_SHOWN(path))
+                             : ib_fail(e, IB_IO, "report: cannot create %s%s: %s", IB_SHOWN(path),
+                                       strerror(errno));
+    unlink(tmp); /* after link(): the page keeps its own name; after rename(): gone */
     return st;
+}
+
+/* report-summary.png beside the report; a missing Chromium only means no PNG. */
+static void screenshot(ib_report *r)
+{
+    char abs[PATH_MAX], html[PATH_MAX + 40], png[PATH_MAX + 40];
+    if (!realpath(r->dir, abs))
+        return;
+    snprintf(html, sizeof html, "%s/.report-summary.html", abs);
+    snprintf(png, sizeof png, "%s/report-summary.png", abs);
+    ib_err e;
+    unlink(html);
+    if (ib_r_write_atomic(r->dir, html, 1, summary_page, r, &e) != IB_OK)
+        return;
+    /* tall enough for the summary: its tables grow with the cases and the families */
+    int cases = 0;
+    const ib_rcsv *fc = &r->t[IB_R_FACTOR];
+    for (int row = 1; r->have[IB_R_FACTOR] && row < fc->nrows; row++)
+        cases += strcmp(ib_rcsv_get(fc, row, "case"), ib_rcsv_get(fc, row - 1, "case")) != 0;
+    const int h = 330 + 44 * cases + 27 * (r->have[IB_R_NET] ? r->t[IB_R_NET].nrows : 0) +
+                  25 * (12 + (r->have[IB_R_PEAK] ? r->t[IB_R_PEAK].nrows / 2 : 0));
+    ib_report_screenshot(html, png, h);
+    unlink(html);
+}
+
+ib_status ib_r_load(ib_report *r, const char *dir, ib_err *e)
+{
+    memset(r, 0, sizeof *r);
+    r->dir = dir;
+    int any = 0;
+    ib_status st = IB_OK;
+    for (int i = 0; i < IB_R_COUNT; i++)
+        if (st == IB_OK &&
+            (st = ib_rcsv_read(dir, specs[i].name, &r->t[i], &r->have[i], e)) == IB_OK &&
+            r->have[i] && (st = csv_check(dir, &specs[i], &r->t[i], e)) == IB_OK)
+            any |= i != IB_R_MACHINE;
+    if (st == IB_OK && !any)
+        st = ib_fail(e, IB_IO,
+                     "report: %s%s holds none of verify.csv, factor.csv, sweep.csv, "
+                     "net.csv, net_layers.csv, peak.csv",
+                     IB_SHOWN(dir));
+    if (st == IB_OK)
+        read_json_context(r);
+    return st;
+}
+
+void ib_r_unload(ib_report *r)
+{
+    for (int i = 0; i < IB_R_COUNT; i++)
+        ib_rcsv_free(&r->t[i]);
 }
 
 ib_status ib_report_write(const char *dir, int replace, ib_err *e)
@@ -436,24 +307,15 @@ ib_status ib_report_write(const char *dir, int replace, ib_err *e)
                        "report: %s%s/report.html exists: not replaced (add "
                        "--force to replace it)",
                        IB_SHOWN(dir));
-    csv t[CSV_COUNT];
-    int have[CSV_COUNT], any = 0;
-    ib_status st = IB_OK;
-    memset(t, 0, sizeof t);
-    for (int i = 0; i < CSV_COUNT; i++) {
-        have[i] = 0;
-        if (st == IB_OK && (st = csv_read(dir, specs[i].name, &t[i], &have[i], e)) == IB_OK &&
-            have[i] && (st = csv_check(dir, &specs[i], &t[i], e)) == IB_OK)
-            any = 1;
+    static ib_report r;
+    ib_status st = ib_r_load(&r, dir, e);
+    if (st == IB_OK) {
+        r.charts = ib_plot_begin(&r.plot);
+        st = ib_r_write_atomic(dir, path, replace, page, &r, e);
+        ib_plot_end(&r.plot);
+        if (st == IB_OK)
+            screenshot(&r);
     }
-    if (st == IB_OK && !any)
-        st = ib_fail(e, IB_IO,
-                     "report: %s%s holds none of verify.csv, factor.csv, sweep.csv, "
-                     "net.csv, net_layers.csv, peak.csv",
-                     IB_SHOWN(dir));
-    if (st == IB_OK)
-        st = write_atomic(dir, path, replace, t, have, e);
-    for (int i = 0; i < CSV_COUNT; i++)
-        csv_free(&t[i]);
+    ib_r_unload(&r);
     return st;
 }

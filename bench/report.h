@@ -11,4 +11,9 @@
  * partial report; an existing report.html is replaced only when replace is set. */
 ib_status ib_report_write(const char *dir, int replace, ib_err *e);
 
+/* Writes dir_b/compare.html: per factorization case and family the saving in each run and
+ * the change, the whole network per family, the layers whose time changed most. The same
+ * rules for an existing file (replace) and for the CSVs as ib_report_write. */
+ib_status ib_report_compare(const char *dir_a, const char *dir_b, int replace, ib_err *e);
+
 #endif

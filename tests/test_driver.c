@@ -226,7 +226,7 @@ static void command_lines(void)
             "oh=8 computed from the input, kernel, stride and padding");
     bad_cli(exe, "verify --shapes /nonexistent/x",
             "incbench verify: --shapes: /nonexistent/x: cannot open");
-    bad_cli(exe, "report a b", "incbench report: one results folder only ('a' and 'b')");
+    bad_cli(exe, "report a b", "incbench report: report: 'a' is not a results folder");
     /* --help of every command: exit 0 with a usage line */
     const char *cmds[] = {"verify", "factor", "net", "peak", "report", "all"};
     for (int i = 0; i < 6; i++) {
