@@ -497,28 +497,38 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
     }
     r->err = logits_error(m, &c);
     r->pass = r->err <= tol;
-    for (int i = 0; i < c.n; i++) {
-        step *s = &c.steps[i];
-        if (!o->quiet && (i % 20 == 0 || i + 1 == c.n))
-            ib_progress(o, i + 1, c.n, "%s: timing step %s", fam, m->net.layers[s->layer].name);
-        if (ib_time(run_step, s, o->min_time * 0.25, (int)o->reps, &s->t)) {
-            snprintf(r->why, sizeof r->why, "%s failed while timing", m->net.layers[s->layer].name);
+    /* Repetition by repetition: every step once, then the whole pass once, so that the sum
+     * of steps and the total share whatever load the machine had meanwhile. */
+    e2e_ctx ec = {&c};
+    const int reps = (int)o->reps;
+    for (int rep = 0; rep < reps; rep++) {
+        ib_progress(o, rep + 1, reps, "%s: repetition %d of every step and of the pass", fam,
+                    rep + 1);
+        for (int i = 0; i < c.n; i++) {
+            step *s = &c.steps[i];
+            if (rep ? ib_time_more(run_step, s, &s->t)
+                    : ib_time(run_step, s, o->min_time * 0.25, 1, &s->t)) {
+                snprintf(r->why, sizeof r->why, "%s failed while timing",
+                         m->net.layers[s->layer].name);
+                chain_free(&c);
+                return 1;
+            }
+        }
+        if (rep ? ib_time_more(run_all, &ec, &r->total)
+                : ib_time(run_all, &ec, o->min_time, 1, &r->total)) {
+            snprintf(r->why, sizeof r->why, "the forward pass failed while timing");
             chain_free(&c);
             return 1;
         }
+    }
+    for (int i = 0; i < c.n; i++) {
+        const step *s = &c.steps[i];
         r->sum_layers += s->t.med;
         r->layer_med[s->layer] += s->t.med;
         if (s->reorder)
             r->reorders += s->t.med;
         else
             r->kernel_med[s->layer] += s->t.med, r->flops += layer_flops(s->d);
-    }
-    e2e_ctx ec = {&c};
-    ib_progress(o, c.n, c.n, "%s: end-to-end forward pass", fam);
-    if (ib_time(run_all, &ec, o->min_time, (int)o->reps, &r->total)) {
-        snprintf(r->why, sizeof r->why, "the forward pass failed while timing");
-        chain_free(&c);
-        return 1;
     }
     if (c.peer) { /* the logits of the timed passes, not only of the first */
         if (c.peer_ops->read(c.peer, m->logits, c.out[m->logits]) != IB_OK) {
