@@ -476,12 +476,13 @@ static ib_status net_read(void *chain, int layer, float *nchw)
     dnnl_memory_t m = NULL;
     dnnl_primitive_desc_t pd = NULL;
     dnnl_primitive_t r = NULL;
-    dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, n->out[layer]}, {DNNL_ARG_TO, NULL}};
-    const int ok =
-        !dnnl_memory_create(&m, &user, n->engine, nchw) &&
-        !dnnl_reorder_primitive_desc_create(&pd, md, n->engine, &user, n->engine, NULL) &&
-        !dnnl_primitive_create(&r, pd) && (args[1].memory = m) &&
-        !dnnl_primitive_execute(r, n->stream, 2, args) && !dnnl_stream_wait(n->stream);
+    int ok = !dnnl_memory_create(&m, &user, n->engine, nchw) &&
+             !dnnl_reorder_primitive_desc_create(&pd, md, n->engine, &user, n->engine, NULL) &&
+             !dnnl_primitive_create(&r, pd);
+    if (ok) {
+        dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, n->out[layer]}, {DNNL_ARG_TO, m}};
+        ok = !dnnl_primitive_execute(r, n->stream, 2, args) && !dnnl_stream_wait(n->stream);
+    }
     dnnl_primitive_destroy(r);
     dnnl_primitive_desc_destroy(pd);
     dnnl_memory_destroy(m);
