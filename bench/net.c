@@ -452,8 +452,7 @@ typedef struct fam_result {
     double flops;
     double peak;
     int fallbacks;
-    double *layer_med;      /* per layer: sum of its steps' medians */
-    double *kernel_med;     /* per layer: the same without reorders */
+    double *kernel_med;     /* per layer: its steps' medians, reorders excluded */
 } fam_result;
 
 static int cmp_step_desc(const void *x, const void *y)
@@ -476,15 +475,14 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
     ib_err e = {{0}};
     chain c;
     snprintf(r->name, sizeof r->name, "%s", fam);
-    r->layer_med = calloc((size_t)m->net.count, sizeof *r->layer_med);
     r->kernel_med = calloc((size_t)m->net.count, sizeof *r->kernel_med);
     const ib_chain_ops *peer = NULL;
     for (int i = 0; i < m->net.count && !peer; i++)
         if (included(m, i) && !m->net.layers[i].identity)
             peer = impls[i]->chain;
-    ib_status st = !r->layer_med || !r->kernel_med ? ib_fail(&e, IB_NOMEM, "net: out of memory")
-                   : peer                          ? chain_build_peer(m, impls, peer, &c, &e)
-                                                   : chain_build(m, impls, &c, &e);
+    ib_status st = !r->kernel_med ? ib_fail(&e, IB_NOMEM, "net: out of memory")
+                   : peer         ? chain_build_peer(m, impls, peer, &c, &e)
+                                  : chain_build(m, impls, &c, &e);
     if (st != IB_OK) {
         snprintf(r->why, sizeof r->why, "%s", e.msg);
         chain_free(&c);
@@ -524,7 +522,6 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
     for (int i = 0; i < c.n; i++) {
         const step *s = &c.steps[i];
         r->sum_layers += s->t.med;
-        r->layer_med[s->layer] += s->t.med;
         if (s->reorder)
             r->reorders += s->t.med;
         else
@@ -747,7 +744,6 @@ int ib_net_job(const ib_run_opts *o, FILE *out, int top)
                     r->sum_layers, gf, pp, r->err, tol, r->fallbacks, r->reorders, r->predicted);
         else if (csv && r->skipped)
             fprintf(csv, "%s,SKIPPED,,,,,,,,,,,\n", r->name);
-        free(r->layer_med);
         free(r->kernel_med);
     }
     if (csv)
