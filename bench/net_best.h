@@ -13,16 +13,16 @@ typedef struct ib_best_in {
     const int *use; /* per layer: part of the pass */
     int ncand;      /* candidate families, each with native kernels only */
     const ib_impl *const *impls[IB_BEST_MAX]; /* per candidate: its kernel per layer */
-    const double *time[IB_BEST_MAX];          /* per candidate: measured seconds per layer,
-                                                 reorders excluded */
+    const double *time[IB_BEST_MAX];          /* per candidate: measured seconds per layer
+                                                 (minimums), reorders excluded */
     double min_time;                          /* per reorder timing */
     int reps;
 } ib_best_in;
 
-/* Writes the choice into pick[layer] and returns the sum of steps it predicts (seconds), of
- * which *reorder_s are reorders. The start is the fastest single family, and a layer only
- * changes family when that lowers the prediction, reorders included, so the prediction is
- * never above the best single family's. */
+/* Writes the choice into pick[layer] and returns the sum of step minimums it predicts
+ * (seconds), of which *reorder_s are reorders (measured here, minimums too). The start is the
+ * fastest single family, and a layer only changes family when that lowers the prediction, reorders
+ * included, so the prediction is never above the best single family's. */
 double ib_net_best_pick(const ib_best_in *in, const ib_impl **pick, double *reorder_s);
 
 #endif
