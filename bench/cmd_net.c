@@ -11,14 +11,17 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: incbench net [--batch N] [--impl LIST] [--aux] [options]\n\n"
                "Runs the whole Inception-v3 forward pass (299x299, deterministic random weights,\n"
-               "folded batch-norm) once per implementation family and once with 'best' (the\n"
-               "fastest family's kernel per layer). Activations stay in each kernel's layout;\n"
-               "a reorder is inserted (and timed) only where the next layer wants another.\n"
-               "Library peers without native kernels (oneDNN) take NCHW in and out per layer;\n"
-               "their conversions are untimed. A layer a family lacks runs with our best native\n"
-               "kernel (said in the notes). The logits are compared with the reference network\n"
-               "(tolerance from depth and accumulation length); then the per-layer breakdown\n"
-               "(sorted, %% of total, %% of peak) and the end-to-end total in ms and GFLOP/s.\n\n");
+               "folded batch-norm) once per implementation family, every layer reading the\n"
+               "output its producer wrote in this pass. Our kernels and libxsmm's keep their\n"
+               "layout from layer to layer; a reorder is inserted where the next layer wants\n"
+               "another, and timed as a step of its own. oneDNN runs as its users build it:\n"
+               "primitives on oneDNN memories, convolutions in layout 'any', its own reorders\n"
+               "timed where two layouts meet. A peer without such a chain (xsmm_dnn) is\n"
+               "skipped. A layer a family lacks runs with our best native kernel (said in the\n"
+               "notes). 'best' picks per layer among the native families that passed, with the\n"
+               "measured cost of every layout change counted. The logits are compared with the\n"
+               "reference network (tolerance from depth and accumulation length); then the\n"
+               "per-step breakdown (sorted, %% of the sum of steps, %% of peak) and the table.\n\n");
     ib_run_opts_help(f, accepted);
 }
 

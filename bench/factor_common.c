@@ -290,19 +290,29 @@ int ib_time(ib_timed_fn fn, void *ctx, double min_time, int reps, ib_timing *t)
         int64_t next = dt > 0 ? (int64_t)(iters * 1.2 * min_time / dt) + 1 : iters * 10;
         iters = next > iters * 10 ? iters * 10 : next < iters + 1 ? iters + 1 : next;
     }
-    double sorted[IB_MAX_REPS];
-    for (int r = 0; r < reps; r++) {
-        double t0 = ib_now(), c0 = process_cpu_s();
-        for (int64_t k = 0; k < iters; k++)
-            if ((rc = fn(ctx)))
-                return rc;
-        t->samples[r] = (ib_now() - t0) / (double)iters;
-        t->cpu_samples[r] = (process_cpu_s() - c0) / (double)iters;
-        sorted[r] = t->samples[r];
-    }
-    qsort(sorted, (size_t)reps, sizeof sorted[0], cmp_double);
-    t->reps = reps;
     t->iters = iters;
+    for (int r = 0; r < reps; r++)
+        if ((rc = ib_time_more(fn, ctx, t)))
+            return rc;
+    return 0;
+}
+
+int ib_time_more(ib_timed_fn fn, void *ctx, ib_timing *t)
+{
+    if (t->reps >= IB_MAX_REPS || t->iters < 1)
+        return 0;
+    int rc;
+    double t0 = ib_now(), c0 = process_cpu_s();
+    for (int64_t k = 0; k < t->iters; k++)
+        if ((rc = fn(ctx)))
+            return rc;
+    t->samples[t->reps] = (ib_now() - t0) / (double)t->iters;
+    t->cpu_samples[t->reps] = (process_cpu_s() - c0) / (double)t->iters;
+    t->reps++;
+    const int reps = t->reps;
+    double sorted[IB_MAX_REPS];
+    memcpy(sorted, t->samples, (size_t)reps * sizeof sorted[0]);
+    qsort(sorted, (size_t)reps, sizeof sorted[0], cmp_double);
     t->min = sorted[0];
     t->max = sorted[reps - 1];
     t->med = reps % 2 ? sorted[reps / 2] : 0.5 * (sorted[reps / 2 - 1] + sorted[reps / 2]);

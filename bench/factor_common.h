@@ -75,6 +75,10 @@ typedef struct ib_timing {
  * min_time, then reps repetitions. Returns 0, or the nonzero fn returned. */
 typedef int (*ib_timed_fn)(void *ctx);
 int ib_time(ib_timed_fn fn, void *ctx, double min_time, int reps, ib_timing *t);
+/* One more repetition of t->iters calls (t from ib_time), the statistics updated: lets a
+ * caller interleave the repetitions of several things so that they share the machine's
+ * load. Does nothing once t holds IB_MAX_REPS repetitions. */
+int ib_time_more(ib_timed_fn fn, void *ctx, ib_timing *t);
 double ib_now(void);
 
 /* The ISA whose FMA peak an implementation is held to: its own for our kernels, the best

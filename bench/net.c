@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/net_best.h"
 #include "bench/peak_probes.h"
 #include "bench/results.h"
+#include "kernels/chain.h"
 #include "kernels/inception_v3.h"
 #include "kernels/registry.h"
 #include "reference/reference.h"
@@ -157,15 +159,20 @@ static ib_status model_reference(model *m, ib_err *e)
     return IB_OK;
 }
 
-/* One executable step of a family's forward pass. */
-typedef enum { STEP_NATIVE, STEP_PREPARED, STEP_REORDER } step_kind;
+/* One executable step of a family's forward pass: a native kernel, one of our reorders, or
+ * a step of a peer's own chain (a layer or a reorder of its own). */
+typedef enum { STEP_NATIVE, STEP_REORDER, STEP_PEER } step_kind;
 typedef struct step {
     step_kind kind;
+    int reorder; /* a layout change (ours or the peer's) */
     int layer;
     const ib_desc *d;
     const ib_impl *impl;
     const ib_native *nat;
-    void *packed, *prep;
+    void *packed;
+    void *peer; /* STEP_PEER: the chain and its step */
+    const ib_chain_ops *ops;
+    int k;
     const float *src[IB_MAX_IN];
     float *dst[IB_MAX_OUT];
     /* reorder */
@@ -184,6 +191,8 @@ typedef struct chain {
     ib_layout *lay;
     float **extra;    /* buffers to free */
     int nextra;
+    void *peer; /* a peer's own chain, when the family has one */
+    const ib_chain_ops *peer_ops;
 } chain;
 
 static int run_step(void *p)
@@ -191,7 +200,8 @@ static int run_step(void *p)
     step *s = p;
     switch (s->kind) {
     case STEP_NATIVE: s->nat->exec(s->d, s->packed, s->src, s->dst); return 0;
-    case STEP_PREPARED: return s->impl->run(s->prep) != IB_OK;
+    case STEP_PEER:
+        return s->ops->run_step(s->peer, s->k) != IB_OK;
     case STEP_REORDER:
         ib_reorder(s->rsrc, s->rsl, s->rdst, s->rdl, s->rdims.n, s->rdims.c, s->rdims.h,
                    s->rdims.w);
@@ -210,11 +220,8 @@ static float *chain_alloc(chain *c, int64_t elems)
 
 static void chain_free(chain *c)
 {
-    for (int i = 0; i < c->n; i++) {
-        step *s = &c->steps[i];
-        if (s->kind == STEP_PREPARED && s->prep && s->impl->release)
-            s->impl->release(s->prep);
-    }
+    if (c->peer)
+        c->peer_ops->release(c->peer);
     for (int i = 0; i < c->nextra; i++)
         ib_free(c->extra[i]);
     free(c->extra);
@@ -260,8 +267,14 @@ static const float *input_in(const model *m, chain *c, int i, int k, ib_layout w
     }
     step *s = &c->steps[c->n++];
     memset(s, 0, sizeof *s);
-    *s = (step){.kind = STEP_REORDER, .layer = i, .rsrc = buf, .rdst = dst, .rsl = have,
-                .rdl = want, .rdims = dd};
+    *s = (step){.kind = STEP_REORDER,
+                .reorder = 1,
+                .layer = i,
+                .rsrc = buf,
+                .rdst = dst,
+                .rsl = have,
+                .rdl = want,
+                .rdims = dd};
     snprintf(s->label, sizeof s->label, "reorder %s->%s", ib_layout_name(have),
              ib_layout_name(want));
     run_step(s);
@@ -321,32 +334,79 @@ static ib_status chain_build(const model *m, const ib_impl *const *impls, chain 
             c->lay[i] = nat->dst_layout;
             run_step(s);
         } else {
-            /* A peer owning its memory: NCHW in (its prepare copies and reorders, untimed),
-             * run timed, output fetched to NCHW (untimed). */
-            ib_args a;
-            layer_args(m, i, c->out, NULL, &a);
-            for (int k = 0; k < l->nsrc; k++)
-                if (!(a.in[k] = input_in(m, c, i, k, IB_LAYOUT_NCHW, e)))
-                    return IB_NOMEM;
-            float *dst = chain_alloc(c, ib_dims_count(od));
-            if (!dst)
-                return ib_fail(e, IB_NOMEM, "net: out of memory");
-            a.out[0] = dst;
-            step *s = &c->steps[c->n++];
-            *s = (step){.kind = STEP_PREPARED, .layer = i, .d = &l->desc, .impl = im};
-            snprintf(s->label, sizeof s->label, "%s (NCHW in/out)", im->name);
-            ib_status st = im->prepare(&l->desc, &a, &s->prep, e);
-            if (st != IB_OK) {
-                s->prep = NULL;
-                return st;
-            }
-            if (run_step(s) || (st = im->fetch(s->prep, &a)) != IB_OK)
-                return ib_fail(e, IB_FAILED, "net: %s: %s failed", l->name, im->name);
-            c->out[i] = dst;
-            c->lay[i] = IB_LAYOUT_NCHW;
+            /* A peer that owns its memory and has no chained form would run each layer on a
+             * private copy of its input: not a network. */
+            return ib_fail(e, IB_UNSUPPORTED,
+                           "%s has no chained form (it runs each layer on its own copy of the "
+                           "input), so it has no whole-network time",
+                           im->name);
         }
     }
     return IB_OK;
+}
+
+/* The family's own chain when its layers belong to a peer that builds one (every layer the
+ * same peer): steps are the peer's, reorders included; the whole pass runs once. */
+static ib_status chain_build_peer(const model *m, const ib_impl *const *impls,
+                                  const ib_chain_ops *ops, chain *c, ib_err *e)
+{
+    const int nl = m->net.count;
+    memset(c, 0, sizeof *c);
+    int *use = calloc((size_t)nl, sizeof *use);
+    c->out = calloc((size_t)nl, sizeof *c->out);
+    c->lay = calloc((size_t)nl, sizeof *c->lay);
+    c->extra = calloc(1, sizeof *c->extra);
+    if (!use || !c->out || !c->lay || !c->extra) {
+        free(use);
+        return ib_fail(e, IB_NOMEM, "net: out of memory");
+    }
+    for (int i = 0; i < nl; i++) {
+        use[i] = included(m, i);
+        if (use[i] && !m->net.layers[i].identity && impls[i]->chain != ops) {
+            free(use);
+            return ib_fail(e, IB_UNSUPPORTED, "net: %s: %s is not part of the %s chain",
+                           m->net.layers[i].name, impls[i]->name, impls[i]->name);
+        }
+    }
+    const ib_chain_spec sp = {.net = &m->net, .use = use, .params = m->params, .input = m->input};
+    ib_status st = ops->create(&sp, &c->peer, e);
+    free(use);
+    if (st != IB_OK)
+        return st;
+    c->peer_ops = ops;
+    const int ns = ops->steps(c->peer);
+    if (!(c->steps = calloc((size_t)ns + 1, sizeof *c->steps)))
+        return ib_fail(e, IB_NOMEM, "net: out of memory");
+    for (int k = 0; k < ns; k++) {
+        step *s = &c->steps[c->n++];
+        const char *label = "";
+        int ro = 0;
+        const int i = ops->step_info(c->peer, k, &ro, &label);
+        *s = (step){
+            .kind = STEP_PEER, .reorder = ro, .layer = i, .peer = c->peer, .ops = ops, .k = k};
+        if (!ro) {
+            s->d = &m->net.layers[i].desc;
+            s->impl = impls[i];
+        }
+        snprintf(s->label, sizeof s->label, "%s", label);
+        if (run_step(s))
+            return ib_fail(e, IB_FAILED, "net: %s: %s failed", m->net.layers[i].name, label);
+    }
+    c->out[m->logits] = chain_alloc(c, out_elems(&m->net.layers[m->logits].desc));
+    if (!c->out[m->logits])
+        return ib_fail(e, IB_NOMEM, "net: out of memory");
+    if (ops->read(c->peer, m->logits, c->out[m->logits]) != IB_OK)
+        return ib_fail(e, IB_FAILED, "net: reading the logits back failed");
+    return IB_OK;
+}
+
+/* 1 when every layer of the pass runs a native kernel (buffers another family can read). */
+static int native_only(const model *m, const ib_impl *const *impls)
+{
+    for (int i = 0; impls && i < m->net.count; i++)
+        if (included(m, i) && !m->net.layers[i].identity && (!impls[i] || !impls[i]->native))
+            return 0;
+    return impls != NULL;
 }
 
 /* Normwise relative error of the logits: max |got - want| / max |want|. */
@@ -386,10 +446,13 @@ typedef struct fam_result {
     int pass;
     ib_timing total;        /* end to end */
     double sum_layers;      /* sum of per-step medians */
+    double reorders;        /* of which reorder steps */
+    int skipped;            /* no whole-network form (why says why) */
+    double predicted;       /* best: the sum of step minimums its choice predicted */
     double flops;
     double peak;
     int fallbacks;
-    double *layer_med;      /* per layer: sum of its steps' medians */
+    double *kernel_min; /* per layer: its steps' minimums, reorders excluded */
 } fam_result;
 
 static int cmp_step_desc(const void *x, const void *y)
@@ -412,59 +475,88 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
     ib_err e = {{0}};
     chain c;
     snprintf(r->name, sizeof r->name, "%s", fam);
-    r->layer_med = calloc((size_t)m->net.count, sizeof *r->layer_med);
-    ib_status st = chain_build(m, impls, &c, &e);
+    r->kernel_min = calloc((size_t)m->net.count, sizeof *r->kernel_min);
+    const ib_chain_ops *peer = NULL;
+    for (int i = 0; i < m->net.count && !peer; i++)
+        if (included(m, i) && !m->net.layers[i].identity)
+            peer = impls[i]->chain;
+    ib_status st = !r->kernel_min ? ib_fail(&e, IB_NOMEM, "net: out of memory")
+                   : peer         ? chain_build_peer(m, impls, peer, &c, &e)
+                                  : chain_build(m, impls, &c, &e);
     if (st != IB_OK) {
         snprintf(r->why, sizeof r->why, "%s", e.msg);
-        fprintf(stderr, "incbench %s: %s: %s\n", o->cmd, fam, e.msg);
         chain_free(&c);
+        if (st == IB_UNSUPPORTED) { /* said in the table, not an error of the run */
+            r->skipped = 1;
+            return 0;
+        }
+        fprintf(stderr, "incbench %s: %s: %s\n", o->cmd, fam, e.msg);
         return 1;
     }
     r->err = logits_error(m, &c);
     r->pass = r->err <= tol;
-    for (int i = 0; i < c.n; i++) {
-        step *s = &c.steps[i];
-        if (!o->quiet && (i % 20 == 0 || i + 1 == c.n))
-            ib_progress(o, i + 1, c.n, "%s: timing step %s", fam, m->net.layers[s->layer].name);
-        if (ib_time(run_step, s, o->min_time * 0.25, (int)o->reps, &s->t)) {
-            snprintf(r->why, sizeof r->why, "%s failed while timing", m->net.layers[s->layer].name);
+    /* Repetition by repetition: every step once, then the whole pass once, so that the sum
+     * of steps and the total share whatever load the machine had meanwhile. */
+    e2e_ctx ec = {&c};
+    const int reps = (int)o->reps;
+    for (int rep = 0; rep < reps; rep++) {
+        ib_progress(o, rep + 1, reps, "%s: repetition %d of every step and of the pass", fam,
+                    rep + 1);
+        for (int i = 0; i < c.n; i++) {
+            step *s = &c.steps[i];
+            if (rep ? ib_time_more(run_step, s, &s->t)
+                    : ib_time(run_step, s, o->min_time * 0.25, 1, &s->t)) {
+                snprintf(r->why, sizeof r->why, "%s failed while timing",
+                         m->net.layers[s->layer].name);
+                chain_free(&c);
+                return 1;
+            }
+        }
+        if (rep ? ib_time_more(run_all, &ec, &r->total)
+                : ib_time(run_all, &ec, o->min_time, 1, &r->total)) {
+            snprintf(r->why, sizeof r->why, "the forward pass failed while timing");
             chain_free(&c);
             return 1;
         }
-        r->sum_layers += s->t.med;
-        r->layer_med[s->layer] += s->t.med;
-        if (s->kind != STEP_REORDER)
-            r->flops += layer_flops(s->d);
     }
-    e2e_ctx ec = {&c};
-    ib_progress(o, c.n, c.n, "%s: end-to-end forward pass", fam);
-    if (ib_time(run_all, &ec, o->min_time, (int)o->reps, &r->total)) {
-        snprintf(r->why, sizeof r->why, "the forward pass failed while timing");
-        chain_free(&c);
-        return 1;
+    for (int i = 0; i < c.n; i++) {
+        const step *s = &c.steps[i];
+        r->sum_layers += s->t.med;
+        if (s->reorder)
+            r->reorders += s->t.med;
+        else
+            r->kernel_min[s->layer] += s->t.min, r->flops += layer_flops(s->d);
+    }
+    if (c.peer) { /* the logits of the timed passes, not only of the first */
+        if (c.peer_ops->read(c.peer, m->logits, c.out[m->logits]) != IB_OK) {
+            snprintf(r->why, sizeof r->why, "reading the logits back failed");
+            chain_free(&c);
+            return 1;
+        }
+        r->err = fmax(r->err, logits_error(m, &c));
+        r->pass = r->err <= tol;
     }
     r->ok = 1;
     r->peak = 0; /* the peak of the ISA this family's convolutions use */
     for (int i = 0; i < c.n && r->peak == 0; i++)
-        if (c.steps[i].kind != STEP_REORDER && c.steps[i].d->op == IB_OP_CONV)
+        if (!c.steps[i].reorder && c.steps[i].d->op == IB_OP_CONV)
             r->peak = ib_impl_peak(c.steps[i].impl, threads);
     /* per step lines, then the breakdown sorted by time */
     for (int i = 0; i < c.n; i++) {
         step *s = &c.steps[i];
         const ib_layer *l = &m->net.layers[s->layer];
-        const double fl = s->kind == STEP_REORDER ? 0 : layer_flops(s->d);
+        const double fl = s->reorder ? 0 : layer_flops(s->d);
         const double pk = s->impl ? ib_impl_peak(s->impl, threads) : 0;
-        const int weighted = s->kind != STEP_REORDER && (s->d->op == IB_OP_CONV || s->d->op == IB_OP_FC);
+        const int weighted = !s->reorder && (s->d->op == IB_OP_CONV || s->d->op == IB_OP_FC);
         if (lcsv)
             fprintf(lcsv, "%s,%s,%s,%s,%s,%.6e,%.6e,%.6e,%.4f,%.6e,%.4f,%.4f\n", fam, l->name,
-                    s->kind == STEP_REORDER ? "reorder" : ib_op_name(s->d->op),
-                    s->impl ? s->impl->name : "-", s->label, s->t.med, s->t.min, s->t.max,
-                    s->t.cv, fl / s->t.med, weighted && pk > 0 ? fl / s->t.med / pk * 100 : 0,
+                    s->reorder ? "reorder" : ib_op_name(s->d->op), s->impl ? s->impl->name : "-",
+                    s->label, s->t.med, s->t.min, s->t.max, s->t.cv, fl / s->t.med,
+                    weighted && pk > 0 ? fl / s->t.med / pk * 100 : 0,
                     s->t.med / r->sum_layers * 100);
         if (js) {
             char nm[200];
-            snprintf(nm, sizeof nm, "net/%s/%s%s", fam, l->name,
-                     s->kind == STEP_REORDER ? "/reorder" : "");
+            snprintf(nm, sizeof nm, "net/%s/%s%s", fam, l->name, s->reorder ? "/reorder" : "");
             ib_gbjson_add(js, nm, &s->t, fl, weighted ? pk : 0, s->label);
         }
     }
@@ -482,10 +574,9 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
         for (int i = 0; i < c.n && i < top; i++) {
             const step *s = &sorted[i];
             char a[24], b[24], d[24];
-            const double fl = s->kind == STEP_REORDER ? 0 : layer_flops(s->d);
+            const double fl = s->reorder ? 0 : layer_flops(s->d);
             const double pk = s->impl ? ib_impl_peak(s->impl, threads) : 0;
-            const int weighted =
-                s->kind != STEP_REORDER && (s->d->op == IB_OP_CONV || s->d->op == IB_OP_FC);
+            const int weighted = !s->reorder && (s->d->op == IB_OP_CONV || s->d->op == IB_OP_FC);
             fprintf(out, "  %-34.34s %-26.26s %9s [%s, %s] %5.1f%% %7.1f GF/s", 
                     m->net.layers[s->layer].name, s->label, ib_fmt_time(s->t.med, a, 24),
                     ib_fmt_time(s->t.min, b, 24), ib_fmt_time(s->t.max, d, 24),
@@ -561,29 +652,41 @@ int ib_net_job(const ib_run_opts *o, FILE *out, int top)
                 (long long)o->batch, o->aux ? " with AuxLogits" : "", threads,
                 threads > 1 ? "s" : "", pass_flops * 1e-9, tol, m.depth, (long long)m.kmax);
     int rc = 0;
-    for (int f = 0; f <= nfam && impls && res && chosen; f++) {
+    int *use = calloc((size_t)nl, sizeof *use);
+    for (int i = 0; use && i < nl; i++)
+        use[i] = included(&m, i);
+    for (int f = 0; f <= nfam && impls && res && chosen && use; f++) {
         const char *name = f < nfam ? fam[f] : "best";
-        if (f == nfam && (!want_best || nfam < 2))
-            break;
+        if (f == nfam) {
+            /* best: per layer among the native families that passed (their buffers chain
+             * with each other), layout changes counted at their measured cost. Minimums,
+             * not medians: the families were timed one after the other, and the minimum is
+             * what another process's load disturbs least. */
+            ib_best_in bi = {
+                .net = &m.net, .use = use, .min_time = o->min_time * 0.25, .reps = (int)o->reps};
+            for (int g = 0; g < nfam && bi.ncand < IB_BEST_MAX; g++)
+                if (res[g].ok && res[g].pass && native_only(&m, chosen[g])) {
+                    bi.impls[bi.ncand] = chosen[g];
+                    bi.time[bi.ncand++] = res[g].kernel_min;
+                }
+            if (!want_best || bi.ncand < 2)
+                break;
+            ib_progress(o, f + 1, nfam + 1, "best: measuring reorders between layouts");
+            double ro = 0;
+            if ((res[f].predicted = ib_net_best_pick(&bi, impls, &ro)) < 0) {
+                fprintf(stderr, "incbench %s: best: measuring a reorder failed\n", o->cmd);
+                rc = 2;
+                break;
+            }
+        }
         int fallbacks = 0;
         chosen[f] = calloc((size_t)nl, sizeof **chosen);
-        for (int i = 0; i < nl; i++) {
-            if (!included(&m, i) || m.net.layers[i].identity)
+        for (int i = 0; i < nl && chosen[f]; i++) {
+            if (!use[i] || m.net.layers[i].identity)
                 continue;
             int fb = 0;
-            if (f < nfam) {
+            if (f < nfam)
                 impls[i] = choose(&m.net.layers[i].desc, name, &fb);
-            } else { /* best: the fastest of the families' own kernels for this layer */
-                double best = INFINITY;
-                for (int g = 0; g < nfam; g++) {
-                    if (!res[g].ok || !chosen[g][i] || strcmp(chosen[g][i]->name, fam[g]))
-                        continue;
-                    if (res[g].layer_med[i] < best)
-                        best = res[g].layer_med[i], impls[i] = chosen[g][i];
-                }
-                if (!isfinite(best))
-                    impls[i] = choose(&m.net.layers[i].desc, fam[0], &fb);
-            }
             if (!impls[i]) {
                 fprintf(stderr, "incbench %s: %s: no implementation runs %s\n", o->cmd, name,
                         m.net.layers[i].name);
@@ -601,40 +704,49 @@ int ib_net_job(const ib_run_opts *o, FILE *out, int top)
         int r = run_family(o, out, &m, name, impls, threads, tol, &res[f], lcsv, jsp, top);
         rc = r > rc ? r : rc;
     }
+    free(use);
     if (lcsv)
         fclose(lcsv);
     ib_gbjson_end(&js);
     if (csv)
         fprintf(csv, "impl,status,total_med_s,total_min_s,total_max_s,sum_steps_s,gflops,"
-                     "pct_peak,logits_rel_err,tolerance,fallback_layers\n");
+                     "pct_peak,logits_rel_err,tolerance,fallback_layers,reorders_s,"
+                     "predicted_s\n");
     if (out)
-        fprintf(out, "\n%-8s %-7s %-34s %12s %9s %8s %11s  %s\n", "impl", "logits",
-                "total median [min, max]", "sum of steps", "GFLOP/s", "%peak", "max rel err",
-                "notes");
+        fprintf(out, "\n%-8s %-7s %-34s %12s %10s %9s %8s %11s  %s\n", "impl", "logits",
+                "total median [min, max]", "sum of steps", "reorders", "GFLOP/s", "%peak",
+                "max rel err", "notes");
     for (int f = 0; f <= nfam && res; f++) {
         fam_result *r = &res[f];
         if (!r->name[0])
             continue;
-        char a[24], b[24], c[24], d[24], tt[80];
+        char a[24], b[24], c[24], d[24], ro[24], pr[24], tt[80], note[160] = "";
         if (r->ok)
             snprintf(tt, sizeof tt, "%s [%s, %s]", ib_fmt_time(r->total.med, a, 24),
                      ib_fmt_time(r->total.min, b, 24), ib_fmt_time(r->total.max, c, 24));
         const double gf = r->ok ? r->flops / r->total.med * 1e-9 : 0;
         const double pp = r->ok && r->peak > 0 ? r->flops / r->total.med / r->peak * 100 : 0;
+        if (r->fallbacks)
+            snprintf(note, sizeof note, "some layers from another family");
+        if (r->predicted > 0)
+            snprintf(note, sizeof note, "per layer with reorders; sum of minimums predicted %s",
+                     ib_fmt_time(r->predicted, pr, 24));
         if (out) {
             if (r->ok)
-                fprintf(out, "%-8s %-7s %-34s %12s %9.1f %7.1f%% %11.2e  %s%s\n", r->name,
-                        r->pass ? "PASSED" : "FAILED", tt, ib_fmt_time(r->sum_layers, d, 24), gf,
-                        pp, r->err, r->fallbacks ? "some layers from another family; " : "",
-                        !strcmp(r->name, "onednn") ? "NCHW in/out per layer, untimed" : "");
+                fprintf(out, "%-8s %-7s %-34s %12s %10s %9.1f %7.1f%% %11.2e  %s\n", r->name,
+                        r->pass ? "PASSED" : "FAILED", tt, ib_fmt_time(r->sum_layers, d, 24),
+                        r->reorders > 0 ? ib_fmt_time(r->reorders, ro, 24) : "0", gf, pp, r->err,
+                        note);
             else
-                fprintf(out, "%-8s %-7s %s\n", r->name, "ERROR", r->why);
+                fprintf(out, "%-8s %-7s %s\n", r->name, r->skipped ? "SKIPPED" : "ERROR", r->why);
         }
         if (csv && r->ok)
-            fprintf(csv, "%s,%s,%.6e,%.6e,%.6e,%.6e,%.4f,%.3f,%.4e,%.4e,%d\n", r->name,
+            fprintf(csv, "%s,%s,%.6e,%.6e,%.6e,%.6e,%.4f,%.3f,%.4e,%.4e,%d,%.6e,%.6e\n", r->name,
                     r->pass ? "PASSED" : "FAILED", r->total.med, r->total.min, r->total.max,
-                    r->sum_layers, gf, pp, r->err, tol, r->fallbacks);
-        free(r->layer_med);
+                    r->sum_layers, gf, pp, r->err, tol, r->fallbacks, r->reorders, r->predicted);
+        else if (csv && r->skipped)
+            fprintf(csv, "%s,SKIPPED,,,,,,,,,,,\n", r->name);
+        free(r->kernel_min);
     }
     if (csv)
         fclose(csv);

@@ -1,6 +1,7 @@
 /* The whole Inception-v3 forward pass per implementation family: deterministic random
- * weights, activations chained in each kernel's own layout, logits checked against the
- * reference network, per-layer and end-to-end timing. */
+ * weights, activations chained in each kernel's own layout (oneDNN's in its own memories),
+ * every reorder a timed step, logits checked against the reference network, per-step and
+ * end-to-end timing. */
 #ifndef IB_BENCH_NET_H
 #define IB_BENCH_NET_H
 

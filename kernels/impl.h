@@ -6,6 +6,8 @@
 #include "kernels/desc.h"
 #include "kernels/layout.h"
 
+struct ib_chain_ops;
+
 /* A native kernel: reads and writes activations in one layout with explicit buffers, so
  * layers can be chained without reorders. Kernels never allocate, parse or print. */
 typedef struct ib_native {
@@ -39,6 +41,10 @@ typedef struct ib_impl {
     ib_status (*run)(void *inst);
     ib_status (*fetch)(void *inst, const ib_args *nchw);
     void (*release)(void *inst);
+
+    /* A peer that owns its memory may also build a whole network in it (kernels/chain.h), so
+     * that layers read each other's outputs; NULL when it cannot. */
+    const struct ib_chain_ops *chain;
 } ib_impl;
 
 /* Uniform entry points over both kinds of implementation. d must be validated and supported. */

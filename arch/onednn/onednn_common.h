@@ -4,6 +4,7 @@
 
 #include <dnnl.h>
 
+#include "arch/onednn/onednn_net.h"
 #include "kernels/impl.h"
 
 enum { IB_DNNL_MAX_ARGS = IB_CONCAT_MAX + 8 };
@@ -88,6 +89,7 @@ ib_status ib_dnnl_setup_concat(const ib_desc *d, const ib_args *a, ib_dnnl_inst 
         .run = ib_dnnl_run,                                                                    \
         .fetch = ib_dnnl_fetch,                                                                \
         .release = ib_dnnl_release,                                                            \
+        .chain = &ib_onednn_chain,                                                             \
     };
 
 #endif
