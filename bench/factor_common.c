@@ -322,12 +322,19 @@ double ib_impl_peak(const ib_impl *impl, int threads)
     return ib_peak_fma(ib_impl_peak_isa(impl), threads);
 }
 
+int ib_impl_selected(const char *list, const ib_impl *im)
+{
+    if (!list && im->opt_in)
+        return 0;
+    return ib_impl_listed(list, im->name);
+}
+
 int ib_families(const char *list, const char **names, int max)
 {
     int n = 0;
     for (int r = 0; r < ib_registry_count(); r++) {
         const ib_impl *im = ib_registry_at(r);
-        if (im->test_only || !ib_impl_usable(im, NULL) || !ib_impl_listed(list, im->name))
+        if (im->test_only || !ib_impl_usable(im, NULL) || !ib_impl_selected(list, im))
             continue;
         int seen = 0;
         for (int k = 0; k < n && !seen; k++)
