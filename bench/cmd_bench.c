@@ -19,7 +19,7 @@
 #include "kernels/registry.h"
 
 /* Present only when the oneDNN peer is linked in (the Makefile builds it when dnnl.h is). */
-extern const char *ib_onednn_impl_info_desc(const ib_desc *d, char *buf, int len)
+extern const char *ib_onednn_impl_info_of(const ib_impl *impl, const ib_desc *d, char *buf, int len)
     __attribute__((weak));
 
 enum { MAX_CASES = 512, MAX_IMPLS = 32 };
@@ -143,8 +143,8 @@ static void label_of(const ib_impl *im, const ib_desc *d, char *buf, int len)
         const ib_native *nat = im->native(d);
         if (nat && nat->kernel)
             snprintf(buf, (size_t)len, "%s", nat->kernel);
-    } else if (!strcmp(im->name, "onednn") && ib_onednn_impl_info_desc) {
-        ib_onednn_impl_info_desc(d, buf, len);
+    } else if (ib_onednn_impl_info_of) { /* "" for a peer that is not oneDNN's */
+        ib_onednn_impl_info_of(im, d, buf, len);
     }
 }
 

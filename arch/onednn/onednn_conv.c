@@ -24,6 +24,26 @@ static ib_status add_folded_params(ib_dnnl_inst *in, const ib_conv_desc *d, cons
     return st;
 }
 
+/* Weights and bias as they are, scale and shift as the sources of the two binary post-ops. */
+static ib_status add_postops_params(ib_dnnl_inst *in, const ib_conv_desc *d, const ib_args *a,
+                                    const dnnl_memory_desc_t *wei_u,
+                                    const dnnl_memory_desc_t *wei_p,
+                                    const dnnl_memory_desc_t *vec_u,
+                                    const dnnl_memory_desc_t *chan_u, ib_err *e)
+{
+    ib_status st;
+    if ((st = ib_dnnl_add_input(in, DNNL_ARG_WEIGHTS, wei_u, a->in[1], wei_p, e)) ||
+        (d->has_bias && (st = ib_dnnl_add_input(in, DNNL_ARG_BIAS, vec_u, a->in[2], NULL, e))))
+        return st;
+    if (!d->has_scale_shift)
+        return IB_OK;
+    if ((st = ib_dnnl_add_input(in, DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1, chan_u,
+                                a->in[3], NULL, e)))
+        return st;
+    return ib_dnnl_add_input(in, DNNL_ARG_ATTR_MULTIPLE_POST_OP(1) | DNNL_ARG_SRC_1, chan_u,
+                             a->in[4], NULL, e);
+}
+
 /* Convolution forward_inference, every layout "any" so oneDNN picks its own.
  * Folded (the default, as inference stacks deploy it): the batch-norm goes into the weights
  * and the bias at prepare time (kernels/conv_fold.h), leaving conv + bias + an eltwise ReLU
@@ -88,20 +108,9 @@ static ib_status setup_conv(const ib_desc *dd, const ib_args *a, ib_dnnl_inst *i
     const dnnl_memory_desc_t *dst_p = dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0);
     if ((st = ib_dnnl_add_input(in, DNNL_ARG_SRC, &src_u, a->in[0], src_p, e)))
         return st;
-    if (fold)
-        st = add_folded_params(in, d, a, &wei_u, wei_p, &vec_u, e);
-    else if ((st = ib_dnnl_add_input(in, DNNL_ARG_WEIGHTS, &wei_u, a->in[1], wei_p, e)) ||
-             (d->has_bias &&
-              (st = ib_dnnl_add_input(in, DNNL_ARG_BIAS, &vec_u, a->in[2], NULL, e))) ||
-             (d->has_scale_shift &&
-              ((st = ib_dnnl_add_input(in, DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1,
-                                       &chan_u, a->in[3], NULL, e)) ||
-               (st = ib_dnnl_add_input(in, DNNL_ARG_ATTR_MULTIPLE_POST_OP(1) | DNNL_ARG_SRC_1,
-                                       &chan_u, a->in[4], NULL, e)))))
-        return st;
-    if (st != IB_OK)
-        return st;
-    return ib_dnnl_add_output(in, DNNL_ARG_DST, &dst_u, dst_p, e);
+    st = fold ? add_folded_params(in, d, a, &wei_u, wei_p, &vec_u, e)
+              : add_postops_params(in, d, a, &wei_u, wei_p, &vec_u, &chan_u, e);
+    return st != IB_OK ? st : ib_dnnl_add_output(in, DNNL_ARG_DST, &dst_u, dst_p, e);
 }
 
 ib_status ib_dnnl_setup_conv(const ib_desc *d, const ib_args *a, ib_dnnl_inst *in, ib_err *e)
