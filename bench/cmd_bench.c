@@ -80,20 +80,6 @@ static int layer_matches(const char *pattern, const char *name)
     return strstr(name, pattern) != NULL;
 }
 
-static int impl_selected(const options *o, const char *name)
-{
-    if (!o->impls)
-        return strcmp(name, "ref") != 0; /* the reference is slow: only on request */
-    size_t n = strlen(name);
-    for (const char *p = o->impls; *p;) {
-        size_t k = strcspn(p, ",");
-        if (k == n && strncmp(p, name, n) == 0)
-            return 1;
-        p += k + (p[k] == ',');
-    }
-    return 0;
-}
-
 static int name_passes_filter(const options *o, const char *name)
 {
     if (!o->has_filter)
@@ -211,7 +197,7 @@ static int bench_one(const options *o, const bench_case *bc, int threads, totals
         char name[192], label[96], err[320];
         snprintf(name, sizeof name, "%s/%s/%s", op, bc->layer, im->name);
         const char *why = NULL;
-        if (!impl_selected(o, im->name) || !name_passes_filter(o, name))
+        if (!ib_impl_selected(o->impls, im) || !name_passes_filter(o, name))
             continue;
         if (im->supports && !im->supports(&bc->desc, &why)) {
             t->skipped++;
@@ -295,7 +281,7 @@ static void print_peaks(const options *o, int threads)
     for (int r = 0; r < ib_registry_count(); r++) {
         const ib_impl *im = ib_registry_at(r);
         if ((im->op == IB_OP_CONV || im->op == IB_OP_FC) && !im->test_only &&
-            ib_impl_usable(im, NULL) && impl_selected(o, im->name))
+            ib_impl_usable(im, NULL) && ib_impl_selected(o->impls, im))
             need[ib_impl_peak_isa(im)] = 1;
     }
     fprintf(stderr,

@@ -23,8 +23,9 @@ int ib_cmd_list(int argc, char **argv)
         const ib_impl *im = ib_registry_at(i);
         const char *why = NULL;
         int ok = ib_impl_usable(im, &why);
-        printf("%-8s %-14s %-7s %s%s%s\n", ib_op_name(im->op), im->name, ib_isa_name(im->isa),
-               ok ? "yes" : "no", ok ? "" : ": ", ok ? "" : (why ? why : ""));
+        printf("%-8s %-14s %-7s %s%s%s%s\n", ib_op_name(im->op), im->name, ib_isa_name(im->isa),
+               ok ? "yes" : "no", ok ? "" : ": ", ok ? "" : (why ? why : ""),
+               im->opt_in ? " (only when named with --impl)" : "");
     }
     return 0;
 }

@@ -91,10 +91,10 @@ static void row(FILE *t, FILE *csv, int show, const char *op, const char *layer,
 {
     if (t && show) {
         if (abs_err >= 0)
-            fprintf(t, "%-8s %-34.34s %-8s %-8s %10.3g %10.3g  %s\n", op, layer, impl, status,
+            fprintf(t, "%-8s %-34.34s %-14s %-8s %10.3g %10.3g  %s\n", op, layer, impl, status,
                     abs_err, rel_err, why);
         else
-            fprintf(t, "%-8s %-34.34s %-8s %-8s %10s %10s  %s\n", op, layer, impl, status, "-",
+            fprintf(t, "%-8s %-34.34s %-14s %-8s %10s %10s  %s\n", op, layer, impl, status, "-",
                     "-", why);
     }
     if (csv) {
@@ -128,7 +128,7 @@ int ib_verify_job(const ib_run_opts *o, FILE *t, int all_rows, ib_verify_summary
     if (csv)
         fprintf(csv, "op,layer,impl,status,max_abs_err,max_rel_err,why\n");
     if (t)
-        fprintf(t, "%-8s %-34s %-8s %-8s %10s %10s  %s\n", "op", "layer", "impl", "status",
+        fprintf(t, "%-8s %-34s %-14s %-8s %10s %10s  %s\n", "op", "layer", "impl", "status",
                 "max abs", "max rel", "why");
     int matched = 0;
     for (int i = 0; i < n; i++) {
@@ -142,7 +142,7 @@ int ib_verify_job(const ib_run_opts *o, FILE *t, int all_rows, ib_verify_summary
         int have = 0;
         for (int r = 0; r < ib_registry_count(); r++) {
             const ib_impl *im = ib_registry_at(r);
-            if (im->op != c->desc.op || im->test_only || !ib_impl_listed(o->impls, im->name))
+            if (im->op != c->desc.op || im->test_only || !ib_impl_selected(o->impls, im))
                 continue;
             const char *why = NULL;
             char msg[300];

@@ -343,8 +343,8 @@ double ib_impl_peak(const ib_impl *impl, int threads)
 }
 
 /* Present only when the oneDNN peer is linked in (the Makefile builds it when dnnl.h is). */
-extern const char *ib_onednn_impl_info_desc(const ib_desc *d, char *buf, int len)
-    __attribute__((weak));
+extern const char *ib_onednn_impl_info_of(const ib_impl *impl, const ib_desc *d, char *buf,
+                                          int len) __attribute__((weak));
 
 const char *ib_impl_kernel_name(const ib_impl *im, const ib_desc *d, char *buf, int len)
 {
@@ -353,10 +353,17 @@ const char *ib_impl_kernel_name(const ib_impl *im, const ib_desc *d, char *buf, 
         const ib_native *nat = im->native(d);
         if (nat && nat->kernel)
             snprintf(buf, (size_t)len, "%s", nat->kernel);
-    } else if (!strcmp(im->name, "onednn") && ib_onednn_impl_info_desc) {
-        ib_onednn_impl_info_desc(d, buf, len);
+    } else if (ib_onednn_impl_info_of) { /* "" for a peer that is not oneDNN's */
+        ib_onednn_impl_info_of(im, d, buf, len);
     }
     return buf;
+}
+
+int ib_impl_selected(const char *list, const ib_impl *im)
+{
+    if (!list && im->opt_in)
+        return 0;
+    return ib_impl_listed(list, im->name);
 }
 
 int ib_families(const char *list, const char **names, int max)
@@ -364,7 +371,7 @@ int ib_families(const char *list, const char **names, int max)
     int n = 0;
     for (int r = 0; r < ib_registry_count(); r++) {
         const ib_impl *im = ib_registry_at(r);
-        if (im->test_only || !ib_impl_usable(im, NULL) || !ib_impl_listed(list, im->name))
+        if (im->test_only || !ib_impl_usable(im, NULL) || !ib_impl_selected(list, im))
             continue;
         int seen = 0;
         for (int k = 0; k < n && !seen; k++)

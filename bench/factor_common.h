@@ -58,6 +58,8 @@ void ib_progress(const ib_run_opts *o, int i, int n, const char *fmt, ...)
 int ib_impls_check(const char *cmd, const char *list, int allow_best);
 /* 1 when name is selected by the comma list (NULL list: everything but "ref"). */
 int ib_impl_listed(const char *list, const char *name);
+/* 1 when im is selected by the list: named in it, or (NULL list) neither "ref" nor opt_in. */
+int ib_impl_selected(const char *list, const ib_impl *im);
 /* 1 when the layer name matches the pattern (substring, or glob with * ? [). */
 int ib_layer_matches(const char *pattern, const char *name);
 

@@ -21,7 +21,9 @@ typedef enum ib_op {
 } ib_op;
 
 /* Convolution, NCHW semantics (cross-correlation, as in every framework).
- * Epilogue order: acc (+ bias[oc]) -> * scale[oc] + shift[oc] (folded batch-norm) -> max(.,0). */
+ * Epilogue order: acc (+ bias[oc]) -> * scale[oc] + shift[oc] (folded batch-norm) -> max(.,0).
+ * The reference applies it as written; implementations fold scale and shift into weights and
+ * bias when they pack (kernels/conv_fold.h), as inference stacks do. */
 typedef struct ib_conv_desc {
     int64_t n, ic, ih, iw, oc, kh, kw, sh, sw;
     int64_t pt, pb, pl, pr; /* zero padding: top, bottom, left, right */

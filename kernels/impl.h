@@ -28,6 +28,9 @@ typedef struct ib_impl {
     ib_op op;
     ib_isa isa;    /* hardware the code needs */
     int test_only; /* mutants and planted slowdowns: never listed by the driver's defaults */
+    /* Another configuration of a peer (onednn_postops): run only when named with --impl, so
+     * that default runs and regress baselines do not grow; tested like any implementation. */
+    int opt_in;
     /* 1 when it can run d (validated); else 0 and *why says why. */
     int (*supports)(const ib_desc *d, const char **why);
 

@@ -13,7 +13,14 @@
 
 /* ---- convolution ---- */
 
-enum conv_bug { CONV_OK, CONV_STRIDE_IGNORED, CONV_IC_TAIL, CONV_KH_KW_SWAPPED, CONV_LAST_ROW };
+enum conv_bug {
+    CONV_OK,
+    CONV_STRIDE_IGNORED,
+    CONV_IC_TAIL,
+    CONV_KH_KW_SWAPPED,
+    CONV_LAST_ROW,
+    CONV_SCALE_IGNORED
+};
 
 /* The reference's loop (same order, same epilogue) with one switchable bug. */
 static void conv_loop(const ib_conv_desc *d, const ib_args *a, enum conv_bug bug)
@@ -50,8 +57,10 @@ static void conv_loop(const ib_conv_desc *d, const ib_args *a, enum conv_bug bug
                         }
                     if (d->has_bias)
                         acc += bias[oc];
+                    /* scale ignored: a folded kernel that puts the shift into the bias but
+                     * never multiplies weights and bias by the scale */
                     if (d->has_scale_shift)
-                        acc = acc * scale[oc] + shift[oc];
+                        acc = (bug == CONV_SCALE_IGNORED ? acc : acc * scale[oc]) + shift[oc];
                     if (d->relu && acc < 0.0f)
                         acc = 0.0f;
                     dst[((n * d->oc + oc) * d->oh + oy) * d->ow + ox] = acc;
@@ -81,6 +90,11 @@ static void conv_kh_kw_swapped(const ib_desc *d, const ib_args *a)
 static void conv_last_row_unwritten(const ib_desc *d, const ib_args *a)
 {
     conv_loop(&d->conv, a, CONV_LAST_ROW);
+}
+
+static void conv_scale_ignored(const ib_desc *d, const ib_args *a)
+{
+    conv_loop(&d->conv, a, CONV_SCALE_IGNORED);
 }
 
 /* The window starts one column late on the left (and ends one early on the right), so the
@@ -309,6 +323,7 @@ MUTANT(conv_bias_dropped, IB_OP_CONV, conv_bias_dropped)
 MUTANT(conv_relu_dropped, IB_OP_CONV, conv_relu_dropped)
 MUTANT(conv_oc_block_twice, IB_OP_CONV, conv_oc_block_twice)
 MUTANT(conv_last_row_unwritten, IB_OP_CONV, conv_last_row_unwritten)
+MUTANT(conv_scale_ignored, IB_OP_CONV, conv_scale_ignored)
 MUTANT(control_maxpool, IB_OP_MAXPOOL, maxpool_control)
 MUTANT(maxpool_drops_nan, IB_OP_MAXPOOL, maxpool_drops_nan)
 MUTANT(avgpool_wrong_pad, IB_OP_AVGPOOL, avgpool_wrong_pad)
@@ -327,6 +342,7 @@ static const ib_mutant mutants[] = {
     {&conv_relu_dropped_impl, "ReLU dropped", 0},
     {&conv_oc_block_twice_impl, "last output-channel block written twice", 0},
     {&conv_last_row_unwritten_impl, "last output row not written (stale memory)", 0},
+    {&conv_scale_ignored_impl, "folded batch-norm's scale ignored (shift only)", 0},
     {&control_maxpool_impl, "none (the mutants' max-pool loop)", 1},
     {&maxpool_drops_nan_impl, "max-pool drops NaN (v > m ? v : m)", 0},
     {&avgpool_wrong_pad_impl, "average pool with the other padding convention", 0},

@@ -1,5 +1,5 @@
 /* Unit tests of the portable core: validation, shapes, work counts, layouts, CPU cap, registry,
- * plain packing and instances. Ends with "N passed, N failed". */
+ * plain packing, the folded batch-norm and instances. Ends with "N passed, N failed". */
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -7,12 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/verify.h"
+#include "kernels/conv_fold.h"
 #include "kernels/cpu.h"
 #include "kernels/desc.h"
 #include "kernels/impl.h"
 #include "kernels/layout.h"
 #include "kernels/native.h"
 #include "kernels/registry.h"
+#include "reference/reference.h"
 #include "tests/check.h"
 
 
@@ -598,6 +601,90 @@ static ib_status run_relu(const ib_impl *impl, int64_t c, const float *src, floa
     return st;
 }
 
+/* ---- folded batch-norm ------------------------------------------------------------------ */
+
+/* The shared fold on hand values: w * scale, bias * scale + shift, the shift alone (sign
+ * kept) without a bias, nothing changed without a batch-norm. */
+static void test_fold_values(void)
+{
+    ib_desc d = conv(1, 2, 3, 3, 3, 1, 1, 1, 0, 0, 0, 0);
+    d.conv.has_bias = d.conv.has_scale_shift = d.conv.relu = 1;
+    ib_desc_validate(&d, NULL);
+    const float w[6] = {1, -2, 3, -4, 5, -6}, b[3] = {1, 2, -3}, s[3] = {0.5f, -1, 4};
+    const float t[3] = {-1, 0, 2};
+    const ib_args a = {.in = {NULL, w, b, s, t}};
+    float fw[6], fb[3];
+    ib_conv_fold(&d.conv, &a, fw, fb);
+    const float want_w[6] = {0.5f, -1, -3, 4, 20, -24}, want_b[3] = {-0.5f, -2, -10};
+    ib_check(!memcmp(fw, want_w, sizeof fw) && !memcmp(fb, want_b, sizeof fb),
+             "fold: w * scale, bias * scale + shift");
+    const ib_conv_desc f = ib_conv_folded(&d.conv);
+    ib_check(f.has_bias && !f.has_scale_shift && f.relu, "folded descriptor: bias, no scale");
+
+    d.conv.has_bias = 0;
+    ib_conv_fold(&d.conv, &a, fw, fb);
+    ib_check(fb[0] == -1 && fb[1] == 0 && !signbit(fb[1]) && fb[2] == 2,
+             "fold without bias: the shift as it is (+0 stays +0 under a negative scale)");
+    ib_check(ib_conv_folded(&d.conv).has_bias, "folded descriptor gets the shift as its bias");
+
+    d.conv.has_bias = 1;
+    d.conv.has_scale_shift = 0;
+    ib_conv_fold(&d.conv, &a, fw, fb);
+    ib_check(!memcmp(fw, w, sizeof fw) && !memcmp(fb, b, sizeof fb), "no batch-norm: unchanged");
+    d.conv.has_bias = 0;
+    ib_check(!ib_conv_folded(&d.conv).has_bias, "neither: no bias");
+}
+
+/* Under the verifier's fills the folded convolution equals the original bit for bit, so every
+ * kernel may fold; and the fills' scales are not all 1 (some negative), so a kernel that drops
+ * the scale (folds the shift alone) fails verification. */
+static void test_fold_fills(void)
+{
+    ib_desc d = conv(2, 19, 7, 7, 21, 3, 3, 1, 1, 1, 1, 1);
+    d.conv.has_bias = d.conv.has_scale_shift = d.conv.relu = 1;
+    ib_desc_validate(&d, NULL);
+    const ib_conv_desc *c = &d.conv;
+    ib_vcase v;
+    ib_err e = {{0}};
+    if (ib_vcase_init(&v, &d, 0x5eed, &e) != IB_OK) {
+        ib_check(0, "fold fills: %s", e.msg);
+        return;
+    }
+    const int64_t nw = c->oc * c->ic * c->kh * c->kw, nout = c->n * c->oc * c->oh * c->ow;
+    float *fw = ib_alloc((size_t)nw * sizeof(float)), *fb = ib_alloc((size_t)c->oc * 4);
+    float *got = ib_alloc((size_t)nout * sizeof(float)), *ones = ib_alloc((size_t)c->oc * 4);
+    int not_one = 0, negative = 0;
+    for (int64_t k = 0; k < c->oc; k++) {
+        not_one += v.in[3][k] != 1.0f;
+        negative += v.in[3][k] < 0.0f;
+        ones[k] = 1.0f;
+    }
+    ib_check(not_one > 0 && negative > 0, "fills: %d of %lld scales differ from 1, %d negative",
+             not_one, (long long)c->oc, negative);
+
+    ib_conv_fold(c, &v.args, fw, fb);
+    const ib_conv_desc f = ib_conv_folded(c);
+    const ib_args fa = {.in = {v.in[0], fw, fb}, .out = {got}};
+    ib_ref_conv(&f, &fa);
+    ib_check(!memcmp(got, v.want[0], (size_t)nout * sizeof(float)),
+             "folded convolution equals the reference bit for bit under the fills");
+
+    const ib_args sa = {.in = {v.in[0], v.in[1], v.in[2], ones, v.in[4]}, .out = {got}};
+    ib_ref_conv(c, &sa);
+    int64_t differ = 0;
+    for (int64_t k = 0; k < nout; k++)
+        differ += got[k] != v.want[0][k];
+    printf("fold: %d of %lld scales differ from 1; ignoring them changes %lld of %lld outputs\n",
+           not_one, (long long)c->oc, (long long)differ, (long long)nout);
+    ib_check(differ > 0, "scale ignored: %lld of %lld outputs differ (must be > 0)",
+             (long long)differ, (long long)nout);
+    ib_free(fw);
+    ib_free(fb);
+    ib_free(got);
+    ib_free(ones);
+    ib_vcase_free(&v);
+}
+
 static void test_instances(void)
 {
     enum { C = 5, N = 2 * C * 2 * 3 };
@@ -728,6 +815,8 @@ int main(void)
     test_layout();
     test_cpu();
     test_plain_pack();
+    test_fold_values();
+    test_fold_fills();
     test_instances();
     test_registry();
     return ib_check_done();

@@ -11,9 +11,9 @@
 /* What a tile needs of the problem, fixed for one exec. Strides are in floats. */
 typedef struct ib_avx2_conv_geom {
     int64_t ih, iw, ow, kh, kw, sh, sw, pt, pl;
-    int64_t sbs; /* src per input block: ih*iw*8, or ih*iw when plain (a block is a channel) */
-    int64_t dbs; /* dst per output block: oh*ow*8 */
-    int bias, scale_shift, relu;
+    int64_t sbs;    /* src per input block: ih*iw*8, or ih*iw when plain (a block is a channel) */
+    int64_t dbs;    /* dst per output block: oh*ow*8 */
+    int bias, relu; /* of the folded convolution: a batch-norm is in the weights and bias */
 } ib_avx2_conv_geom;
 
 /* A range of output pixels (row-major) for J output blocks, accumulated over one chunk of
@@ -23,11 +23,11 @@ typedef struct ib_avx2_conv_tile_args {
     const float *w;             /* the group's packed weights at the chunk's first input block */
     const float *wpf, *wpf_end; /* weights the next chunk will use: prefetched meanwhile */
     float *dst;                 /* the image at the group's first output block, pixel 0 */
-    const float *bias, *scale, *shift; /* at the group's first output channel */
-    int64_t q0, q1;                    /* the pixel range */
-    int64_t nblk;                      /* input blocks in the chunk */
-    int64_t lastcnt;                   /* channels present in the chunk's last input block */
-    int first, last;                   /* first chunk: start from zero; last chunk: epilogue */
+    const float *bias;          /* at the group's first output channel */
+    int64_t q0, q1;             /* the pixel range */
+    int64_t nblk;               /* input blocks in the chunk */
+    int64_t lastcnt;            /* channels present in the chunk's last input block */
+    int first, last;            /* first chunk: start from zero; last chunk: epilogue */
 } ib_avx2_conv_tile_args;
 
 typedef void (*ib_avx2_conv_range_fn)(const ib_avx2_conv_geom *g, const ib_avx2_conv_tile_args *a);

@@ -2,6 +2,7 @@
 #include <omp.h>
 
 #include "arch/avx2/conv.h"
+#include "kernels/conv_fold.h"
 
 /* Pixels per work item at most: J*8 partial sums per pixel (128 KiB for J=4) stay in L2
  * while the chunks of input channels pass over them. A multiple of every tile's P. */
@@ -52,12 +53,11 @@ void ib_avx2_conv_exec(const ib_desc *d, const void *packed, const float *const 
         .pl = c->pl,
         .sbs = c->ih * c->iw * p.cb,
         .dbs = p.q * 8,
-        .bias = c->has_bias,
-        .scale_shift = c->has_scale_shift,
+        .bias = ib_conv_folded(c).has_bias,
         .relu = c->relu,
     };
     const float *w = packed;
-    const float *bias = w + p.wfloats, *scale = bias + p.ocb * 8, *shift = scale + p.ocb * 8;
+    const float *bias = w + p.wfloats;
     const int64_t src_img = p.icb * g.sbs;
     const int64_t dst_img = p.ocb * g.dbs;
     const int64_t nchunks = (p.icb + p.kchunk - 1) / p.kchunk;
@@ -80,8 +80,6 @@ void ib_avx2_conv_exec(const ib_desc *d, const void *packed, const float *const 
             .q0 = r * pb,
             .q1 = r * pb + pb < p.q ? r * pb + pb : p.q,
             .bias = bias + b0 * 8,
-            .scale = scale + b0 * 8,
-            .shift = shift + b0 * 8,
         };
         for (int64_t ch = 0; ch < nchunks; ch++) {
             const int64_t k0 = ch * p.kchunk;

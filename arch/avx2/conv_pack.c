@@ -1,15 +1,17 @@
-/* AVX2 direct convolution: packing weights (OIhw8i8o, interleaved per oc group) and epilogue. */
+/* AVX2 direct convolution: packing the folded weights (OIhw8i8o, interleaved per oc group) and
+ * bias. */
 #include <string.h>
 
 #include "arch/avx2/conv.h"
+#include "kernels/conv_fold.h"
 
-/* Packed block: weights, then bias, scale and shift each padded to ocb*8 floats (zeros for
- * the padding channels, so padded outputs come out as 0). */
+/* Packed block: the folded weights (kernels/conv_fold.h), then the folded bias padded to
+ * ocb*8 floats (zeros for the padding channels, so padded outputs come out as 0). */
 size_t ib_avx2_conv_packed_bytes(const ib_desc *d)
 {
     ib_avx2_conv_plan p;
     ib_avx2_conv_plan_of(&d->conv, &p);
-    return (size_t)(p.wfloats + 3 * p.ocb * 8) * sizeof(float);
+    return (size_t)(p.wfloats + p.ocb * 8) * sizeof(float);
 }
 
 /* Group g (blocks b0 .. b0+jg-1) holds, for each input block, tap and input channel i, the
@@ -21,7 +23,6 @@ void ib_avx2_conv_pack(const ib_desc *d, const ib_args *nchw, void *packed)
     ib_avx2_conv_plan p;
     ib_avx2_conv_plan_of(c, &p);
     float *w = packed;
-    const float *src = nchw->in[1];
 
     for (int64_t g = 0; g < p.groups; g++) {
         const int64_t b0 = ib_avx2_conv_gstart(&p, g), jg = ib_avx2_conv_gsize(&p, g);
@@ -34,19 +35,13 @@ void ib_avx2_conv_pack(const ib_desc *d, const ib_args *nchw, void *packed)
                             const int64_t oc = (b0 + j) * 8 + l, ic = blk * p.cb + i;
                             float v = 0.0f;
                             if (oc < c->oc && ic < c->ic)
-                                v = src[(oc * c->ic + ic) * p.taps + t];
+                                v = ib_conv_folded_weight(c, nchw, oc, ic, t);
                             *wg++ = v;
                         }
     }
 
-    float *bias = w + p.wfloats, *scale = bias + p.ocb * 8, *shift = scale + p.ocb * 8;
-    memset(bias, 0, (size_t)(3 * p.ocb * 8) * sizeof(float));
-    for (int64_t oc = 0; oc < c->oc; oc++) {
-        if (c->has_bias)
-            bias[oc] = nchw->in[2][oc];
-        if (c->has_scale_shift) {
-            scale[oc] = nchw->in[3][oc];
-            shift[oc] = nchw->in[4][oc];
-        }
-    }
+    float *bias = w + p.wfloats;
+    memset(bias, 0, (size_t)(p.ocb * 8) * sizeof(float));
+    for (int64_t oc = 0; oc < c->oc; oc++)
+        bias[oc] = ib_conv_folded_bias(c, nchw, oc);
 }

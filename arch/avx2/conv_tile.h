@@ -231,7 +231,8 @@ IB_AVX2_INLINE void ib_avx2_conv_tile(const ib_avx2_conv_geom *restrict g,
         }
     }
 
-    /* The epilogue, one branch per step and tile rather than per accumulator. */
+    /* The epilogue, one branch per step and tile rather than per accumulator. A batch-norm
+     * was folded into the weights and bias at pack time: bias and ReLU are all there is. */
     if (a->last && g->bias) {
 #pragma GCC unroll 4
         for (int j = 0; j < J; j++) {
@@ -239,16 +240,6 @@ IB_AVX2_INLINE void ib_avx2_conv_tile(const ib_avx2_conv_geom *restrict g,
 #pragma GCC unroll 8
             for (int p = 0; p < P; p++)
                 acc[j][p] = _mm256_add_ps(acc[j][p], bias);
-        }
-    }
-    if (a->last && g->scale_shift) {
-#pragma GCC unroll 4
-        for (int j = 0; j < J; j++) {
-            const __m256 scale = _mm256_loadu_ps(a->scale + j * 8);
-            const __m256 shift = _mm256_loadu_ps(a->shift + j * 8);
-#pragma GCC unroll 8
-            for (int p = 0; p < P; p++)
-                acc[j][p] = _mm256_add_ps(_mm256_mul_ps(acc[j][p], scale), shift);
         }
     }
     if (a->last && g->relu) {

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "arch/avx512/common.h"
+#include "kernels/conv_fold.h"
 
 /* Register tile: G output-channel blocks x P output pixels of one row, G*P accumulators,
  * written so the input value may be broadcast from memory into each FMA ({1to16}). GCC 12
@@ -15,9 +16,9 @@ enum {
     CONV_PLAIN_IC_MAX = 4 /* up to this many input channels (the RGB stem) the source stays NCHW */
 };
 
-/* Packed parameters: bias, scale, shift (each oc rounded up to 16, zero-padded), then the
- * weights in groups of CONV_G oc blocks: group g (gsz = its number of blocks) holds
- * [icb][kh][kw][ic in block][gsz][16 oc], so one step of the inner loop reads gsz
+/* Packed parameters of the folded convolution (kernels/conv_fold.h): the bias (oc rounded up
+ * to 16, zero-padded), then the weights in groups of CONV_G oc blocks: group g (gsz = its number of
+ * blocks) holds [icb][kh][kw][ic in block][gsz][16 oc], so one step of the inner loop reads gsz
  * consecutive vectors. Padded channels have zero weights, so their outputs are exact zeros. */
 typedef struct conv_geom {
     int64_t icb, icn; /* input channel blocks, channels per block (plain: 1 block of ic) */
@@ -28,7 +29,8 @@ typedef struct conv_geom {
 typedef struct conv_run {
     const ib_conv_desc *c;
     conv_geom g;
-    const float *bias, *scale, *shift, *w;
+    const float *bias, *w;
+    int has_bias;    /* of the folded convolution */
     int64_t out_blk; /* floats between output channel blocks: oh*ow*16 */
 } conv_run;
 
@@ -57,21 +59,17 @@ static conv_geom conv_geom_of(const ib_conv_desc *c)
 static size_t conv_packed_bytes(const ib_desc *d)
 {
     const conv_geom g = conv_geom_of(&d->conv);
-    return (size_t)(3 * g.ocp + g.ngroups * g.group_floats) * sizeof(float);
+    return (size_t)(g.ocp + g.ngroups * g.group_floats) * sizeof(float);
 }
 
 static void conv_pack(const ib_desc *d, const ib_args *a, void *packed)
 {
     const ib_conv_desc *c = &d->conv;
     const conv_geom g = conv_geom_of(c);
-    float *bias = packed, *scale = bias + g.ocp, *shift = scale + g.ocp, *w = shift + g.ocp;
+    float *bias = packed, *w = bias + g.ocp;
     memset(packed, 0, conv_packed_bytes(d));
-    for (int64_t oc = 0; oc < c->oc; oc++) {
-        bias[oc] = c->has_bias ? a->in[2][oc] : 0.0f;
-        scale[oc] = c->has_scale_shift ? a->in[3][oc] : 1.0f;
-        shift[oc] = c->has_scale_shift ? a->in[4][oc] : 0.0f;
-    }
-    const float *src = a->in[1];
+    for (int64_t oc = 0; oc < c->oc; oc++)
+        bias[oc] = ib_conv_folded_bias(c, a, oc);
     for (int64_t gi = 0; gi < g.ngroups; gi++) {
         const int64_t gsz = g.ocb - gi * CONV_G < CONV_G ? g.ocb - gi * CONV_G : CONV_G;
         float *wg = w + gi * g.group_floats;
@@ -86,7 +84,7 @@ static void conv_pack(const ib_desc *d, const ib_args *a, void *packed)
                                 continue;
                             const int64_t at = (((ib * c->kh + kh) * c->kw + kw) * g.icn + i) *
                                                    gsz * IB512_V + o;
-                            wg[at] = src[((oc * c->ic + ic) * c->kh + kh) * c->kw + kw];
+                            wg[at] = ib_conv_folded_weight(c, a, oc, ic, kh * c->kw + kw);
                         }
     }
 }
@@ -109,7 +107,7 @@ IB512_INLINE void conv_step(__m512 acc[CONV_G][CONV_P], const float *wp, const f
 }
 
 /* G output blocks x P pixels of output row oh starting at ow0; B: blocked source. The
- * epilogue order is the descriptor's: + bias, * scale + shift, relu (NaN passes through). */
+ * epilogue is the folded convolution's: + bias, relu (NaN passes through). */
 IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *wg, float *dst,
                             int64_t oh, int64_t ow0, int64_t oc0, const int G, const int P,
                             const int B)
@@ -170,15 +168,11 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
     for (int o = 0; o < G; o++) {
         const int64_t oc = oc0 + o * IB512_V;
         const __m512 b = _mm512_loadu_ps(r->bias + oc);
-        const __m512 s = _mm512_loadu_ps(r->scale + oc);
-        const __m512 t = _mm512_loadu_ps(r->shift + oc);
         IB512_UNROLL
         for (int p = 0; p < P; p++) {
             __m512 v = acc[o][p];
-            if (c->has_bias)
+            if (r->has_bias)
                 v = _mm512_add_ps(v, b);
-            if (c->has_scale_shift)
-                v = _mm512_add_ps(_mm512_mul_ps(v, s), t);
             if (c->relu)
                 v = _mm512_max_ps(zero, v); /* returns v when v is NaN; keeps -0 */
             _mm512_storeu_ps(dst + o * r->out_blk + p * IB512_V, v);
@@ -214,9 +208,8 @@ static void conv_exec(const ib_desc *d, const void *packed, const float *const *
     r.c = c;
     r.g = conv_geom_of(c);
     r.bias = packed;
-    r.scale = r.bias + r.g.ocp;
-    r.shift = r.scale + r.g.ocp;
-    r.w = r.shift + r.g.ocp;
+    r.w = r.bias + r.g.ocp;
+    r.has_bias = ib_conv_folded(c).has_bias;
     r.out_blk = c->oh * c->ow * IB512_V;
     const int B = !conv_is_plain(c);
     const int64_t in_img = B ? r.g.icb * c->ih * c->iw * IB512_V : c->ic * c->ih * c->iw;

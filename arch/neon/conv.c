@@ -1,5 +1,6 @@
 /* NEON convolution: weight packing and the implementation that picks a kernel per problem. */
 #include "arch/neon/conv.h"
+#include "kernels/conv_fold.h"
 
 static int64_t round16(int64_t x)
 {
@@ -14,32 +15,18 @@ void ib_neon_conv_pack_plan(const ib_conv_desc *c, int64_t L, ib_neon_conv_pack 
     p->ngroups = (p->ocb + IB_NEON_CONV_B - 1) / IB_NEON_CONV_B;
     p->wsize = p->ocb * IB_NEON_V * p->icg * L * c->kh * c->kw;
     int64_t at = round16(p->wsize);
-    const int64_t vec = round16(p->ocb * IB_NEON_V);
-    p->bias = p->scale = p->shift = -1;
-    if (c->has_bias) {
+    p->bias = -1;
+    if (ib_conv_folded(c).has_bias) {
         p->bias = at;
-        at += vec;
-    }
-    if (c->has_scale_shift) {
-        p->scale = at;
-        p->shift = at + vec;
-        at += 2 * vec;
+        at += round16(p->ocb * IB_NEON_V);
     }
     p->total = at;
-}
-
-/* One per-channel vector, zero-padded to whole blocks. */
-static void pack_vec(const float *v, int64_t c, int64_t padded, float *out)
-{
-    for (int64_t i = 0; i < padded; i++)
-        out[i] = i < c ? v[i] : 0.0f;
 }
 
 void ib_neon_conv_pack_weights(const ib_conv_desc *c, int64_t L, const ib_args *a, float *out)
 {
     ib_neon_conv_pack p;
     ib_neon_conv_pack_plan(c, L, &p);
-    const float *w = a->in[1];
     const int64_t gs = ib_neon_conv_group_stride(c, &p);
     for (int64_t g = 0; g < p.ngroups; g++) {
         const int64_t nb = ib_neon_min(IB_NEON_CONV_B, p.ocb - g * IB_NEON_CONV_B);
@@ -53,17 +40,12 @@ void ib_neon_conv_pack_weights(const ib_conv_desc *c, int64_t L, const ib_args *
                                 const int64_t oc = (g * IB_NEON_CONV_B + b) * IB_NEON_V + v;
                                 const int64_t ic = icg * L + i;
                                 *o++ = oc < c->oc && ic < c->ic
-                                           ? w[((oc * c->ic + ic) * c->kh + ky) * c->kw + kx]
+                                           ? ib_conv_folded_weight(c, a, oc, ic, ky * c->kw + kx)
                                            : 0.0f;
                             }
     }
-    const int64_t padded = p.ocb * IB_NEON_V;
-    if (p.bias >= 0)
-        pack_vec(a->in[2], c->oc, padded, out + p.bias);
-    if (p.scale >= 0) {
-        pack_vec(a->in[3], c->oc, padded, out + p.scale);
-        pack_vec(a->in[4], c->oc, padded, out + p.shift);
-    }
+    for (int64_t oc = 0; p.bias >= 0 && oc < p.ocb * IB_NEON_V; oc++)
+        out[p.bias + oc] = oc < c->oc ? ib_conv_folded_bias(c, a, oc) : 0.0f;
 }
 
 /* NCHW input for inputs narrower than one block: the RGB stem reads the network's input

@@ -11,12 +11,13 @@ enum { IB_NEON_CONV_B = 4 };
 /* Packed parameters. Input channels are taken L at a time (L = 4 for nChw4c input, the lanes
  * of one input vector; L = 1 for NCHW input), in ICG groups. Weights of oc group g with nb
  * blocks: [icg][kh][kw][i < L][b < nb][o < 4], the groups back to back; channels beyond ic or
- * oc are zero. Then bias, scale and shift, each padded with zeros to a whole block. */
+ * oc are zero. Then the bias, padded with zeros to a whole block. Weights and bias are the
+ * folded convolution's (kernels/conv_fold.h): a batch-norm is in them. */
 typedef struct ib_neon_conv_pack {
     int64_t L, icg, ocb, ngroups;
-    int64_t wsize;              /* floats of weights */
-    int64_t bias, scale, shift; /* float offsets of the vectors, -1 when absent */
-    int64_t total;              /* floats */
+    int64_t wsize; /* floats of weights */
+    int64_t bias;  /* float offset of the bias, -1 when absent */
+    int64_t total; /* floats */
 } ib_neon_conv_pack;
 
 void ib_neon_conv_pack_plan(const ib_conv_desc *c, int64_t L, ib_neon_conv_pack *p);
@@ -57,21 +58,18 @@ IB_NEON_ALWAYS_INLINE void ib_neon_taps(int64_t o, int64_t s, int64_t pad, int64
         *k1 = *k0;
 }
 
-/* Epilogue parameters of one oc group (pointers at the group's first channel, or NULL). */
+/* Epilogue parameters of one oc group (bias at the group's first channel, or NULL). */
 typedef struct ib_neon_epi {
-    const float *bias, *scale, *shift;
+    const float *bias;
     int relu;
 } ib_neon_epi;
 
-/* acc (+ bias) -> * scale + shift -> relu, in kernels/desc.h's order, with separate
- * multiply and add so that the result is the reference's bit for bit. The ReLU passes NaN
- * and keeps -0.0, as the reference's "x < 0 ? 0 : x". */
+/* acc (+ bias) -> relu: the folded convolution's epilogue. The ReLU passes NaN and keeps
+ * -0.0, as the reference's "x < 0 ? 0 : x". */
 IB_NEON_ALWAYS_INLINE float32x4_t ib_neon_epilogue(float32x4_t v, const ib_neon_epi *e, int b)
 {
     if (e->bias)
         v = vaddq_f32(v, vld1q_f32(e->bias + 4 * b));
-    if (e->scale)
-        v = vaddq_f32(vmulq_f32(v, vld1q_f32(e->scale + 4 * b)), vld1q_f32(e->shift + 4 * b));
     if (e->relu)
         v = vbslq_f32(vcltq_f32(v, vdupq_n_f32(0.0f)), vdupq_n_f32(0.0f), v);
     return v;
@@ -83,8 +81,6 @@ IB_NEON_ALWAYS_INLINE ib_neon_epi ib_neon_conv_epi(const ib_conv_desc *c, const 
     const int64_t oc0 = g * IB_NEON_CONV_B * IB_NEON_V;
     ib_neon_epi e = {
         .bias = p->bias >= 0 ? packed + p->bias + oc0 : NULL,
-        .scale = p->scale >= 0 ? packed + p->scale + oc0 : NULL,
-        .shift = p->shift >= 0 ? packed + p->shift + oc0 : NULL,
         .relu = c->relu,
     };
     return e;

@@ -2,7 +2,7 @@
 #ifndef IB_ONEDNN_H
 #define IB_ONEDNN_H
 
-#include "kernels/desc.h"
+#include "kernels/impl.h"
 
 /* The implementation oneDNN picked for a prepared instance (the inst of ib_impl.prepare),
  * e.g. "jit:avx2" or "jit_1x1:avx2"; "" when unknown. Valid until the instance is released. */
@@ -12,5 +12,9 @@ const char *ib_onednn_impl_info(void *inst);
  * descriptor only. Writes the name into buf (always terminated) and returns buf; on error
  * the text is "unsupported: <reason>". */
 const char *ib_onednn_impl_info_desc(const ib_desc *d, char *buf, int len);
+
+/* The same for one oneDNN implementation of the registry (onednn, onednn_postops, ...), which
+ * may configure the primitive differently; "" for an implementation that is not oneDNN's. */
+const char *ib_onednn_impl_info_of(const ib_impl *impl, const ib_desc *d, char *buf, int len);
 
 #endif

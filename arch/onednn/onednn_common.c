@@ -274,3 +274,21 @@ const char *ib_onednn_impl_info_desc(const ib_desc *d, char *buf, int len)
     ib_dnnl_release(inst);
     return buf;
 }
+
+const char *ib_onednn_impl_info_of(const ib_impl *impl, const ib_desc *d, char *buf, int len)
+{
+    ib_err e = {{0}};
+    void *inst = NULL;
+    if (len <= 0)
+        return buf;
+    buf[0] = 0;
+    /* Only oneDNN's prepare builds the primitive descriptor alone when given no arguments. */
+    if (!impl || impl->run != ib_dnnl_run)
+        return buf;
+    if (impl->prepare(d, NULL, &inst, &e) != IB_OK)
+        snprintf(buf, (size_t)len, "unsupported: %s", e.msg);
+    else
+        snprintf(buf, (size_t)len, "%s", ib_onednn_impl_info(inst));
+    ib_dnnl_release(inst);
+    return buf;
+}

@@ -64,7 +64,10 @@ void ib_dnnl_release(void *inst);
 int ib_dnnl_supports(const ib_desc *d, const char **why);
 
 /* Per-op setups (onednn_conv.c, onednn_ops.c). */
+/* Convolution with its batch-norm folded into weights and bias (the default) or as post-ops. */
 ib_status ib_dnnl_setup_conv(const ib_desc *d, const ib_args *a, ib_dnnl_inst *in, ib_err *e);
+ib_status ib_dnnl_setup_conv_postops(const ib_desc *d, const ib_args *a, ib_dnnl_inst *in,
+                                     ib_err *e);
 ib_status ib_dnnl_setup_fc(const ib_desc *d, const ib_args *a, ib_dnnl_inst *in, ib_err *e);
 ib_status ib_dnnl_setup_pool(const ib_desc *d, const ib_args *a, ib_dnnl_inst *in, ib_err *e);
 ib_status ib_dnnl_setup_gap(const ib_desc *d, const ib_args *a, ib_dnnl_inst *in, ib_err *e);
@@ -73,23 +76,25 @@ ib_status ib_dnnl_setup_relu(const ib_desc *d, const ib_args *a, ib_dnnl_inst *i
 ib_status ib_dnnl_setup_softmax(const ib_desc *d, const ib_args *a, ib_dnnl_inst *in, ib_err *e);
 ib_status ib_dnnl_setup_concat(const ib_desc *d, const ib_args *a, ib_dnnl_inst *in, ib_err *e);
 
-/* Defines the registry entry `sym` for op, built by setup. */
-#define IB_DNNL_IMPL(sym, OP, setup)                                                           \
-    static ib_status sym##_prepare(const ib_desc *d, const ib_args *a, void **inst,           \
-                                   ib_err *e)                                                  \
-    {                                                                                          \
-        return ib_dnnl_prepare(setup, d, a, inst, e);                                          \
-    }                                                                                          \
-    const ib_impl sym = {                                                                      \
-        .name = "onednn",                                                                      \
-        .op = OP,                                                                              \
-        .isa = IB_ISA_SCALAR, /* oneDNN dispatches on the CPU itself */                        \
-        .supports = ib_dnnl_supports,                                                          \
-        .prepare = sym##_prepare,                                                              \
-        .run = ib_dnnl_run,                                                                    \
-        .fetch = ib_dnnl_fetch,                                                                \
-        .release = ib_dnnl_release,                                                            \
-        .chain = &ib_onednn_chain,                                                             \
+/* Defines the registry entry `sym` for op, built by setup, named "onednn"; _NAMED: another
+ * configuration of the peer under its own name, opt_in as ib_impl's. */
+#define IB_DNNL_IMPL(sym, OP, setup) IB_DNNL_IMPL_NAMED(sym, OP, setup, "onednn", 0)
+#define IB_DNNL_IMPL_NAMED(sym, OP, setup, NAME, OPT_IN)                                           \
+    static ib_status sym##_prepare(const ib_desc *d, const ib_args *a, void **inst, ib_err *e)     \
+    {                                                                                              \
+        return ib_dnnl_prepare(setup, d, a, inst, e);                                              \
+    }                                                                                              \
+    const ib_impl sym = {                                                                          \
+        .name = NAME,                                                                              \
+        .opt_in = OPT_IN,                                                                          \
+        .op = OP,                                                                                  \
+        .isa = IB_ISA_SCALAR, /* oneDNN dispatches on the CPU itself */                            \
+        .supports = ib_dnnl_supports,                                                              \
+        .prepare = sym##_prepare,                                                                  \
+        .run = ib_dnnl_run,                                                                        \
+        .fetch = ib_dnnl_fetch,                                                                    \
+        .release = ib_dnnl_release,                                                                \
+        .chain = &ib_onednn_chain,                                                                 \
     };
 
 #endif

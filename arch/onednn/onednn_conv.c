@@ -1,13 +1,62 @@
-/* oneDNN peer: convolution (bias, folded batch-norm and ReLU as post-ops) and inner product. */
+/* oneDNN peer: convolution (batch-norm folded, or as post-ops) and inner product. */
 #include "arch/onednn/onednn_common.h"
+#include "kernels/conv_fold.h"
 
-/* Convolution forward_inference, every layout "any" so oneDNN picks its own. The epilogue
- * (acc + bias) * scale + shift, then relu, becomes bias + two per-channel binary post-ops +
- * an eltwise post-op: the same operations in the same order as the reference, so integer
- * fills stay exact (output scales would apply before the bias and need a rescaled bias). */
-ib_status ib_dnnl_setup_conv(const ib_desc *dd, const ib_args *a, ib_dnnl_inst *in, ib_err *e)
+/* Weights and bias of the folded convolution, through temporary NCHW copies that the
+ * (untimed) reorders of ib_dnnl_add_input copy into oneDNN's memories. */
+static ib_status add_folded_params(ib_dnnl_inst *in, const ib_conv_desc *d, const ib_args *a,
+                                   const dnnl_memory_desc_t *wei_u, const dnnl_memory_desc_t *wei_p,
+                                   const dnnl_memory_desc_t *vec_u, ib_err *e)
+{
+    const int has_bias = ib_conv_folded(d).has_bias;
+    float *w = ib_alloc((size_t)(d->oc * d->ic * d->kh * d->kw) * sizeof(float));
+    float *bias = has_bias ? ib_alloc((size_t)d->oc * sizeof(float)) : NULL;
+    ib_status st = IB_OK;
+    if (!w || (has_bias && !bias))
+        st = ib_fail(e, IB_NOMEM, "onednn: cannot allocate the folded weights");
+    else {
+        ib_conv_fold(d, a, w, bias);
+        if ((st = ib_dnnl_add_input(in, DNNL_ARG_WEIGHTS, wei_u, w, wei_p, e)) == IB_OK && has_bias)
+            st = ib_dnnl_add_input(in, DNNL_ARG_BIAS, vec_u, bias, NULL, e);
+    }
+    ib_free(w);
+    ib_free(bias);
+    return st;
+}
+
+/* Weights and bias as they are, scale and shift as the sources of the two binary post-ops. */
+static ib_status add_postops_params(ib_dnnl_inst *in, const ib_conv_desc *d, const ib_args *a,
+                                    const dnnl_memory_desc_t *wei_u,
+                                    const dnnl_memory_desc_t *wei_p,
+                                    const dnnl_memory_desc_t *vec_u,
+                                    const dnnl_memory_desc_t *chan_u, ib_err *e)
+{
+    ib_status st;
+    if ((st = ib_dnnl_add_input(in, DNNL_ARG_WEIGHTS, wei_u, a->in[1], wei_p, e)) ||
+        (d->has_bias && (st = ib_dnnl_add_input(in, DNNL_ARG_BIAS, vec_u, a->in[2], NULL, e))))
+        return st;
+    if (!d->has_scale_shift)
+        return IB_OK;
+    if ((st = ib_dnnl_add_input(in, DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1, chan_u,
+                                a->in[3], NULL, e)))
+        return st;
+    return ib_dnnl_add_input(in, DNNL_ARG_ATTR_MULTIPLE_POST_OP(1) | DNNL_ARG_SRC_1, chan_u,
+                             a->in[4], NULL, e);
+}
+
+/* Convolution forward_inference, every layout "any" so oneDNN picks its own.
+ * Folded (the default, as inference stacks deploy it): the batch-norm goes into the weights
+ * and the bias at prepare time (kernels/conv_fold.h), leaving conv + bias + an eltwise ReLU
+ * post-op, oneDNN's fastest path. Post-ops: (acc + bias) * scale + shift, then relu, becomes
+ * bias + two per-channel binary post-ops + an eltwise post-op, the reference's operations in
+ * its order (output scales would apply before the bias and need a rescaled bias). With the
+ * verifier's power-of-two scales both forms stay exact. */
+static ib_status setup_conv(const ib_desc *dd, const ib_args *a, ib_dnnl_inst *in, int fold,
+                            ib_err *e)
 {
     const ib_conv_desc *d = &dd->conv;
+    /* The convolution oneDNN sees: the folded one, or the descriptor's with its post-ops. */
+    const ib_conv_desc pc = fold ? ib_conv_folded(d) : *d;
     dnnl_memory_desc_t src_u, wei_u, dst_u, vec_u, chan_u, src_any, wei_any, dst_any;
     ib_status st;
     const int64_t sdims[4] = {d->n, d->ic, d->ih, d->iw};
@@ -28,7 +77,7 @@ ib_status ib_dnnl_setup_conv(const ib_desc *dd, const ib_args *a, ib_dnnl_inst *
     dnnl_dims_t strides = {d->sh, d->sw}, pad_l = {d->pt, d->pl}, pad_r = {d->pb, d->pr};
     IB_DNNL_TRY(e, dnnl_convolution_forward_desc_init(
                        &cd, dnnl_forward_inference, dnnl_convolution_direct, &src_any, &wei_any,
-                       d->has_bias ? &vec_u : NULL, &dst_any, strides, pad_l, pad_r));
+                       pc.has_bias ? &vec_u : NULL, &dst_any, strides, pad_l, pad_r));
 
     dnnl_primitive_attr_t attr = NULL;
     dnnl_post_ops_t po = NULL;
@@ -37,7 +86,7 @@ ib_status ib_dnnl_setup_conv(const ib_desc *dd, const ib_args *a, ib_dnnl_inst *
     const char *call = NULL;
     if ((s = dnnl_primitive_attr_create(&attr)) || (s = dnnl_post_ops_create(&po)))
         call = "dnnl_primitive_attr_create";
-    else if (d->has_scale_shift &&
+    else if (pc.has_scale_shift &&
              ((s = dnnl_post_ops_append_binary(po, dnnl_binary_mul, &chan_u)) ||
               (s = dnnl_post_ops_append_binary(po, dnnl_binary_add, &chan_u))))
         call = "dnnl_post_ops_append_binary";
@@ -57,16 +106,22 @@ ib_status ib_dnnl_setup_conv(const ib_desc *dd, const ib_args *a, ib_dnnl_inst *
     const dnnl_memory_desc_t *src_p = dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0);
     const dnnl_memory_desc_t *wei_p = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
     const dnnl_memory_desc_t *dst_p = dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0);
-    if ((st = ib_dnnl_add_input(in, DNNL_ARG_SRC, &src_u, a->in[0], src_p, e)) ||
-        (st = ib_dnnl_add_input(in, DNNL_ARG_WEIGHTS, &wei_u, a->in[1], wei_p, e)) ||
-        (d->has_bias && (st = ib_dnnl_add_input(in, DNNL_ARG_BIAS, &vec_u, a->in[2], NULL, e))) ||
-        (d->has_scale_shift &&
-         ((st = ib_dnnl_add_input(in, DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1, &chan_u,
-                                  a->in[3], NULL, e)) ||
-          (st = ib_dnnl_add_input(in, DNNL_ARG_ATTR_MULTIPLE_POST_OP(1) | DNNL_ARG_SRC_1, &chan_u,
-                                  a->in[4], NULL, e)))))
+    if ((st = ib_dnnl_add_input(in, DNNL_ARG_SRC, &src_u, a->in[0], src_p, e)))
         return st;
-    return ib_dnnl_add_output(in, DNNL_ARG_DST, &dst_u, dst_p, e);
+    st = fold ? add_folded_params(in, d, a, &wei_u, wei_p, &vec_u, e)
+              : add_postops_params(in, d, a, &wei_u, wei_p, &vec_u, &chan_u, e);
+    return st != IB_OK ? st : ib_dnnl_add_output(in, DNNL_ARG_DST, &dst_u, dst_p, e);
+}
+
+ib_status ib_dnnl_setup_conv(const ib_desc *d, const ib_args *a, ib_dnnl_inst *in, ib_err *e)
+{
+    return setup_conv(d, a, in, 1, e);
+}
+
+ib_status ib_dnnl_setup_conv_postops(const ib_desc *d, const ib_args *a, ib_dnnl_inst *in,
+                                     ib_err *e)
+{
+    return setup_conv(d, a, in, 0, e);
 }
 
 /* Inner product forward_inference with bias; src, weights and dst layouts "any". */
@@ -105,4 +160,7 @@ ib_status ib_dnnl_setup_fc(const ib_desc *dd, const ib_args *a, ib_dnnl_inst *in
 }
 
 IB_DNNL_IMPL(ib_onednn_conv, IB_OP_CONV, ib_dnnl_setup_conv)
+/* The post-op form, to time against the folded one: only when named (--impl onednn_postops). */
+IB_DNNL_IMPL_NAMED(ib_onednn_conv_postops, IB_OP_CONV, ib_dnnl_setup_conv_postops, "onednn_postops",
+                   1)
 IB_DNNL_IMPL(ib_onednn_fc, IB_OP_FC, ib_dnnl_setup_fc)

@@ -7,6 +7,7 @@
 
 #include "arch/xsmm/conv_plan.h"
 #include "arch/xsmm/xsmm.h"
+#include "kernels/conv_fold.h"
 
 /* Input channel block: the stem (3 channels) reads nChw4c, so each batch entry is a K = 4
  * GEMM with one zero channel rather than K = 16 with 13 (K = 1 rank-1 updates over plain
@@ -123,8 +124,8 @@ fail:
     return 0;
 }
 
-/* Packed block: the plan (with its kernels), then weights [ob][channel][tap][kdim][V] (zero
- * for padding channels), then bias, scale and shift of ocb*V floats each. */
+/* Packed block: the plan (with its kernels), then the folded convolution's (kernels/conv_fold.h)
+ * weights [ob][channel][tap][kdim][V] (zero for padding channels) and bias of ocb*V floats. */
 static size_t head_bytes(void)
 {
     return ib_xsmm_round64(sizeof(xc_plan));
@@ -135,7 +136,7 @@ static size_t conv_packed_bytes(const ib_desc *d)
     xc_plan p;
     if (!plan_of(&d->conv, IB_XSMM_V, &p, NULL))
         return 0;
-    return head_bytes() + (size_t)(p.wfloats + 3 * p.ocb * p.V) * sizeof(float);
+    return head_bytes() + (size_t)(p.wfloats + p.ocb * p.V) * sizeof(float);
 }
 
 static void conv_pack(const ib_desc *d, const ib_args *nchw, void *packed)
@@ -151,38 +152,29 @@ static void conv_pack(const ib_desc *d, const ib_args *nchw, void *packed)
     }
     const int64_t V = p->V, kd = p->kdim;
     float *w = (float *)((char *)packed + head_bytes());
-    const float *src = nchw->in[1];
     for (int64_t ob = 0; ob < p->ocb; ob++)
         for (int64_t ci = 0; ci < p->ncin; ci++)
             for (int64_t t = 0; t < p->taps; t++)
                 for (int64_t kk = 0; kk < kd; kk++)
                     for (int64_t v = 0; v < V; v++) {
                         const int64_t oc = ob * V + v, ic = ci * kd + kk;
-                        *w++ =
-                            oc < c->oc && ic < c->ic ? src[(oc * c->ic + ic) * p->taps + t] : 0.0f;
+                        *w++ = oc < c->oc && ic < c->ic ? ib_conv_folded_weight(c, nchw, oc, ic, t)
+                                                        : 0.0f;
                     }
-    float *bias = w, *scale = bias + p->ocb * V, *shift = scale + p->ocb * V;
-    memset(bias, 0, (size_t)(3 * p->ocb * V) * sizeof(float));
-    for (int64_t oc = 0; oc < c->oc; oc++) {
-        if (c->has_bias)
-            bias[oc] = nchw->in[2][oc];
-        if (c->has_scale_shift) {
-            scale[oc] = nchw->in[3][oc];
-            shift[oc] = nchw->in[4][oc];
-        }
-    }
+    float *bias = w;
+    memset(bias, 0, (size_t)(p->ocb * V) * sizeof(float));
+    for (int64_t oc = 0; oc < c->oc; oc++)
+        bias[oc] = ib_conv_folded_bias(c, nchw, oc);
 }
 
 typedef struct xc_epi {
-    const float *bias, *scale, *shift;
+    const float *bias;
     int relu;
 } xc_epi;
 
 static void epilogue(const xc_plan *p, const xc_epi *e, float *y, int64_t npix, int64_t ob)
 {
-    const int64_t o = ob * p->V;
-    ib_xsmm_epilogue(y, npix, p->V, e->bias ? e->bias + o : NULL, e->scale ? e->scale + o : NULL,
-                     e->scale ? e->shift + o : NULL, e->relu);
+    ib_xsmm_epilogue(y, npix, p->V, e->bias ? e->bias + ob * p->V : NULL, e->relu);
 }
 
 /* One output row (image n, output block ob, row y): every pass, chunked batch reductions. */
@@ -241,11 +233,8 @@ static void conv_exec(const ib_desc *d, const void *packed, const float *const *
     const ib_conv_desc *c = &d->conv;
     const xc_plan *p = packed;
     const float *w = (const float *)((const char *)packed + head_bytes());
-    const float *bias = w + p->wfloats, *scale = bias + p->ocb * p->V;
     const xc_epi e = {
-        .bias = c->has_bias ? bias : NULL,
-        .scale = c->has_scale_shift ? scale : NULL,
-        .shift = c->has_scale_shift ? scale + p->ocb * p->V : NULL,
+        .bias = ib_conv_folded(c).has_bias ? w + p->wfloats : NULL,
         .relu = c->relu,
     };
     /* Work items: (image, output block, row or pixel block); consecutive items share the

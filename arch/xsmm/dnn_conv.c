@@ -1,6 +1,7 @@
 /* libxsmm_dnn peer: libxsmm 1.17's own direct convolution. Its buffers are blocked with a
- * physical zero rim (symmetric padding only) and it fuses nothing in 1.17, so bias, folded
- * batch-norm and ReLU run as a second (timed) pass over the output. */
+ * physical zero rim (symmetric padding only) and it fuses nothing in 1.17, so bias and ReLU
+ * run as a second (timed) pass over the output; a batch-norm is folded into the filter and
+ * bias at prepare time (kernels/conv_fold.h), as for every implementation. */
 #include <libxsmm.h>
 #include <omp.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "arch/xsmm/xsmm.h"
+#include "kernels/conv_fold.h"
 
 enum { XD_IN, XD_FILTER, XD_OUT, XD_NT };
 
@@ -18,8 +20,7 @@ typedef struct xd_inst {
     float *buf[XD_NT];
     unsigned dims[XD_NT][5]; /* activations: block, W, H, blocks, N (innermost first) */
     void *scratch;
-    float *vec; /* bias, scale, shift, each padded to kb*bk */
-    const float *bias, *scale, *shift;
+    float *bias; /* the folded bias padded to kb*bk, or NULL */
     int nthr;
 } xd_inst;
 
@@ -60,7 +61,7 @@ static void dnn_release(void *p)
     if (x->h)
         libxsmm_dnn_destroy_conv_layer(x->h);
     ib_free(x->scratch);
-    ib_free(x->vec);
+    ib_free(x->bias);
     free(x);
 }
 
@@ -103,6 +104,22 @@ static float *at(const xd_inst *x, int i, int64_t n, int64_t ch, int64_t h, int6
     const unsigned *dm = x->dims[i];
     return x->buf[i] +
            ((((n * dm[3] + ch / dm[0]) * dm[2] + h + ph) * dm[1] + w + pw) * dm[0] + ch % dm[0]);
+}
+
+/* The filter of the folded convolution, through a KCRS (OIHW) copy that libxsmm reorders. */
+static ib_status copyin_folded_filter(xd_inst *x, const ib_args *a, ib_err *e)
+{
+    const ib_conv_desc *c = &x->c;
+    float *w = ib_alloc((size_t)(c->oc * c->ic * c->kh * c->kw) * sizeof(float));
+    if (!w)
+        return ib_fail(e, IB_NOMEM, "xsmm_dnn: cannot allocate the folded filter");
+    ib_conv_fold(c, a, w, NULL);
+    libxsmm_dnn_err_t s =
+        libxsmm_dnn_copyin_tensor(x->t[XD_FILTER], w, LIBXSMM_DNN_TENSOR_FORMAT_KCRS);
+    ib_free(w);
+    if (s != LIBXSMM_DNN_SUCCESS)
+        return ib_fail(e, IB_FAILED, "xsmm_dnn: filter copy-in: %s", libxsmm_dnn_get_error(s));
+    return IB_OK;
 }
 
 static ib_status dnn_prepare(const ib_desc *d, const ib_args *a, void **inst, ib_err *e)
@@ -148,8 +165,8 @@ static ib_status dnn_prepare(const ib_desc *d, const ib_args *a, void **inst, ib
         goto fail;
     }
     XD_TRY(libxsmm_dnn_bind_scratch(x->h, LIBXSMM_DNN_COMPUTE_KIND_ALL, x->scratch), "scratch");
-    XD_TRY(libxsmm_dnn_copyin_tensor(x->t[XD_FILTER], a->in[1], LIBXSMM_DNN_TENSOR_FORMAT_KCRS),
-           "filter copy-in");
+    if ((st = copyin_folded_filter(x, a, e)) != IB_OK)
+        goto fail;
     for (int64_t n = 0; n < c->n; n++)
         for (int64_t ch = 0; ch < c->ic; ch++)
             for (int64_t h = 0; h < c->ih; h++)
@@ -157,19 +174,15 @@ static ib_status dnn_prepare(const ib_desc *d, const ib_args *a, void **inst, ib
                     *at(x, XD_IN, n, ch, h, w, c->pt, c->pl) =
                         a->in[0][((n * c->ic + ch) * c->ih + h) * c->iw + w];
     const int64_t kp = (int64_t)x->dims[XD_OUT][0] * x->dims[XD_OUT][3];
-    if (!(x->vec = ib_alloc((size_t)(3 * kp) * sizeof(float)))) {
-        st = ib_fail(e, IB_NOMEM, "xsmm_dnn: cannot allocate the epilogue vectors");
-        goto fail;
+    if (ib_conv_folded(c).has_bias) {
+        if (!(x->bias = ib_alloc((size_t)kp * sizeof(float)))) {
+            st = ib_fail(e, IB_NOMEM, "xsmm_dnn: cannot allocate the bias");
+            goto fail;
+        }
+        memset(x->bias, 0, (size_t)kp * sizeof(float));
+        for (int64_t oc = 0; oc < c->oc; oc++)
+            x->bias[oc] = ib_conv_folded_bias(c, a, oc);
     }
-    memset(x->vec, 0, (size_t)(3 * kp) * sizeof(float));
-    for (int64_t oc = 0; oc < c->oc; oc++) {
-        x->vec[oc] = c->has_bias ? a->in[2][oc] : 0.0f;
-        x->vec[kp + oc] = c->has_scale_shift ? a->in[3][oc] : 0.0f;
-        x->vec[2 * kp + oc] = c->has_scale_shift ? a->in[4][oc] : 0.0f;
-    }
-    x->bias = c->has_bias ? x->vec : NULL;
-    x->scale = c->has_scale_shift ? x->vec + kp : NULL;
-    x->shift = c->has_scale_shift ? x->vec + 2 * kp : NULL;
     *inst = x;
     return IB_OK;
 fail:
@@ -189,14 +202,13 @@ static ib_status dnn_run(void *p)
     /* The epilogue libxsmm_dnn 1.17 cannot fuse: one more pass, per output block. */
     const unsigned *dm = x->dims[XD_OUT];
     const int64_t bk = dm[0], items = (int64_t)dm[4] * dm[3], npix = (int64_t)dm[1] * dm[2];
-    if (!x->bias && !x->scale && !x->c.relu)
+    if (!x->bias && !x->c.relu)
         return IB_OK;
 #pragma omp parallel for schedule(static) num_threads(x->nthr) if (items > 1)
     for (int64_t it = 0; it < items; it++) {
         const int64_t o = it % dm[3] * bk;
         ib_xsmm_epilogue(x->buf[XD_OUT] + it * npix * bk, npix, (int)bk,
-                         x->bias ? x->bias + o : NULL, x->scale ? x->scale + o : NULL,
-                         x->shift ? x->shift + o : NULL, x->c.relu);
+                         x->bias ? x->bias + o : NULL, x->c.relu);
     }
     return IB_OK;
 }

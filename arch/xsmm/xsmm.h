@@ -18,10 +18,9 @@ void ib_xsmm_init(void);
 /* libxsmm's name for the code it generates: "hsw", "skx", "cpx", ... */
 const char *ib_xsmm_target(void);
 
-/* y[p][v] (p < npix, v < V, channel c0+v) = relu((y + bias) * scale + shift), each part only
- * when asked: the order of kernels/desc.h. NULL vectors are skipped. */
-void ib_xsmm_epilogue(float *y, int64_t npix, int V, const float *bias, const float *scale,
-                      const float *shift, int relu);
+/* y[p][v] (p < npix, v < V, channel c0+v) = relu(y + bias), each part only when asked (a NULL
+ * bias is skipped): the folded convolution's epilogue, a batch-norm being in weights and bias. */
+void ib_xsmm_epilogue(float *y, int64_t npix, int V, const float *bias, int relu);
 
 /* Aligned size for a header at the start of a packed block. */
 static inline size_t ib_xsmm_round64(size_t b)

@@ -28,44 +28,36 @@ const char *ib_xsmm_target(void)
 
 /* One body per block width and epilogue combination, so the compiler sees constants and
  * vectorises straight-line code; target("avx2") because this folder builds without ISA flags
- * and the family needs AVX2 anyway. -ffp-contract=off keeps mul and add apart, as the
- * reference does. */
+ * and the family needs AVX2 anyway. */
 __attribute__((target("avx2"), always_inline)) static inline void
-epilogue(float *y, int64_t npix, const int V, const float *bias, const float *scale,
-         const float *shift, const int fb, const int fs, const int fr)
+epilogue(float *y, int64_t npix, const int V, const float *bias, const int fb, const int fr)
 {
     for (int64_t p = 0; p < npix; p++, y += V)
         for (int v = 0; v < V; v++) {
             float a = y[v];
             if (fb)
                 a += bias[v];
-            if (fs)
-                a = a * scale[v] + shift[v];
             if (fr && a < 0.0f)
                 a = 0.0f;
             y[v] = a;
         }
 }
 
-#define XSMM_EPI_CASE(VV, fb, fs, fr)                                                              \
-    case (VV)*8 + (fb)*4 + (fs)*2 + (fr):                                                          \
-        epilogue(y, npix, VV, bias, scale, shift, fb, fs, fr);                                     \
+#define XSMM_EPI_CASE(VV, fb, fr)                                                                  \
+    case (VV)*4 + (fb)*2 + (fr):                                                                   \
+        epilogue(y, npix, VV, bias, fb, fr);                                                       \
         break;
-#define XSMM_EPI_CASES(VV)                                                                         \
-    XSMM_EPI_CASE(VV, 0, 0, 1)                                                                     \
-    XSMM_EPI_CASE(VV, 0, 1, 0) XSMM_EPI_CASE(VV, 0, 1, 1) XSMM_EPI_CASE(VV, 1, 0, 0)               \
-        XSMM_EPI_CASE(VV, 1, 0, 1) XSMM_EPI_CASE(VV, 1, 1, 0) XSMM_EPI_CASE(VV, 1, 1, 1)
+#define XSMM_EPI_CASES(VV) XSMM_EPI_CASE(VV, 0, 1) XSMM_EPI_CASE(VV, 1, 0) XSMM_EPI_CASE(VV, 1, 1)
 
 __attribute__((target("avx2"))) void ib_xsmm_epilogue(float *y, int64_t npix, int V,
-                                                      const float *bias, const float *scale,
-                                                      const float *shift, int relu)
+                                                      const float *bias, int relu)
 {
-    const int fb = bias != NULL, fs = scale != NULL, fr = relu != 0;
-    switch (V * 8 + fb * 4 + fs * 2 + fr) {
+    const int fb = bias != NULL, fr = relu != 0;
+    switch (V * 4 + fb * 2 + fr) {
         XSMM_EPI_CASES(IB_XSMM_V)
     default: /* nothing to do, or another block width */
-        if (fb || fs || fr)
-            epilogue(y, npix, V, bias, scale, shift, fb, fs, fr);
+        if (fb || fr)
+            epilogue(y, npix, V, bias, fb, fr);
         break;
     }
 }
