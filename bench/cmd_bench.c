@@ -30,12 +30,13 @@ typedef struct bench_case {
 } bench_case;
 
 typedef struct options {
-    const char *layer;  /* --layer: substring, or a glob when it has * ? [ */
-    const char *impls;  /* --impl: comma-separated names; NULL = all but ref */
-    int64_t threads;    /* 0: OpenMP's default */
+    const char *layer; /* --layer: substring, or a glob when it has * ? [ */
+    const char *impls; /* --impl: comma-separated names; NULL = all but ref */
+    int64_t threads;   /* 0: OpenMP's default */
     int64_t batch;
-    regex_t filter;     /* --benchmark_filter, applied early so skipped cases cost nothing */
+    regex_t filter; /* --benchmark_filter, applied early so skipped cases cost nothing */
     int has_filter, filter_negated;
+    int count_only; /* count what would be registered: no verification, no timing */
 } options;
 
 static void usage(FILE *f)
@@ -201,8 +202,7 @@ static int memory_bound(ib_op op)
 }
 
 /* Verifies and registers every selected implementation of one case. */
-static int bench_one(const options *o, const bench_case *bc, double peak, int threads,
-                     totals *t)
+static int bench_one(const options *o, const bench_case *bc, double peak, int threads, totals *t)
 {
     const ib_impl *impls[MAX_IMPLS];
     int nimpl = ib_registry_find(bc->desc.op, 0, impls, MAX_IMPLS);
@@ -218,6 +218,10 @@ static int bench_one(const options *o, const bench_case *bc, double peak, int th
             continue;
         if (im->supports && !im->supports(&bc->desc, &why)) {
             t->skipped++;
+            continue;
+        }
+        if (o->count_only) {
+            t->registered++;
             continue;
         }
         ib_err e = {{0}};
@@ -239,13 +243,12 @@ static int bench_one(const options *o, const bench_case *bc, double peak, int th
             .ctx = inst,
             .flops_per_iter = (double)w.flops,
             .bytes_per_iter = (double)(w.bytes_read + w.bytes_written),
-            .peak_flops = (bc->desc.op == IB_OP_CONV || bc->desc.op == IB_OP_FC)
-                              ? peak * threads
-                              : 0,
-            .triad_bytes = memory_bound(bc->desc.op)
-                               ? ib_peak_triad_bytes((double)(w.bytes_read + w.bytes_written),
-                                                     threads)
-                               : 0,
+            .peak_flops =
+                (bc->desc.op == IB_OP_CONV || bc->desc.op == IB_OP_FC) ? peak * threads : 0,
+            .triad_bytes =
+                memory_bound(bc->desc.op)
+                    ? ib_peak_triad_bytes((double)(w.bytes_read + w.bytes_written), threads)
+                    : 0,
             .use_real_time = threads > 1,
         };
         if (st == IB_UNSUPPORTED) {
@@ -257,8 +260,8 @@ static int bench_one(const options *o, const bench_case *bc, double peak, int th
             snprintf(err, sizeof err, "not timed: %s", e.msg);
             b.error = err;
         } else if (!r.ok) {
-            snprintf(err, sizeof err, "verification FAILED (%lld elements): %s",
-                     (long long)r.bad, r.msg);
+            snprintf(err, sizeof err, "verification FAILED (%lld elements): %s", (long long)r.bad,
+                     r.msg);
             b.error = err;
             ib_instance_destroy(inst); /* never timed */
             b.ctx = NULL;
@@ -316,8 +319,8 @@ static int parse(int argc, char **argv, options *o, int *gb_argc, char **gb_argv
                 o->filter_negated = re[0] == '-';
                 /* Google Benchmark's regex dialect is close to POSIX extended; if this
                  * one does not compile, Google Benchmark alone filters. */
-                o->has_filter = regcomp(&o->filter, re + o->filter_negated,
-                                        REG_EXTENDED | REG_NOSUB) == 0;
+                o->has_filter =
+                    regcomp(&o->filter, re + o->filter_negated, REG_EXTENDED | REG_NOSUB) == 0;
             }
             gb_argv[(*gb_argc)++] = argv[i];
         }
@@ -327,6 +330,40 @@ static int parse(int argc, char **argv, options *o, int *gb_argc, char **gb_argv
     if (o->impls && !ib_impls_check("bench", o->impls, 0))
         return 2;
     return -1;
+}
+
+/* Counts the benchmarks these arguments select, as bench_one would register them. */
+static int count_cases(const options *o)
+{
+    ib_net net;
+    ib_err e = {{0}};
+    bench_case *cases = calloc(MAX_CASES, sizeof *cases);
+    if (!cases || ib_inception_v3_build(o->batch, &net, &e) != IB_OK) {
+        fprintf(stderr, "incbench bench: %s\n", cases ? e.msg : "out of memory");
+        free(cases);
+        return -1;
+    }
+    const int ncases = build_cases(&net, cases);
+    ib_net_free(&net);
+    totals t = {0};
+    for (int i = 0; i < ncases; i++)
+        if (layer_matches(o->layer, cases[i].layer))
+            bench_one(o, &cases[i], 0, 1, &t);
+    free(cases);
+    return t.registered;
+}
+
+int ib_bench_count(int argc, char **argv)
+{
+    options o = {.batch = 1, .count_only = 1};
+    char **gb_argv = calloc((size_t)argc + 1, sizeof *gb_argv);
+    int gb_argc = 0, n = -1;
+    if (gb_argv && parse(argc, argv, &o, &gb_argc, gb_argv) < 0)
+        n = count_cases(&o);
+    if (o.has_filter)
+        regfree(&o.filter);
+    free(gb_argv);
+    return n;
 }
 
 int ib_cmd_bench(int argc, char **argv)
@@ -364,8 +401,8 @@ int ib_cmd_bench(int argc, char **argv)
     fprintf(stderr,
             "incbench bench: %s, ISA cap %s, %d thread%s, batch %lld; measured peak %.1f "
             "GFLOP/s per thread (%s probe)\n",
-            cpu->model, ib_isa_name(cpu->cap), threads, threads > 1 ? "s" : "",
-            (long long)o.batch, peak * 1e-9, ib_peak_probe_name());
+            cpu->model, ib_isa_name(cpu->cap), threads, threads > 1 ? "s" : "", (long long)o.batch,
+            peak * 1e-9, ib_peak_probe_name());
     char buf[64];
     snprintf(buf, sizeof buf, "%.4g", peak);
     ib_gb_add_context("incbench_peak_flops_1t", buf);
@@ -400,8 +437,9 @@ int ib_cmd_bench(int argc, char **argv)
         rc = 2;
     }
     if (rc == 0) {
-        fprintf(stderr, "incbench bench: %d benchmarks verified and registered, %d failed, "
-                        "%d skipped\n",
+        fprintf(stderr,
+                "incbench bench: %d benchmarks verified and registered, %d failed, "
+                "%d skipped\n",
                 t.registered - t.failed, t.failed, t.skipped);
         ib_gb_run();
         rc = t.failed || ib_gb_errors() ? 1 : 0;
