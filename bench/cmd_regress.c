@@ -189,9 +189,10 @@ static int underpowered(const options *o, char **argv, int argc, const ib_json *
     const int nb = o->record || !base ? procs * reps : max_reps(base);
     const int nc = o->record ? reps : procs * reps, check_procs = o->record ? 1 : procs;
     char msg[600];
-    if (!ib_rg_power_refusal(nb, nc, m, o->alpha,
-                             ib_rg_reps_needed(base_procs, check_procs, m, o->alpha), msg,
-                             sizeof msg))
+    if (!ib_rg_power_refusal(
+            nb, nc, m, o->alpha,
+            ib_rg_reps_needed(base_procs, check_procs, m, o->alpha, IB_RG_MIN_REPS), msg,
+            sizeof msg))
         return 0;
     fprintf(stderr, "incbench regress: refused: %s%s\n", msg,
             o->record ? " (a check against the baseline this run would record)" : "");

@@ -30,19 +30,26 @@ int ib_rg_can_detect(int nb, int nc, int m, double alpha)
     return m >= 1 && ib_rg_min_p(nb, nc) < alpha / m;
 }
 
-int ib_rg_reps_needed(int base_procs, int check_procs, int m, double alpha)
+int ib_rg_reps_needed(int base_procs, int check_procs, int m, double alpha, int min_reps)
 {
     if (base_procs < 1 || check_procs < 1 || m < 1)
         return 0;
-    /* min p falls as r grows: find a power of two that suffices, then bisect below it. */
-    int lo = 0, hi = 1;
-    while (hi <= MAX_REPS / base_procs && hi <= MAX_REPS / check_procs &&
-           !ib_rg_can_detect(base_procs * hi, check_procs * hi, m, alpha)) {
+    const int small = base_procs < check_procs ? base_procs : check_procs;
+    int r = min_reps > 1 ? min_reps : 1;
+    /* While a side has at most 8 repetitions the test is exact, and its smallest p is not
+     * monotone across the switch to the normal approximation (8+8 reaches 1.6e-4, 9+9 only
+     * 4.1e-4): step through those counts one by one. */
+    for (; (long long)r * small <= 8; r++)
+        if (ib_rg_can_detect(base_procs * r, check_procs * r, m, alpha))
+            return r;
+    /* Beyond, the approximation's smallest p falls as r grows: double, then bisect. */
+    int lo = r - 1, hi = r;
+    while (!ib_rg_can_detect(base_procs * hi, check_procs * hi, m, alpha)) {
+        if (hi > MAX_REPS / base_procs / 2 || hi > MAX_REPS / check_procs / 2)
+            return 0;
         lo = hi;
         hi *= 2;
     }
-    if (hi > MAX_REPS / base_procs || hi > MAX_REPS / check_procs)
-        return 0;
     while (hi - lo > 1) {
         const int mid = lo + (hi - lo) / 2;
         if (ib_rg_can_detect(base_procs * mid, check_procs * mid, m, alpha))

@@ -15,10 +15,10 @@ double ib_rg_min_p(int nx, int ny);
  * Holm's step-down over m benchmarks; else no benchmark of the run can ever be flagged. */
 int ib_rg_can_detect(int nb, int nc, int m, double alpha);
 
-/* The smallest number of repetitions per process r such that a baseline of base_procs x r
- * and a check of check_procs x r repetitions can detect something among m benchmarks at
- * alpha; 0 when none up to 100000 can. */
-int ib_rg_reps_needed(int base_procs, int check_procs, int m, double alpha);
+/* The smallest number of repetitions per process r >= min_reps such that a baseline of
+ * base_procs x r and a check of check_procs x r repetitions can detect something among m
+ * benchmarks at alpha; 0 when none up to 100000 repetitions can. */
+int ib_rg_reps_needed(int base_procs, int check_procs, int m, double alpha, int min_reps);
 
 /* Writes why a run with nb and nc repetitions cannot detect anything among m benchmarks, and
  * what it needs, into msg; returns 1 then, else 0 (msg untouched). reps_hint: the --reps
