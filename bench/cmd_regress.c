@@ -46,7 +46,7 @@ static void usage(FILE *f)
             "  --alpha A        significance level (default 0.05)\n"
             "  --reps N         repetitions per benchmark and process, at least %d (default %d)\n"
             "  --procs P        separate processes (default: 3 with --record, which needs 3 or\n"
-            "                   more; else 1)\n"
+            "                   more; else %d)\n"
             "  --min-time S     seconds per repetition (default 0.05)\n"
             "  --cpu N          pin to CPU N (default: the highest-numbered allowed CPU)\n"
             "  --no-pin         do not pin\n"
@@ -55,7 +55,7 @@ static void usage(FILE *f)
             "Exit status: 0 no regression, 1 regression, 2 error (no baseline, corrupt or\n"
             "foreign baseline, a benchmark missing or not comparable, a run that could not\n"
             "detect anything, bad usage).\n",
-            IB_RG_MIN_REPS, IB_RG_DEFAULT_REPS);
+            IB_RG_MIN_REPS, IB_RG_DEFAULT_REPS, IB_RG_DEFAULT_CHECK_PROCS);
 }
 
 static int parse(int argc, char **argv, options *o)
@@ -132,7 +132,7 @@ static int parse(int argc, char **argv, options *o)
     if (o->record && o->procs == 0)
         o->procs = IB_RG_MIN_BASE_PROCS;
     if (o->procs == 0)
-        o->procs = 1;
+        o->procs = IB_RG_DEFAULT_CHECK_PROCS;
     if (o->record && o->procs < IB_RG_MIN_BASE_PROCS) {
         fprintf(stderr,
                 "incbench regress: --procs %lld: a baseline needs at least %d processes (one "
@@ -172,8 +172,8 @@ static int max_reps(const ib_json *doc)
 }
 
 /* Refuses, before any timing, a run that could detect nothing: m benchmarks selected, the
- * baseline's repetitions (or, when recording, the baseline this run makes and a check of
- * --reps in one process against it) and this run's. Returns 1 when refused. */
+ * baseline's repetitions (or, when recording, the baseline this run makes and a default
+ * check with the same --reps against it) and this run's. Returns 1 when refused. */
 static int underpowered(const options *o, char **argv, int argc, const ib_json *base)
 {
     const int m = ib_bench_count(argc - 1, argv + 1);
@@ -187,7 +187,8 @@ static int underpowered(const options *o, char **argv, int argc, const ib_json *
     const int reps = (int)o->reps, procs = (int)o->procs;
     const int base_procs = o->record || !base ? procs : ib_rg_procs_of(base);
     const int nb = o->record || !base ? procs * reps : max_reps(base);
-    const int nc = o->record ? reps : procs * reps, check_procs = o->record ? 1 : procs;
+    const int check_procs = o->record ? IB_RG_DEFAULT_CHECK_PROCS : procs;
+    const int nc = check_procs * reps;
     char msg[600];
     if (!ib_rg_power_refusal(
             nb, nc, m, o->alpha,

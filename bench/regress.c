@@ -185,15 +185,16 @@ static double rel_mad(const double *x, int n, double *tmp)
     return med > 0 ? mad / med : INFINITY;
 }
 
-/* How far the processes of one side disagree: (largest - smallest per-process median) /
- * median of all. One process never samples what changes from one process to the next
- * (memory layout, page placement, frequency and cache state at start), and a check made in
- * another process than the baseline carries that change. NaN with fewer than 2 processes.
- * tmp holds 2n doubles. */
-static double between_process(const ib_rg_bench *b, double *tmp)
+/* How far the processes of one side disagree: the sum of squared deviations of the
+ * per-process medians from their mean, relative to the median of all repetitions squared;
+ * *procs gets the number of processes. One process never samples what changes from one
+ * process to the next (memory layout, page placement, the state of caches and clocks at its
+ * start, what else runs), and a check made in other processes than the baseline carries
+ * that change. tmp holds 2n doubles. */
+static double process_ss(const ib_rg_bench *b, int *procs, double *tmp)
 {
-    double lo = INFINITY, hi = -INFINITY;
-    int procs = 0;
+    double sum = 0, sum2 = 0;
+    *procs = 0;
     for (int i = 0; i < b->n; i++) {
         int first = 1; /* the first repetition of its process: that process not seen yet */
         for (int j = 0; j < i && first; j++)
@@ -205,12 +206,38 @@ static double between_process(const ib_rg_bench *b, double *tmp)
             if (b->proc[j] == b->proc[i])
                 tmp[b->n + k++] = b->ns[j];
         const double med = ib_median(tmp + b->n, k, tmp);
-        lo = fmin(lo, med);
-        hi = fmax(hi, med);
-        procs++;
+        sum += med;
+        sum2 += med * med;
+        (*procs)++;
     }
-    const double all = ib_median(b->ns, b->n, tmp);
-    return procs >= 2 && all > 0 ? (hi - lo) / all : NAN;
+    const double all = ib_median(b->ns, b->n, tmp), ss = sum2 - sum * sum / *procs;
+    return all > 0 && ss > 0 ? ss / (all * all) : 0;
+}
+
+/* Student's t, 97.5% quantile, for df degrees of freedom. */
+static double t975(int df)
+{
+    static const double t[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306,
+                               2.262,  2.228, 2.201, 2.179, 2.160, 2.145, 2.131, 2.120,
+                               2.110,  2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
+                               2.060,  2.056, 2.052, 2.048, 2.045, 2.042};
+    return df <= 30 ? t[df - 1] : 1.96 + 2.5 / df; /* the tail: within 0.002 */
+}
+
+/* The between-process part of the noise: the change that process-to-process variation
+ * alone explains at 95%, the two-sample t bound on the process medians,
+ * t(kb + kc - 2) * sd * sqrt(1/kb + 1/kc), sd pooled over the sides' processes. With 3
+ * baseline processes and 2 checking it is 2.9 sd: a new process lands beyond it one time in
+ * twenty by chance, where the mere range of 3 baseline processes would be passed one time in
+ * two. NaN when no side ran in 2 or more processes. */
+static double between_noise(const ib_rg_bench *b, const ib_rg_bench *c, double *tmp)
+{
+    int kb, kc;
+    const double ss = process_ss(b, &kb, tmp) + process_ss(c, &kc, tmp);
+    const int df = kb + kc - 2;
+    if (df < 1 || (kb < 2 && kc < 2))
+        return NAN;
+    return t975(df) * sqrt(ss / df) * sqrt(1.0 / kb + 1.0 / kc);
 }
 
 /* The verdict for a benchmark present on both sides. */
@@ -251,8 +278,7 @@ static void judge(const ib_rg_bench *b, const ib_rg_bench *c, const ib_rg_opts *
     row->p = t.p;
     row->change = row->med_new / row->med_base - 1;
     const double nb = rel_mad(b->ns, b->n, tmp), nc = rel_mad(c->ns, c->n, tmp);
-    const double pb = between_process(b, tmp), pc = between_process(c, tmp);
-    row->spread_proc = isnan(pb) ? pc : isnan(pc) ? pb : fmax(pb, pc);
+    row->spread_proc = between_noise(b, c, tmp);
     row->noise = fmax(nb, nc);
     if (row->spread_proc > row->noise)
         row->noise = row->spread_proc;

@@ -11,8 +11,9 @@
 
 #define IB_RG_DEFAULT_THRESHOLD 0.05 /* a 5% slowdown */
 #define IB_RG_DEFAULT_ALPHA 0.05
-#define IB_RG_DEFAULT_REPS 12  /* repetitions per process of a run */
-#define IB_RG_MIN_BASE_PROCS 3 /* a baseline samples at least this many processes */
+#define IB_RG_DEFAULT_REPS 12       /* repetitions per process of a run */
+#define IB_RG_MIN_BASE_PROCS 3      /* a baseline samples at least this many processes */
+#define IB_RG_DEFAULT_CHECK_PROCS 2 /* a check samples its own process-to-process change */
 
 typedef struct ib_rg_opts {
     double threshold;  /* smallest relative change that counts (0.05: 5%) */
@@ -67,10 +68,11 @@ typedef struct ib_rg_row {
     double p;                 /* two-sided Mann-Whitney U p-value (NaN when not tested) */
     double noise;             /* the largest of: each side's relative MAD (median absolute
                                  deviation / median: how far one repetition typically lies
-                                 from the median) and each side's between-process spread */
-    double spread_proc;       /* between-process spread: (largest - smallest per-process
-                                 median) / median, the larger of the two sides that ran in
-                                 2 or more processes; NaN when neither did */
+                                 from the median) and the between-process noise */
+    double spread_proc;       /* between-process noise: the two-sample t bound (95%) on the
+                                 per-process medians of kb and kc processes, t(kb+kc-2) *
+                                 pooled sd * sqrt(1/kb + 1/kc), relative; NaN when neither
+                                 side ran in 2 or more processes */
     double mds;               /* minimum detectable slowdown (ib_rg_min_detectable): the
                                  smallest slowdown this comparison could have flagged;
                                  INFINITY when none; NaN when not tested */
@@ -92,8 +94,8 @@ typedef struct ib_rg_report {
 
 /* Compares per benchmark. A benchmark is SLOWER only when all three hold: the U test says
  * the two sides differ (p < alpha, Holm-corrected over the m benchmarks tested), the median
- * slowed down by more than the threshold, and by more than the noise (relative MAD and
- * between-process spread, the largest of both sides). FASTER is the mirror image. When the
+ * slowed down by more than the threshold, and by more than the noise (the relative MAD of
+ * each side and the between-process noise). FASTER is the mirror image. When the
  * sample sizes cannot give p < alpha/m at all, the row is INVALID rather than a silent "same";
  * when that holds for every tested row the report is refused. Each tested row gets its
  * minimum detectable slowdown. */
