@@ -477,6 +477,9 @@ void ib_rg_verdict_line(const ib_rg_report *r, char *buf, int len)
             w += snprintf(buf + w, (size_t)(len - w), "%s %s %+.1f%%", shown > 1 ? "," : "",
                           row->name, 100 * row->change);
         }
+        if (isfinite(r->mds_max) && w > 0 && w < len) /* what the rest could have hidden */
+            snprintf(buf + w, (size_t)(len - w), "; no other regression larger than %.1f%%",
+                     100 * r->mds_max);
     } else if (r->refused) {
         char why[400];
         ib_rg_power_refusal(r->reps_base, r->reps_new, r->m, r->alpha, 0, why, sizeof why);
