@@ -193,8 +193,12 @@ static int underpowered(const options *o, char **argv, int argc, const ib_json *
     if (!ib_rg_power_refusal(
             nb, nc, m, o->alpha,
             ib_rg_reps_needed(base_procs, check_procs, m, o->alpha, IB_RG_MIN_REPS), msg,
-            sizeof msg))
+            sizeof msg)) {
+        printf("incbench regress: %d benchmarks; %d and %d repetitions can reach p = %.2g, "
+               "below alpha/m = %.2g\n",
+               m, nb, nc, ib_rg_min_p(nb, nc), o->alpha / m);
         return 0;
+    }
     fprintf(stderr, "incbench regress: refused: %s%s\n", msg,
             o->record ? " (a check against the baseline this run would record)" : "");
     return 1;
