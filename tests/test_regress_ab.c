@@ -24,13 +24,15 @@
 #include "tests/extras.h"
 #include "tests/planted_slowdown.h"
 
-/* Under sanitizers the same checks run once: they time instrumented code, and the unit tests
- * cover the logic. */
+/* Under sanitizers the same checks run once, with the ReLU planted 100% slower: instrumented
+ * code varies by 30-50% from one process to the next, which hides 20% (the detect column says
+ * so), and there the check is of the processes' machinery; the native run checks the 20%. */
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_UNDEFINED__)
 #define SANITIZED 1
 #else
 #define SANITIZED 0
 #endif
+enum { PLANT = SANITIZED ? 100 : 20 };
 
 /* The shipped defaults except the time per repetition: 20 ms instead of 50 keeps the whole
  * check near half a minute on two busy cores; each benchmark still runs tens to thousands of
@@ -40,6 +42,8 @@ static int REPS = IB_RG_DEFAULT_REPS;
 #define PLANTED_LAYER "Mixed_5b.branch1x1" /* its ReLU */
 
 static char dir[] = "/tmp/incbench-regress-ab-XXXXXX";
+static ib_instance *live[16]; /* the registered instances, destroyed after the run */
+static int nlive;
 static char key[128], planted_name[128];
 
 static int run_instance(void *ctx, int64_t iters)
@@ -84,7 +88,12 @@ static int add(const char *layer, const ib_desc *d0, const ib_impl *impl)
     }
     snprintf(name, sizeof name, "%s/%s/%s", ib_op_name(d.op), layer, family());
     ib_gb_bench b = {.name = name, .fn = run_instance, .ctx = inst};
-    return ib_gb_register(&b) == 0;
+    if (nlive == (int)(sizeof live / sizeof live[0]) || ib_gb_register(&b) != 0) {
+        ib_instance_destroy(inst);
+        return 0;
+    }
+    live[nlive++] = inst;
+    return 1;
 }
 
 /* The child: one process of a run. The benchmarks, from the Inception-v3 table; the ReLU
@@ -120,14 +129,20 @@ static int child_run(int pct, int argc, char **gb)
         }
     }
     ib_net_free(&net);
-    if (!ok)
+    if (!ok) {
+        for (int i = 0; i < nlive; i++)
+            ib_instance_destroy(live[i]);
         return 2;
+    }
     if (!freopen("/dev/null", "w", stdout)) /* the console table nobody reads */
         return 2;
     ib_gb_init(&argc, gb);
     ib_gb_run();
+    const int rc = ib_gb_errors() ? 2 : 0;
     ib_gb_shutdown();
-    return ib_gb_errors() ? 2 : 0;
+    for (int i = 0; i < nlive; i++)
+        ib_instance_destroy(live[i]);
+    return rc;
 }
 
 /* One run of procs processes of this program, pct% planted; the merged report in *doc. */
@@ -257,7 +272,7 @@ int main(int argc, char **argv)
                 next = d;
         if (next < 0)
             break;
-        ok = add_process(&docs[next], next == 1 ? 20 : 0, need[next] - left[next]);
+        ok = add_process(&docs[next], next == 1 ? PLANT : 0, need[next] - left[next]);
         left[next]--;
     }
     ok = ok && save_baseline(docs[0], IB_RG_MIN_BASE_PROCS, base);
@@ -298,7 +313,7 @@ int main(int argc, char **argv)
     while (!caught && attempts < 3) {
         ib_rg_report r = {0};
         if (attempts++ > 0)
-            measure(20, IB_RG_DEFAULT_CHECK_PROCS, &ab);
+            measure(PLANT, IB_RG_DEFAULT_CHECK_PROCS, &ab);
         if (!compare(base, ab, &r, 1)) {
             ib_rg_report_free(&r);
             break;
@@ -315,8 +330,8 @@ int main(int argc, char **argv)
     }
     ib_json_free(ab);
     ib_json_free(docs[0]);
-    ib_check(caught, "A/B: the planted 20%% slowdown in %s is flagged, exit status 1 (%d check%s)",
-             planted_name, attempts, attempts > 1 ? "s" : "");
+    ib_check(caught, "A/B: the planted %d%% slowdown in %s is flagged, exit status 1 (%d check%s)",
+             PLANT, planted_name, attempts, attempts > 1 ? "s" : "");
     ib_check(others == 0, "A/B: only that benchmark is flagged (%d others)", others);
 
     /* Measurement only: the detection rate of smaller slowdowns. */
