@@ -157,7 +157,8 @@ regress: all
 # The regress tests link the driver's regress code and Google Benchmark; baselines record the
 # flags the binary was built with.
 REGRESS_TESTS := $(BUILD)/tests/test_regress $(BUILD)/tests/test_regress_ab
-REGRESS_OBJ := $(patsubst %,$(BUILD)/bench/%.o,regress regress_io json stats gbench_shim)
+REGRESS_OBJ := $(patsubst %,$(BUILD)/bench/%.o,regress regress_io regress_power \
+  regress_procs json stats gbench_shim)
 $(REGRESS_TESTS): $(REGRESS_OBJ)
 $(REGRESS_TESTS): TEST_EXTRA_OBJ += $(REGRESS_OBJ)
 $(REGRESS_TESTS): LIBS += $(BENCH_LIBS)

@@ -19,6 +19,8 @@ done
 cat >"$dir/$name" <<EOS
 #!/bin/sh
 here=\$(cd "\$(dirname "\$0")" && pwd)
+# incbench regress re-executes itself per process: through this launcher, not the loader.
+export INCBENCH_EXEC="\$here/$name"
 exec "\$here/lib/$loader" --library-path "\$here/lib" "\$here/lib/$name.bin" "\$@"
 EOS
 chmod +x "$dir/$name"

@@ -25,12 +25,13 @@ typedef struct bench_case {
 } bench_case;
 
 typedef struct options {
-    const char *layer;  /* --layer: substring, or a glob when it has * ? [ */
-    const char *impls;  /* --impl: comma-separated names; NULL = all but ref */
-    int64_t threads;    /* 0: OpenMP's default */
+    const char *layer; /* --layer: substring, or a glob when it has * ? [ */
+    const char *impls; /* --impl: comma-separated names; NULL = all but ref */
+    int64_t threads;   /* 0: OpenMP's default */
     int64_t batch;
-    regex_t filter;     /* --benchmark_filter, applied early so skipped cases cost nothing */
+    regex_t filter; /* --benchmark_filter, applied early so skipped cases cost nothing */
     int has_filter, filter_negated;
+    int count_only; /* count what would be registered: no verification, no timing */
 } options;
 
 static void usage(FILE *f)
@@ -203,6 +204,10 @@ static int bench_one(const options *o, const bench_case *bc, int threads, totals
             t->skipped++;
             continue;
         }
+        if (o->count_only) {
+            t->registered++;
+            continue;
+        }
         ib_err e = {{0}};
         if (!have_case) {
             if (ib_vcase_init(&vc, &bc->desc, 0x1bc0ffee, &e) != IB_OK) {
@@ -244,8 +249,8 @@ static int bench_one(const options *o, const bench_case *bc, int threads, totals
             snprintf(err, sizeof err, "not timed: %s", e.msg);
             b.error = err;
         } else if (!r.ok) {
-            snprintf(err, sizeof err, "verification FAILED (%lld elements): %s",
-                     (long long)r.bad, r.msg);
+            snprintf(err, sizeof err, "verification FAILED (%lld elements): %s", (long long)r.bad,
+                     r.msg);
             b.error = err;
             ib_instance_destroy(inst); /* never timed */
             b.ctx = NULL;
@@ -337,8 +342,8 @@ static int parse(int argc, char **argv, options *o, int *gb_argc, char **gb_argv
                 o->filter_negated = re[0] == '-';
                 /* Google Benchmark's regex dialect is close to POSIX extended; if this
                  * one does not compile, Google Benchmark alone filters. */
-                o->has_filter = regcomp(&o->filter, re + o->filter_negated,
-                                        REG_EXTENDED | REG_NOSUB) == 0;
+                o->has_filter =
+                    regcomp(&o->filter, re + o->filter_negated, REG_EXTENDED | REG_NOSUB) == 0;
             }
             gb_argv[(*gb_argc)++] = argv[i];
         }
@@ -348,6 +353,40 @@ static int parse(int argc, char **argv, options *o, int *gb_argc, char **gb_argv
     if (o->impls && !ib_impls_check("bench", o->impls, 0))
         return 2;
     return -1;
+}
+
+/* Counts the benchmarks these arguments select, as bench_one would register them. */
+static int count_cases(const options *o)
+{
+    ib_net net;
+    ib_err e = {{0}};
+    bench_case *cases = calloc(MAX_CASES, sizeof *cases);
+    if (!cases || ib_inception_v3_build(o->batch, &net, &e) != IB_OK) {
+        fprintf(stderr, "incbench bench: %s\n", cases ? e.msg : "out of memory");
+        free(cases);
+        return -1;
+    }
+    const int ncases = build_cases(&net, cases);
+    ib_net_free(&net);
+    totals t = {0};
+    for (int i = 0; i < ncases; i++)
+        if (layer_matches(o->layer, cases[i].layer))
+            bench_one(o, &cases[i], 1, &t);
+    free(cases);
+    return t.registered;
+}
+
+int ib_bench_count(int argc, char **argv)
+{
+    options o = {.batch = 1, .count_only = 1};
+    char **gb_argv = calloc((size_t)argc + 1, sizeof *gb_argv);
+    int gb_argc = 0, n = -1;
+    if (gb_argv && parse(argc, argv, &o, &gb_argc, gb_argv) < 0)
+        n = count_cases(&o);
+    if (o.has_filter)
+        regfree(&o.filter);
+    free(gb_argv);
+    return n;
 }
 
 int ib_cmd_bench(int argc, char **argv)
@@ -415,8 +454,9 @@ int ib_cmd_bench(int argc, char **argv)
         rc = 2;
     }
     if (rc == 0) {
-        fprintf(stderr, "incbench bench: %d benchmarks verified and registered, %d failed, "
-                        "%d skipped\n",
+        fprintf(stderr,
+                "incbench bench: %d benchmarks verified and registered, %d failed, "
+                "%d skipped\n",
                 t.registered - t.failed, t.failed, t.skipped);
         ib_gb_run();
         rc = t.failed || ib_gb_errors() ? 1 : 0;

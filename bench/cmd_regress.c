@@ -1,24 +1,26 @@
-/* incbench regress: runs the benchmarks with repetitions in random order on one pinned core and
- * compares them with the baseline recorded for this CPU (bench/baselines/<cpu key>.json). */
+/* incbench regress: runs the benchmarks with repetitions in random order on one pinned core, in
+ * separate processes, and compares them with the baseline recorded for this CPU
+ * (bench/baselines/<cpu key>.json); refuses a run too small to detect anything. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "bench/cli.h"
 #include "bench/commands.h"
 #include "bench/regress.h"
 #include "bench/regress_io.h"
+#include "bench/regress_power.h"
+#include "bench/regress_procs.h"
 
 enum { MAX_PASS = 64 };
 
 typedef struct options {
     const char *baseline, *dir;
     int record, force, pin;
-    int64_t reps, cpu;
+    int64_t reps, cpu, procs;
     double threshold, alpha, min_time;
     const char *threads;
-    int npass;                /* options handed to 'incbench bench' */
+    int npass; /* options handed to 'incbench bench' */
     char *pass[MAX_PASS];
 } options;
 
@@ -26,28 +28,34 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: incbench regress [--baseline FILE] [--record] [--force] [--threshold PCT]\n"
-            "                        [--alpha A] [--reps N] [--min-time S] [--cpu N] [--no-pin]\n"
-            "                        [--threads N] [incbench bench options]\n\n"
+            "                        [--alpha A] [--reps N] [--procs P] [--min-time S] [--cpu N]\n"
+            "                        [--no-pin] [--threads N] [incbench bench options]\n\n"
             "Runs the benchmarks of 'incbench bench' with N repetitions interleaved in random\n"
-            "order, pinned to one core, and compares them with the baseline of this CPU:\n"
-            "bench/baselines/<cpu key>.json, a Google Benchmark JSON file (compare.py reads it).\n"
-            "Per benchmark: median change, two-sided Mann-Whitney U test and a verdict. A\n"
-            "benchmark is SLOWER only when p < alpha, the slowdown exceeds the threshold, and it\n"
-            "exceeds the run-to-run noise (the larger MAD / median of the two sides).\n\n"
+            "order, pinned to one core, in P separate processes, and compares them with the\n"
+            "baseline of this CPU: bench/baselines/<cpu key>.json, a Google Benchmark JSON file\n"
+            "(compare.py reads it) holding at least 3 processes. Per benchmark: median change,\n"
+            "two-sided Mann-Whitney U test, noise, the minimum detectable slowdown and a verdict.\n"
+            "A benchmark is SLOWER only when p is below Holm's bound over the benchmarks of the\n"
+            "run, the slowdown exceeds the threshold, and it exceeds the noise (MAD / median of\n"
+            "each side and the spread between processes). A run whose repetitions cannot reach\n"
+            "p < alpha / (number of benchmarks) is refused before it is timed.\n\n"
             "  --baseline FILE  compare with (or record to) FILE instead\n"
             "  --record         record this run as the baseline when there is none\n"
             "  --force          with --record: replace an existing (or corrupt) baseline\n"
             "  --threshold PCT  smallest slowdown that counts, percent (default 5)\n"
             "  --alpha A        significance level (default 0.05)\n"
-            "  --reps N         repetitions per benchmark, at least %d (default 12)\n"
+            "  --reps N         repetitions per benchmark and process, at least %d (default %d)\n"
+            "  --procs P        separate processes (default: 3 with --record, which needs 3 or\n"
+            "                   more; else %d)\n"
             "  --min-time S     seconds per repetition (default 0.05)\n"
             "  --cpu N          pin to CPU N (default: the highest-numbered allowed CPU)\n"
             "  --no-pin         do not pin\n"
             "  --threads N      OpenMP threads (default 1; above 1: no pinning, real time)\n"
             "  --layer, --impl, --batch, --benchmark_filter=REGEX: as for 'incbench bench'\n\n"
             "Exit status: 0 no regression, 1 regression, 2 error (no baseline, corrupt or\n"
-            "foreign baseline, a benchmark missing or not comparable, bad usage).\n",
-            IB_RG_MIN_REPS);
+            "foreign baseline, a benchmark missing or not comparable, a run that could not\n"
+            "detect anything, bad usage).\n",
+            IB_RG_MIN_REPS, IB_RG_DEFAULT_REPS, IB_RG_DEFAULT_CHECK_PROCS);
 }
 
 static int parse(int argc, char **argv, options *o)
@@ -80,6 +88,10 @@ static int parse(int argc, char **argv, options *o)
         } else if (!strcmp(a, "--reps")) {
             if (!(v = ib_cli_value("regress", argc, argv, &i)) ||
                 !ib_cli_int("regress", a, v, IB_RG_MIN_REPS, 10000, &o->reps))
+                return 2;
+        } else if (!strcmp(a, "--procs")) {
+            if (!(v = ib_cli_value("regress", argc, argv, &i)) ||
+                !ib_cli_int("regress", a, v, 1, 100, &o->procs))
                 return 2;
         } else if (!strcmp(a, "--min-time")) {
             if (!(v = ib_cli_value("regress", argc, argv, &i)) ||
@@ -117,24 +129,79 @@ static int parse(int argc, char **argv, options *o)
                         "baseline)\n");
         return 2;
     }
+    if (o->record && o->procs == 0)
+        o->procs = IB_RG_MIN_BASE_PROCS;
+    if (o->procs == 0)
+        o->procs = IB_RG_DEFAULT_CHECK_PROCS;
+    if (o->record && o->procs < IB_RG_MIN_BASE_PROCS) {
+        fprintf(stderr,
+                "incbench regress: --procs %lld: a baseline needs at least %d processes (one "
+                "process never samples the variation from one process to the next)\n",
+                (long long)o->procs, IB_RG_MIN_BASE_PROCS);
+        return 2;
+    }
     return -1;
 }
 
-/* Runs 'incbench bench' with the regression flags; its JSON goes to out_path. */
-static int run_benchmarks(const options *o, const char *out_path)
+/* The arguments of 'incbench bench' for this run (argv[0] the program, argv[1] "bench"). */
+static int bench_args(const options *o, char **argv)
 {
-    char bufs[IB_RG_GB_ARGS][1100];
-    char *argv[MAX_PASS + IB_RG_GB_ARGS + 8];
     int argc = 0;
+    argv[argc++] = "incbench";
     argv[argc++] = "bench";
     argv[argc++] = "--threads";
     argv[argc++] = (char *)o->threads;
     for (int i = 0; i < o->npass; i++)
         argv[argc++] = o->pass[i];
-    argc += ib_rg_gb_flags((int)o->reps, o->min_time, out_path, bufs, argv + argc);
     argv[argc] = NULL;
-    fflush(stdout);
-    return ib_cmd_bench(argc, argv);
+    return argc;
+}
+
+/* The largest repetition count of a benchmark in doc (0 when none). */
+static int max_reps(const ib_json *doc)
+{
+    ib_rg_set s;
+    ib_err e = {{0}};
+    int n = 0;
+    if (ib_rg_samples(doc, 0, &s, &e) != IB_OK)
+        return 0;
+    for (int i = 0; i < s.n; i++)
+        n = s.b[i].n > n ? s.b[i].n : n;
+    ib_rg_set_free(&s);
+    return n;
+}
+
+/* Refuses, before any timing, a run that could detect nothing: m benchmarks selected, the
+ * baseline's repetitions (or, when recording, the baseline this run makes and a default
+ * check with the same --reps against it) and this run's. Returns 1 when refused. */
+static int underpowered(const options *o, char **argv, int argc, const ib_json *base)
+{
+    const int m = ib_bench_count(argc - 1, argv + 1);
+    if (m < 0)
+        return 1;
+    if (m == 0) {
+        fprintf(stderr, "incbench regress: nothing to run (check --layer, --impl and "
+                        "--benchmark_filter)\n");
+        return 1;
+    }
+    const int reps = (int)o->reps, procs = (int)o->procs;
+    const int base_procs = o->record || !base ? procs : ib_rg_procs_of(base);
+    const int nb = o->record || !base ? procs * reps : max_reps(base);
+    const int check_procs = o->record ? IB_RG_DEFAULT_CHECK_PROCS : procs;
+    const int nc = check_procs * reps;
+    char msg[600];
+    if (!ib_rg_power_refusal(
+            nb, nc, m, o->alpha,
+            ib_rg_reps_needed(base_procs, check_procs, m, o->alpha, IB_RG_MIN_REPS), msg,
+            sizeof msg)) {
+        printf("incbench regress: %d benchmarks; %d and %d repetitions can reach p = %.2g, "
+               "below alpha/m = %.2g\n",
+               m, nb, nc, ib_rg_min_p(nb, nc), o->alpha / m);
+        return 0;
+    }
+    fprintf(stderr, "incbench regress: refused: %s%s\n", msg,
+            o->record ? " (a check against the baseline this run would record)" : "");
+    return 1;
 }
 
 /* Warns when the machine was busy during either measurement (Google Benchmark records the
@@ -144,22 +211,19 @@ static void warn_if_busy(const ib_json *doc, const char *which)
     const ib_json *ctx = ib_json_get(doc, "context"), *load = ib_json_get(ctx, "load_avg");
     const double cpus = ib_json_get_num(ctx, "num_cpus", 0);
     if (load && load->type == IB_JSON_ARRAY && load->count > 0 &&
-        load->items[0]->type == IB_JSON_NUMBER && cpus > 0 &&
-        load->items[0]->number > 0.75 * cpus)
+        load->items[0]->type == IB_JSON_NUMBER && cpus > 0 && load->items[0]->number > 0.75 * cpus)
         printf("warning: the machine was busy when %s was measured (load %.1f on %.0f CPUs): "
                "timings shift with the load; compare on an idle machine\n",
                which, load->items[0]->number, cpus);
 }
 
-/* Loads this run's report, stamps it and, when a baseline is given, compares. */
-static int compare_and_record(const options *o, const ib_cpu *cpu, const char *path,
-                              ib_json *base, const char *out_path, int use_real_time)
+/* Stamps this run's report (consumed) and, when a baseline is given, compares. */
+static int compare_and_record(const options *o, const ib_cpu *cpu, const char *path, ib_json *base,
+                              ib_json *cur, int use_real_time)
 {
-    ib_json *cur = NULL;
     ib_err e = {{0}};
     int rc = 0;
-    if (ib_json_read_file(out_path, &cur, &e) != IB_OK ||
-        ib_rg_stamp(cur, cpu, use_real_time, &e) != IB_OK) {
+    if (ib_rg_stamp(cur, cpu, use_real_time, &e) != IB_OK) {
         fprintf(stderr, "incbench regress: this run's report: %s\n", e.msg);
         ib_json_free(cur);
         return 2;
@@ -179,7 +243,10 @@ static int compare_and_record(const options *o, const ib_cpu *cpu, const char *p
         } else {
             const char *bc = ib_json_get_str(ib_json_get(base, "context"), "incbench_compiler");
             const char *cc = ib_json_get_str(ib_json_get(cur, "context"), "incbench_compiler");
-            printf("\nbaseline %s (%s)\n", path, bc ? bc : "compiler unknown");
+            printf("\nbaseline %s (%s; %d processes), this run %lld process%s x %lld "
+                   "repetitions\n",
+                   path, bc ? bc : "compiler unknown", ib_rg_procs_of(base), (long long)o->procs,
+                   o->procs == 1 ? "" : "es", (long long)o->reps);
             if (bc && cc && strcmp(bc, cc) != 0)
                 printf("note: the baseline was built with %s, this binary with %s\n", bc, cc);
             ib_rg_print(stdout, &r, &ro);
@@ -199,7 +266,9 @@ static int compare_and_record(const options *o, const ib_cpu *cpu, const char *p
             fprintf(stderr, "incbench regress: %s\n", e.msg);
             rc = 2;
         } else {
-            printf("incbench regress: recorded the baseline %s\n", path);
+            printf("incbench regress: recorded the baseline %s (%lld processes x %lld "
+                   "repetitions)\n",
+                   path, (long long)o->procs, (long long)o->reps);
             rc = 0;
         }
     }
@@ -211,7 +280,7 @@ static int compare_and_record(const options *o, const ib_cpu *cpu, const char *p
 int ib_cmd_regress(int argc, char **argv)
 {
     options o = {.pin = 1,
-                 .reps = 12,
+                 .reps = IB_RG_DEFAULT_REPS,
                  .cpu = -1,
                  .threshold = IB_RG_DEFAULT_THRESHOLD,
                  .alpha = IB_RG_DEFAULT_ALPHA,
@@ -229,8 +298,8 @@ int ib_cmd_regress(int argc, char **argv)
         snprintf(path, sizeof path, "%s", o.baseline);
     else
         ib_rg_baseline_path(o.dir, key, path, sizeof path);
-    printf("incbench regress: CPU %s (%s, %s, %d logical CPUs), key %s\n", cpu->model,
-           cpu->vendor, ib_isa_name(cpu->best), cpu->cores, key);
+    printf("incbench regress: CPU %s (%s, %s, %d logical CPUs), key %s\n", cpu->model, cpu->vendor,
+           ib_isa_name(cpu->best), cpu->cores, key);
 
     /* Every check that needs no measurement comes first: a refusal costs nothing. */
     ib_json *base = NULL;
@@ -256,6 +325,13 @@ int ib_cmd_regress(int argc, char **argv)
         fprintf(stderr, "incbench regress: replacing it: %s\n", e.msg);
     }
 
+    char *bargv[MAX_PASS + 8];
+    const int bargc = bench_args(&o, bargv);
+    if (underpowered(&o, bargv, bargc, base)) {
+        ib_json_free(base);
+        return 2;
+    }
+
     const int threads = atoi(o.threads);
     if (o.pin && threads == 1) {
         const char *why = "";
@@ -266,23 +342,18 @@ int ib_cmd_regress(int argc, char **argv)
             fprintf(stderr, "incbench regress: pinned to CPU %d\n", c);
     }
 
-    char out_path[] = "/tmp/incbench-regress-XXXXXX";
-    int fd = mkstemp(out_path);
-    if (fd < 0) {
-        perror("incbench regress: temporary file");
-        ib_json_free(base);
-        return 2;
-    }
-    close(fd);
-    rc = run_benchmarks(&o, out_path);
-    if (rc != 0) {
-        fprintf(stderr, "incbench regress: the benchmarks did not all run (a failed "
-                        "verification or a benchmark error, see above): no verdict\n");
+    /* Each process re-executes this program, so each starts as a fresh run would; a launcher
+     * that runs it through a bundled loader names itself in INCBENCH_EXEC (bench/bundle.sh),
+     * since /proc/self/exe is then the loader. */
+    const char *self = getenv("INCBENCH_EXEC");
+    ib_json *cur = NULL;
+    if (ib_rg_run_procs(self && *self ? self : "/proc/self/exe", bargv, bargc, (int)o.procs,
+                        (int)o.reps, o.min_time, &cur, &e) != IB_OK) {
+        fprintf(stderr, "incbench regress: %s: no verdict\n", e.msg);
         rc = 2;
     } else {
-        rc = compare_and_record(&o, cpu, path, base, out_path, threads > 1);
+        rc = compare_and_record(&o, cpu, path, base, cur, threads > 1);
     }
-    unlink(out_path);
     ib_json_free(base);
     return rc;
 }

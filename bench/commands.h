@@ -7,4 +7,8 @@
 #include "bench/commands.inc"
 #undef IB_CMD
 
+/* How many benchmarks 'incbench bench' with these arguments (argv[0] "bench") would register,
+ * without verifying or timing any; -1 when the arguments are refused (the reason printed). */
+int ib_bench_count(int argc, char **argv);
+
 #endif

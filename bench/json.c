@@ -9,8 +9,8 @@
 #include <string.h>
 
 enum {
-    MAX_DEPTH = 64,                  /* Google Benchmark nests 3 deep */
-    MAX_ITEMS = 1 << 24,             /* children of one array or object */
+    MAX_DEPTH = 64,      /* Google Benchmark nests 3 deep */
+    MAX_ITEMS = 1 << 24, /* children of one array or object */
 };
 #define MAX_FILE_BYTES ((long)256 << 20) /* a baseline is a few hundred KiB */
 
@@ -180,14 +180,30 @@ static int parse_string(parser *p, char **out)
         char esc = p->s[p->pos++];
         unsigned cp;
         switch (esc) {
-        case '"': buf[n++] = '"'; break;
-        case '\\': buf[n++] = '\\'; break;
-        case '/': buf[n++] = '/'; break;
-        case 'b': buf[n++] = '\b'; break;
-        case 'f': buf[n++] = '\f'; break;
-        case 'n': buf[n++] = '\n'; break;
-        case 'r': buf[n++] = '\r'; break;
-        case 't': buf[n++] = '\t'; break;
+        case '"':
+            buf[n++] = '"';
+            break;
+        case '\\':
+            buf[n++] = '\\';
+            break;
+        case '/':
+            buf[n++] = '/';
+            break;
+        case 'b':
+            buf[n++] = '\b';
+            break;
+        case 'f':
+            buf[n++] = '\f';
+            break;
+        case 'n':
+            buf[n++] = '\n';
+            break;
+        case 'r':
+            buf[n++] = '\r';
+            break;
+        case 't':
+            buf[n++] = '\t';
+            break;
         case 'u':
             if (!hex4(p, &cp)) {
                 free(buf);
@@ -463,12 +479,14 @@ ib_json *ib_json_new_string(const char *s)
     return v;
 }
 
-ib_status ib_json_set_str(ib_json *obj, const char *key, const char *value, ib_err *e)
+/* Sets obj[key] to v (consumed), replacing the first member of that name, else appending. */
+static ib_status set_member(ib_json *obj, const char *key, ib_json *v, ib_err *e)
 {
-    if (!obj || obj->type != IB_JSON_OBJECT)
+    if (!obj || obj->type != IB_JSON_OBJECT) {
+        ib_json_free(v);
         return ib_fail(e, IB_INVALID, "json: cannot set '%s' on a value that is not an object",
                        key);
-    ib_json *v = ib_json_new_string(value);
+    }
     if (!v || !(v->key = strdup(key))) {
         ib_json_free(v);
         return ib_fail(e, IB_NOMEM, "json: out of memory");
@@ -485,6 +503,19 @@ ib_status ib_json_set_str(ib_json *obj, const char *key, const char *value, ib_e
         return ib_fail(e, IB_NOMEM, "json: out of memory");
     }
     return IB_OK;
+}
+
+ib_status ib_json_set_str(ib_json *obj, const char *key, const char *value, ib_err *e)
+{
+    return set_member(obj, key, ib_json_new_string(value), e);
+}
+
+ib_status ib_json_set_num(ib_json *obj, const char *key, double value, ib_err *e)
+{
+    ib_json *v = new_value(IB_JSON_NUMBER);
+    if (v)
+        v->number = value;
+    return set_member(obj, key, v, e);
 }
 
 static void write_string(FILE *f, const char *s)
@@ -509,8 +540,12 @@ static void write_string(FILE *f, const char *s)
 static void write_value(FILE *f, const ib_json *v, int indent)
 {
     switch (v->type) {
-    case IB_JSON_NULL: fputs("null", f); break;
-    case IB_JSON_BOOL: fputs(v->boolean ? "true" : "false", f); break;
+    case IB_JSON_NULL:
+        fputs("null", f);
+        break;
+    case IB_JSON_BOOL:
+        fputs(v->boolean ? "true" : "false", f);
+        break;
     case IB_JSON_NUMBER:
         if (v->text)
             fputs(v->text, f);
@@ -521,7 +556,9 @@ static void write_value(FILE *f, const ib_json *v, int indent)
         else
             fprintf(f, "%.17g", v->number);
         break;
-    case IB_JSON_STRING: write_string(f, v->text); break;
+    case IB_JSON_STRING:
+        write_string(f, v->text);
+        break;
     case IB_JSON_ARRAY:
     case IB_JSON_OBJECT: {
         const int obj = v->type == IB_JSON_OBJECT;

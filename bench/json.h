@@ -24,10 +24,10 @@ typedef struct ib_json ib_json;
 struct ib_json {
     ib_json_type type;
     int boolean;
-    double number;  /* NaN, Infinity and -Infinity are accepted, as Python and Google
-                       Benchmark write them */
-    char *text;     /* STRING: the decoded text; NUMBER: the literal (NULL when built) */
-    char *key;      /* member name when this value sits in an object, else NULL */
+    double number; /* NaN, Infinity and -Infinity are accepted, as Python and Google
+                      Benchmark write them */
+    char *text;    /* STRING: the decoded text; NUMBER: the literal (NULL when built) */
+    char *key;     /* member name when this value sits in an object, else NULL */
     ib_json **items;
     int count, cap;
 };
@@ -51,6 +51,8 @@ ib_json *ib_json_new_object(void);
 ib_json *ib_json_new_string(const char *s);
 /* Sets obj[key] to a string (replacing the first member of that name, else appending). */
 ib_status ib_json_set_str(ib_json *obj, const char *key, const char *value, ib_err *e);
+/* Sets obj[key] to a number (finite: written with full precision). */
+ib_status ib_json_set_num(ib_json *obj, const char *key, double value, ib_err *e);
 
 /* Writes v as indented JSON with a final newline; IB_IO when the stream fails. */
 ib_status ib_json_write(FILE *f, const ib_json *v, ib_err *e);

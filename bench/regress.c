@@ -1,5 +1,5 @@
 /* incbench regress's verdict logic: samples from Google Benchmark JSON, per-benchmark
- * comparison and verdicts, the report, and the CPU key. */
+ * comparison and verdicts, the run's power, the report, merging processes, and the CPU key. */
 #include "bench/regress.h"
 
 #include <ctype.h>
@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/regress_power.h"
 #include "bench/stats.h"
 
 /* ---- samples ---------------------------------------------------------------------------- */
@@ -18,6 +19,7 @@ void ib_rg_set_free(ib_rg_set *s)
     for (int i = 0; i < s->n; i++) {
         free(s->b[i].name);
         free(s->b[i].ns);
+        free(s->b[i].proc);
     }
     free(s->b);
     memset(s, 0, sizeof *s);
@@ -44,16 +46,20 @@ static ib_rg_bench *find_or_add(ib_rg_set *s, const char *name)
     return b;
 }
 
-static int push(ib_rg_bench *b, double v)
+static int push(ib_rg_bench *b, double v, int proc)
 {
     if (b->n == b->cap) {
         int cap = b->cap ? 2 * b->cap : 16;
         double *ns = realloc(b->ns, (size_t)cap * sizeof *ns);
-        if (!ns)
+        if (ns)
+            b->ns = ns;
+        int *pr = ns ? realloc(b->proc, (size_t)cap * sizeof *pr) : NULL;
+        if (!pr)
             return 0;
-        b->ns = ns;
+        b->proc = pr;
         b->cap = cap;
     }
+    b->proc[b->n] = proc;
     b->ns[b->n++] = v;
     return 1;
 }
@@ -129,7 +135,12 @@ ib_status ib_rg_samples(const ib_json *doc, int use_real_time, ib_rg_set *s, ib_
                     isnan(t->number) ? "NaN" : "negative or infinite", b->n);
             continue;
         }
-        if (!push(b, t->number * scale)) {
+        const double proc = ib_json_get_num(it, "incbench_process", 0);
+        if (!(proc >= 0 && proc < 1e6)) {
+            problem(b, "bad \"incbench_process\" in repetition %d", b->n);
+            continue;
+        }
+        if (!push(b, t->number * scale, (int)proc)) {
             ib_rg_set_free(s);
             return ib_fail(e, IB_NOMEM, "regress: out of memory");
         }
@@ -141,8 +152,8 @@ ib_status ib_rg_samples(const ib_json *doc, int use_real_time, ib_rg_set *s, ib_
 
 const char *ib_rg_verdict_name(ib_rg_verdict v)
 {
-    static const char *const names[IB_RG_NVERDICTS] = {"same",    "faster",  "SLOWER",
-                                                        "new",     "MISSING", "INVALID"};
+    static const char *const names[IB_RG_NVERDICTS] = {"same", "faster",  "SLOWER",
+                                                       "new",  "MISSING", "INVALID"};
     return (unsigned)v < IB_RG_NVERDICTS ? names[v] : "?";
 }
 
@@ -174,9 +185,64 @@ static double rel_mad(const double *x, int n, double *tmp)
     return med > 0 ? mad / med : INFINITY;
 }
 
+/* How far the processes of one side disagree: the sum of squared deviations of the
+ * per-process medians from their mean, relative to the median of all repetitions squared;
+ * *procs gets the number of processes. One process never samples what changes from one
+ * process to the next (memory layout, page placement, the state of caches and clocks at its
+ * start, what else runs), and a check made in other processes than the baseline carries
+ * that change. tmp holds 2n doubles. */
+static double process_ss(const ib_rg_bench *b, int *procs, double *tmp)
+{
+    double sum = 0, sum2 = 0;
+    *procs = 0;
+    for (int i = 0; i < b->n; i++) {
+        int first = 1; /* the first repetition of its process: that process not seen yet */
+        for (int j = 0; j < i && first; j++)
+            first = b->proc[j] != b->proc[i];
+        if (!first)
+            continue;
+        int k = 0;
+        for (int j = i; j < b->n; j++)
+            if (b->proc[j] == b->proc[i])
+                tmp[b->n + k++] = b->ns[j];
+        const double med = ib_median(tmp + b->n, k, tmp);
+        sum += med;
+        sum2 += med * med;
+        (*procs)++;
+    }
+    const double all = ib_median(b->ns, b->n, tmp), ss = sum2 - sum * sum / *procs;
+    return all > 0 && ss > 0 ? ss / (all * all) : 0;
+}
+
+/* Student's t, 97.5% quantile, for df degrees of freedom. */
+static double t975(int df)
+{
+    static const double t[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306,
+                               2.262,  2.228, 2.201, 2.179, 2.160, 2.145, 2.131, 2.120,
+                               2.110,  2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
+                               2.060,  2.056, 2.052, 2.048, 2.045, 2.042};
+    return df <= 30 ? t[df - 1] : 1.96 + 2.5 / df; /* the tail: within 0.002 */
+}
+
+/* The between-process part of the noise: the change that process-to-process variation
+ * alone explains at 95%, the two-sample t bound on the process medians,
+ * t(kb + kc - 2) * sd * sqrt(1/kb + 1/kc), sd pooled over the sides' processes. With 3
+ * baseline processes and 2 checking it is 2.9 sd: a new process lands beyond it one time in
+ * twenty by chance, where the mere range of 3 baseline processes would be passed one time in
+ * two. NaN when no side ran in 2 or more processes. */
+static double between_noise(const ib_rg_bench *b, const ib_rg_bench *c, double *tmp)
+{
+    int kb, kc;
+    const double ss = process_ss(b, &kb, tmp) + process_ss(c, &kc, tmp);
+    const int df = kb + kc - 2;
+    if (df < 1 || (kb < 2 && kc < 2))
+        return NAN;
+    return t975(df) * sqrt(ss / df) * sqrt(1.0 / kb + 1.0 / kc);
+}
+
 /* The verdict for a benchmark present on both sides. */
-static void judge(const ib_rg_bench *b, const ib_rg_bench *c, const ib_rg_opts *o,
-                  ib_rg_row *row, double *tmp)
+static void judge(const ib_rg_bench *b, const ib_rg_bench *c, const ib_rg_opts *o, ib_rg_row *row,
+                  double *tmp)
 {
     row->n_base = b->n;
     row->n_new = c->n;
@@ -193,7 +259,7 @@ static void judge(const ib_rg_bench *b, const ib_rg_bench *c, const ib_rg_opts *
     }
     row->med_base = ib_median(b->ns, b->n, tmp);
     row->med_new = ib_median(c->ns, c->n, tmp);
-    const double min_p = ib_mwu_min_p(b->n, c->n);
+    const double min_p = ib_rg_min_p(b->n, c->n);
     if (min_p >= o->alpha) {
         snprintf(row->note, sizeof row->note,
                  "too few repetitions (%d and %d): the U test cannot reach p < %g", b->n, c->n,
@@ -212,7 +278,10 @@ static void judge(const ib_rg_bench *b, const ib_rg_bench *c, const ib_rg_opts *
     row->p = t.p;
     row->change = row->med_new / row->med_base - 1;
     const double nb = rel_mad(b->ns, b->n, tmp), nc = rel_mad(c->ns, c->n, tmp);
-    row->noise = nb > nc ? nb : nc;
+    row->spread_proc = between_noise(b, c, tmp);
+    row->noise = fmax(nb, nc);
+    if (row->spread_proc > row->noise)
+        row->noise = row->spread_proc;
     const double mag = fabs(row->change);
     row->verdict = IB_RG_SAME;
     if (t.p >= o->alpha)
@@ -235,7 +304,7 @@ static int by_p(const void *a, const void *b)
     return (x->p > y->p) - (x->p < y->p);
 }
 
-static void holm(ib_rg_report *r, double alpha)
+static int holm(ib_rg_report *r, double alpha)
 {
     ib_rg_row **tested = malloc((size_t)(r->n > 0 ? r->n : 1) * sizeof *tested);
     int m = 0;
@@ -243,7 +312,7 @@ static void holm(ib_rg_report *r, double alpha)
         if (isfinite(r->rows[i].p))
             tested[m++] = &r->rows[i];
     if (!tested)
-        return; /* out of memory: the uncorrected verdicts stand */
+        return m; /* out of memory: the uncorrected verdicts stand */
     qsort(tested, (size_t)m, sizeof *tested, by_p);
     int rejecting = 1;
     for (int k = 0; k < m; k++) {
@@ -257,6 +326,43 @@ static void holm(ib_rg_report *r, double alpha)
         }
     }
     free(tested);
+    return m;
+}
+
+/* The run's power over its m tested benchmarks: a row whose repetition counts cannot give
+ * p < alpha/m can never be flagged, whatever it measured, so it is INVALID rather than a
+ * silent "same"; when no row can, the whole run is refused. The others get their minimum
+ * detectable slowdown. tmp holds as many doubles as the largest sample. */
+static void power(ib_rg_report *r, const ib_rg_set *base, const ib_rg_set *cur, const ib_rg_opts *o,
+                  double *tmp)
+{
+    double best = INFINITY;
+    int able = 0;
+    for (int i = 0; i < r->n; i++) {
+        ib_rg_row *row = &r->rows[i];
+        if (!isfinite(row->p))
+            continue;
+        const double min_p = ib_rg_min_p(row->n_base, row->n_new);
+        if (min_p < best) {
+            best = min_p;
+            r->reps_base = row->n_base;
+            r->reps_new = row->n_new;
+        }
+        if (min_p < o->alpha / r->m) {
+            const ib_rg_bench *b = lookup(base, row->name), *c = lookup(cur, row->name);
+            row->mds = ib_rg_min_detectable(b->ns, b->n, c->ns, c->n, r->m, o->alpha,
+                                            fmax(o->threshold, row->noise), tmp);
+            able++;
+            continue;
+        }
+        row->verdict = IB_RG_INVALID;
+        row->mds = INFINITY;
+        snprintf(row->note, sizeof row->note,
+                 "too few repetitions (%d and %d): the U test's smallest p, %.2g, is not below "
+                 "alpha/m = %.2g",
+                 row->n_base, row->n_new, min_p, o->alpha / r->m);
+    }
+    r->refused = r->m > 0 && able == 0;
 }
 
 static ib_rg_row *add_row(ib_rg_report *r, const char *name, int cap)
@@ -264,6 +370,7 @@ static ib_rg_row *add_row(ib_rg_report *r, const char *name, int cap)
     ib_rg_row *row = &r->rows[r->n];
     memset(row, 0, sizeof *row);
     row->med_base = row->med_new = row->change = row->p = row->noise = NAN;
+    row->spread_proc = row->mds = NAN;
     if (r->n >= cap || !(row->name = strdup(name)))
         return NULL;
     r->n++;
@@ -318,14 +425,23 @@ ib_status ib_rg_compare(const ib_rg_set *base, const ib_rg_set *cur, const ib_rg
                      c->problem[0] ? ": " : "", c->problem);
         }
     }
-    free(tmp);
     if (st != IB_OK) {
+        free(tmp);
         ib_rg_report_free(r);
         return st;
     }
-    holm(r, o->alpha);
-    for (int i = 0; i < r->n; i++)
-        r->count[r->rows[i].verdict]++;
+    r->alpha = o->alpha;
+    r->m = holm(r, o->alpha);
+    power(r, base, cur, o, tmp);
+    free(tmp);
+    r->mds_max = NAN;
+    for (int i = 0; i < r->n; i++) {
+        const ib_rg_row *row = &r->rows[i];
+        r->count[row->verdict]++;
+        if ((row->verdict == IB_RG_SAME || row->verdict == IB_RG_FASTER) &&
+            !(row->mds <= r->mds_max))
+            r->mds_max = row->mds;
+    }
     return IB_OK;
 }
 
@@ -333,6 +449,8 @@ int ib_rg_exit_status(const ib_rg_report *r)
 {
     if (r->count[IB_RG_SLOWER])
         return 1;
+    if (r->refused)
+        return 2;
     const int compared = r->count[IB_RG_SAME] + r->count[IB_RG_FASTER];
     if (r->count[IB_RG_MISSING] || r->count[IB_RG_INVALID] || compared == 0)
         return 2;
@@ -359,6 +477,22 @@ void ib_rg_verdict_line(const ib_rg_report *r, char *buf, int len)
             w += snprintf(buf + w, (size_t)(len - w), "%s %s %+.1f%%", shown > 1 ? "," : "",
                           row->name, 100 * row->change);
         }
+        if (isfinite(r->mds_max) && w > 0 && w < len) /* what the rest could have hidden */
+            snprintf(buf + w, (size_t)(len - w), "; no other regression larger than %.1f%%",
+                     100 * r->mds_max);
+    } else if (r->refused) {
+        char why[400];
+        ib_rg_power_refusal(r->reps_base, r->reps_new, r->m, r->alpha, 0, why, sizeof why);
+        int more = r->reps_new; /* this run's repetitions that would do against this baseline */
+        while (more < 100000 && !ib_rg_can_detect(r->reps_base, more, r->m, r->alpha))
+            more++;
+        if (more < 100000)
+            snprintf(buf, (size_t)len,
+                     "REFUSED: %s; it needs %d repetitions in this run against the baseline's "
+                     "%d, or fewer benchmarks",
+                     why, more, r->reps_base);
+        else
+            snprintf(buf, (size_t)len, "REFUSED: %s; record a baseline with more repetitions", why);
     } else if (ib_rg_exit_status(r) == 2) {
         snprintf(buf, (size_t)len,
                  "ERROR: %d benchmark%s could not be compared (%d missing, %d invalid); "
@@ -367,8 +501,10 @@ void ib_rg_verdict_line(const ib_rg_report *r, char *buf, int len)
                  k[IB_RG_MISSING] + k[IB_RG_INVALID] == 1 ? "" : "s", k[IB_RG_MISSING],
                  k[IB_RG_INVALID], compared);
     } else {
-        snprintf(buf, (size_t)len, "NO REGRESSION: %d benchmarks compared: %d same, %d faster%s",
-                 compared, k[IB_RG_SAME], k[IB_RG_FASTER],
+        snprintf(buf, (size_t)len,
+                 "NO REGRESSION larger than %.1f%% (the largest minimum detectable slowdown): "
+                 "%d benchmarks compared: %d same, %d faster%s",
+                 100 * r->mds_max, compared, k[IB_RG_SAME], k[IB_RG_FASTER],
                  k[IB_RG_NEW] ? " (and some new ones, not in the baseline)" : "");
     }
 }
@@ -394,11 +530,11 @@ void ib_rg_print(FILE *f, const ib_rg_report *r, const ib_rg_opts *o)
         int l = (int)strlen(r->rows[i].name);
         w = l > w ? l : w;
     }
-    fprintf(f, "%-*s %5s %12s %12s %8s %9s %7s  %s\n", w, "benchmark", "reps", "baseline",
-            "now", "change", "p", "noise", "verdict");
+    fprintf(f, "%-*s %7s %12s %12s %8s %9s %7s %7s  %s\n", w, "benchmark", "reps", "baseline",
+            "now", "change", "p", "noise", "detect", "verdict");
     for (int i = 0; i < r->n; i++) {
         const ib_rg_row *row = &r->rows[i];
-        char reps[24], tb[24], tn[24], ch[16] = "-", p[16] = "-", nz[16] = "-";
+        char reps[24], tb[24], tn[24], ch[16] = "-", p[16] = "-", nz[16] = "-", md[16] = "-";
         snprintf(reps, sizeof reps, "%d/%d", row->n_base, row->n_new);
         fmt_time(tb, sizeof tb, row->med_base);
         fmt_time(tn, sizeof tn, row->med_new);
@@ -408,15 +544,69 @@ void ib_rg_print(FILE *f, const ib_rg_report *r, const ib_rg_opts *o)
             snprintf(p, sizeof p, "%.2g", row->p);
         if (isfinite(row->noise))
             snprintf(nz, sizeof nz, "%.1f%%", 100 * row->noise);
-        fprintf(f, "%-*s %5s %12s %12s %8s %9s %7s  %-7s %s\n", w, row->name, reps, tb, tn, ch,
-                p, nz, ib_rg_verdict_name(row->verdict),
+        if (isinf(row->mds))
+            snprintf(md, sizeof md, "none");
+        else if (isfinite(row->mds))
+            snprintf(md, sizeof md, "%.1f%%", 100 * row->mds);
+        fprintf(f, "%-*s %7s %12s %12s %8s %9s %7s %7s  %-7s %s\n", w, row->name, reps, tb, tn, ch,
+                p, nz, md, ib_rg_verdict_name(row->verdict),
                 row->verdict == IB_RG_SLOWER || row->verdict == IB_RG_FASTER ? "" : row->note);
     }
     char line[512];
     ib_rg_verdict_line(r, line, sizeof line);
-    fprintf(f, "(%s time, medians; slower/faster needs p < %g, |change| > %.1f%% and > noise)\n",
-            o->use_real_time ? "real" : "CPU", o->alpha, 100 * o->threshold);
+    fprintf(f,
+            "(%s time, medians; slower/faster needs p below Holm's bound (alpha %g over %d "
+            "benchmarks: %.2g for the smallest p), |change| > %.1f%% and > noise; detect: the "
+            "smallest slowdown this comparison could flag)\n",
+            o->use_real_time ? "real" : "CPU", o->alpha, r->m, o->alpha / (r->m > 0 ? r->m : 1),
+            100 * o->threshold);
     fprintf(f, "%s\n", line);
+}
+
+/* ---- merging processes ----------------------------------------------------------------- */
+
+ib_status ib_rg_merge(ib_json **dst, ib_json *src, int proc, ib_err *e)
+{
+    ib_json *list = (ib_json *)ib_json_get(src, "benchmarks");
+    if (!src || src->type != IB_JSON_OBJECT || !list || list->type != IB_JSON_ARRAY) {
+        ib_json_free(src);
+        return ib_fail(e, IB_INVALID, "not a Google Benchmark report: no \"benchmarks\" array");
+    }
+    int k = 0;
+    ib_status st = IB_OK;
+    for (int i = 0; i < list->count; i++) {
+        ib_json *it = list->items[i];
+        const char *type = ib_json_get_str(it, "run_type");
+        if ((type && strcmp(type, "iteration") != 0) || st != IB_OK) {
+            ib_json_free(it);
+            continue;
+        }
+        st = ib_json_set_num(it, "incbench_process", proc, e);
+        list->items[k++] = it;
+    }
+    list->count = k;
+    if (st != IB_OK || !*dst) {
+        if (st != IB_OK)
+            ib_json_free(src);
+        else
+            *dst = src;
+        return st;
+    }
+    ib_json *to = (ib_json *)ib_json_get(*dst, "benchmarks");
+    ib_json **items = to && to->type == IB_JSON_ARRAY
+                          ? realloc(to->items, (size_t)(to->count + k + 1) * sizeof *items)
+                          : NULL;
+    if (!items) {
+        ib_json_free(src);
+        return ib_fail(e, to ? IB_NOMEM : IB_INVALID, "regress: cannot merge the reports");
+    }
+    to->items = items;
+    to->cap = to->count + k + 1;
+    memcpy(to->items + to->count, list->items, (size_t)k * sizeof *items);
+    to->count += k;
+    list->count = 0;
+    ib_json_free(src);
+    return IB_OK;
 }
 
 /* ---- CPU key ---------------------------------------------------------------------------- */
@@ -446,9 +636,10 @@ static uint32_t fnv1a(const char *s)
  * the "@ 2.60GHz" tail; at most max characters. */
 static void slug(const char *s, char *out, int max)
 {
-    static const char *const drop[] = {"r", "tm", "c", "cpu", "processor", "intel", "amd",
-                                       "genuineintel", "authenticamd", "with", "radeon",
-                                       "graphics"};
+    static const char *const drop[] = {"r",    "tm",           "c",
+                                       "cpu",  "processor",    "intel",
+                                       "amd",  "genuineintel", "authenticamd",
+                                       "with", "radeon",       "graphics"};
     int n = 0;
     while (*s && *s != '@') {
         char word[64];

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "bench/regress.h"
+#include "bench/regress_procs.h"
 
 #ifndef IB_BUILD_FLAGS
 #define IB_BUILD_FLAGS "unknown" /* the Makefile passes its CFLAGS */
@@ -49,8 +50,8 @@ ib_status ib_rg_stamp(ib_json *doc, const ib_cpu *c, int use_real_time, ib_err *
     ib_rg_cpu_identity(c, id, sizeof id);
     snprintf(isa, sizeof isa, "%s", ib_isa_name(c->best));
     snprintf(cores, sizeof cores, "%d", c->cores);
-    snprintf(caches, sizeof caches, "l1d=%lld l2=%lld l3=%lld", (long long)c->l1d,
-             (long long)c->l2, (long long)c->l3);
+    snprintf(caches, sizeof caches, "l1d=%lld l2=%lld l3=%lld", (long long)c->l1d, (long long)c->l2,
+             (long long)c->l3);
     const char *kv[][2] = {
         {"incbench_cpu_key", key},
         {"incbench_cpu_identity", id},
@@ -91,6 +92,13 @@ ib_status ib_rg_baseline_load(const char *path, const char *key, ib_json **doc, 
                      "baseline %s is from another CPU: %s (%s), this CPU is %s; record one here "
                      "with 'incbench regress --record'",
                      path, got, model ? model : "model unknown", key);
+    } else if (ib_rg_procs_of(*doc) < IB_RG_MIN_BASE_PROCS) {
+        /* One process never samples the process-to-process change a check carries. */
+        st = ib_fail(e, IB_INVALID,
+                     "baseline %s holds %d process%s; a baseline needs at least %d (record it "
+                     "again with 'incbench regress --record --force')",
+                     path, ib_rg_procs_of(*doc), ib_rg_procs_of(*doc) == 1 ? "" : "es",
+                     IB_RG_MIN_BASE_PROCS);
     } else if ((st = ib_rg_samples(*doc, 0, &s, &pe)) != IB_OK) {
         st = ib_fail(e, st, "baseline %s is corrupt: %s", path, pe.msg);
     } else {
@@ -147,8 +155,7 @@ ib_status ib_rg_baseline_save(const char *path, const ib_json *doc, int force, i
     if (strlen(path) > 1000)
         return ib_fail(e, IB_INVALID, "baseline path too long");
     if (!force && ib_rg_file_exists(path))
-        return ib_fail(e, IB_INVALID, "%s exists: not replaced (add --force to replace it)",
-                       path);
+        return ib_fail(e, IB_INVALID, "%s exists: not replaced (add --force to replace it)", path);
     ib_status st = ensure_dir(path, e);
     if (st != IB_OK)
         return st;
@@ -179,8 +186,8 @@ ib_status ib_rg_baseline_save(const char *path, const ib_json *doc, int force, i
         /* link() is the atomic "create unless it exists"; a file system without hard links
          * falls back to a check and a rename. */
         if (errno == EEXIST)
-            st = ib_fail(e, IB_INVALID, "%s exists: not replaced (add --force to replace it)",
-                         path);
+            st =
+                ib_fail(e, IB_INVALID, "%s exists: not replaced (add --force to replace it)", path);
         else if (ib_rg_file_exists(path))
             st = ib_fail(e, IB_INVALID, "%s exists: not replaced (add --force)", path);
         else if (rename(tmp, path) != 0)
@@ -218,8 +225,7 @@ int ib_rg_pin(int want, const char **why)
     return cpu;
 }
 
-int ib_rg_gb_flags(int reps, double min_time, const char *out_path, char bufs[][1100],
-                   char **argv)
+int ib_rg_gb_flags(int reps, double min_time, const char *out_path, char bufs[][1100], char **argv)
 {
     int n = 0;
     snprintf(bufs[n++], 1100, "--benchmark_repetitions=%d", reps);

@@ -18,7 +18,8 @@ int ib_rg_file_exists(const char *path);
 ib_status ib_rg_stamp(ib_json *doc, const ib_cpu *c, int use_real_time, ib_err *e);
 
 /* Reads a baseline and checks it: valid JSON, a Google Benchmark report whose entries are
- * well formed, stamped by incbench regress, and recorded on the CPU named by key. Errors:
+ * well formed, stamped by incbench regress, recorded on the CPU named by key, and holding at
+ * least IB_RG_MIN_BASE_PROCS processes ("incbench_processes"). Errors:
  * IB_IO (cannot read), IB_INVALID (corrupt, or a foreign CPU: the message names both keys). */
 ib_status ib_rg_baseline_load(const char *path, const char *key, ib_json **doc, ib_err *e);
 
@@ -41,7 +42,6 @@ int ib_rg_pin(int want, const char **why);
  * written to out_path, only aggregates on the console) into argv[0..n-1]; bufs holds their
  * text. Returns n (IB_RG_GB_ARGS at most). */
 enum { IB_RG_GB_ARGS = 6 };
-int ib_rg_gb_flags(int reps, double min_time, const char *out_path, char bufs[][1100],
-                   char **argv);
+int ib_rg_gb_flags(int reps, double min_time, const char *out_path, char bufs[][1100], char **argv);
 
 #endif

@@ -1,16 +1,17 @@
-/* A planted slowdown for the check of incbench regress: a test-only global average pooling
- * ("planted_slow") that does the reference's work plus a fixed extra fraction of it. */
+/* A planted slowdown for the check of incbench regress: a test-only implementation of ReLU
+ * ("planted_slow") that runs a real implementation's kernel and, on a fixed fraction of the
+ * calls, runs it once more. */
 #ifndef IB_TESTS_PLANTED_SLOWDOWN_H
 #define IB_TESTS_PLANTED_SLOWDOWN_H
 
 #include "kernels/impl.h"
 
 #define IB_PLANTED_NAME "planted_slow"
+#define IB_PLANTED_OP IB_OP_RELU
 
-extern const ib_impl ib_planted_slow_gap_impl;
-
-/* The extra work in percent of the reference's (default 20); set before timing. */
-void ib_planted_set_extra_pct(int pct);
+/* The implementation wrapped (by name, default "ref") and the extra calls in percent of the
+ * calls (default 20, at most 100); set before instances are made. */
+void ib_planted_set(const char *inner, int pct);
 
 /* Adds the implementation to the registry (test_only, so never in the driver's defaults). */
 void ib_planted_register(void);

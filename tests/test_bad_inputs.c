@@ -602,6 +602,8 @@ static void cli(const char *bin, const char *work)
         {{"regress", "--alpha", "2"}, 2, NULL, NULL, NULL},
         {{"regress", "--reps", "3"}, 2, NULL, NULL, NULL},
         {{"regress", "--cpu", "99999"}, 2, NULL, NULL, NULL},
+        {{"regress", "--procs", "0"}, 2, NULL, NULL, NULL},
+        {{"regress", "--record", "--procs", "2"}, 2, NULL, NULL, "at least 3 processes"},
         {{"report", "/nonexistent"}, 2, NULL, NULL, NULL},
         {{"report", "emptydir"}, 2, NULL, NULL, NULL},
         {{"report", "afile"}, 2, NULL, NULL, NULL},
