@@ -1,6 +1,7 @@
 /* incbench all: the main job (make bench): peak, verify, factor with a sweep, net and the
  * HTML report, into a new results folder; a readable summary on the terminal. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bench/commands.h"
@@ -68,6 +69,8 @@ int ib_cmd_all(int argc, char **argv)
     }
     o.out = dir;
     const double t0 = ib_now();
+    if (o.threads == 0 && !getenv("OMP_NUM_THREADS")) /* no question of it is about threads */
+        o.threads = 1;
     const int threads = ib_run_opts_threads(&o);
     const ib_cpu *cpu = ib_cpu_get();
     printf("incbench: %s, %d logical CPUs, ISA cap %s, %d thread%s; results in %s\n\n", cpu->model,

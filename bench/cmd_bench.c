@@ -228,7 +228,7 @@ static int bench_one(const options *o, const bench_case *bc, int threads, totals
             .name = name,
             .fn = run_instance,
             .ctx = inst,
-            .flops_per_iter = fma_bound ? 2.0 * (double)w.macs_nonpad : (double)w.flops,
+            .flops_per_iter = (double)w.flops_exec,
             .flops_nominal_per_iter = fma_bound ? 2.0 * (double)w.macs : 0,
             .bytes_per_iter = (double)(w.bytes_read + w.bytes_written),
             .peak_flops = fma_bound ? ib_peak_fma(pisa, threads) : 0,

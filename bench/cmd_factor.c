@@ -239,14 +239,10 @@ static int build_cases(const ib_run_opts *o, ib_fcase *cases, ib_err *e)
 static void print_head(const ib_run_opts *o, FILE *out, int threads, int pinned)
 {
     const ib_cpu *cpu = ib_cpu_get();
-    double load[1] = {NAN};
-    getloadavg(load, 1);
-    fprintf(out, "Factorization report: %d thread%s%s, %s, batch %lld, load average %.2f%s\n",
-            threads, threads > 1 ? "s" : "", pinned ? " pinned to one CPU" : "", cpu->model,
-            (long long)o->batch, load[0],
-            load[0] > threads + 0.5 ? " (BUSY: other work competes for the CPUs; figures "
-                                      "are less repeatable)"
-                                    : "");
+    char ld[160];
+    fprintf(out, "Factorization report: %d thread%s%s, %s, batch %lld, %s\n", threads,
+            threads > 1 ? "s" : "", pinned ? " pinned to one CPU" : "", cpu->model,
+            (long long)o->batch, ib_load_note(threads, ld, sizeof ld));
     fprintf(out,
             "Forms A (base) and B (factorized) of each pair are verified against the reference,\n"
             "then timed through Google Benchmark: %lld repetitions of at least %.3g s each, the\n"
@@ -262,21 +258,7 @@ static void print_head(const ib_run_opts *o, FILE *out, int threads, int pinned)
             threads > 1 ? "s" : "");
 }
 
-/* Pins the process to the CPU it runs on (one-thread runs), saving the old mask. */
-static int pin_here(cpu_set_t *old)
-{
-    if (sched_getaffinity(0, sizeof *old, old) != 0 || CPU_COUNT(old) < 2)
-        return 0;
-    const int cpu = sched_getcpu();
-    if (cpu < 0)
-        return 0;
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    CPU_SET(cpu, &one);
-    return sched_setaffinity(0, sizeof one, &one) == 0;
-}
-
-int ib_factor_job(const ib_run_opts *o_in, FILE *out)
+static int factor_job(const ib_run_opts *o_in, FILE *out, const ib_run_env *env)
 {
     ib_run_opts opts = *o_in, *o = &opts;
     if (o->reps < MIN_REPS) {
@@ -286,9 +268,7 @@ int ib_factor_job(const ib_run_opts *o_in, FILE *out)
                 o->cmd, (long long)o->reps, MIN_REPS);
         return 2;
     }
-    if (o->threads == 0) /* a question about factorization, not about threads */
-        o->threads = 1;
-    const int threads = ib_run_opts_threads(o);
+    const int threads = env->threads;
     const char *fam[MAX_FAM];
     int nfam = ib_families(o->impls, fam, MAX_FAM);
     if (nfam == 0) {
@@ -324,10 +304,8 @@ int ib_factor_job(const ib_run_opts *o_in, FILE *out)
             return 2;
         }
     }
-    cpu_set_t old;
-    const int pinned = threads == 1 && pin_here(&old);
     if (out)
-        print_head(o, out, threads, pinned);
+        print_head(o, out, threads, env->pinned);
     if (csv)
         fputs(csv_head, csv);
     if (sc)
@@ -349,16 +327,22 @@ int ib_factor_job(const ib_run_opts *o_in, FILE *out)
     if (sc)
         fclose(sc);
     ib_gbjson_end(&js);
-    if (pinned)
-        sched_setaffinity(0, sizeof old, &old);
-    double load[1] = {NAN};
-    if (out && getloadavg(load, 1) == 1 && load[0] > threads + 0.5)
+    char ld[160];
+    if (out && strstr(ib_load_note(threads, ld, sizeof ld), "BUSY"))
         fprintf(out,
-                "\nBUSY: load average %.2f at the end of the run with %d thread%s: other work "
-                "competed for the CPUs; repeat on an idle machine before trusting small "
-                "differences.\n",
-                load[0], threads, threads > 1 ? "s" : "");
+                "\nAt the end of the run: %s; repeat on an idle machine before trusting "
+                "small differences.\n",
+                ld);
     free(cases);
+    return rc;
+}
+
+int ib_factor_job(const ib_run_opts *o, FILE *out)
+{
+    ib_run_env env; /* a question about factorization, not about threads: 1 pinned thread */
+    ib_run_env_begin(o, &env);
+    const int rc = factor_job(o, out, &env);
+    ib_run_env_end(&env);
     return rc;
 }
 

@@ -5,6 +5,7 @@
 #include <fnmatch.h>
 #include <math.h>
 #include <omp.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "bench/cli.h"
+#include "bench/gbench.h"
 #include "bench/peak_probes.h"
 #include "kernels/registry.h"
 
@@ -39,13 +41,15 @@ void ib_run_opts_help(FILE *f, unsigned a)
                    "                    mb1ic192ih35oc64kh1 or maxpool:mb1ic288ih35kh3sh2\n"
                    "  --shapes FILE     descriptors, one per line ('#' comments)\n");
     if (a & IB_OPT_THREADS)
-        fprintf(f, "  --threads N       OpenMP threads (default: OMP_NUM_THREADS or every CPU)\n");
+        fprintf(f,
+                "  --threads N       OpenMP threads (default: OMP_NUM_THREADS, else 1 for factor,\n"
+                "                    net and all, every CPU for the others)\n");
     if (a & IB_OPT_BATCH)
         fprintf(f, "  --batch N         batch size (default 1)\n");
     if (a & IB_OPT_TIMING)
         fprintf(f, "  --min-time S      seconds per repetition, at least (default 0.02)\n"
-                   "  --repetitions N   repetitions; the median is reported with min and max\n"
-                   "                    (default 5)\n");
+                   "  --repetitions N   repetitions, interleaved at random (default 9); the median\n"
+                   "                    is reported with its interval\n");
     if (a & IB_OPT_QUICK)
         fprintf(f, "  --quick           fewer problems and shorter timing\n");
     if (a & IB_OPT_SWEEP)
@@ -211,6 +215,47 @@ int ib_run_opts_threads(const ib_run_opts *o)
     return omp_get_max_threads();
 }
 
+void ib_run_env_begin(const ib_run_opts *o, ib_run_env *env)
+{
+    _Static_assert(sizeof env->old_mask >= sizeof(cpu_set_t), "old_mask holds a cpu_set_t");
+    ib_run_opts one = *o;
+    if (one.threads == 0 && !getenv("OMP_NUM_THREADS"))
+        one.threads = 1;
+    env->threads = ib_run_opts_threads(&one);
+    env->pinned = 0;
+    cpu_set_t *old = (cpu_set_t *)(void *)env->old_mask;
+    if (env->threads != 1 || sched_getaffinity(0, sizeof *old, old) != 0 || CPU_COUNT(old) < 2)
+        return;
+    const int cpu = sched_getcpu();
+    cpu_set_t here;
+    CPU_ZERO(&here);
+    if (cpu < 0)
+        return;
+    CPU_SET(cpu, &here);
+    env->pinned = sched_setaffinity(0, sizeof here, &here) == 0;
+}
+
+void ib_run_env_end(ib_run_env *env)
+{
+    if (env->pinned)
+        sched_setaffinity(0, sizeof(cpu_set_t), (cpu_set_t *)(void *)env->old_mask);
+    env->pinned = 0;
+}
+
+const char *ib_load_note(int threads, char *buf, int len)
+{
+    double load[1] = {0};
+    if (getloadavg(load, 1) != 1) {
+        snprintf(buf, (size_t)len, "load average unknown");
+        return buf;
+    }
+    snprintf(buf, (size_t)len, "load average %.2f%s", load[0],
+             load[0] > threads + 0.5 ? " (BUSY: other work competes for the CPUs; figures are "
+                                       "less repeatable)"
+                                     : "");
+    return buf;
+}
+
 void ib_progress(const ib_run_opts *o, int i, int n, const char *fmt, ...)
 {
     if (o->quiet)
@@ -309,7 +354,33 @@ int ib_time_more(ib_timed_fn fn, void *ctx, ib_timing *t)
     t->samples[t->reps] = (ib_now() - t0) / (double)t->iters;
     t->cpu_samples[t->reps] = (process_cpu_s() - c0) / (double)t->iters;
     t->reps++;
+    ib_timing_summarize(t);
+    return 0;
+}
+
+void ib_gb_collect_timing(void *ud, const ib_gb_sample *s)
+{
+    (void)ud;
+    ib_timing *t = s->tag;
+    if (!t)
+        return;
+    if (s->error) {
+        t->failed = 1;
+        return;
+    }
+    if (t->reps < IB_MAX_REPS) {
+        t->samples[t->reps] = s->real_s;
+        t->cpu_samples[t->reps] = s->cpu_s;
+        t->iters = s->iterations;
+        t->reps++;
+    }
+}
+
+void ib_timing_summarize(ib_timing *t)
+{
     const int reps = t->reps;
+    if (reps < 1)
+        return;
     double sorted[IB_MAX_REPS];
     memcpy(sorted, t->samples, (size_t)reps * sizeof sorted[0]);
     qsort(sorted, (size_t)reps, sizeof sorted[0], cmp_double);
@@ -322,7 +393,6 @@ int ib_time_more(ib_timed_fn fn, void *ctx, ib_timing *t)
     for (int r = 0; r < reps; r++)
         var += (sorted[r] - mean) * (sorted[r] - mean) / (reps > 1 ? reps - 1 : 1);
     t->cv = mean > 0 ? sqrt(var) / mean : 0;
-    return 0;
 }
 
 ib_isa ib_impl_peak_isa(const ib_impl *impl)
@@ -343,8 +413,8 @@ double ib_impl_peak(const ib_impl *impl, int threads)
 }
 
 /* Present only when the oneDNN peer is linked in (the Makefile builds it when dnnl.h is). */
-extern const char *ib_onednn_impl_info_of(const ib_impl *impl, const ib_desc *d, char *buf,
-                                          int len) __attribute__((weak));
+extern const char *ib_onednn_impl_info_of(const ib_impl *impl, const ib_desc *d, char *buf, int len)
+    __attribute__((weak));
 
 const char *ib_impl_kernel_name(const ib_impl *im, const ib_desc *d, char *buf, int len)
 {

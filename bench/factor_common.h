@@ -13,16 +13,16 @@
 enum { IB_MAX_USER_SHAPES = 64 };
 
 typedef struct ib_run_opts {
-    const char *cmd;      /* "factor", ... for messages */
-    int64_t threads;      /* 0: OpenMP's default */
-    int64_t batch;        /* default 1 */
-    double min_time;      /* seconds per repetition, at least (default 0.02) */
-    int64_t reps;         /* repetitions (default 5) */
-    int quiet;            /* no progress */
-    int quick;            /* fewer problems and shorter timing */
-    const char *impls;    /* comma list; NULL: every implementation but ref */
-    const char *layer;    /* substring or glob of layer names */
-    const char *out;      /* results folder: write CSV and JSON there (NULL: none) */
+    const char *cmd;   /* "factor", ... for messages */
+    int64_t threads;   /* 0: OpenMP's default */
+    int64_t batch;     /* default 1 */
+    double min_time;   /* seconds per repetition, at least (default 0.02) */
+    int64_t reps;      /* repetitions (default 5) */
+    int quiet;         /* no progress */
+    int quick;         /* fewer problems and shorter timing */
+    const char *impls; /* comma list; NULL: every implementation but ref */
+    const char *layer; /* substring or glob of layer names */
+    const char *out;   /* results folder: write CSV and JSON there (NULL: none) */
     int sweep, aux;
     ib_user_shape shapes[IB_MAX_USER_SHAPES];
     int nshapes;
@@ -30,9 +30,16 @@ typedef struct ib_run_opts {
 
 /* Option flags a command accepts (bit set). */
 enum {
-    IB_OPT_THREADS = 1 << 0, IB_OPT_BATCH = 1 << 1, IB_OPT_TIMING = 1 << 2,
-    IB_OPT_IMPL = 1 << 3, IB_OPT_LAYER = 1 << 4, IB_OPT_SHAPES = 1 << 5, IB_OPT_OUT = 1 << 6,
-    IB_OPT_SWEEP = 1 << 7, IB_OPT_AUX = 1 << 8, IB_OPT_QUICK = 1 << 9,
+    IB_OPT_THREADS = 1 << 0,
+    IB_OPT_BATCH = 1 << 1,
+    IB_OPT_TIMING = 1 << 2,
+    IB_OPT_IMPL = 1 << 3,
+    IB_OPT_LAYER = 1 << 4,
+    IB_OPT_SHAPES = 1 << 5,
+    IB_OPT_OUT = 1 << 6,
+    IB_OPT_SWEEP = 1 << 7,
+    IB_OPT_AUX = 1 << 8,
+    IB_OPT_QUICK = 1 << 9,
     IB_OPT_OUT_BASE = 1 << 10, /* with IB_OPT_OUT: a missing --out folder is made later */
 };
 
@@ -47,6 +54,20 @@ int ib_run_opts_parse(ib_run_opts *o, unsigned accepted, int argc, char **argv,
 void ib_run_opts_help(FILE *f, unsigned accepted);
 /* Applies --threads; returns the thread count in effect. */
 int ib_run_opts_threads(const ib_run_opts *o);
+
+/* The thread setting of a report whose question is not about threads (factor, net, all):
+ * one thread unless --threads says otherwise, pinned to the CPU the process runs on (so the
+ * scheduler cannot move it mid-measurement); ib_run_env_end restores the affinity. */
+typedef struct ib_run_env {
+    int threads;
+    int pinned;
+    unsigned char old_mask[128]; /* the affinity before pinning (a cpu_set_t) */
+} ib_run_env;
+void ib_run_env_begin(const ib_run_opts *o, ib_run_env *env);
+void ib_run_env_end(ib_run_env *env);
+/* "load average 0.52" or, when other work competes for the CPUs (the 1-minute load exceeds
+ * threads + 0.5), "load average 3.10 (BUSY: ...)", into buf. */
+const char *ib_load_note(int threads, char *buf, int len);
 
 /* Progress line on stderr ("[factor 3/20] ..."), unless quiet. */
 void ib_progress(const ib_run_opts *o, int i, int n, const char *fmt, ...)
@@ -67,11 +88,19 @@ int ib_layer_matches(const char *pattern, const char *name);
 enum { IB_MAX_REPS = 100 };
 typedef struct ib_timing {
     int reps;
-    int64_t iters;     /* calls per repetition */
+    int64_t iters; /* calls per repetition */
     double med, min, max, cv;
     double samples[IB_MAX_REPS];     /* wall seconds per call, per repetition */
     double cpu_samples[IB_MAX_REPS]; /* process CPU seconds (all threads) per call */
+    int failed;                      /* a repetition stopped with an error */
 } ib_timing;
+
+/* med, min, max and cv of t's wall samples. */
+void ib_timing_summarize(ib_timing *t);
+/* For ib_gb_run_collect: appends a Google Benchmark repetition (wall and CPU seconds per call)
+ * to the ib_timing its benchmark was registered with as tag; an error sets failed. */
+struct ib_gb_sample;
+void ib_gb_collect_timing(void *ud, const struct ib_gb_sample *s);
 
 /* Times fn(ctx): one warm-up call, iterations per repetition grown until a repetition lasts
  * min_time, then reps repetitions. Returns 0, or the nonzero fn returned. */

@@ -95,47 +95,25 @@ static int verify_form(const ib_run_opts *o, const ib_form *f, const char **fam,
     return rc;
 }
 
+/* Each repetition goes to the form's timing; the form is the benchmark's tag. */
 static void collect(void *ud, const ib_gb_sample *s)
 {
-    (void)ud;
     form_run *f = s->tag;
     if (!f)
         return;
     ib_fform_time *r = f->res;
+    const ib_gb_sample at = {.tag = &r->t,
+                             .repetition = s->repetition,
+                             .iterations = s->iterations,
+                             .real_s = s->real_s,
+                             .cpu_s = s->cpu_s,
+                             .error = s->error};
+    ib_gb_collect_timing(ud, &at);
     if (s->error) {
         r->state = -1;
         snprintf(r->why, sizeof r->why, "a run failed while timing: %s", s->error);
-        return;
-    }
-    if (r->t.reps < IB_MAX_REPS) {
-        r->t.samples[r->t.reps] = s->real_s;
-        r->t.cpu_samples[r->t.reps] = s->cpu_s;
-        r->t.reps++;
     }
     r->on_cpu = !f->use_real;
-}
-
-static int cmp_double(const void *x, const void *y)
-{
-    const double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
-static void summarize(ib_timing *t)
-{
-    double s[IB_MAX_REPS];
-    memcpy(s, t->samples, (size_t)t->reps * sizeof s[0]);
-    qsort(s, (size_t)t->reps, sizeof s[0], cmp_double);
-    t->iters = 1;
-    t->min = s[0];
-    t->max = s[t->reps - 1];
-    t->med = t->reps % 2 ? s[t->reps / 2] : 0.5 * (s[t->reps / 2 - 1] + s[t->reps / 2]);
-    double mean = 0, var = 0;
-    for (int r = 0; r < t->reps; r++)
-        mean += s[r] / t->reps;
-    for (int r = 0; r < t->reps; r++)
-        var += (s[r] - mean) * (s[r] - mean) / (t->reps > 1 ? t->reps - 1 : 1);
-    t->cv = mean > 0 ? sqrt(var) / mean : 0;
 }
 
 int ib_factor_measure(const ib_run_opts *o, const char *prefix, const ib_fcase *c, const char **fam,
@@ -195,7 +173,7 @@ int ib_factor_measure(const ib_run_opts *o, const char *prefix, const ib_fcase *
                     snprintf(res->why, sizeof res->why, "no repetition was timed");
                 }
                 if (res->state == 1)
-                    summarize(&res->t);
+                    ib_timing_summarize(&res->t);
                 else if (res->state < 0)
                     rc = rc ? rc : 1;
             }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/gbench.h"
 #include "bench/net_best.h"
 #include "bench/peak_probes.h"
 #include "bench/results.h"
@@ -35,10 +36,10 @@ typedef struct model {
     int use_aux;
     float *params[256][IB_MAX_IN]; /* per layer: parameter inputs (NULL for data) */
     float *input;
-    float **ref_out;               /* per layer, NCHW */
-    int logits;                    /* index of the main fc */
-    int depth;                     /* conv/fc layers on the longest path */
-    int64_t kmax;                  /* longest accumulation */
+    float **ref_out; /* per layer, NCHW */
+    int logits;      /* index of the main fc */
+    int depth;       /* conv/fc layers on the longest path */
+    int64_t kmax;    /* longest accumulation */
 } model;
 
 static int included(const model *m, int i)
@@ -88,7 +89,8 @@ static ib_status model_init(model *m, int64_t batch, int aux, ib_err *e)
         if (!l->aux && l->desc.op == IB_OP_FC)
             m->logits = i;
         int64_t fan = l->desc.op == IB_OP_CONV ? l->desc.conv.ic * l->desc.conv.kh * l->desc.conv.kw
-                      : l->desc.op == IB_OP_FC ? l->desc.fc.ic : 1;
+                      : l->desc.op == IB_OP_FC ? l->desc.fc.ic
+                                               : 1;
         if (weighted && fan > m->kmax && included(m, i))
             m->kmax = fan;
         for (int k = 0; k < as.nin; k++) {
@@ -98,8 +100,8 @@ static ib_status model_init(model *m, int64_t batch, int aux, ib_err *e)
             float *p = m->params[i][k] = ib_alloc((size_t)n * sizeof(float));
             if (!p)
                 return ib_fail(e, IB_NOMEM, "net: out of memory");
-            const float a = l->desc.op == IB_OP_CONV ? sqrtf(6.0f / (float)fan)
-                                                     : 1.0f / sqrtf((float)fan);
+            const float a =
+                l->desc.op == IB_OP_CONV ? sqrtf(6.0f / (float)fan) : 1.0f / sqrtf((float)fan);
             for (int64_t j = 0; j < n; j++) {
                 if (k == 1)
                     p[j] = uni(&s, -a, a);
@@ -187,9 +189,9 @@ typedef struct step {
 typedef struct chain {
     step *steps;
     int n;
-    float **out;      /* per layer output buffer (its layout in lay[]) */
+    float **out; /* per layer output buffer (its layout in lay[]) */
     ib_layout *lay;
-    float **extra;    /* buffers to free */
+    float **extra; /* buffers to free */
     int nextra;
     void *peer; /* a peer's own chain, when the family has one */
     const ib_chain_ops *peer_ops;
@@ -199,7 +201,9 @@ static int run_step(void *p)
 {
     step *s = p;
     switch (s->kind) {
-    case STEP_NATIVE: s->nat->exec(s->d, s->packed, s->src, s->dst); return 0;
+    case STEP_NATIVE:
+        s->nat->exec(s->d, s->packed, s->src, s->dst);
+        return 0;
     case STEP_PEER:
         return s->ops->run_step(s->peer, s->k) != IB_OK;
     case STEP_REORDER:
@@ -248,8 +252,7 @@ static const ib_impl *choose(const ib_desc *d, const char *fam, int *fallback)
 
 /* Input k of layer i in layout want: the producer's buffer, or a reorder step into a new
  * buffer (timed with the pass: a layout change costs what it costs). */
-static const float *input_in(const model *m, chain *c, int i, int k, ib_layout want,
-                             ib_err *e)
+static const float *input_in(const model *m, chain *c, int i, int k, ib_layout want, ib_err *e)
 {
     const ib_layer *l = &m->net.layers[i];
     const int p = l->src[k];
@@ -325,7 +328,11 @@ static ib_status chain_build(const model *m, const ib_impl *const *impls, chain 
                 nat->pack(&l->desc, &a, packed);
             }
             step *s = &c->steps[c->n++];
-            *s = (step){.kind = STEP_NATIVE, .layer = i, .d = &l->desc, .impl = im, .nat = nat,
+            *s = (step){.kind = STEP_NATIVE,
+                        .layer = i,
+                        .d = &l->desc,
+                        .impl = im,
+                        .nat = nat,
                         .packed = packed};
             memcpy(s->src, src, sizeof src);
             s->dst[0] = dst;
@@ -438,17 +445,34 @@ static int run_all(void *p)
     return 0;
 }
 
+/* Google Benchmark bodies: a step, or the whole pass, iters times. */
+static int gb_step(void *p, int64_t iters)
+{
+    for (int64_t k = 0; k < iters; k++)
+        if (run_step(p))
+            return 1;
+    return 0;
+}
+
+static int gb_all(void *p, int64_t iters)
+{
+    for (int64_t k = 0; k < iters; k++)
+        if (run_all(p))
+            return 1;
+    return 0;
+}
+
 typedef struct fam_result {
     char name[24];
-    int ok;                 /* built and timed */
+    int ok; /* built and timed */
     char why[256];
     double err;
     int pass;
-    ib_timing total;        /* end to end */
-    double sum_layers;      /* sum of per-step medians */
-    double reorders;        /* of which reorder steps */
-    int skipped;            /* no whole-network form (why says why) */
-    double predicted;       /* best: the sum of step minimums its choice predicted */
+    ib_timing total;   /* end to end */
+    double sum_layers; /* sum of per-step medians */
+    double reorders;   /* of which reorder steps */
+    int skipped;       /* no whole-network form (why says why) */
+    double predicted;  /* best: the sum of step minimums its choice predicted */
     double flops;
     double peak;
     int fallbacks;
@@ -465,7 +489,21 @@ static double layer_flops(const ib_desc *d)
 {
     ib_work w;
     ib_desc_work(d, &w);
+    return (double)w.flops_exec;
+}
+
+static double layer_flops_nominal(const ib_desc *d)
+{
+    ib_work w;
+    ib_desc_work(d, &w);
     return (double)w.flops;
+}
+
+static double layer_macs(const ib_desc *d, int executed)
+{
+    ib_work w;
+    ib_desc_work(d, &w);
+    return (double)(executed ? w.macs_nonpad : w.macs);
 }
 
 static int run_family(const ib_run_opts *o, FILE *out, const model *m, const char *fam,
@@ -495,29 +533,45 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
     }
     r->err = logits_error(m, &c);
     r->pass = r->err <= tol;
-    /* Repetition by repetition: every step once, then the whole pass once, so that the sum
-     * of steps and the total share whatever load the machine had meanwhile. */
+    /* Every step and the whole pass are Google Benchmark benchmarks, timed like `incbench
+     * bench`'s, their repetitions interleaved at random, so that the sum of steps and the
+     * total share whatever load the machine had meanwhile. */
     e2e_ctx ec = {&c};
     const int reps = (int)o->reps;
-    for (int rep = 0; rep < reps; rep++) {
-        ib_progress(o, rep + 1, reps, "%s: repetition %d of every step and of the pass", fam,
-                    rep + 1);
-        for (int i = 0; i < c.n; i++) {
-            step *s = &c.steps[i];
-            if (rep ? ib_time_more(run_step, s, &s->t)
-                    : ib_time(run_step, s, o->min_time * 0.25, 1, &s->t)) {
-                snprintf(r->why, sizeof r->why, "%s failed while timing",
-                         m->net.layers[s->layer].name);
-                chain_free(&c);
-                return 1;
-            }
-        }
-        if (rep ? ib_time_more(run_all, &ec, &r->total)
-                : ib_time(run_all, &ec, o->min_time, 1, &r->total)) {
-            snprintf(r->why, sizeof r->why, "the forward pass failed while timing");
+    ib_progress(o, 1, 1, "%s: %d steps and the pass, %d repetitions each, interleaved", fam, c.n,
+                reps);
+    ib_gb_init_interleaved();
+    memset(&r->total, 0, sizeof r->total);
+    for (int i = 0; i <= c.n; i++) {
+        step *s = i < c.n ? &c.steps[i] : NULL;
+        char nm[200];
+        if (s)
+            snprintf(nm, sizeof nm, "net/%s/%s%s", fam, m->net.layers[s->layer].name,
+                     s->reorder ? "/reorder" : "");
+        else
+            snprintf(nm, sizeof nm, "net/%s/total", fam);
+        if (s)
+            memset(&s->t, 0, sizeof s->t);
+        const ib_gb_bench b = {.name = nm,
+                               .fn = s ? gb_step : gb_all,
+                               .ctx = s ? (void *)s : (void *)&ec,
+                               .use_real_time = 1, /* the pass as a user waits for it */
+                               .repetitions = reps,
+                               .min_time = s ? o->min_time * 0.25 : o->min_time,
+                               .tag = s ? &s->t : &r->total};
+        ib_gb_register(&b);
+    }
+    ib_gb_run_collect(ib_gb_collect_timing, NULL);
+    ib_gb_clear();
+    for (int i = 0; i <= c.n; i++) {
+        ib_timing *t = i < c.n ? &c.steps[i].t : &r->total;
+        if (t->failed || t->reps < 1) {
+            snprintf(r->why, sizeof r->why, "%s failed while timing",
+                     i < c.n ? m->net.layers[c.steps[i].layer].name : "the forward pass");
             chain_free(&c);
             return 1;
         }
+        ib_timing_summarize(t);
     }
     for (int i = 0; i < c.n; i++) {
         const step *s = &c.steps[i];
@@ -549,11 +603,12 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
         const double pk = s->impl ? ib_impl_peak(s->impl, threads) : 0;
         const int weighted = !s->reorder && (s->d->op == IB_OP_CONV || s->d->op == IB_OP_FC);
         if (lcsv)
-            fprintf(lcsv, "%s,%s,%s,%s,%s,%.6e,%.6e,%.6e,%.4f,%.6e,%.4f,%.4f\n", fam, l->name,
-                    s->reorder ? "reorder" : ib_op_name(s->d->op), s->impl ? s->impl->name : "-",
-                    s->label, s->t.med, s->t.min, s->t.max, s->t.cv, fl / s->t.med,
-                    weighted && pk > 0 ? fl / s->t.med / pk * 100 : 0,
-                    s->t.med / r->sum_layers * 100);
+            fprintf(lcsv, "%s,%s,%s,%s,%s,%.6e,%.6e,%.6e,%.4f,%.6e,%.4f,%.4f,%.0f,%.0f\n", fam,
+                    l->name, s->reorder ? "reorder" : ib_op_name(s->d->op),
+                    s->impl ? s->impl->name : "-", s->label, s->t.med, s->t.min, s->t.max, s->t.cv,
+                    fl / s->t.med, weighted && pk > 0 ? fl / s->t.med / pk * 100 : 0,
+                    s->t.med / r->sum_layers * 100, s->reorder ? 0 : layer_macs(s->d, 0),
+                    s->reorder ? 0 : layer_macs(s->d, 1));
         if (js) {
             char nm[200];
             snprintf(nm, sizeof nm, "net/%s/%s%s", fam, l->name, s->reorder ? "/reorder" : "");
@@ -569,15 +624,17 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
         step *sorted = malloc((size_t)c.n * sizeof *sorted);
         memcpy(sorted, c.steps, (size_t)c.n * sizeof *sorted);
         qsort(sorted, (size_t)c.n, sizeof *sorted, cmp_step_desc);
-        fprintf(out, "\n%s: top %d of %d steps (median [min, max]; %% of the sum of steps; %% of "
-                     "the peak of the ISA used)\n", fam, top < c.n ? top : c.n, c.n);
+        fprintf(out,
+                "\n%s: top %d of %d steps (median [min, max]; %% of the sum of steps; %% of "
+                "the peak of the ISA used)\n",
+                fam, top < c.n ? top : c.n, c.n);
         for (int i = 0; i < c.n && i < top; i++) {
             const step *s = &sorted[i];
             char a[24], b[24], d[24];
             const double fl = s->reorder ? 0 : layer_flops(s->d);
             const double pk = s->impl ? ib_impl_peak(s->impl, threads) : 0;
             const int weighted = !s->reorder && (s->d->op == IB_OP_CONV || s->d->op == IB_OP_FC);
-            fprintf(out, "  %-34.34s %-26.26s %9s [%s, %s] %5.1f%% %7.1f GF/s", 
+            fprintf(out, "  %-34.34s %-26.26s %9s [%s, %s] %5.1f%% %7.1f GF/s",
                     m->net.layers[s->layer].name, s->label, ib_fmt_time(s->t.med, a, 24),
                     ib_fmt_time(s->t.min, b, 24), ib_fmt_time(s->t.max, d, 24),
                     s->t.med / r->sum_layers * 100, fl / s->t.med * 1e-9);
@@ -591,9 +648,9 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
     return r->pass ? 0 : 1;
 }
 
-int ib_net_job(const ib_run_opts *o, FILE *out, int top)
+static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *env)
 {
-    const int threads = ib_run_opts_threads(o);
+    const int threads = env->threads;
     model m;
     ib_err e = {{0}};
     ib_progress(o, 0, 1, "building Inception-v3 (batch %lld) and running the reference network",
@@ -641,16 +698,23 @@ int ib_net_job(const ib_run_opts *o, FILE *out, int top)
     const ib_impl ***chosen = calloc((size_t)nfam + 1, sizeof *chosen);
     if (lcsv)
         fprintf(lcsv, "impl,layer,op,kernel_impl,kernel,median_s,min_s,max_s,cv,flops_per_s,"
-                      "pct_peak,pct_total\n");
-    double pass_flops = 0;
+                      "pct_peak,pct_total,macs_nominal,macs_exec\n");
+    double pass_flops = 0, pass_flops_nom = 0;
     for (int i = 0; i < m.net.count; i++)
         if (included(&m, i) && !m.net.layers[i].identity)
-            pass_flops += layer_flops(&m.net.layers[i].desc);
+            pass_flops += layer_flops(&m.net.layers[i].desc),
+                pass_flops_nom += layer_flops_nominal(&m.net.layers[i].desc);
+    char ld[160];
     if (out)
-        fprintf(out, "Inception-v3 forward pass, batch %lld%s, %d thread%s; %.2f GFLOP per pass; "
-                     "logits tolerance %.2e (4 x depth %d x sqrt(K %lld) x eps)\n",
+        fprintf(out,
+                "Inception-v3 forward pass, batch %lld%s, %d thread%s%s, %s;\n%.2f GFLOP per pass "
+                "executed (padding taps left out; %.2f nominal); logits tolerance %.2e (4 x "
+                "depth %d x sqrt(K %lld) x eps).\nEvery step and the pass are timed through "
+                "Google Benchmark, %lld repetitions each interleaved at random, wall time.\n",
                 (long long)o->batch, o->aux ? " with AuxLogits" : "", threads,
-                threads > 1 ? "s" : "", pass_flops * 1e-9, tol, m.depth, (long long)m.kmax);
+                threads > 1 ? "s" : "", env->pinned ? " pinned to one CPU" : "",
+                ib_load_note(threads, ld, sizeof ld), pass_flops * 1e-9, pass_flops_nom * 1e-9, tol,
+                m.depth, (long long)m.kmax, (long long)o->reps);
     int rc = 0;
     int *use = calloc((size_t)nl, sizeof *use);
     for (int i = 0; use && i < nl; i++)
@@ -756,5 +820,14 @@ int ib_net_job(const ib_run_opts *o, FILE *out, int top)
     free(res);
     free(impls);
     model_free(&m);
+    return rc;
+}
+
+int ib_net_job(const ib_run_opts *o, FILE *out, int top)
+{
+    ib_run_env env; /* a question about the network, not about threads: 1 pinned thread */
+    ib_run_env_begin(o, &env);
+    const int rc = net_job(o, out, top, &env);
+    ib_run_env_end(&env);
     return rc;
 }

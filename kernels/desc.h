@@ -152,6 +152,8 @@ typedef struct ib_work {
     int64_t macs;        /* nominal multiply-adds (conv, fc) */
     int64_t macs_nonpad; /* those whose input tap is not in the zero padding */
     int64_t flops;       /* 2*macs for conv/fc (the epilogue is not counted); elementwise ops count theirs */
+    int64_t flops_exec;  /* executed: 2*macs_nonpad for conv/fc (padding taps left out), else flops;
+                            the base of every GFLOP/s and %peak the driver prints */
     int64_t bytes_read, bytes_written; /* compulsory traffic of inputs, parameters and outputs */
     int64_t params;      /* learnable parameters: weights, bias, folded bn scale+shift, gamma+beta */
 } ib_work;

@@ -111,4 +111,5 @@ void ib_desc_work(const ib_desc *d, ib_work *w)
     default:
         break;
     }
+    w->flops_exec = w->macs > 0 ? 2 * w->macs_nonpad : w->flops;
 }
