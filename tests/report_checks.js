@@ -12,7 +12,9 @@
   });
   document.querySelectorAll('td').forEach(function (td) {
     var s = td.textContent;
-    if (/\d\.?\d*[eE][+-]?\d+/.test(s)) out.push('SCIENTIFIC in a table: ' + s.trim());
+    // a number token such as 1.05e-03 or 2E5, not letters and digits of a name or a path
+    if (/(^|[^\w.\/-])[+-]?\d+(\.\d+)?[eE][+-]?\d+(?![\w.])/.test(s))
+      out.push('SCIENTIFIC in a table: ' + s.trim());
   });
   var text = document.body.innerText;
   var bad = text.match(/\b(NaN|-?inf|Infinity)\b/i);

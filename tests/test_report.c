@@ -259,6 +259,7 @@ static void render_checks(void)
     if (f) {
         fprintf(f,
                 "<!DOCTYPE html><html><body><table><tr><td>1.050373e-03</td><td>NaN</td>"
+                "<td>/tmp/run-lAP8E3</td>"
                 "<td>%0800d</td></tr></table><figure class='chart' id='off' data-lo='0' "
                 "data-hi='10' data-axis-lo='20' data-axis-hi='30'><svg width='300' "
                 "height='200'><g id='gnuplot_plot_1'><path d='M0 0'/></g></svg></figure>"
@@ -269,8 +270,9 @@ static void render_checks(void)
     res = chromium_checks(bad);
     ib_check(res && findings(res, "SCIENTIFIC") && findings(res, "NAN/INF") &&
                  findings(res, "AXIS") && findings(res, "NO VISIBLE SERIES") &&
-                 findings(res, "WIDE"),
-             "the checks find each planted fault:\n%s", res ? res : "(no result)");
+                 findings(res, "WIDE") && !strstr(res, "lAP8E3"),
+             "the checks find each planted fault, and not a path that holds 8E3:\n%s",
+             res ? res : "(no result)");
     free(res);
 
     /* a full-page PNG, as a user would look at it */
