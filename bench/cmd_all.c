@@ -36,19 +36,31 @@ static int peak_csv(const char *dir, int threads, FILE *out)
         return 2;
     fprintf(csv, "probe,threads,value,unit\n");
     fprintf(out, "Peak:");
-    const ib_isa isas[] = {IB_ISA_SCALAR, IB_ISA_AVX2, IB_ISA_AVX512};
-    for (int i = 0; i < 3; i++) {
-        if (isas[i] != IB_ISA_SCALAR && !ib_isa_usable(isas[i], NULL))
+    for (int i = 0; i < IB_ISA_COUNT; i++) { /* every ISA this machine runs */
+        const ib_isa isa = (ib_isa)i;
+        if (isa != IB_ISA_SCALAR && !ib_isa_usable(isa, NULL))
             continue;
-        double p1 = ib_peak_fma(isas[i], 1), pn = ib_peak_fma(isas[i], threads);
-        fprintf(out, " fma-%s %.1f GF/s (1t) %.1f (%dt);", ib_isa_name(isas[i]), p1 * 1e-9,
-                pn * 1e-9, threads);
-        fprintf(csv, "fma-%s,1,%.6e,FLOP/s\nfma-%s,%d,%.6e,FLOP/s\n", ib_isa_name(isas[i]), p1,
-                ib_isa_name(isas[i]), threads, pn);
+        const double p1 = ib_peak_fma(isa, 1);
+        if (!(p1 > 0))
+            continue;
+        fprintf(out, " fma-%s %.1f GF/s (1t)", ib_isa_name(isa), p1 * 1e-9);
+        fprintf(csv, "fma-%s,1,%.6e,FLOP/s\n", ib_isa_name(isa), p1);
+        if (threads > 1) {
+            const double pn = ib_peak_fma(isa, threads);
+            fprintf(out, " %.1f (%dt)", pn * 1e-9, threads);
+            fprintf(csv, "fma-%s,%d,%.6e,FLOP/s\n", ib_isa_name(isa), threads, pn);
+        }
+        fputc(';', out);
     }
-    double b1 = ib_peak_triad(1), bn = ib_peak_triad(threads);
-    fprintf(out, " triad %.1f GB/s (1t) %.1f (%dt)\n", b1 * 1e-9, bn * 1e-9, threads);
-    fprintf(csv, "stream-triad,1,%.6e,B/s\nstream-triad,%d,%.6e,B/s\n", b1, threads, bn);
+    const double b1 = ib_peak_triad(1);
+    fprintf(out, " triad %.1f GB/s (1t)", b1 * 1e-9);
+    fprintf(csv, "stream-triad,1,%.6e,B/s\n", b1);
+    if (threads > 1) {
+        const double bn = ib_peak_triad(threads);
+        fprintf(out, " %.1f (%dt)", bn * 1e-9, threads);
+        fprintf(csv, "stream-triad,%d,%.6e,B/s\n", threads, bn);
+    }
+    fputc('\n', out);
     fclose(csv);
     return 0;
 }
