@@ -252,8 +252,8 @@ static void print_head(const ib_run_opts *o, FILE *out, int threads, int pinned)
             "(Hodges-Lehmann) [95%% Moses interval]; its decomposition: saving = 1 - (1 - work\n"
             "saving on executed MACs) x (efficiency of A's kernels / B's). realized = saving /\n"
             "work saving. Verdict: 'not significant' when the interval contains 0; 'pays' when\n"
-            "at least 80%% of the work saving is realized; 'pays partly' below; 'does not pay\n"
-            "here' when B is slower. Pools and concats count no FLOPs.\n",
+            "the interval reaches 80%% of the work saving; 'pays partly' when all of it is\n"
+            "below; 'does not pay here' when B is slower. Pools and concats count no FLOPs.\n",
             (long long)o->reps, o->min_time, threads > 1 ? "wall" : "CPU", threads,
             threads > 1 ? "s" : "");
 }

@@ -64,9 +64,9 @@ int ib_fpair_analyze(const ib_fpair_in *in, ib_fpair *r)
         r->verdict = IB_FV_NOT_SIGNIFICANT;
     else if (r->saving < 0)
         r->verdict = IB_FV_DOES_NOT_PAY;
-    else if (!(r->work_saving > 0) || r->saving * 100 >= REALIZED_PCT * r->work_saving)
-        r->verdict = IB_FV_PAYS;
+    else if (!(r->work_saving > 0) || r->saving_hi * 100 >= REALIZED_PCT * r->work_saving)
+        r->verdict = IB_FV_PAYS; /* the interval reaches 80% of the work saving */
     else
-        r->verdict = IB_FV_PAYS_PARTLY;
+        r->verdict = IB_FV_PAYS_PARTLY; /* the whole interval falls short of it */
     return 0;
 }

@@ -7,8 +7,10 @@
 
 typedef enum ib_fverdict {
     IB_FV_NONE,            /* not measured */
-    IB_FV_PAYS,            /* significant, and at least 80% of the work saving realized */
-    IB_FV_PAYS_PARTLY,     /* significant, positive, below 80% of the work saving */
+    IB_FV_PAYS,            /* significant, and the saving's interval reaches 80% of the
+                              work saving: the data are consistent with the theory realized */
+    IB_FV_PAYS_PARTLY,     /* significant, positive, and the whole interval below 80% of the
+                              work saving: it falls short, beyond the noise */
     IB_FV_DOES_NOT_PAY,    /* significantly slower than the base form */
     IB_FV_NOT_SIGNIFICANT, /* the interval of the saving contains 0 */
 } ib_fverdict;
