@@ -45,8 +45,8 @@ static void usage(FILE *f)
             "  --threshold PCT  smallest slowdown that counts, percent (default 5)\n"
             "  --alpha A        significance level (default 0.05)\n"
             "  --reps N         repetitions per benchmark and process, at least %d (default %d)\n"
-            "  --procs P        separate processes (default: 3 with --record, which needs 3 or\n"
-            "                   more; else %d)\n"
+            "  --procs P        separate processes (default: %d with --record, which needs %d\n"
+            "                   or more; else %d)\n"
             "  --min-time S     seconds per repetition (default 0.05)\n"
             "  --cpu N          pin to CPU N (default: the highest-numbered allowed CPU)\n"
             "  --no-pin         do not pin\n"
@@ -55,7 +55,8 @@ static void usage(FILE *f)
             "Exit status: 0 no regression, 1 regression, 2 error (no baseline, corrupt or\n"
             "foreign baseline, a benchmark missing or not comparable, a run that could not\n"
             "detect anything, bad usage).\n",
-            IB_RG_MIN_REPS, IB_RG_DEFAULT_REPS, IB_RG_DEFAULT_CHECK_PROCS);
+            IB_RG_MIN_REPS, IB_RG_DEFAULT_REPS, IB_RG_DEFAULT_BASE_PROCS, IB_RG_MIN_BASE_PROCS,
+            IB_RG_DEFAULT_CHECK_PROCS);
 }
 
 static int parse(int argc, char **argv, options *o)
@@ -130,7 +131,7 @@ static int parse(int argc, char **argv, options *o)
         return 2;
     }
     if (o->record && o->procs == 0)
-        o->procs = IB_RG_MIN_BASE_PROCS;
+        o->procs = IB_RG_DEFAULT_BASE_PROCS;
     if (o->procs == 0)
         o->procs = IB_RG_DEFAULT_CHECK_PROCS;
     if (o->record && o->procs < IB_RG_MIN_BASE_PROCS) {

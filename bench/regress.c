@@ -214,35 +214,61 @@ static double process_ss(const ib_rg_bench *b, int *procs, double *tmp)
     return all > 0 && ss > 0 ? ss / (all * all) : 0;
 }
 
-/* Student's t, 97.5% quantile, for df degrees of freedom. */
-static double t975(int df)
+/* P(|T| < t) for Student's t with df degrees of freedom, in closed form for integer df
+ * (Abramowitz and Stegun 26.7.3-4): a finite series in cos(theta), theta = atan(t/sqrt(df)). */
+static double t_central(double t, int df)
 {
-    static const double t[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306,
-                               2.262,  2.228, 2.201, 2.179, 2.160, 2.145, 2.131, 2.120,
-                               2.110,  2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
-                               2.060,  2.056, 2.052, 2.048, 2.045, 2.042};
-    return df <= 30 ? t[df - 1] : 1.96 + 2.5 / df; /* the tail: within 0.002 */
+    const double th = atan(t / sqrt((double)df)), c2 = cos(th) * cos(th);
+    double sum = 1, term = 1;
+    if (df % 2) { /* odd: (2/pi) (theta + sin cos (1 + 2/3 cos^2 + 2.4/3.5 cos^4 ...)) */
+        if (df == 1)
+            return 2 * th / M_PI;
+        for (int k = 2; k <= df - 3; k += 2)
+            term *= c2 * k / (k + 1), sum += term;
+        return 2 / M_PI * (th + sin(th) * cos(th) * sum);
+    }
+    for (int k = 1; k <= df - 3; k += 2) /* even: sin (1 + 1/2 cos^2 + 1.3/2.4 cos^4 ...) */
+        term *= c2 * k / (k + 1), sum += term;
+    return sin(th) * sum;
+}
+
+/* The t with P(|T| > t) = p, by bisection (p in (0, 1)). */
+static double t_two_sided(int df, double p)
+{
+    double lo = 0, hi = 1e7;
+    for (int i = 0; i < 200; i++) {
+        const double mid = 0.5 * (lo + hi);
+        if (1 - t_central(mid, df) > p)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return 0.5 * (lo + hi);
 }
 
 /* The between-process part of the noise: the change that process-to-process variation
- * alone explains at 95%, the two-sample t bound on the process medians,
- * t(kb + kc - 2) * sd * sqrt(1/kb + 1/kc), sd pooled over the sides' processes. With 3
- * baseline processes and 2 checking it is 2.9 sd: a new process lands beyond it one time in
- * twenty by chance, where the mere range of 3 baseline processes would be passed one time in
- * two. NaN when no side ran in 2 or more processes. */
-static double between_noise(const ib_rg_bench *b, const ib_rg_bench *c, double *tmp)
+ * alone explains, the two-sample t bound on the process medians,
+ * t * sd * sqrt(1/kb + 1/kc), sd pooled over the sides' processes, t the two-sided quantile
+ * at alpha/m for the m benchmarks compared (Bonferroni, as Holm's bound for the U test: the
+ * repetitions inside one process are not independent of where that process's buffers landed,
+ * so across processes only the process medians count, and m benchmarks each given a 5%
+ * chance would give m/20 false alarms a run). With 3 baseline processes, 2 checking, alpha
+ * 0.05 and 6 benchmarks it is 6.3 sd (2.9 sd at 95% for one). NaN when no side ran in 2 or
+ * more processes. */
+static double between_noise(const ib_rg_bench *b, const ib_rg_bench *c, double alpha, int m,
+                            double *tmp)
 {
     int kb, kc;
     const double ss = process_ss(b, &kb, tmp) + process_ss(c, &kc, tmp);
     const int df = kb + kc - 2;
     if (df < 1 || (kb < 2 && kc < 2))
         return NAN;
-    return t975(df) * sqrt(ss / df) * sqrt(1.0 / kb + 1.0 / kc);
+    return t_two_sided(df, alpha / (m > 1 ? m : 1)) * sqrt(ss / df) * sqrt(1.0 / kb + 1.0 / kc);
 }
 
 /* The verdict for a benchmark present on both sides. */
-static void judge(const ib_rg_bench *b, const ib_rg_bench *c, const ib_rg_opts *o, ib_rg_row *row,
-                  double *tmp)
+static void judge(const ib_rg_bench *b, const ib_rg_bench *c, const ib_rg_opts *o, int m,
+                  ib_rg_row *row, double *tmp)
 {
     row->n_base = b->n;
     row->n_new = c->n;
@@ -278,7 +304,7 @@ static void judge(const ib_rg_bench *b, const ib_rg_bench *c, const ib_rg_opts *
     row->p = t.p;
     row->change = row->med_new / row->med_base - 1;
     const double nb = rel_mad(b->ns, b->n, tmp), nc = rel_mad(c->ns, c->n, tmp);
-    row->spread_proc = between_noise(b, c, tmp);
+    row->spread_proc = between_noise(b, c, o->alpha, m, tmp);
     row->noise = fmax(nb, nc);
     if (row->spread_proc > row->noise)
         row->noise = row->spread_proc;
@@ -394,6 +420,9 @@ ib_status ib_rg_compare(const ib_rg_set *base, const ib_rg_set *cur, const ib_rg
     ib_status st = IB_OK;
     if (!r->rows || !tmp)
         st = ib_fail(e, IB_NOMEM, "regress: out of memory");
+    int m_both = 0; /* the benchmarks compared: the family of the run's tests */
+    for (int i = 0; i < base->n; i++)
+        m_both += lookup(cur, base->b[i].name) != NULL;
     for (int i = 0; st == IB_OK && i < base->n; i++) {
         const ib_rg_bench *b = &base->b[i], *c = lookup(cur, b->name);
         if (!c && o->subset)
@@ -406,7 +435,7 @@ ib_status ib_rg_compare(const ib_rg_set *base, const ib_rg_set *cur, const ib_rg
             row->n_base = b->n;
             snprintf(row->note, sizeof row->note, "in the baseline, not in this run");
         } else {
-            judge(b, c, o, row, tmp);
+            judge(b, c, o, m_both, row, tmp);
         }
     }
     for (int i = 0; st == IB_OK && i < cur->n; i++) {

@@ -13,7 +13,11 @@
 #define IB_RG_DEFAULT_ALPHA 0.05
 #define IB_RG_DEFAULT_REPS 12       /* repetitions per process of a run */
 #define IB_RG_MIN_BASE_PROCS 3      /* a baseline samples at least this many processes */
-#define IB_RG_DEFAULT_CHECK_PROCS 2 /* a check samples its own process-to-process change */
+#define IB_RG_DEFAULT_BASE_PROCS 5  /* and by default this many: the process-to-process bound
+                                       shrinks fast with them (t at alpha/m with 3 + 2
+                                       processes, df 3, is 6.2 for 6 benchmarks; with 5 + 3,
+                                       df 6, 3.9, and the sqrt(1/kb + 1/kc) factor drops too) */
+#define IB_RG_DEFAULT_CHECK_PROCS 3 /* a check samples its own process-to-process change */
 
 typedef struct ib_rg_opts {
     double threshold;  /* smallest relative change that counts (0.05: 5%) */

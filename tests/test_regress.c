@@ -752,7 +752,8 @@ static void test_command(void)
     ib_check(rc == 2 && strstr(out, "at least 3 processes"),
              "--record with 2 processes is refused (exit %d): %s", rc, out);
     snprintf(args, sizeof args,
-             "regress --baseline %s.new --record --reps 9 --alpha 1e-7 --no-pin --layer Mixed",
+             "regress --baseline %s.new --record --procs 3 --reps 9 --alpha 1e-9 --no-pin "
+             "--layer Mixed",
              path);
     rc = incbench(exe, args, out, sizeof out, &secs);
     ib_check(rc == 2 && strstr(out, "refused") && !ib_rg_file_exists(strcat(path, ".new")),
@@ -760,8 +761,8 @@ static void test_command(void)
 
     /* A real record: 3 processes merged into one baseline. */
     snprintf(args, sizeof args,
-             "regress --baseline %s --record --reps 9 --min-time 0.001 --layer Mixed_5b.concat "
-             "--impl avx2 --no-pin",
+             "regress --baseline %s --record --procs 3 --reps 9 --min-time 0.001 --layer "
+             "Mixed_5b.concat --impl avx2 --no-pin",
              path);
     rc = incbench(exe, args, out, sizeof out, &secs);
     ib_json *got = NULL;

@@ -251,7 +251,7 @@ int main(int argc, char **argv)
         printf("not pinned: %s\n", why);
     printf("baseline %d processes x %d repetitions, checks %d processes x %d, %g s each, %s "
            "kernels of Mixed_5b\n",
-           IB_RG_MIN_BASE_PROCS, REPS, IB_RG_DEFAULT_CHECK_PROCS, REPS, MIN_TIME, family());
+           IB_RG_DEFAULT_BASE_PROCS, REPS, IB_RG_DEFAULT_CHECK_PROCS, REPS, MIN_TIME, family());
 
     /* The processes of the baseline and of the checks take turns (B AA AA AB B AA AA AB B),
      * so that the slow drift of a shared machine (other jobs come and go over seconds) falls
@@ -264,7 +264,7 @@ int main(int argc, char **argv)
     int need[MAXDOCS], left[MAXDOCS], ok = 1;
     const int ndocs = 2 + trials;
     for (int d = 0; d < ndocs; d++)
-        need[d] = left[d] = d == 0 ? IB_RG_MIN_BASE_PROCS : IB_RG_DEFAULT_CHECK_PROCS;
+        need[d] = left[d] = d == 0 ? IB_RG_DEFAULT_BASE_PROCS : IB_RG_DEFAULT_CHECK_PROCS;
     for (int done = 0; ok; done++) {
         int next = -1; /* the one with the largest share of its processes still to run */
         for (int d = 0; d < ndocs; d++)
@@ -275,8 +275,8 @@ int main(int argc, char **argv)
         ok = add_process(&docs[next], next == 1 ? PLANT : 0, need[next] - left[next]);
         left[next]--;
     }
-    ok = ok && save_baseline(docs[0], IB_RG_MIN_BASE_PROCS, base);
-    ib_check(ok, "a baseline of %d processes recorded", IB_RG_MIN_BASE_PROCS);
+    ok = ok && save_baseline(docs[0], IB_RG_DEFAULT_BASE_PROCS, base);
+    ib_check(ok, "a baseline of %d processes recorded", IB_RG_DEFAULT_BASE_PROCS);
     ib_json *ab = docs[1], **aa = docs + 2;
     /* A/A: the same code again, in processes of its own, against the same baseline. */
     int alarms = 0, bench_alarms = 0, compared = 0;
