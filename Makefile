@@ -157,14 +157,14 @@ regress: all
 # The regress tests link the driver's regress code and Google Benchmark; baselines record the
 # flags the binary was built with.
 REGRESS_TESTS := $(BUILD)/tests/test_regress $(BUILD)/tests/test_regress_ab
-REGRESS_OBJ := $(patsubst %,$(BUILD)/bench/%.o,regress regress_io regress_power \
+REGRESS_OBJ := $(patsubst %,$(BUILD)/bench/%.o,regress regress_io regress_power build_info \
   regress_procs json stats gbench_shim)
 $(REGRESS_TESTS): $(REGRESS_OBJ)
 $(REGRESS_TESTS): TEST_EXTRA_OBJ += $(REGRESS_OBJ)
 $(REGRESS_TESTS): LIBS += $(BENCH_LIBS)
-$(BUILD)/bench/regress_io.o: CPPFLAGS += -DIB_BUILD_FLAGS='"$(CFLAGS)"'
+$(BUILD)/bench/build_info.o: CPPFLAGS += -DIB_BUILD_FLAGS='"$(CFLAGS)"'
 # machine.csv records the build: flags, Google Benchmark's version, the peers' versions.
-$(BUILD)/bench/run_info.o: CPPFLAGS += $(ISA_DEFS) -DIB_BUILD_FLAGS='"$(CFLAGS)"' \
+$(BUILD)/bench/run_info.o: CPPFLAGS += $(ISA_DEFS) \
   -DIB_GBENCH_VERSION='"$(shell pkg-config --modversion benchmark 2>/dev/null)"'
 
 # The statistics test links the driver's statistics and factorization arithmetic.

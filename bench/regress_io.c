@@ -11,12 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bench/build_info.h"
 #include "bench/regress.h"
 #include "bench/regress_procs.h"
 
-#ifndef IB_BUILD_FLAGS
-#define IB_BUILD_FLAGS "unknown" /* the Makefile passes its CFLAGS */
-#endif
 
 void ib_rg_baseline_path(const char *dir, const char *key, char *buf, int len)
 {
@@ -27,17 +25,6 @@ int ib_rg_file_exists(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0;
-}
-
-static const char *compiler(void)
-{
-#if defined(__clang__)
-    return "clang " __clang_version__;
-#elif defined(__GNUC__)
-    return "gcc " __VERSION__;
-#else
-    return "unknown";
-#endif
 }
 
 ib_status ib_rg_stamp(ib_json *doc, const ib_cpu *c, int use_real_time, ib_err *e)
@@ -60,8 +47,8 @@ ib_status ib_rg_stamp(ib_json *doc, const ib_cpu *c, int use_real_time, ib_err *
         {"incbench_cpu_isa", isa},
         {"incbench_cpu_cores", cores},
         {"incbench_cpu_caches", caches},
-        {"incbench_compiler", compiler()},
-        {"incbench_build_flags", IB_BUILD_FLAGS},
+        {"incbench_compiler", ib_build_compiler()},
+        {"incbench_build_flags", ib_build_flags()},
         {"incbench_regress_time", use_real_time ? "real_time" : "cpu_time"},
     };
     for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++) {

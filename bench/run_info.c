@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "bench/build_info.h"
 #include "bench/csv.h"
 #include "bench/results.h"
 #include "kernels/cpu.h"
@@ -16,23 +17,9 @@
 #include <libxsmm.h>
 #endif
 
-#ifndef IB_BUILD_FLAGS
-#define IB_BUILD_FLAGS "unknown" /* the Makefile passes its CFLAGS */
-#endif
 #ifndef IB_GBENCH_VERSION
 #define IB_GBENCH_VERSION "unknown" /* the Makefile passes pkg-config's answer */
 #endif
-
-static const char *compiler(void)
-{
-#if defined(__clang__)
-    return "clang " __clang_version__;
-#elif defined(__GNUC__)
-    return "gcc " __VERSION__;
-#else
-    return "unknown";
-#endif
-}
 
 static void kv(FILE *f, const char *k, const char *v)
 {
@@ -70,8 +57,8 @@ int ib_run_info_write(const char *dir, int threads)
     kv(f, "caches", buf);
     snprintf(buf, sizeof buf, "%d", threads);
     kv(f, "threads", buf);
-    kv(f, "compiler", compiler());
-    kv(f, "flags", IB_BUILD_FLAGS);
+    kv(f, "compiler", ib_build_compiler());
+    kv(f, "flags", ib_build_flags());
     kv(f, "google_benchmark", IB_GBENCH_VERSION);
 #if IB_HAVE_ONEDNN
     const dnnl_version_t *v = dnnl_version();
