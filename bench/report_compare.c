@@ -64,7 +64,7 @@ static void pairs(FILE *f, ib_report *a, ib_report *b)
         const double mb = ib_rcsv_num(cb, rb, "measured"), ma = ib_rcsv_num(ca, ra, "measured");
         if (!ra || !isfinite(ma) || !isfinite(mb))
             continue;
-        char x[IB_FMT_LEN], y[IB_FMT_LEN], z[IB_FMT_LEN];
+        char x[IB_FMT_LEN];
         /* disjoint intervals: the change is larger than either run's uncertainty */
         const int clear = ib_rcsv_num(cb, rb, "measured_lo") > ib_rcsv_num(ca, ra, "measured_hi") ||
                           ib_rcsv_num(cb, rb, "measured_hi") < ib_rcsv_num(ca, ra, "measured_lo");
@@ -74,12 +74,13 @@ static void pairs(FILE *f, ib_report *a, ib_report *b)
         ib_html_arrows(f, ib_rcsv_get(cb, rb, "case"));
         fprintf(f, "</td><td class='fam'>");
         ib_html(f, ib_rcsv_get(cb, rb, "impl"));
-        fprintf(f, "</td><td class='num'>%s <small>[%s, %s]</small></td>", ib_fmt_pct(x, ma),
-                ib_fmt_pct(y, ib_rcsv_num(ca, ra, "measured_lo")),
-                ib_fmt_pct(z, ib_rcsv_num(ca, ra, "measured_hi")));
-        fprintf(f, "<td class='num'>%s <small>[%s, %s]</small></td>", ib_fmt_pct(x, mb),
-                ib_fmt_pct(y, ib_rcsv_num(cb, rb, "measured_lo")),
-                ib_fmt_pct(z, ib_rcsv_num(cb, rb, "measured_hi")));
+        fprintf(f, "</td><td class='num'>");
+        ib_html_interval(f, ib_fmt_pct, ma, ib_rcsv_num(ca, ra, "measured_lo"),
+                         ib_rcsv_num(ca, ra, "measured_hi"), 0);
+        fprintf(f, "</td><td class='num'>");
+        ib_html_interval(f, ib_fmt_pct, mb, ib_rcsv_num(cb, rb, "measured_lo"),
+                         ib_rcsv_num(cb, rb, "measured_hi"), 0);
+        fprintf(f, "</td>");
         fprintf(f, "<td class='num'>%s%s%s</td><td>", clear ? "<b>" : "",
                 ib_fmt_sig(x, (mb - ma) * 100), clear ? "</b> (intervals apart)" : "");
         ib_html(f, ib_rcsv_get(ca, ra, "verdict"));
@@ -101,17 +102,19 @@ static void net(FILE *f, ib_report *a, ib_report *b)
         const int ra = match(ca, cb, rb, keys, 1);
         if (!ra)
             continue;
-        char x[IB_FMT_LEN], y[IB_FMT_LEN], z[IB_FMT_LEN];
+        char x[IB_FMT_LEN];
         fprintf(f, "<tr><td>");
         ib_html(f, ib_rcsv_get(cb, rb, "impl"));
         fprintf(f, "</td>");
         const ib_rcsv *cs[2] = {ca, cb};
         const int rs[2] = {ra, rb};
-        for (int i = 0; i < 2; i++)
-            fprintf(f, "<td class='num'>%s <small>[%s, %s]</small></td>",
-                    ib_fmt_sig(x, ib_rcsv_num(cs[i], rs[i], "total_med_s") * 1e3),
-                    ib_fmt_sig(y, ib_rcsv_num(cs[i], rs[i], "total_min_s") * 1e3),
-                    ib_fmt_sig(z, ib_rcsv_num(cs[i], rs[i], "total_max_s") * 1e3));
+        for (int i = 0; i < 2; i++) {
+            fprintf(f, "<td class='num'>");
+            ib_html_interval(f, ib_fmt_sig, ib_rcsv_num(cs[i], rs[i], "total_med_s") * 1e3,
+                             ib_rcsv_num(cs[i], rs[i], "total_min_s") * 1e3,
+                             ib_rcsv_num(cs[i], rs[i], "total_max_s") * 1e3, 0);
+            fprintf(f, "</td>");
+        }
         fprintf(
             f, "<td class='num'>%s</td></tr>\n",
             ib_fmt_sig(x, ib_rcsv_num(cb, rb, "total_med_s") / ib_rcsv_num(ca, ra, "total_med_s")));

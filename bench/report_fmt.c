@@ -62,3 +62,11 @@ void ib_html_arrows(FILE *f, const char *s)
     }
     ib_html(f, s);
 }
+
+void ib_html_interval(FILE *f, const char *(*fmt)(char *, double), double est, double lo, double hi,
+                      int bold)
+{
+    char a[IB_FMT_LEN], b[IB_FMT_LEN], c[IB_FMT_LEN];
+    fprintf(f, "%s%s%s <small>[%s, %s]</small>", bold ? "<b>" : "", fmt(a, est), bold ? "</b>" : "",
+            fmt(b, lo), fmt(c, hi));
+}

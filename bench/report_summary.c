@@ -141,7 +141,7 @@ static void pairs_table(FILE *f, ib_report *r, int *counts)
                 strcmp(ib_rcsv_get(c, q, "pair"), pair) || strcmp(ib_rcsv_get(c, q, "case"), cs);
         if (!first)
             continue;
-        char a[IB_FMT_LEN], b[IB_FMT_LEN], lo[IB_FMT_LEN], hi[IB_FMT_LEN];
+        char a[IB_FMT_LEN], b[IB_FMT_LEN];
         fprintf(f, "<tr><td>");
         ib_html(f, pair);
         fprintf(f, ". ");
@@ -167,11 +167,10 @@ static void pairs_table(FILE *f, ib_report *r, int *counts)
                     continue;
                 }
                 counts[verdict_index(v)]++;
-                fprintf(f,
-                        "<td class='num'><b>%s</b> <small>[%s, %s]</small><br>"
-                        "<span class='tag %s'>",
-                        ib_fmt_pct(a, m), ib_fmt_pct(lo, ib_rcsv_num(c, q, "measured_lo")),
-                        ib_fmt_pct(hi, ib_rcsv_num(c, q, "measured_hi")), verdict_class(v));
+                fprintf(f, "<td class='num'>");
+                ib_html_interval(f, ib_fmt_pct, m, ib_rcsv_num(c, q, "measured_lo"),
+                                 ib_rcsv_num(c, q, "measured_hi"), 1);
+                fprintf(f, "<br><span class='tag %s'>", verdict_class(v));
                 ib_html(f, *v ? v : "no verdict");
                 fprintf(f, "</span>");
                 if (*ib_rcsv_get(c, q, "artefact")) {
@@ -216,16 +215,16 @@ static void net_table(FILE *f, ib_report *r, net_row *rows, int *n)
                "<th>Status</th></tr>\n");
     for (int i = 0; i < *n; i++) {
         const int row = rows[i].row;
-        char a[IB_FMT_LEN], b[IB_FMT_LEN], d[IB_FMT_LEN];
+        char a[IB_FMT_LEN];
         const char *impl = ib_rcsv_get(c, row, "impl");
         fprintf(f, "<tr%s><td>", i == 0 ? " class='winner'" : "");
         ib_html(f, impl);
         if (!strcmp(impl, "best"))
             fprintf(f, " <small>(fastest family per layer)</small>");
-        fprintf(f, "</td><td class='num'><b>%s</b> <small>[%s, %s]</small></td>",
-                ib_fmt_sig(a, rows[i].med * 1e3),
-                ib_fmt_sig(b, ib_rcsv_num(c, row, "total_min_s") * 1e3),
-                ib_fmt_sig(d, ib_rcsv_num(c, row, "total_max_s") * 1e3));
+        fprintf(f, "</td><td class='num'>");
+        ib_html_interval(f, ib_fmt_sig, rows[i].med * 1e3, ib_rcsv_num(c, row, "total_min_s") * 1e3,
+                         ib_rcsv_num(c, row, "total_max_s") * 1e3, 1);
+        fprintf(f, "</td>");
         fprintf(f, "<td class='num'>%s</td>", ib_fmt_sig(a, ib_rcsv_num(c, row, "gflops")));
         fprintf(f, "<td class='num'>%s</td>", ib_fmt_pct(a, ib_rcsv_num(c, row, "pct_peak") / 100));
         fprintf(f, "<td class='num'>%s</td>",

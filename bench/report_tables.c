@@ -12,11 +12,10 @@
 static void time_cell(FILE *f, const ib_rcsv *c, int row, const char *med, const char *lo,
                       const char *hi)
 {
-    char a[IB_FMT_LEN], b[IB_FMT_LEN], d[IB_FMT_LEN];
-    fprintf(f, "<td class='num'>%s <small>[%s, %s]</small></td>",
-            ib_fmt_sig(a, ib_rcsv_num(c, row, med) * 1e3),
-            ib_fmt_sig(b, ib_rcsv_num(c, row, lo) * 1e3),
-            ib_fmt_sig(d, ib_rcsv_num(c, row, hi) * 1e3));
+    fprintf(f, "<td class='num'>");
+    ib_html_interval(f, ib_fmt_sig, ib_rcsv_num(c, row, med) * 1e3, ib_rcsv_num(c, row, lo) * 1e3,
+                     ib_rcsv_num(c, row, hi) * 1e3, 0);
+    fprintf(f, "</td>");
 }
 
 typedef struct order {
@@ -63,7 +62,7 @@ void ib_r_factor_table(FILE *f, ib_report *r)
     int shown_case = 0;
     for (int i = 0; i < n; i++) {
         const int row = o[i].row;
-        char a[IB_FMT_LEN], b[IB_FMT_LEN], d[IB_FMT_LEN];
+        char a[IB_FMT_LEN], b[IB_FMT_LEN];
         if (!isfinite(ib_rcsv_num(c, row, "med_a")) || !isfinite(ib_rcsv_num(c, row, "med_b"))) {
             fprintf(nr, "%s", ftell(nr) ? ", " : "");
             ib_html(nr, ib_rcsv_get(c, row, "impl"));
@@ -92,10 +91,10 @@ void ib_r_factor_table(FILE *f, ib_report *r)
         /* above 102% of the peak the probe or a count is wrong: flagged, never shown silently */
         fprintf(f, "<td class='num'>%s%s / %s%s</td>", ib_fmt_pct(a, pa),
                 pa > 1.02 ? "&#9888;" : "", ib_fmt_pct(b, pb), pb > 1.02 ? "&#9888;" : "");
-        fprintf(f, "<td class='num'><b>%s</b> <small>[%s, %s]</small></td>",
-                ib_fmt_pct(a, ib_rcsv_num(c, row, "measured")),
-                ib_fmt_pct(b, ib_rcsv_num(c, row, "measured_lo")),
-                ib_fmt_pct(d, ib_rcsv_num(c, row, "measured_hi")));
+        fprintf(f, "<td class='num'>");
+        ib_html_interval(f, ib_fmt_pct, ib_rcsv_num(c, row, "measured"),
+                         ib_rcsv_num(c, row, "measured_lo"), ib_rcsv_num(c, row, "measured_hi"), 1);
+        fprintf(f, "</td>");
         fprintf(f, "<td class='num'>%s</td>", ib_fmt_pct(a, ib_rcsv_num(c, row, "theory_exec")));
         fprintf(f, "<td class='num'>%s</td>", ib_fmt_sig(a, ib_rcsv_num(c, row, "eff_ratio")));
         fprintf(f, "<td class='num'>%s</td><td>", ib_fmt_pct(a, ib_rcsv_num(c, row, "realized")));
