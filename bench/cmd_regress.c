@@ -12,6 +12,7 @@
 #include "bench/regress_io.h"
 #include "bench/regress_power.h"
 #include "bench/regress_procs.h"
+#include "bench/stats.h"
 
 enum { MAX_PASS = 64 };
 
@@ -198,7 +199,7 @@ static int underpowered(const options *o, char **argv, int argc, const ib_json *
             sizeof msg)) {
         printf("incbench regress: %d benchmarks; %d and %d repetitions can reach p = %.2g, "
                "below alpha/m = %.2g\n",
-               m, nb, nc, ib_rg_min_p(nb, nc), o->alpha / m);
+               m, nb, nc, ib_mwu_min_p(nb, nc), o->alpha / m);
         return 0;
     }
     fprintf(stderr, "incbench regress: refused: %s%s\n", msg,

@@ -285,7 +285,7 @@ static void judge(const ib_rg_bench *b, const ib_rg_bench *c, const ib_rg_opts *
     }
     row->med_base = ib_median(b->ns, b->n, tmp);
     row->med_new = ib_median(c->ns, c->n, tmp);
-    const double min_p = ib_rg_min_p(b->n, c->n);
+    const double min_p = ib_mwu_min_p(b->n, c->n);
     if (min_p >= o->alpha) {
         snprintf(row->note, sizeof row->note,
                  "too few repetitions (%d and %d): the U test cannot reach p < %g", b->n, c->n,
@@ -368,7 +368,7 @@ static void power(ib_rg_report *r, const ib_rg_set *base, const ib_rg_set *cur, 
         ib_rg_row *row = &r->rows[i];
         if (!isfinite(row->p))
             continue;
-        const double min_p = ib_rg_min_p(row->n_base, row->n_new);
+        const double min_p = ib_mwu_min_p(row->n_base, row->n_new);
         if (min_p < best) {
             best = min_p;
             r->reps_base = row->n_base;

@@ -10,24 +10,9 @@
 
 enum { MAX_REPS = 100000 };
 
-double ib_rg_min_p(int nx, int ny)
-{
-    if (nx < 1 || ny < 1 || nx > MAX_REPS || ny > MAX_REPS)
-        return 1;
-    double *v = malloc((size_t)(nx + ny) * sizeof *v);
-    if (!v)
-        return 1;
-    for (int i = 0; i < nx + ny; i++)
-        v[i] = i; /* x below y, all distinct: the largest U the sizes allow */
-    ib_mwu t;
-    const double p = ib_mwu_test(v, nx, v + nx, ny, &t) == 0 ? t.p : 1;
-    free(v);
-    return p;
-}
-
 int ib_rg_can_detect(int nb, int nc, int m, double alpha)
 {
-    return m >= 1 && ib_rg_min_p(nb, nc) < alpha / m;
+    return m >= 1 && ib_mwu_min_p(nb, nc) < alpha / m;
 }
 
 int ib_rg_reps_needed(int base_procs, int check_procs, int m, double alpha, int min_reps)
@@ -68,7 +53,7 @@ int ib_rg_power_refusal(int nb, int nc, int m, double alpha, int reps_hint, char
                      "this run cannot detect any regression: with %d baseline and %d new "
                      "repetitions the smallest p-value the U test can give is %.2g, not below "
                      "alpha/m = %g/%d = %.2g (Holm's first bound over %d benchmarks)",
-                     nb, nc, ib_rg_min_p(nb, nc), alpha, m, alpha / (m > 0 ? m : 1), m);
+                     nb, nc, ib_mwu_min_p(nb, nc), alpha, m, alpha / (m > 0 ? m : 1), m);
     if (reps_hint > 0 && w > 0 && w < len)
         snprintf(msg + w, (size_t)(len - w),
                  "; it needs --reps %d or more for %d benchmarks at alpha %g (or fewer "

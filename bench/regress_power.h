@@ -4,12 +4,8 @@
 #ifndef IB_BENCH_REGRESS_POWER_H
 #define IB_BENCH_REGRESS_POWER_H
 
-/* The smallest two-sided p-value ib_mwu_test gives for samples of nx and ny values: the test
- * itself run on two completely separated samples of distinct values, so the exact
- * distribution is used where the test uses it and the normal approximation (with continuity
- * correction) elsewhere. Timings are doubles and practically never tie; the tie correction
- * is left out. 1 when a size is below 1. */
-double ib_rg_min_p(int nx, int ny);
+/* The smallest reachable p is ib_mwu_min_p (bench/stats.h), the test run on two completely
+ * separated samples. */
 
 /* 1 when nb baseline and nc current repetitions can give p < alpha/m, the first bound of
  * Holm's step-down over m benchmarks; else no benchmark of the run can ever be flagged. */

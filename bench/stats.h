@@ -17,8 +17,9 @@ typedef struct ib_mwu {
  * or memory runs out. */
 int ib_mwu_test(const double *x, int nx, const double *y, int ny, ib_mwu *r);
 
-/* The smallest two-sided p-value the exact test can give for these sample sizes: when it is
- * not below alpha, no difference can ever be called significant. */
+/* The smallest two-sided p-value ib_mwu_test can give for these sample sizes (exact or normal
+ * approximation, as the test itself chooses): when it is not below alpha, no difference can
+ * ever be called significant. 1 for empty or oversized samples. */
 double ib_mwu_min_p(int nx, int ny);
 
 /* Sorts a copy of x into tmp (n doubles) and returns the q-quantile with linear

@@ -500,16 +500,16 @@ static double normal_min_p(int nx, int ny)
 
 static void test_power(void)
 {
-    ib_check(fabs(ib_rg_min_p(12, 12) - 3.6584553538971e-05) < 1e-15,
+    ib_check(fabs(ib_mwu_min_p(12, 12) - 3.6584553538971e-05) < 1e-15,
              "smallest p of 12 and 12 repetitions is scipy's (normal approximation): %.17g",
-             ib_rg_min_p(12, 12));
-    ib_check(fabs(ib_rg_min_p(9, 9) - normal_min_p(9, 9)) < 1e-15 && ib_rg_min_p(9, 9) > 4e-4,
+             ib_mwu_min_p(12, 12));
+    ib_check(fabs(ib_mwu_min_p(9, 9) - normal_min_p(9, 9)) < 1e-15 && ib_mwu_min_p(9, 9) > 4e-4,
              "9 and 9: the normal approximation the test uses (%.3g), not the exact 2/C(18,9)",
-             ib_rg_min_p(9, 9));
-    ib_check(fabs(ib_rg_min_p(5, 5) - 2.0 / 252) < 1e-15 &&
-                 fabs(ib_rg_min_p(8, 20) - 2.0 / 3108105) < 1e-18,
+             ib_mwu_min_p(9, 9));
+    ib_check(fabs(ib_mwu_min_p(5, 5) - 2.0 / 252) < 1e-15 &&
+                 fabs(ib_mwu_min_p(8, 20) - 2.0 / 3108105) < 1e-18,
              "5+5 and 8+20: the exact distribution (one side of at most 8)");
-    ib_check(ib_rg_min_p(0, 5) == 1, "no repetitions: smallest p 1");
+    ib_check(ib_mwu_min_p(0, 5) == 1, "no repetitions: smallest p 1");
 
     /* The defect this guards against: 9 repetitions, 250 benchmarks, alpha 0.05. */
     ib_check(!ib_rg_can_detect(9, 9, 250, 0.05) && ib_rg_can_detect(12, 12, 250, 0.05) &&
