@@ -258,9 +258,8 @@ static void print_head(const ib_run_opts *o, FILE *out, int threads, int pinned)
             threads > 1 ? "s" : "");
 }
 
-static int factor_job(const ib_run_opts *o_in, FILE *out, const ib_run_env *env)
+static int factor_job(const ib_run_opts *o, FILE *out, const ib_run_env *env)
 {
-    ib_run_opts opts = *o_in, *o = &opts;
     if (o->reps < MIN_REPS) {
         fprintf(stderr,
                 "incbench %s: --repetitions %lld is too few: a 95%% interval of the "

@@ -3,9 +3,7 @@
  * run interleaved at random, so slow drift of the machine falls on both forms alike. */
 #include "bench/factor_measure.h"
 
-#include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "bench/gbench.h"
@@ -18,7 +16,6 @@ enum { MAX_FAM = 8 };
 typedef struct form_run {
     ib_instance *inst[IB_FORM_MAX];
     int n;
-    int use_real; /* wall time (threads > 1), else this process's CPU time */
     ib_fform_time *res;
 } form_run;
 
@@ -113,7 +110,6 @@ static void collect(void *ud, const ib_gb_sample *s)
         r->state = -1;
         snprintf(r->why, sizeof r->why, "a run failed while timing: %s", s->error);
     }
-    r->on_cpu = !f->use_real;
 }
 
 int ib_factor_measure(const ib_run_opts *o, const char *prefix, const ib_fcase *c, const char **fam,
@@ -145,7 +141,7 @@ int ib_factor_measure(const ib_run_opts *o, const char *prefix, const ib_fcase *
                 snprintf(name, sizeof name, "%s/%d/%s/%s/%s", prefix, c->pair, c->name,
                          forms[s]->name, fam[k]);
                 ib_fform_time *res = runs[s][k].res;
-                runs[s][k].use_real = threads > 1;
+                res->on_cpu = threads == 1; /* else wall time: OpenMP threads */
                 const ib_gb_bench b = {.name = name,
                                        .fn = run_form,
                                        .ctx = &runs[s][k],
