@@ -201,13 +201,9 @@ static int run_cases(const ib_run_opts *o, FILE *out, const ib_fcase *cases, int
             if (js && ok) {
                 const ib_form *fs[2] = {&c->a, &c->b};
                 const ib_fform_time *rr[2] = {&ra[k], &rb[k]};
-                for (int s = 0; s < 2; s++) {
-                    char nm[256];
-                    snprintf(nm, sizeof nm, "%s/%d/%s/%s/%s", sweep ? "sweep" : "factor", c->pair,
-                             c->name, fs[s]->name, fam[k]);
-                    ib_gbjson_add(js, nm, &rr[s]->t, 2.0 * fs[s]->macs_exec, rr[s]->peak,
+                for (int s = 0; s < 2; s++)
+                    ib_gbjson_add(js, rr[s]->name, &rr[s]->t, 2.0 * fs[s]->macs_exec, rr[s]->peak,
                                   rr[s]->kernel);
-                }
             }
         }
         if (out)
@@ -292,7 +288,7 @@ static int factor_job(const ib_run_opts *o, FILE *out, const ib_run_env *env)
     if (o->out) {
         if ((csv = ib_results_open(o->out, "factor.csv")) != NULL &&
             (!o->sweep || (sc = ib_results_open(o->out, "sweep.csv")) != NULL) &&
-            ib_gbjson_begin(&js, o->out, "factor.json", threads) == 0) {
+            ib_gbjson_begin(&js, o->out, "factor.json", threads, threads > 1) == 0) {
             jsp = &js;
         } else {
             if (csv)

@@ -137,12 +137,11 @@ int ib_factor_measure(const ib_run_opts *o, const char *prefix, const ib_fcase *
             if (ra[k].state != 1 || rb[k].state != 1)
                 continue; /* a pair is timed only when both forms run */
             for (int s = 0; s < 2; s++) {
-                char name[320];
-                snprintf(name, sizeof name, "%s/%d/%s/%s/%s", prefix, c->pair, c->name,
-                         forms[s]->name, fam[k]);
                 ib_fform_time *res = runs[s][k].res;
+                snprintf(res->name, sizeof res->name, "%s/%d/%s/%s/%s", prefix, c->pair, c->name,
+                         forms[s]->name, fam[k]);
                 res->on_cpu = threads == 1; /* else wall time: OpenMP threads */
-                const ib_gb_bench b = {.name = name,
+                const ib_gb_bench b = {.name = res->name,
                                        .fn = run_form,
                                        .ctx = &runs[s][k],
                                        .use_real_time = threads > 1,

@@ -14,6 +14,7 @@ typedef struct ib_fform_time {
     int on_cpu;       /* 1: the figures use the CPU times (one thread), else the wall times */
     double peak;      /* FMA peak (FLOP/s) of the ISA the family runs, at the threads used */
     char kernel[160]; /* what ran, layer by layer ("jit:avx2 + jit_1x1:avx2"), when known */
+    char name[320];   /* its benchmark: PREFIX/pair/case/form/family */
 } ib_fform_time;
 
 /* Verifies both forms of c on each family, then times them: o->reps repetitions of at least

@@ -666,7 +666,7 @@ static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *e
     if (o->out) {
         if ((lcsv = ib_results_open(o->out, "net_layers.csv")) != NULL &&
             (csv = ib_results_open(o->out, "net.csv")) != NULL &&
-            ib_gbjson_begin(&js, o->out, "net.json", threads) == 0) {
+            ib_gbjson_begin(&js, o->out, "net.json", threads, 1) == 0) {
             jsp = &js;
         } else {
             if (lcsv)

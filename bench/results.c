@@ -61,8 +61,10 @@ ib_status ib_results_mkdir(const char *base, const char *stem, char *path, int l
         int w = k == 1 ? snprintf(path, (size_t)len, "%s/%s", base, stem)
                        : snprintf(path, (size_t)len, "%s/%s-%d", base, stem, k);
         if (w < 0 || w >= len)
-            return ib_fail(e, IB_INVALID, "results: path %s%s/%s%s too long (%d characters "
-                                          "at most)", IB_SHOWN(base), IB_SHOWN(stem), len - 1);
+            return ib_fail(e, IB_INVALID,
+                           "results: path %s%s/%s%s too long (%d characters "
+                           "at most)",
+                           IB_SHOWN(base), IB_SHOWN(stem), len - 1);
         if (mkdir(path, 0777) == 0)
             return IB_OK; /* made by us: no earlier run's folder */
         if (errno != EEXIST)
@@ -100,8 +102,9 @@ static void put_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
-int ib_gbjson_begin(ib_gbjson *j, const char *dir, const char *name, int threads)
+int ib_gbjson_begin(ib_gbjson *j, const char *dir, const char *name, int threads, int real_time)
 {
+    j->real_time = real_time;
     j->count = 0;
     j->families = 0;
     j->threads = threads;
@@ -134,17 +137,15 @@ int ib_gbjson_begin(ib_gbjson *j, const char *dir, const char *name, int threads
     return 0;
 }
 
-/* One run as Google Benchmark writes it for a benchmark registered with
- * MeasureProcessCPUTime()->UseRealTime() (what our timer does: iterations sized on wall time,
- * CPU time of the whole process): the name ends in /process_time/real_time, "threads" is 1
- * (one benchmark thread; the kernel's OpenMP threads are the omp_threads counter, as
- * incbench bench writes it), counters are top-level numbers. */
+/* One run as Google Benchmark writes it (see results.h): the name, "threads" 1 (one benchmark
+ * thread; the kernel's OpenMP threads are the omp_threads counter, as incbench bench writes
+ * it), counters as top-level numbers on the clock the benchmark iterated on. */
 static void entry(ib_gbjson *j, const char *bench, const char *agg, int rep, int reps,
                   int64_t iters, double s, double cpu, double flops, double peak, const char *label)
 {
     FILE *f = j->f;
     char run[300], nm[320];
-    snprintf(run, sizeof run, "%s/process_time/real_time", bench);
+    snprintf(run, sizeof run, "%s%s", bench, j->real_time ? "/process_time/real_time" : "");
     snprintf(nm, sizeof nm, "%s%s%s", run, agg ? "_" : "", agg ? agg : "");
     fprintf(f, "%s\n    {\n      \"name\": ", j->count++ ? "," : "");
     put_str(f, nm);
@@ -165,10 +166,11 @@ static void entry(ib_gbjson *j, const char *bench, const char *agg, int rep, int
             "      \"iterations\": %lld,\n      \"real_time\": %.6e,\n"
             "      \"cpu_time\": %.6e,\n      \"time_unit\": \"ns\"",
             (long long)iters, s * 1e9, cpu * 1e9);
-    if (flops > 0 && s > 0) {
-        fprintf(f, ",\n      \"FLOPS\": %.6e", flops / s);
+    const double t = j->real_time ? s : cpu; /* the clock rates divide by */
+    if (flops > 0 && t > 0) {
+        fprintf(f, ",\n      \"FLOPS\": %.6e", flops / t);
         if (peak > 0)
-            fprintf(f, ",\n      \"pct_peak\": %.4f", flops / s / peak * 100);
+            fprintf(f, ",\n      \"pct_peak\": %.4f", flops / t / peak * 100);
     }
     fprintf(f, ",\n      \"omp_threads\": %d", j->threads);
     if (label && *label) {
@@ -187,8 +189,8 @@ static int cmp_double(const void *x, const void *y)
 /* A percent of peak above this is a wrong probe or a wrong work count, not a measurement. */
 #define PEAK_LIMIT 102.0
 
-void ib_gbjson_add(ib_gbjson *j, const char *bench, const ib_timing *t, double flops,
-                   double peak, const char *label)
+void ib_gbjson_add(ib_gbjson *j, const char *bench, const ib_timing *t, double flops, double peak,
+                   const char *label)
 {
     if (!j->f || t->reps < 1)
         return;
@@ -207,11 +209,12 @@ void ib_gbjson_add(ib_gbjson *j, const char *bench, const ib_timing *t, double f
     entry(j, bench, "median", 0, t->reps, t->reps, t->med, cmed, flops, peak, label);
     entry(j, bench, "min", 0, t->reps, t->reps, t->min, cmin, flops, peak, label);
     entry(j, bench, "max", 0, t->reps, t->reps, t->max, cmax, flops, peak, label);
-    if (flops > 0 && peak > 0 && t->med > 0 && flops / t->med / peak * 100 > PEAK_LIMIT)
+    const double med = j->real_time ? t->med : cmed;
+    if (flops > 0 && peak > 0 && med > 0 && flops / med / peak * 100 > PEAK_LIMIT)
         fprintf(stderr,
                 "incbench: WARNING: %s: pct_peak %.1f%% is above %.0f%% of the FMA peak it is "
                 "held to (%.1f GFLOP/s): the probe or the work count is wrong\n",
-                bench, flops / t->med / peak * 100, PEAK_LIMIT, peak * 1e-9);
+                bench, flops / med / peak * 100, PEAK_LIMIT, peak * 1e-9);
 }
 
 void ib_gbjson_end(ib_gbjson *j)

@@ -22,22 +22,25 @@ void ib_results_default_stem(char *buf, int len);
 /* Opens dir/name for writing; NULL with a message on stderr. */
 FILE *ib_results_open(const char *dir, const char *name);
 
-/* Google Benchmark JSON as Google Benchmark writes it for a benchmark registered with
- * MeasureProcessCPUTime()->UseRealTime(): begin (writes the context block), one entry per
- * benchmark (its repetitions as "iteration" runs, then median/min/max aggregates), end. Names
- * end in /process_time/real_time; "threads" is 1 (one benchmark thread) and the OpenMP
- * threads are the omp_threads counter, as in incbench bench's JSON; real_time is wall time
- * and cpu_time the process's CPU time (all threads), in ns per call. A pct_peak above 102%
- * is warned about on stderr. */
+/* Google Benchmark JSON as Google Benchmark writes it for the benchmarks the run registered:
+ * begin (writes the context block), one entry per benchmark (its repetitions as "iteration"
+ * runs, then median/min/max aggregates), end. With real_time (registered with
+ * MeasureProcessCPUTime()->UseRealTime(): threaded runs, the network pass) names end in
+ * /process_time/real_time and rates divide by wall time; without it (one thread timed on its
+ * CPU time) names carry no suffix and rates divide by CPU time, as Google Benchmark does.
+ * "threads" is 1 (one benchmark thread) and the OpenMP threads are the omp_threads counter,
+ * as in incbench bench's JSON; real_time is wall time and cpu_time CPU time, in ns per call.
+ * A pct_peak above 102% is warned about on stderr. */
 typedef struct ib_gbjson {
     FILE *f;
-    int count;    /* entries written */
-    int families; /* benchmarks added (Google Benchmark's family_index) */
-    int threads;  /* OpenMP threads of the run */
+    int count;     /* entries written */
+    int families;  /* benchmarks added (Google Benchmark's family_index) */
+    int threads;   /* OpenMP threads of the run */
+    int real_time; /* the benchmarks iterate on wall time (see above) */
 } ib_gbjson;
-int ib_gbjson_begin(ib_gbjson *j, const char *dir, const char *name, int threads);
-void ib_gbjson_add(ib_gbjson *j, const char *bench, const ib_timing *t, double flops,
-                   double peak, const char *label);
+int ib_gbjson_begin(ib_gbjson *j, const char *dir, const char *name, int threads, int real_time);
+void ib_gbjson_add(ib_gbjson *j, const char *bench, const ib_timing *t, double flops, double peak,
+                   const char *label);
 void ib_gbjson_end(ib_gbjson *j);
 
 #endif

@@ -201,7 +201,7 @@ static void results_fields(void)
         t.cpu_samples[r] = cpu[r];
     }
     ib_gbjson j;
-    ib_check(ib_gbjson_begin(&j, g_dir, "results.json", 4) == 0, "ib_gbjson_begin");
+    ib_check(ib_gbjson_begin(&j, g_dir, "results.json", 4, 1) == 0, "ib_gbjson_begin");
     ib_gbjson_add(&j, "factor/test/avx2", &t, 1e9, 1e13, "k");
     ib_gbjson_end(&j);
     ib_json *doc = read_json("results.json");
@@ -230,6 +230,20 @@ static void results_fields(void)
                  "results.c %s: real_time %g cpu_time %g, want %g and %g ns", name, rt, ct,
                  want_real * 1e9, want_cpu * 1e9);
     }
+    ib_json_free(doc);
+
+    /* one thread timed on CPU time: no suffix, and rates divide by the CPU time */
+    ib_check(ib_gbjson_begin(&j, g_dir, "results1.json", 1, 0) == 0, "ib_gbjson_begin, CPU time");
+    ib_gbjson_add(&j, "factor/test/avx2", &t, 1e9, 1e13, "k");
+    ib_gbjson_end(&j);
+    doc = read_json("results1.json");
+    l = benchmarks(doc);
+    const ib_json *b0 = l && l->count > 0 ? l->items[0] : NULL;
+    const char *n0 = b0 ? ib_json_get_str(b0, "name") : NULL;
+    ib_check(n0 && !strcmp(n0, "factor/test/avx2") &&
+                 fabs(ib_json_get_num(b0, "FLOPS", NAN) - 1e9 / cpu[0]) < 1,
+             "results.c on CPU time: name '%s', FLOPS %g, want 'factor/test/avx2' and %g",
+             n0 ? n0 : "", b0 ? ib_json_get_num(b0, "FLOPS", NAN) : NAN, 1e9 / cpu[0]);
     ib_json_free(doc);
 }
 
