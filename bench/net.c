@@ -10,6 +10,7 @@
 #include "bench/net_best.h"
 #include "bench/peak_probes.h"
 #include "bench/results.h"
+#include "bench/rng.h"
 #include "kernels/chain.h"
 #include "kernels/inception_v3.h"
 #include "kernels/registry.h"
@@ -17,17 +18,9 @@
 
 enum { MAX_FAM = 8 };
 
-/* splitmix64 for weights: deterministic and independent of the family. */
-static uint64_t mix(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
 static float uni(uint64_t *s, float lo, float hi)
 {
-    return lo + (hi - lo) * (float)((mix(s) >> 40) * (1.0 / 16777216.0));
+    return lo + (hi - lo) * (float)((ib_splitmix64(s) >> 40) * (1.0 / 16777216.0));
 }
 
 /* The network with its parameters and the reference activations. */

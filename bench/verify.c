@@ -6,33 +6,25 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bench/rng.h"
 #include "reference/reference.h"
-
-/* splitmix64: small, deterministic, good enough for fills. */
-static uint64_t next_u64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
 
 static float rand_int(uint64_t *s, int lo, int hi)
 {
-    return (float)(lo + (int)(next_u64(s) % (uint64_t)(hi - lo + 1)));
+    return (float)(lo + (int)(ib_splitmix64(s) % (uint64_t)(hi - lo + 1)));
 }
 
 /* Uniform in [lo, hi). */
 static float rand_real(uint64_t *s, float lo, float hi)
 {
-    return lo + (hi - lo) * (float)(next_u64(s) >> 40) * (1.0f / 16777216.0f);
+    return lo + (hi - lo) * (float)(ib_splitmix64(s) >> 40) * (1.0f / 16777216.0f);
 }
 
 /* Powers of two keep (acc + bias) * scale + shift exact. */
 static float rand_pow2(uint64_t *s)
 {
     static const float v[] = {0.25f, 0.5f, 1.0f, 2.0f, -0.5f, -1.0f};
-    return v[next_u64(s) % (sizeof v / sizeof v[0])];
+    return v[ib_splitmix64(s) % (sizeof v / sizeof v[0])];
 }
 
 /* Value ranges: conv/fc sums of up to a few thousand products of [-2,2] x [-2,2] stay far
@@ -50,12 +42,17 @@ static float fill_value(ib_op op, int i, uint64_t *s)
         return rand_real(s, -12.0f, 12.0f);
     case IB_OP_BN:
         switch (i) {
-        case 0: return rand_real(s, -4.0f, 4.0f);
-        case 1: return rand_pow2(s);
-        case 4: return rand_int(s, 1, 4); /* variance > 0 */
-        default: return rand_int(s, -2, 2);
+        case 0:
+            return rand_real(s, -4.0f, 4.0f);
+        case 1:
+            return rand_pow2(s);
+        case 4:
+            return rand_int(s, 1, 4); /* variance > 0 */
+        default:
+            return rand_int(s, -2, 2);
         }
-    default: return rand_int(s, -8, 8);
+    default:
+        return rand_int(s, -8, 8);
     }
 }
 
@@ -114,7 +111,7 @@ ib_status ib_vcase_init(ib_vcase *c, const ib_desc *d, uint64_t seed, ib_err *e)
             return ib_fail(e, IB_NOMEM, "verify: cannot allocate labels");
         }
         for (int64_t k = 0; k < c->shapes.nlabels; k++)
-            c->labels[k] = (int32_t)(next_u64(&s) % (uint64_t)d->lsloss.c);
+            c->labels[k] = (int32_t)(ib_splitmix64(&s) % (uint64_t)d->lsloss.c);
         c->args.labels = c->labels;
     }
     for (int j = 0; j < c->shapes.nout; j++) {
@@ -140,8 +137,10 @@ int ib_verify_is_exact(ib_op op)
     case IB_OP_RELU:
     case IB_OP_MAXPOOL:
     case IB_OP_AVGPOOL: /* integer window sums, then one division */
-    case IB_OP_CONCAT: return 1;
-    default: return 0;
+    case IB_OP_CONCAT:
+        return 1;
+    default:
+        return 0;
     }
 }
 
@@ -157,8 +156,8 @@ static double bound_of(const ib_vcase *c, int j, int64_t k, double want)
     case IB_OP_BN: {
         /* (x - mean) * gamma / sqrt(var + eps) + beta: a handful of roundings of each term. */
         int64_t hw = d->bn.h * d->bn.w, ch = (k / hw) % d->bn.c;
-        double t = fabs(c->in[0][k] - c->in[3][ch]) * fabs(c->in[1][ch]) /
-                   sqrt(c->in[4][ch] + d->bn.eps);
+        double t =
+            fabs(c->in[0][k] - c->in[3][ch]) * fabs(c->in[1][ch]) / sqrt(c->in[4][ch] + d->bn.eps);
         return 8 * eps * (t + fabs(c->in[2][ch])) + FLT_MIN;
     }
     case IB_OP_SOFTMAX: /* a c-term sum of exponentials, then one division */
@@ -176,7 +175,8 @@ static double bound_of(const ib_vcase *c, int j, int64_t k, double want)
         double q = le / (double)cc + (c->labels[k / cc] == k % cc ? 1.0 - le : 0.0);
         return (cc + 16) * eps * (fabs(want) + 2 * q / (double)n) + FLT_MIN;
     }
-    default: return 0;
+    default:
+        return 0;
     }
 }
 

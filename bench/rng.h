@@ -1,0 +1,16 @@
+/* The one random generator of the driver: splitmix64, small and deterministic (fills, weights
+ * of the network, bootstrap resampling need reproducibility, not strength). */
+#ifndef IB_BENCH_RNG_H
+#define IB_BENCH_RNG_H
+
+#include <stdint.h>
+
+static inline uint64_t ib_splitmix64(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+#endif
