@@ -4,35 +4,18 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "bench/rng.h"
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
 }
 
-double ib_hl_ratio(const double *x, int nx, const double *y, int ny, double *tmp)
-{
-    const int np = nx * ny;
-    for (int i = 0; i < nx; i++)
-        for (int j = 0; j < ny; j++)
-            tmp[i * ny + j] = log(y[j]) - log(x[i]);
-    qsort(tmp, (size_t)np, sizeof *tmp, cmp_double);
-    return exp(np % 2 ? tmp[np / 2] : 0.5 * (tmp[np / 2 - 1] + tmp[np / 2]));
-}
-
-/* splitmix64: small and deterministic; the bootstrap needs reproducibility, not strength. */
-static uint64_t next_u64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 static void resample(const double *v, int n, double *out, uint64_t *s)
 {
     for (int i = 0; i < n; i++)
-        out[i] = v[next_u64(s) % (uint64_t)n];
+        out[i] = v[ib_splitmix64(s) % (uint64_t)n];
 }
 
 int ib_geomean_ratio_boot(const ib_ratio_pair *p, int k, double conf, int nboot, uint64_t seed,

@@ -15,10 +15,6 @@ typedef struct ib_ratio_pair {
     int ny;
 } ib_ratio_pair;
 
-/* The Hodges-Lehmann ratio y / x as ib_ratio_ci_compute estimates it: the median of the
- * pairwise log ratios, exponentiated. tmp holds nx*ny doubles. */
-double ib_hl_ratio(const double *x, int nx, const double *y, int ny, double *tmp);
-
 /* The geometric mean over the k pairs of their Hodges-Lehmann ratios (r->est), and its
  * percentile bootstrap interval at conf (r->lo, r->hi): each of nboot replicates draws every
  * sample's repetitions again with replacement, each sample on its own, from a generator

@@ -212,6 +212,23 @@ static int u_critical(int m, int n, double tail)
     return c < 0 ? -1 : (int)c;
 }
 
+/* The nx*ny pairwise log ratios log(y_j / x_i) into d, sorted; returns the Hodges-Lehmann
+ * estimate, the exponentiated median of them. */
+static double sorted_log_ratios(const double *x, int nx, const double *y, int ny, double *d)
+{
+    const int np = nx * ny;
+    for (int i = 0; i < nx; i++)
+        for (int j = 0; j < ny; j++)
+            d[i * ny + j] = log(y[j]) - log(x[i]);
+    qsort(d, (size_t)np, sizeof *d, cmp_double);
+    return exp(np % 2 ? d[np / 2] : 0.5 * (d[np / 2 - 1] + d[np / 2]));
+}
+
+double ib_hl_ratio(const double *x, int nx, const double *y, int ny, double *tmp)
+{
+    return sorted_log_ratios(x, nx, y, ny, tmp);
+}
+
 int ib_ratio_ci_compute(const double *x, int nx, const double *y, int ny, double conf,
                         ib_ratio_ci *r)
 {
@@ -228,11 +245,7 @@ int ib_ratio_ci_compute(const double *x, int nx, const double *y, int ny, double
     double *d = malloc((size_t)np * sizeof *d);
     if (!d)
         return -1;
-    for (int i = 0; i < nx; i++)
-        for (int j = 0; j < ny; j++)
-            d[i * ny + j] = log(y[j]) - log(x[i]);
-    qsort(d, (size_t)np, sizeof *d, cmp_double);
-    r->est = exp(np % 2 ? d[np / 2] : 0.5 * (d[np / 2 - 1] + d[np / 2]));
+    r->est = sorted_log_ratios(x, nx, y, ny, d);
     const int c = u_critical(nx, ny, (1 - conf) / 2);
     if (c == -2) {
         free(d);

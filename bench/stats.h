@@ -44,6 +44,10 @@ typedef struct ib_ratio_ci {
     double conf;        /* the confidence asked for, e.g. 0.95 */
 } ib_ratio_ci;
 
+/* The Hodges-Lehmann ratio y / x alone, as ib_ratio_ci_compute estimates it (samples assumed
+ * valid). tmp holds nx*ny doubles. */
+double ib_hl_ratio(const double *x, int nx, const double *y, int ny, double *tmp);
+
 /* 0 on success; -1 when a sample is empty, larger than 100000 pairs in all, holds a value
  * that is not positive and finite, or memory runs out. */
 int ib_ratio_ci_compute(const double *x, int nx, const double *y, int ny, double conf,
