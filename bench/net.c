@@ -485,20 +485,6 @@ static double layer_flops(const ib_desc *d)
     return (double)w.flops_exec;
 }
 
-static double layer_flops_nominal(const ib_desc *d)
-{
-    ib_work w;
-    ib_desc_work(d, &w);
-    return (double)w.flops;
-}
-
-static double layer_macs(const ib_desc *d, int executed)
-{
-    ib_work w;
-    ib_desc_work(d, &w);
-    return (double)(executed ? w.macs_nonpad : w.macs);
-}
-
 static int run_family(const ib_run_opts *o, FILE *out, const model *m, const char *fam,
                       const ib_impl *const *impls, int threads, double tol, fam_result *r,
                       FILE *lcsv, ib_gbjson *js, int top)
@@ -592,7 +578,10 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
     for (int i = 0; i < c.n; i++) {
         step *s = &c.steps[i];
         const ib_layer *l = &m->net.layers[s->layer];
-        const double fl = s->reorder ? 0 : layer_flops(s->d);
+        ib_work w = {0}; /* a reorder does no arithmetic */
+        if (!s->reorder)
+            ib_desc_work(s->d, &w);
+        const double fl = (double)w.flops_exec;
         const double pk = s->impl ? ib_impl_peak(s->impl, threads) : 0;
         const int weighted = !s->reorder && (s->d->op == IB_OP_CONV || s->d->op == IB_OP_FC);
         if (lcsv)
@@ -600,8 +589,7 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
                     l->name, s->reorder ? "reorder" : ib_op_name(s->d->op),
                     s->impl ? s->impl->name : "-", s->label, s->t.med, s->t.min, s->t.max, s->t.cv,
                     fl / s->t.med, weighted && pk > 0 ? fl / s->t.med / pk * 100 : 0,
-                    s->t.med / r->sum_layers * 100, s->reorder ? 0 : layer_macs(s->d, 0),
-                    s->reorder ? 0 : layer_macs(s->d, 1));
+                    s->t.med / r->sum_layers * 100, (double)w.macs, (double)w.macs_nonpad);
         if (js) {
             char nm[200];
             snprintf(nm, sizeof nm, "net/%s/%s%s", fam, l->name, s->reorder ? "/reorder" : "");
@@ -694,9 +682,12 @@ static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *e
                       "pct_peak,pct_total,macs_nominal,macs_exec\n");
     double pass_flops = 0, pass_flops_nom = 0;
     for (int i = 0; i < m.net.count; i++)
-        if (included(&m, i) && !m.net.layers[i].identity)
-            pass_flops += layer_flops(&m.net.layers[i].desc),
-                pass_flops_nom += layer_flops_nominal(&m.net.layers[i].desc);
+        if (included(&m, i) && !m.net.layers[i].identity) {
+            ib_work w;
+            ib_desc_work(&m.net.layers[i].desc, &w);
+            pass_flops += (double)w.flops_exec;
+            pass_flops_nom += (double)w.flops;
+        }
     char ld[160];
     if (out)
         fprintf(out,
