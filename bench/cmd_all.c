@@ -14,7 +14,7 @@
 #include "bench/run_info.h"
 
 static const unsigned accepted = IB_OPT_IMPL | IB_OPT_THREADS | IB_OPT_BATCH | IB_OPT_TIMING |
-                                 IB_OPT_QUICK | IB_OPT_OUT | IB_OPT_OUT_BASE;
+                                 IB_OPT_ROUNDS | IB_OPT_QUICK | IB_OPT_OUT | IB_OPT_OUT_BASE;
 
 static void usage(FILE *f)
 {

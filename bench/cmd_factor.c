@@ -159,48 +159,61 @@ static void csv_row(FILE *csv, const ib_fcase *c, const char *fam, int threads, 
     ib_csv_put(csv, rb->kernel, '\n');
 }
 
-static int run_cases(const ib_run_opts *o, FILE *out, const ib_fcase *cases, int n,
-                     const char **fam, int nfam, int threads, FILE *csv, ib_gbjson *js, int sweep)
+/* Every case measured in o->rounds rounds (all cases once per round, each round on fresh
+ * instances and, when pinned, on the next CPU), so each case's repetitions are spread over the
+ * run and over memory placements; then analysed and printed. */
+static int run_cases(const ib_run_opts *o, ib_run_env *env, FILE *out, const ib_fcase *cases, int n,
+                     const char **fam, int nfam, FILE *csv, ib_gbjson *js, int sweep)
 {
+    const int threads = env->threads;
     int rc = 0;
-    ib_fform_time *ra = calloc(2 * MAX_FAM, sizeof *ra), *rb = ra ? ra + MAX_FAM : NULL;
+    ib_fform_time *ra = calloc(2 * (size_t)n * MAX_FAM, sizeof *ra);
+    ib_fform_time *rb = ra ? ra + (size_t)n * MAX_FAM : NULL;
     if (!ra) {
         fprintf(stderr, "incbench %s: out of memory\n", o->cmd);
         return 2;
     }
-    if (sweep && out)
+    const int rounds = (int)o->rounds;
+    for (int r = 0; r < rounds && rc != 2; r++) {
+        ib_run_env_round(env, r);
+        for (int i = 0; i < n && rc != 2; i++) {
+            const ib_fcase *c = &cases[i];
+            ib_progress(o, r * n + i + 1, rounds * n, "%sround %d/%d %s | %s",
+                        sweep ? "sweep " : "", r + 1, rounds, c->pair_name, c->name);
+            int q = ib_factor_measure(o, sweep ? "sweep" : "factor", c, fam, nfam, threads, r,
+                                      ra + (size_t)i * MAX_FAM, rb + (size_t)i * MAX_FAM);
+            rc = q > rc ? q : rc;
+        }
+    }
+    if (sweep && out && rc != 2)
         fprintf(out, "\n%-22s %4s %4s %7s  %-8s %7s [%-16s] %6s %7s  %s\n", "pair", "grid", "C",
                 "work", "impl", "saving", "95% interval", "eff", "realized", "verdict");
     for (int i = 0; i < n && rc != 2; i++) {
         const ib_fcase *c = &cases[i];
-        ib_progress(o, i + 1, n, "%s%s | %s", sweep ? "sweep " : "", c->pair_name, c->name);
-        int r = ib_factor_measure(o, sweep ? "sweep" : "factor", c, fam, nfam, threads, ra, rb);
-        rc = r > rc ? r : rc;
-        if (r == 2)
-            break;
+        const ib_fform_time *fa = ra + (size_t)i * MAX_FAM, *fb = rb + (size_t)i * MAX_FAM;
         if (out && !sweep)
             print_case_head(out, c);
         for (int k = 0; k < nfam; k++) {
             ib_fpair p;
-            const ib_fpair_in in = {.ta = ra[k].on_cpu ? ra[k].t.cpu_samples : ra[k].t.samples,
-                                    .tb = rb[k].on_cpu ? rb[k].t.cpu_samples : rb[k].t.samples,
-                                    .na = ra[k].t.reps,
-                                    .nb = rb[k].t.reps,
+            const ib_fpair_in in = {.ta = fa[k].on_cpu ? fa[k].t.cpu_samples : fa[k].t.samples,
+                                    .tb = fb[k].on_cpu ? fb[k].t.cpu_samples : fb[k].t.samples,
+                                    .na = fa[k].t.reps,
+                                    .nb = fb[k].t.reps,
                                     .work_a = (double)c->a.macs_exec,
                                     .work_b = (double)c->b.macs_exec,
                                     .work_nom_a = (double)c->a.macs,
                                     .work_nom_b = (double)c->b.macs,
-                                    .peak = ra[k].peak};
-            const int ok = ra[k].state == 1 && rb[k].state == 1 && ib_fpair_analyze(&in, &p) == 0;
+                                    .peak = fa[k].peak};
+            const int ok = fa[k].state == 1 && fb[k].state == 1 && ib_fpair_analyze(&in, &p) == 0;
             if (out && !sweep)
-                print_family(out, fam[k], &ra[k], &rb[k], &p, ok);
+                print_family(out, fam[k], &fa[k], &fb[k], &p, ok);
             if (out && sweep)
                 print_sweep_row(out, c, fam[k], &p, ok);
             if (csv)
-                csv_row(csv, c, fam[k], threads, (int)o->reps, &ra[k], &rb[k], &p, ok);
+                csv_row(csv, c, fam[k], threads, fa[k].t.reps, &fa[k], &fb[k], &p, ok);
             if (js && ok) {
                 const ib_form *fs[2] = {&c->a, &c->b};
-                const ib_fform_time *rr[2] = {&ra[k], &rb[k]};
+                const ib_fform_time *rr[2] = {&fa[k], &fb[k]};
                 for (int s = 0; s < 2; s++)
                     ib_gbjson_add(js, rr[s]->name, &rr[s]->t, 2.0 * fs[s]->macs_exec, rr[s]->peak,
                                   rr[s]->kernel);
@@ -241,26 +254,35 @@ static void print_head(const ib_run_opts *o, FILE *out, int threads, int pinned)
             (long long)o->batch, ib_load_note(threads, ld, sizeof ld));
     fprintf(out,
             "Forms A (base) and B (factorized) of each pair are verified against the reference,\n"
-            "then timed through Google Benchmark: %lld repetitions of at least %.3g s each, the\n"
-            "repetitions of A and B interleaved at random, %s time. Times: median [95%% interval\n"
-            "of the median]. %%peak: executed (non-padding) FLOPs over the FMA peak of the ISA\n"
+            "then timed through Google Benchmark in %lld rounds (each with fresh instances%s),\n"
+            "each round %lld repetitions of at least %.3g s, A's and B's interleaved at random,\n"
+            "%s time; the rounds' repetitions pooled. Times: median [95%% interval of the\n"
+            "median]. %%peak: executed (non-padding) FLOPs over the FMA peak of the ISA\n"
             "the implementation runs, measured at %d thread%s. saving = 1 - time(B)/time(A)\n"
             "(Hodges-Lehmann) [95%% Moses interval]; its decomposition: saving = 1 - (1 - work\n"
             "saving on executed MACs) x (efficiency of A's kernels / B's). realized = saving /\n"
             "work saving. Verdict: 'not significant' when the interval contains 0; 'pays' when\n"
             "the interval reaches 80%% of the work saving; 'pays partly' when all of it is\n"
             "below; 'does not pay here' when B is slower. Pools and concats count no FLOPs.\n",
+            (long long)o->rounds, pinned ? ", on the next allowed CPU" : "",
             (long long)o->reps, o->min_time, threads > 1 ? "wall" : "CPU", threads,
             threads > 1 ? "s" : "");
 }
 
-static int factor_job(const ib_run_opts *o, FILE *out, const ib_run_env *env)
+static int factor_job(const ib_run_opts *o, FILE *out, ib_run_env *env)
 {
-    if (o->reps < MIN_REPS) {
+    if (o->reps * o->rounds < MIN_REPS) {
         fprintf(stderr,
-                "incbench %s: --repetitions %lld is too few: a 95%% interval of the "
-                "median needs at least %d\n",
-                o->cmd, (long long)o->reps, MIN_REPS);
+                "incbench %s: --repetitions %lld x --rounds %lld is too few: a 95%% interval "
+                "of the median needs at least %d\n",
+                o->cmd, (long long)o->reps, (long long)o->rounds, MIN_REPS);
+        return 2;
+    }
+    if (o->reps * o->rounds > IB_MAX_REPS) {
+        fprintf(stderr,
+                "incbench %s: --repetitions %lld x --rounds %lld is more than the %d "
+                "repetitions a form can hold\n",
+                o->cmd, (long long)o->reps, (long long)o->rounds, IB_MAX_REPS);
         return 2;
     }
     const int threads = env->threads;
@@ -305,7 +327,7 @@ static int factor_job(const ib_run_opts *o, FILE *out, const ib_run_env *env)
         fputs(csv_head, csv);
     if (sc)
         fputs(csv_head, sc);
-    int rc = n ? run_cases(o, out, cases, n, fam, nfam, threads, csv, jsp, 0) : 0;
+    int rc = n ? run_cases(o, env, out, cases, n, fam, nfam, csv, jsp, 0) : 0;
     if (csv)
         fclose(csv);
     if (rc != 2 && o->sweep) {
@@ -314,7 +336,7 @@ static int factor_job(const ib_run_opts *o, FILE *out, const ib_run_env *env)
             fprintf(out, "\nSweep of pairs 1-3 (C -> C, 'same' padding): where the work saving is "
                          "realized.\nThe paper advises asymmetric factorization on 12..20 grids "
                          "only. work: saving on executed\nMACs; eff: efficiency A/B.\n");
-        int r = m < 0 ? 2 : run_cases(o, out, cases, m, fam, nfam, threads, sc, jsp, 1);
+        int r = m < 0 ? 2 : run_cases(o, env, out, cases, m, fam, nfam, sc, jsp, 1);
         if (m < 0)
             fprintf(stderr, "incbench %s: %s\n", o->cmd, e.msg);
         rc = r > rc ? r : rc;
@@ -358,7 +380,7 @@ static void usage(FILE *f)
                "channel counts. With --shape, your square convolutions get their 3x3/2x2 chain\n"
                "and 1xk->kx1 counterparts.\n\n");
     ib_run_opts_help(f, IB_OPT_SWEEP | IB_OPT_IMPL | IB_OPT_SHAPES | IB_OPT_THREADS | IB_OPT_BATCH |
-                            IB_OPT_TIMING | IB_OPT_QUICK | IB_OPT_OUT);
+                            IB_OPT_TIMING | IB_OPT_ROUNDS | IB_OPT_QUICK | IB_OPT_OUT);
 }
 
 int ib_cmd_factor(int argc, char **argv)
@@ -367,7 +389,8 @@ int ib_cmd_factor(int argc, char **argv)
     ib_run_opts_init(&o, "factor");
     int rc = ib_run_opts_parse(&o,
                                IB_OPT_SWEEP | IB_OPT_IMPL | IB_OPT_SHAPES | IB_OPT_THREADS |
-                                   IB_OPT_BATCH | IB_OPT_TIMING | IB_OPT_QUICK | IB_OPT_OUT,
+                                   IB_OPT_BATCH | IB_OPT_TIMING | IB_OPT_ROUNDS | IB_OPT_QUICK |
+                                   IB_OPT_OUT,
                                argc, argv, usage);
     if (rc >= 0)
         return rc;

@@ -25,6 +25,7 @@ void ib_run_opts_init(ib_run_opts *o, const char *cmd)
     o->batch = 1;
     o->min_time = 0.02;
     o->reps = 9;
+    o->rounds = 3;
 }
 
 void ib_run_opts_help(FILE *f, unsigned a)
@@ -47,9 +48,14 @@ void ib_run_opts_help(FILE *f, unsigned a)
     if (a & IB_OPT_BATCH)
         fprintf(f, "  --batch N         batch size (default 1)\n");
     if (a & IB_OPT_TIMING)
-        fprintf(f, "  --min-time S      seconds per repetition, at least (default 0.02)\n"
-                   "  --repetitions N   repetitions, interleaved at random (default 9); the median\n"
-                   "                    is reported with its interval\n");
+        fprintf(f,
+                "  --min-time S      seconds per repetition, at least (default 0.02)\n"
+                "  --repetitions N   repetitions, interleaved at random (default 9); the median\n"
+                "                    is reported with its interval\n");
+    if (a & IB_OPT_ROUNDS)
+        fprintf(f, "  --rounds N        passes over the cases (default 3), each with freshly\n"
+                   "                    allocated instances and its own repetitions, pooled:\n"
+                   "                    samples memory placement and slow drift of the machine\n");
     if (a & IB_OPT_QUICK)
         fprintf(f, "  --quick           fewer problems and shorter timing\n");
     if (a & IB_OPT_SWEEP)
@@ -173,6 +179,9 @@ int ib_run_opts_parse(ib_run_opts *o, unsigned a, int argc, char **argv, void (*
             if (!(v = ib_cli_value(c, argc, argv, &i)) ||
                 !ib_cli_int(c, x, v, 1, IB_MAX_REPS, &o->reps))
                 return 2;
+        } else if ((a & IB_OPT_ROUNDS) && !strcmp(x, "--rounds")) {
+            if (!(v = ib_cli_value(c, argc, argv, &i)) || !ib_cli_int(c, x, v, 1, 10, &o->rounds))
+                return 2;
         } else if ((a & IB_OPT_IMPL) && !strcmp(x, "--impl")) {
             if (!(o->impls = ib_cli_value(c, argc, argv, &i)))
                 return 2;
@@ -233,6 +242,23 @@ void ib_run_env_begin(const ib_run_opts *o, ib_run_env *env)
         return;
     CPU_SET(cpu, &here);
     env->pinned = sched_setaffinity(0, sizeof here, &here) == 0;
+}
+
+int ib_run_env_round(ib_run_env *env, int round)
+{
+    if (!env->pinned)
+        return -1;
+    const cpu_set_t *old = (const cpu_set_t *)(const void *)env->old_mask;
+    const int n = CPU_COUNT(old);
+    for (int cpu = 0, k = 0; cpu < CPU_SETSIZE; cpu++) {
+        if (!CPU_ISSET(cpu, old) || k++ != round % n)
+            continue;
+        cpu_set_t here;
+        CPU_ZERO(&here);
+        CPU_SET(cpu, &here);
+        return sched_setaffinity(0, sizeof here, &here) == 0 ? cpu : -1;
+    }
+    return -1;
 }
 
 void ib_run_env_end(ib_run_env *env)

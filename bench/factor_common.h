@@ -17,7 +17,8 @@ typedef struct ib_run_opts {
     int64_t threads;   /* 0: OpenMP's default */
     int64_t batch;     /* default 1 */
     double min_time;   /* seconds per repetition, at least (default 0.02) */
-    int64_t reps;      /* repetitions (default 5) */
+    int64_t reps;      /* repetitions (default 9) */
+    int64_t rounds;    /* factor: passes over the cases, each with fresh instances (default 3) */
     int quiet;         /* no progress */
     int quick;         /* fewer problems and shorter timing */
     const char *impls; /* comma list; NULL: every implementation but ref */
@@ -41,6 +42,7 @@ enum {
     IB_OPT_AUX = 1 << 8,
     IB_OPT_QUICK = 1 << 9,
     IB_OPT_OUT_BASE = 1 << 10, /* with IB_OPT_OUT: a missing --out folder is made later */
+    IB_OPT_ROUNDS = 1 << 11,
 };
 
 void ib_run_opts_init(ib_run_opts *o, const char *cmd);
@@ -65,6 +67,9 @@ typedef struct ib_run_env {
 } ib_run_env;
 void ib_run_env_begin(const ib_run_opts *o, ib_run_env *env);
 void ib_run_env_end(ib_run_env *env);
+/* When pinned: moves to the round-th CPU (cyclically) that the process was allowed before
+ * pinning, so that rounds of a measurement sample every CPU alike; returns it, else -1. */
+int ib_run_env_round(ib_run_env *env, int round);
 /* "load average 0.52" or, when other work competes for the CPUs (the 1-minute load exceeds
  * threads + 0.5), "load average 3.10 (BUSY: ...)", into buf. */
 const char *ib_load_note(int threads, char *buf, int len);

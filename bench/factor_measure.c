@@ -113,14 +113,16 @@ static void collect(void *ud, const ib_gb_sample *s)
 }
 
 int ib_factor_measure(const ib_run_opts *o, const char *prefix, const ib_fcase *c, const char **fam,
-                      int nfam, int threads, ib_fform_time *ra, ib_fform_time *rb)
+                      int nfam, int threads, int round, ib_fform_time *ra, ib_fform_time *rb)
 {
     form_run runs[2][MAX_FAM];
     memset(runs, 0, sizeof runs);
     for (int k = 0; k < nfam && k < MAX_FAM; k++) {
-        memset(&ra[k], 0, sizeof ra[k]);
-        memset(&rb[k], 0, sizeof rb[k]);
-        ra[k].state = rb[k].state = 1;
+        if (round == 0) {
+            memset(&ra[k], 0, sizeof ra[k]);
+            memset(&rb[k], 0, sizeof rb[k]);
+            ra[k].state = rb[k].state = 1;
+        }
         runs[0][k].res = &ra[k];
         runs[1][k].res = &rb[k];
     }

@@ -17,12 +17,14 @@ typedef struct ib_fform_time {
     char name[320];   /* its benchmark: PREFIX/pair/case/form/family */
 } ib_fform_time;
 
-/* Verifies both forms of c on each family, then times them: o->reps repetitions of at least
- * o->min_time seconds each, A's and B's in random order, wall time when threads > 1, else
- * this process's CPU time. Benchmarks are named PREFIX/pair/case/form/family. ra[k], rb[k] receive
- * family k. Returns 0, 1 when a verification or a run failed (that family's entry says so), 2 on an
- * error (message on stderr). */
+/* One round of case c: verifies both forms on each family (into freshly allocated instances),
+ * then times them: o->reps repetitions of at least o->min_time seconds each, A's and B's in
+ * random order, wall time when threads > 1, else this process's CPU time. Benchmarks are named
+ * PREFIX/pair/case/form/family. ra[k], rb[k] receive family k: round 0 starts them, later rounds
+ * append their repetitions (a family that failed or is n/a stays so). Returns 0, 1 when a
+ * verification or a run failed (that family's entry says so), 2 on an error (message on
+ * stderr). */
 int ib_factor_measure(const ib_run_opts *o, const char *prefix, const ib_fcase *c, const char **fam,
-                      int nfam, int threads, ib_fform_time *ra, ib_fform_time *rb);
+                      int nfam, int threads, int round, ib_fform_time *ra, ib_fform_time *rb);
 
 #endif

@@ -578,6 +578,11 @@ static void cli(const char *bin, const char *work)
         {{"factor", "--repetitions", "0"}, 2, NULL, NULL, NULL},
         {{"factor", "--min-time", "-1"}, 2, NULL, NULL, NULL},
         {{"factor", "--min-time", "nan"}, 2, NULL, NULL, NULL},
+        {{"factor", "--rounds", "0"}, 2, NULL, NULL, "--rounds: 0 is out of range [1, 10]"},
+        {{"factor", "--rounds", "11"}, 2, NULL, NULL, "--rounds: 11 is out of range [1, 10]"},
+        {{"factor", "--repetitions", "5", "--rounds", "1"}, 2, NULL, NULL, "is too few"},
+        {{"factor", "--repetitions", "40", "--rounds", "3"}, 2, NULL, NULL, "can hold"},
+        {{"net", "--rounds", "2"}, 2, NULL, NULL, "--rounds"},
         {{"net", "--impl", "nosuch"}, 2, NULL, NULL, "known implementations: ref"},
         {{"list"},
          2,
@@ -657,8 +662,8 @@ static void cli_good(const char *bin, const char *work)
          NULL,
          NULL},
         {{"verify", "--layer", "Mixed_5b.branch5x5_2", "--impl", "avx2"}, 0, NULL, NULL, NULL},
-        {{"factor", "--shape", "ic8ih9oc8kh5ph2", "--impl", "ref", "--min-time", "0.001", "--out",
-          "out"},
+        {{"factor", "--shape", "ic8ih9oc8kh5ph2", "--impl", "ref", "--min-time", "0.001",
+          "--repetitions", "3", "--rounds", "2", "--out", "out"},
          0,
          NULL,
          NULL,
@@ -698,6 +703,8 @@ static void cli_good(const char *bin, const char *work)
            NULL,
            "incbench factor --out out                     -> out/factor.csv has both work "
            "bases, intervals and verdicts");
+    result(strstr(fcsv, ",ref,1,6,") != NULL, NULL,
+           "incbench factor --repetitions 3 --rounds 2    -> 6 pooled repetitions per form");
 
     /* report: an unknown status counts as failed; an earlier report is kept unless --force,
      * and the page reaches its name whole (no temporary file left beside it) */
