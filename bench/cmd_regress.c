@@ -220,32 +220,6 @@ static void warn_if_busy(const ib_json *doc, const char *which)
                which, load->items[0]->number, cpus);
 }
 
-/* A whole machine that got slower (or faster) between the baseline and now moves every
- * benchmark's median the same way; a code change rarely does. Say so, with the range, so a
- * SLOWER verdict that rides on such a drift is read for what it may be. */
-static void common_drift(const ib_rg_report *r)
-{
-    int up = 0, down = 0, n = 0;
-    double lo = INFINITY, hi = -INFINITY;
-    for (int i = 0; i < r->n; i++) {
-        const ib_rg_row *row = &r->rows[i];
-        const int compared = row->verdict == IB_RG_SAME || row->verdict == IB_RG_SLOWER ||
-                             row->verdict == IB_RG_FASTER;
-        if (!compared || !isfinite(row->change))
-            continue;
-        n++;
-        up += row->change > 0;
-        down += row->change < 0;
-        lo = fmin(lo, row->change);
-        hi = fmax(hi, row->change);
-    }
-    if (n >= 4 && (up == n || down == n))
-        printf("note: every one of the %d benchmarks moved the same way (%+.1f%% to %+.1f%%): "
-               "suspect the machine (load, clock, a neighbour) or a change that touches "
-               "everything (compiler, flags) before a kernel\n",
-               n, 100 * lo, 100 * hi);
-}
-
 /* Stamps this run's report (consumed) and, when a baseline is given, compares. */
 static int compare_and_record(const options *o, const ib_cpu *cpu, const char *path, ib_json *base,
                               ib_json *cur, int use_real_time)
@@ -282,7 +256,6 @@ static int compare_and_record(const options *o, const ib_cpu *cpu, const char *p
             rc = ib_rg_exit_status(&r);
             warn_if_busy(base, "the baseline");
             warn_if_busy(cur, "this run");
-            common_drift(&r);
         }
         ib_rg_report_free(&r);
         ib_rg_set_free(&sb);

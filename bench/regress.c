@@ -391,6 +391,46 @@ static void power(ib_rg_report *r, const ib_rg_set *base, const ib_rg_set *cur, 
     r->refused = r->m > 0 && able == 0;
 }
 
+static int is_compared(const ib_rg_row *row)
+{
+    return (row->verdict == IB_RG_SAME || row->verdict == IB_RG_SLOWER ||
+            row->verdict == IB_RG_FASTER) &&
+           isfinite(row->change);
+}
+
+/* The common change of the compared rows (ib_rg_report.drift): the median of log(1 + change),
+ * and the flags it explains taken back. tmp holds 2 r->n doubles. */
+static void common_drift(ib_rg_report *r, const ib_rg_opts *o, double *tmp)
+{
+    double *logs = tmp + r->n, *noise = tmp + 2 * r->n;
+    int n = 0;
+    for (int i = 0; i < r->n; i++)
+        if (is_compared(&r->rows[i])) {
+            logs[n] = log1p(r->rows[i].change);
+            noise[n++] = r->rows[i].noise;
+        }
+    r->drift = NAN;
+    r->shift = 0;
+    if (n < IB_RG_DRIFT_MIN)
+        return;
+    r->drift = expm1(ib_median(logs, n, tmp));
+    const double typical = ib_median(noise, n, tmp);
+    if (fabs(r->drift) > o->threshold && fabs(r->drift) > typical)
+        r->shift = r->drift > 0 ? 1 : -1;
+    for (int i = 0; i < r->n; i++) {
+        ib_rg_row *row = &r->rows[i];
+        if (row->verdict != IB_RG_SLOWER && row->verdict != IB_RG_FASTER)
+            continue;
+        const double own = (1 + row->change) / (1 + r->drift) - 1;
+        if ((own > 0) == (row->change > 0) && fabs(own) > o->threshold && fabs(own) > row->noise)
+            continue;
+        row->verdict = IB_RG_SAME;
+        snprintf(row->note, sizeof row->note,
+                 "moved with the others: %+.1f%% beside their common %+.1f%%", 100 * own,
+                 100 * r->drift);
+    }
+}
+
 static ib_rg_row *add_row(ib_rg_report *r, const char *name, int cap)
 {
     ib_rg_row *row = &r->rows[r->n];
@@ -416,7 +456,8 @@ ib_status ib_rg_compare(const ib_rg_set *base, const ib_rg_set *cur, const ib_rg
         maxn = cur->b[i].n > maxn ? cur->b[i].n : maxn;
     const int cap = base->n + cur->n;
     r->rows = calloc((size_t)cap + 1, sizeof *r->rows);
-    double *tmp = malloc(2 * (size_t)maxn * sizeof *tmp);
+    const size_t ntmp = 2 * (size_t)maxn > 3 * (size_t)cap ? 2 * (size_t)maxn : 3 * (size_t)cap;
+    double *tmp = malloc(ntmp * sizeof *tmp);
     ib_status st = IB_OK;
     if (!r->rows || !tmp)
         st = ib_fail(e, IB_NOMEM, "regress: out of memory");
@@ -462,6 +503,7 @@ ib_status ib_rg_compare(const ib_rg_set *base, const ib_rg_set *cur, const ib_rg
     r->alpha = o->alpha;
     r->m = holm(r, o->alpha);
     power(r, base, cur, o, tmp);
+    common_drift(r, o, tmp);
     free(tmp);
     r->mds_max = NAN;
     for (int i = 0; i < r->n; i++) {
@@ -476,7 +518,7 @@ ib_status ib_rg_compare(const ib_rg_set *base, const ib_rg_set *cur, const ib_rg
 
 int ib_rg_exit_status(const ib_rg_report *r)
 {
-    if (r->count[IB_RG_SLOWER])
+    if (r->count[IB_RG_SLOWER] || r->shift > 0)
         return 1;
     if (r->refused)
         return 2;
@@ -507,8 +549,19 @@ void ib_rg_verdict_line(const ib_rg_report *r, char *buf, int len)
                           row->name, 100 * row->change);
         }
         if (isfinite(r->mds_max) && w > 0 && w < len) /* what the rest could have hidden */
-            snprintf(buf + w, (size_t)(len - w), "; no other regression larger than %.1f%%",
-                     100 * r->mds_max);
+            w += snprintf(buf + w, (size_t)(len - w), "; no other regression larger than %.1f%%",
+                          100 * r->mds_max);
+        if (isfinite(r->drift) && w > 0 && w < len)
+            snprintf(buf + w, (size_t)(len - w),
+                     "; the common change of all benchmarks, %+.1f%%, is taken out of each",
+                     100 * r->drift);
+    } else if (r->shift > 0) {
+        snprintf(buf, (size_t)len,
+                 "REGRESSION: all %d benchmarks slower together, by a median %+.1f%% (beyond "
+                 "the threshold and their typical noise): the machine is slower now than when "
+                 "the baseline was recorded (load, clock, a neighbour), or a change slows "
+                 "everything (compiler, flags); repeat both on a quiet machine to tell which",
+                 compared, 100 * r->drift);
     } else if (r->refused) {
         char why[400];
         ib_rg_power_refusal(r->reps_base, r->reps_new, r->m, r->alpha, 0, why, sizeof why);
@@ -530,11 +583,14 @@ void ib_rg_verdict_line(const ib_rg_report *r, char *buf, int len)
                  k[IB_RG_MISSING] + k[IB_RG_INVALID] == 1 ? "" : "s", k[IB_RG_MISSING],
                  k[IB_RG_INVALID], compared);
     } else {
-        snprintf(buf, (size_t)len,
-                 "NO REGRESSION larger than %.1f%% (the largest minimum detectable slowdown): "
-                 "%d benchmarks compared: %d same, %d faster%s",
-                 100 * r->mds_max, compared, k[IB_RG_SAME], k[IB_RG_FASTER],
-                 k[IB_RG_NEW] ? " (and some new ones, not in the baseline)" : "");
+        w = snprintf(buf, (size_t)len,
+                     "NO REGRESSION larger than %.1f%% (the largest minimum detectable slowdown): "
+                     "%d benchmarks compared: %d same, %d faster%s",
+                     100 * r->mds_max, compared, k[IB_RG_SAME], k[IB_RG_FASTER],
+                     k[IB_RG_NEW] ? " (and some new ones, not in the baseline)" : "");
+        if (isfinite(r->drift) && w > 0 && w < len)
+            snprintf(buf + w, (size_t)(len - w), "; common change of all benchmarks %+.1f%%%s",
+                     100 * r->drift, r->shift < 0 ? " (all faster together)" : "");
     }
 }
 
@@ -585,8 +641,9 @@ void ib_rg_print(FILE *f, const ib_rg_report *r, const ib_rg_opts *o)
     ib_rg_verdict_line(r, line, sizeof line);
     fprintf(f,
             "(%s time, medians; slower/faster needs p below Holm's bound (alpha %g over %d "
-            "benchmarks: %.2g for the smallest p), |change| > %.1f%% and > noise; detect: the "
-            "smallest slowdown this comparison could flag)\n",
+            "benchmarks: %.2g for the smallest p), |change| > %.1f%% and > noise, also beyond the "
+            "common change of all benchmarks; detect: the smallest slowdown this comparison "
+            "could flag)\n",
             o->use_real_time ? "real" : "CPU", o->alpha, r->m, o->alpha / (r->m > 0 ? r->m : 1),
             100 * o->threshold);
     fprintf(f, "%s\n", line);

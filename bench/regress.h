@@ -11,11 +11,12 @@
 
 #define IB_RG_DEFAULT_THRESHOLD 0.05 /* a 5% slowdown */
 #define IB_RG_DEFAULT_ALPHA 0.05
-#define IB_RG_DEFAULT_REPS 12       /* repetitions per process of a run */
-#define IB_RG_MIN_BASE_PROCS 3      /* a baseline samples at least this many processes */
-#define IB_RG_DEFAULT_BASE_PROCS 5  /* and by default this many: the process-to-process bound
-                                       shrinks fast with them (t at alpha/m with 3 + 2
-                                       processes, df 3, is 6.2 for 6 benchmarks; with 5 + 3,
+#define IB_RG_DEFAULT_REPS 12  /* repetitions per process of a run */
+#define IB_RG_MIN_BASE_PROCS 3 /* a baseline samples at least this many processes */
+#define IB_RG_DEFAULT_BASE_PROCS                                                                   \
+    5                               /* and by default this many: the process-to-process bound      \
+                                       shrinks fast with them (t at alpha/m with 3 + 2             \
+                                       processes, df 3, is 6.2 for 6 benchmarks; with 5 + 3,       \
                                        df 6, 3.9, and the sqrt(1/kb + 1/kc) factor drops too) */
 #define IB_RG_DEFAULT_CHECK_PROCS 3 /* a check samples its own process-to-process change */
 
@@ -83,6 +84,8 @@ typedef struct ib_rg_row {
     char note[192];           /* why this verdict */
 } ib_rg_row;
 
+enum { IB_RG_DRIFT_MIN = 5 };
+
 typedef struct ib_rg_report {
     ib_rg_row *rows; /* the baseline's benchmarks in order, then the new ones */
     int n;
@@ -94,6 +97,15 @@ typedef struct ib_rg_report {
     int reps_base, reps_new; /* the repetitions of the best-powered tested row */
     double mds_max;          /* the largest minimum detectable slowdown of the compared benchmarks:
                                 "no regression larger than this" (NaN when none compared) */
+    /* The change every compared benchmark shares (the median of their changes, NaN with
+     * fewer than IB_RG_DRIFT_MIN): a machine that got slower or faster between the baseline
+     * and now moves all of them alike, a code change rarely does. A benchmark is SLOWER or
+     * FASTER only when its change against this common one also passes the threshold and its
+     * noise; shift is +1 (-1) when the common change itself passes the threshold and the
+     * benchmarks' median noise: everything slower (faster), the machine or a change that
+     * touches everything (compiler, flags). */
+    double drift;
+    int shift;
 } ib_rg_report;
 
 /* Compares per benchmark. A benchmark is SLOWER only when all three hold: the U test says

@@ -389,6 +389,76 @@ static void test_verdicts(void)
     }
 }
 
+/* ---- the common change ------------------------------------------------------------------ */
+
+/* Six benchmarks; the check scales each median by common[i] (the machine) and planted[i] (a
+ * code change), with relative spread spread. */
+static void six(doc *d, const double *scale, double spread)
+{
+    static const char *const names[6] = {"conv/a/avx2", "conv/b/avx2", "relu/a/avx2",
+                                         "bn/a/avx2",   "gap/a/avx2",  "pool/a/avx2"};
+    begin(d, KEY, "1");
+    for (int i = 0; i < 6; i++)
+        reps(d, names[i], 12, 1000.0 * (i + 1) * scale[i], spread, "ns");
+    end(d);
+}
+
+static void test_drift(void)
+{
+    static doc a, b;
+    ib_rg_report r;
+    char line[512];
+    const double one[6] = {1, 1, 1, 1, 1, 1};
+    six(&a, one, 0.02);
+
+    /* the machine 8% slower for everything, one benchmark 30% slower: only that one is SLOWER
+     * (20% beyond the others), and the common slowdown itself is reported */
+    const double drift[6] = {1.08, 1.08, 1.30, 1.08, 1.08, 1.08};
+    six(&b, drift, 0.02);
+    ib_check(compare(&a, &b, &defaults, &r) && verdict_of(&r, "relu/a/avx2") == IB_RG_SLOWER &&
+                 verdict_of(&r, "conv/a/avx2") == IB_RG_SAME && r.count[IB_RG_SLOWER] == 1 &&
+                 fabs(r.drift - 0.08) < 0.005 && r.shift == 1 && ib_rg_exit_status(&r) == 1,
+             "common +8%%, one +30%%: only that one SLOWER, the common change %.3f found", r.drift);
+    const ib_rg_row *c = row(&r, "conv/a/avx2");
+    ib_check(c && strstr(c->note, "moved with the others"), "the others: '%s'", c ? c->note : "");
+    ib_rg_verdict_line(&r, line, sizeof line);
+    ib_check(strstr(line, "REGRESSION: 1 of 6") && strstr(line, "common change"),
+             "verdict line: %s", line);
+    ib_rg_report_free(&r);
+
+    /* a planted 20% slowdown on a quiet machine: flagged, nothing else */
+    const double planted[6] = {1, 1.2, 1, 1, 1, 1};
+    six(&b, planted, 0.02);
+    ib_check(compare(&a, &b, &defaults, &r) && verdict_of(&r, "conv/b/avx2") == IB_RG_SLOWER &&
+                 r.count[IB_RG_SLOWER] == 1 && r.shift == 0 && ib_rg_exit_status(&r) == 1,
+             "planted +20%% on one of six: that one SLOWER, no common shift");
+    ib_rg_report_free(&r);
+
+    /* everything 6.5% slower, inside the benchmarks' typical noise: no regression, the common
+     * change said */
+    static doc an, bn;
+    six(&an, one, 0.5);
+    const double noisy[6] = {1.065, 1.065, 1.065, 1.065, 1.065, 1.065};
+    six(&bn, noisy, 0.5);
+    ib_check(compare(&an, &bn, &defaults, &r) && r.count[IB_RG_SLOWER] == 0 && r.shift == 0 &&
+                 ib_rg_exit_status(&r) == 0,
+             "all +6.5%% within their noise: no regression");
+    ib_rg_verdict_line(&r, line, sizeof line);
+    ib_check(strstr(line, "NO REGRESSION") && strstr(line, "common change of all benchmarks +6.5%"),
+             "verdict line: %s", line);
+    ib_rg_report_free(&r);
+
+    /* everything 10% slower with little noise: the whole run is a regression, said as such */
+    const double all[6] = {1.1, 1.1, 1.1, 1.1, 1.1, 1.1};
+    six(&b, all, 0.02);
+    ib_check(compare(&a, &b, &defaults, &r) && r.count[IB_RG_SLOWER] == 0 && r.shift == 1 &&
+                 ib_rg_exit_status(&r) == 1,
+             "all +10%% with 0.5%% noise: a common slowdown, exit 1");
+    ib_rg_verdict_line(&r, line, sizeof line);
+    ib_check(strstr(line, "all 6 benchmarks slower together") != NULL, "verdict line: %s", line);
+    ib_rg_report_free(&r);
+}
+
 /* ---- baseline files --------------------------------------------------------------------- */
 
 static int stray_temporaries(const char *folder)
@@ -844,6 +914,7 @@ int main(void)
     test_json();
     test_stats();
     test_verdicts();
+    test_drift();
     test_power();
     test_min_detectable();
     test_processes();
