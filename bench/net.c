@@ -11,6 +11,7 @@
 #include "bench/peak_probes.h"
 #include "bench/results.h"
 #include "bench/rng.h"
+#include "bench/stats.h"
 #include "kernels/chain.h"
 #include "kernels/inception_v3.h"
 #include "kernels/registry.h"
@@ -175,7 +176,8 @@ typedef struct step {
     float *rdst;
     ib_layout rsl, rdl;
     ib_dims rdims;
-    ib_timing t;
+    ib_timing t;    /* timed alone, repeated */
+    double in_pass; /* median wall seconds inside whole passes (profile_passes) */
     char label[96];
 } step;
 
@@ -425,8 +427,12 @@ static double logits_error(const model *m, const chain *c)
     return den > 0 ? num / den : num;
 }
 
+enum { PASS_CALLS = 256 }; /* calls of the pass whose per-step times are kept */
+
 typedef struct e2e_ctx {
     chain *c;
+    double *per_call; /* NULL, or [PASS_CALLS][c->n]: per call, each step's seconds per pass */
+    int calls;
 } e2e_ctx;
 
 static int run_all(void *p)
@@ -447,11 +453,33 @@ static int gb_step(void *p, int64_t iters)
     return 0;
 }
 
+/* The pass, with the clock read between steps (tens of nanoseconds each, against
+ * milliseconds of work per step): what each step costs inside the running network. */
 static int gb_all(void *p, int64_t iters)
 {
-    for (int64_t k = 0; k < iters; k++)
+    e2e_ctx *x = p;
+    const chain *c = x->c;
+    double *acc =
+        x->per_call && x->calls < PASS_CALLS ? x->per_call + (size_t)x->calls * c->n : NULL;
+    for (int64_t k = 0; !acc && k < iters; k++)
         if (run_all(p))
             return 1;
+    if (!acc)
+        return 0;
+    memset(acc, 0, (size_t)c->n * sizeof *acc);
+    for (int64_t k = 0; k < iters; k++) {
+        double t0 = ib_now();
+        for (int i = 0; i < c->n; i++) {
+            if (run_step(&c->steps[i]))
+                return 1;
+            const double t1 = ib_now();
+            acc[i] += t1 - t0;
+            t0 = t1;
+        }
+    }
+    for (int i = 0; i < c->n; i++)
+        acc[i] /= (double)iters;
+    x->calls++;
     return 0;
 }
 
@@ -461,11 +489,12 @@ typedef struct fam_result {
     char why[256];
     double err;
     int pass;
-    ib_timing total;   /* end to end */
-    double sum_layers; /* sum of per-step medians */
-    double reorders;   /* of which reorder steps */
-    int skipped;       /* no whole-network form (why says why) */
-    double predicted;  /* best: the sum of step minimums its choice predicted */
+    ib_timing total;    /* end to end */
+    double sum_layers;  /* sum of per-step medians */
+    double sum_in_pass; /* sum of the steps' medians inside whole passes */
+    double reorders;    /* of which reorder steps */
+    int skipped;        /* no whole-network form (why says why) */
+    double predicted;   /* best: the sum of step minimums its choice predicted */
     double flops;
     double peak;
     int fallbacks;
@@ -483,6 +512,17 @@ static double layer_flops(const ib_desc *d)
     ib_work w;
     ib_desc_work(d, &w);
     return (double)w.flops_exec;
+}
+
+/* Each step's median over the timed calls of the pass (NaN when none was recorded). */
+static void in_pass_medians(chain *c, const e2e_ctx *x)
+{
+    double v[PASS_CALLS], tmp[PASS_CALLS];
+    for (int i = 0; i < c->n; i++) {
+        for (int k = 0; k < x->calls; k++)
+            v[k] = x->per_call[(size_t)k * c->n + i];
+        c->steps[i].in_pass = x->calls > 0 ? ib_median(v, x->calls, tmp) : NAN;
+    }
 }
 
 static int run_family(const ib_run_opts *o, FILE *out, const model *m, const char *fam,
@@ -515,7 +555,7 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
     /* Every step and the whole pass are Google Benchmark benchmarks, timed like `incbench
      * bench`'s, their repetitions interleaved at random, so that the sum of steps and the
      * total share whatever load the machine had meanwhile. */
-    e2e_ctx ec = {&c};
+    e2e_ctx ec = {&c, malloc((size_t)PASS_CALLS * (size_t)c.n * sizeof(double)), 0};
     const int reps = (int)o->reps;
     ib_progress(o, 1, 1, "%s: %d steps and the pass, %d repetitions each, interleaved", fam, c.n,
                 reps);
@@ -547,14 +587,18 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
         if (t->failed || t->reps < 1) {
             snprintf(r->why, sizeof r->why, "%s failed while timing",
                      i < c.n ? m->net.layers[c.steps[i].layer].name : "the forward pass");
+            free(ec.per_call);
             chain_free(&c);
             return 1;
         }
         ib_timing_summarize(t);
     }
+    in_pass_medians(&c, &ec);
+    free(ec.per_call);
     for (int i = 0; i < c.n; i++) {
         const step *s = &c.steps[i];
         r->sum_layers += s->t.med;
+        r->sum_in_pass += s->in_pass;
         if (s->reorder)
             r->reorders += s->t.med;
         else
@@ -585,11 +629,12 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
         const double pk = s->impl ? ib_impl_peak(s->impl, threads) : 0;
         const int weighted = !s->reorder && (s->d->op == IB_OP_CONV || s->d->op == IB_OP_FC);
         if (lcsv)
-            fprintf(lcsv, "%s,%s,%s,%s,%s,%.6e,%.6e,%.6e,%.4f,%.6e,%.4f,%.4f,%.0f,%.0f\n", fam,
+            fprintf(lcsv, "%s,%s,%s,%s,%s,%.6e,%.6e,%.6e,%.4f,%.6e,%.4f,%.4f,%.0f,%.0f,%.6e\n", fam,
                     l->name, s->reorder ? "reorder" : ib_op_name(s->d->op),
                     s->impl ? s->impl->name : "-", s->label, s->t.med, s->t.min, s->t.max, s->t.cv,
                     fl / s->t.med, weighted && pk > 0 ? fl / s->t.med / pk * 100 : 0,
-                    s->t.med / r->sum_layers * 100, (double)w.macs, (double)w.macs_nonpad);
+                    s->t.med / r->sum_layers * 100, (double)w.macs, (double)w.macs_nonpad,
+                    s->in_pass);
         if (js) {
             char nm[200];
             snprintf(nm, sizeof nm, "net/%s/%s%s", fam, l->name, s->reorder ? "/reorder" : "");
@@ -679,7 +724,7 @@ static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *e
     const ib_impl ***chosen = calloc((size_t)nfam + 1, sizeof *chosen);
     if (lcsv)
         fprintf(lcsv, "impl,layer,op,kernel_impl,kernel,median_s,min_s,max_s,cv,flops_per_s,"
-                      "pct_peak,pct_total,macs_nominal,macs_exec\n");
+                      "pct_peak,pct_total,macs_nominal,macs_exec,in_pass_s\n");
     double pass_flops = 0, pass_flops_nom = 0;
     for (int i = 0; i < m.net.count; i++)
         if (included(&m, i) && !m.net.layers[i].identity) {
@@ -694,7 +739,9 @@ static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *e
                 "Inception-v3 forward pass, batch %lld%s, %d thread%s%s, %s;\n%.2f GFLOP per pass "
                 "executed (padding taps left out; %.2f nominal); logits tolerance %.2e (4 x "
                 "depth %d x sqrt(K %lld) x eps).\nEvery step and the pass are timed through "
-                "Google Benchmark, %lld repetitions each interleaved at random, wall time.\n",
+                "Google Benchmark, %lld repetitions each interleaved at random, wall time; the\n"
+                "pass also reads the clock between its steps ('in pass': each step as it runs in "
+                "the network).\n",
                 (long long)o->batch, o->aux ? " with AuxLogits" : "", threads,
                 threads > 1 ? "s" : "", env->pinned ? " pinned to one CPU" : "",
                 ib_load_note(threads, ld, sizeof ld), pass_flops * 1e-9, pass_flops_nom * 1e-9, tol,
@@ -759,16 +806,16 @@ static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *e
     if (csv)
         fprintf(csv, "impl,status,total_med_s,total_min_s,total_max_s,sum_steps_s,gflops,"
                      "pct_peak,logits_rel_err,tolerance,fallback_layers,reorders_s,"
-                     "predicted_s\n");
+                     "predicted_s,sum_in_pass_s\n");
     if (out)
-        fprintf(out, "\n%-8s %-7s %-34s %12s %10s %9s %8s %11s  %s\n", "impl", "logits",
-                "total median [min, max]", "sum of steps", "reorders", "GFLOP/s", "%peak",
-                "max rel err", "notes");
+        fprintf(out, "\n%-8s %-7s %-34s %12s %10s %10s %9s %8s %11s  %s\n", "impl", "logits",
+                "total median [min, max]", "sum of steps", "in pass", "reorders", "GFLOP/s",
+                "%peak", "max rel err", "notes");
     for (int f = 0; f <= nfam && res; f++) {
         fam_result *r = &res[f];
         if (!r->name[0])
             continue;
-        char a[24], b[24], c[24], d[24], ro[24], pr[24], tt[80], note[160] = "";
+        char a[24], b[24], c[24], d[24], ip[24], ro[24], pr[24], tt[80], note[160] = "";
         if (r->ok)
             snprintf(tt, sizeof tt, "%s [%s, %s]", ib_fmt_time(r->total.med, a, 24),
                      ib_fmt_time(r->total.min, b, 24), ib_fmt_time(r->total.max, c, 24));
@@ -781,19 +828,21 @@ static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *e
                      ib_fmt_time(r->predicted, pr, 24));
         if (out) {
             if (r->ok)
-                fprintf(out, "%-8s %-7s %-34s %12s %10s %9.1f %7.1f%% %11.2e  %s\n", r->name,
+                fprintf(out, "%-8s %-7s %-34s %12s %10s %10s %9.1f %7.1f%% %11.2e  %s\n", r->name,
                         r->pass ? "PASSED" : "FAILED", tt, ib_fmt_time(r->sum_layers, d, 24),
+                        ib_fmt_time(r->sum_in_pass, ip, 24),
                         r->reorders > 0 ? ib_fmt_time(r->reorders, ro, 24) : "0", gf, pp, r->err,
                         note);
             else
                 fprintf(out, "%-8s %-7s %s\n", r->name, r->skipped ? "SKIPPED" : "ERROR", r->why);
         }
         if (csv && r->ok)
-            fprintf(csv, "%s,%s,%.6e,%.6e,%.6e,%.6e,%.4f,%.3f,%.4e,%.4e,%d,%.6e,%.6e\n", r->name,
-                    r->pass ? "PASSED" : "FAILED", r->total.med, r->total.min, r->total.max,
-                    r->sum_layers, gf, pp, r->err, tol, r->fallbacks, r->reorders, r->predicted);
+            fprintf(csv, "%s,%s,%.6e,%.6e,%.6e,%.6e,%.4f,%.3f,%.4e,%.4e,%d,%.6e,%.6e,%.6e\n",
+                    r->name, r->pass ? "PASSED" : "FAILED", r->total.med, r->total.min,
+                    r->total.max, r->sum_layers, gf, pp, r->err, tol, r->fallbacks, r->reorders,
+                    r->predicted, r->sum_in_pass);
         else if (csv && r->skipped)
-            fprintf(csv, "%s,SKIPPED,,,,,,,,,,,\n", r->name);
+            fprintf(csv, "%s,SKIPPED,,,,,,,,,,,,\n", r->name);
         free(r->kernel_min);
     }
     if (csv)

@@ -210,8 +210,9 @@ static void net_table(FILE *f, ib_report *r, net_row *rows, int *n)
     }
     qsort(rows, (size_t)*n, sizeof rows[0], by_med);
     fprintf(f, "<table class='net'><tr><th>Family</th><th>Forward pass, ms<br><small>median "
-               "[min, max]</small></th><th>GFLOP/s</th><th>%% of peak</th><th>Sum of steps, "
-               "ms</th><th>Layers on a fallback</th><th>Logits rel. error</th>"
+               "[min, max]</small></th><th>GFLOP/s</th><th>%% of peak</th><th>Sum of steps "
+               "alone, ms</th><th>Sum of steps in the pass, ms</th><th>Layers on a "
+               "fallback</th><th>Logits rel. error</th>"
                "<th>Status</th></tr>\n");
     for (int i = 0; i < *n; i++) {
         const int row = rows[i].row;
@@ -229,6 +230,8 @@ static void net_table(FILE *f, ib_report *r, net_row *rows, int *n)
         fprintf(f, "<td class='num'>%s</td>", ib_fmt_pct(a, ib_rcsv_num(c, row, "pct_peak") / 100));
         fprintf(f, "<td class='num'>%s</td>",
                 ib_fmt_sig(a, ib_rcsv_num(c, row, "sum_steps_s") * 1e3));
+        fprintf(f, "<td class='num'>%s</td>",
+                ib_fmt_sig(a, ib_rcsv_num(c, row, "sum_in_pass_s") * 1e3));
         fprintf(f, "<td class='num'>");
         ib_html(f, ib_rcsv_get(c, row, "fallback_layers"));
         fprintf(f, "</td><td class='num'>%s</td><td>",
