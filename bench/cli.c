@@ -14,8 +14,7 @@ int ib_cli_int(const char *cmd, const char *opt, const char *text, int64_t lo, i
     errno = 0;
     long long v = text ? strtoll(text, &end, 10) : 0;
     if (!text || !*text || *end || end == text) {
-        fprintf(stderr, "incbench %s: %s: '%s' is not an integer\n", cmd, opt,
-                text ? text : "");
+        fprintf(stderr, "incbench %s: %s: '%s' is not an integer\n", cmd, opt, text ? text : "");
         return 0;
     }
     if (errno == ERANGE || v < lo || v > hi) {
@@ -43,22 +42,6 @@ int ib_cli_double(const char *cmd, const char *opt, const char *text, double lo,
     }
     *out = v;
     return 1;
-}
-
-const char *ib_cli_value(const char *cmd, int argc, char **argv, int *i)
-{
-    if (*i + 1 >= argc) {
-        fprintf(stderr, "incbench %s: %s needs a value\n", cmd, argv[*i]);
-        return NULL;
-    }
-    return argv[++*i];
-}
-
-int ib_cli_unknown(const char *cmd, const char *arg)
-{
-    fprintf(stderr, "incbench %s: unknown option '%s' (see 'incbench %s --help')\n", cmd, arg,
-            cmd);
-    return 2;
 }
 
 int ib_cli_is_help(const char *arg)

@@ -1,4 +1,5 @@
-/* Command-line helpers shared by the incbench commands: strict number parsing, messages. */
+/* Command-line helpers: strict number parsing with messages naming the option (the options
+ * table, bench/options.inc, is parsed by bench/options.c). */
 #ifndef IB_CLI_H
 #define IB_CLI_H
 
@@ -11,11 +12,6 @@ int ib_cli_int(const char *cmd, const char *opt, const char *text, int64_t lo, i
 /* Parses a whole finite decimal number in [lo, hi]; as above. */
 int ib_cli_double(const char *cmd, const char *opt, const char *text, double lo, double hi,
                   double *out);
-/* The value of an option that needs one: argv[*i + 1], advancing *i; NULL with a message
- * when it is missing. */
-const char *ib_cli_value(const char *cmd, int argc, char **argv, int *i);
-/* "incbench CMD: unknown option 'X' (see 'incbench CMD --help')", returns 2. */
-int ib_cli_unknown(const char *cmd, const char *arg);
 /* 1 when arg is -h or --help. */
 int ib_cli_is_help(const char *arg);
 

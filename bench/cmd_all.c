@@ -13,9 +13,6 @@
 #include "bench/results.h"
 #include "bench/run_info.h"
 
-static const unsigned accepted = IB_OPT_IMPL | IB_OPT_THREADS | IB_OPT_BATCH | IB_OPT_TIMING |
-                                 IB_OPT_ROUNDS | IB_OPT_QUICK | IB_OPT_OUT | IB_OPT_OUT_BASE;
-
 static void usage(FILE *f)
 {
     fprintf(f, "usage: incbench all [--quick] [--out DIR] [options]\n\n"
@@ -25,8 +22,10 @@ static void usage(FILE *f)
                "per implementation, and writes everything (CSV per report, Google Benchmark\n"
                "JSON, report.html) into a new folder results/<date>-<cpu>/ (never an earlier\n"
                "run's: -2, -3 ... suffixes). --out DIR uses DIR/<date>-<cpu> instead.\n\n");
-    ib_run_opts_help(f, accepted);
+    ib_run_opts_help(f, IB_CMD_BIT(all));
 }
+
+static const ib_cmd_spec spec = IB_CMD_SPEC(all, IB_SPEC_OUT_BASE, 0, usage);
 
 /* Returns 2 when peak.csv cannot be written, else 0. */
 static int peak_csv(const char *dir, int threads, FILE *out)
@@ -69,7 +68,7 @@ int ib_cmd_all(int argc, char **argv)
 {
     ib_run_opts o;
     ib_run_opts_init(&o, "all");
-    int rc = ib_run_opts_parse(&o, accepted, argc, argv, usage);
+    int rc = ib_run_opts_parse(&o, &spec, argc, argv);
     if (rc >= 0)
         return rc;
     char dir[768], stem[160];

@@ -24,12 +24,11 @@ typedef struct bench_case {
     ib_desc desc;
 } bench_case;
 
+/* What a run selects: the options, and Google Benchmark's filter applied early so that
+ * skipped cases cost nothing. */
 typedef struct options {
-    const char *layer; /* --layer: substring, or a glob when it has * ? [ */
-    const char *impls; /* --impl: comma-separated names; NULL = all but ref */
-    int64_t threads;   /* 0: OpenMP's default */
-    int64_t batch;
-    regex_t filter; /* --benchmark_filter, applied early so skipped cases cost nothing */
+    const ib_run_opts *run;
+    regex_t filter;
     int has_filter, filter_negated;
     int count_only; /* count what would be registered: no verification, no timing */
 } options;
@@ -37,39 +36,38 @@ typedef struct options {
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: incbench bench [--layer PATTERN] [--impl LIST] [--threads N] [--batch N]\n"
+            "usage: incbench bench [--layer PATTERN] [--impl LIST] [--shape DESC]... [opts]\n"
             "                      [Google Benchmark flags]\n\n"
             "Times every distinct Inception-v3 layer (conv, maxpool, avgpool, concat, gap, fc,\n"
             "softmax; bn and relu on each distinct conv output; the label-smoothing loss on the\n"
-            "logits) with every implementation that runs on this CPU. Each one is first checked\n"
-            "against the scalar reference; a mismatch is reported as an error and not timed.\n"
-            "Benchmarks are named OP/LAYER/IMPL, e.g. conv/Mixed_6b.branch7x7_2/onednn.\n\n"
-            "  --layer PATTERN  layers whose name contains PATTERN (or matches it as a glob)\n"
-            "  --impl LIST      comma-separated implementation names (default: all but 'ref')\n"
-            "  --threads N      OpenMP threads (default: OMP_NUM_THREADS or every CPU)\n"
-            "  --batch N        batch size (default 1)\n\n"
-            "Counters (per second unless said):\n"
-            "  FLOPS          executed work: 2 x the multiply-adds whose input tap lies inside\n"
-            "                 the input (conv, fc); the layer's own operation count otherwise\n"
-            "  FLOPS_nominal  conv and fc: 2 x every multiply-add, padding taps included\n"
-            "  bytes          inputs, parameters and outputs, each once\n"
-            "  pct_peak       conv and fc: FLOPS as a percent of the FMA peak of the ISA the\n"
-            "                 implementation runs (ours: its own; oneDNN, libxsmm: the best\n"
-            "                 under the INCBENCH_ISA cap), measured now at this thread count.\n"
-            "                 One work base for every implementation: a kernel that multiplies\n"
-            "                 padding taps by zero (our AVX-512 conv, at the left and right\n"
-            "                 edges) does that work on top, it is not counted. Above 102%% is\n"
-            "                 warned about on stderr: the probe or the count is wrong\n"
-            "  pct_triad      memory-bound layers: bytes as a percent of a STREAM triad over a\n"
-            "                 working set of the same size, measured in the same run\n"
-            "  omp_threads    (plain value) the OpenMP threads the kernel ran with\n"
-            "With one thread, Google Benchmark iterates on the benchmark thread's CPU time.\n"
-            "With more than one thread, times are wall time (Google Benchmark's UseRealTime)\n"
-            "and cpu_time the process's CPU time (MeasureProcessCPUTime); names then end in\n"
-            "/process_time/real_time and 'threads' stays 1 (one benchmark thread).\n\n"
-            "Any --benchmark_* flag goes to Google Benchmark (--benchmark_filter=REGEX,\n"
-            "--benchmark_repetitions=N, --benchmark_format=json, --benchmark_out=FILE,\n"
-            "--benchmark_min_time=S, ...).\n");
+            "logits), or your own problems (--shape, --shapes), with every implementation that\n"
+            "runs on this CPU. Each one is first checked against the scalar reference; a\n"
+            "mismatch is reported as an error and not timed. Benchmarks are named\n"
+            "OP/LAYER/IMPL, e.g. conv/Mixed_6b.branch7x7_2/onednn (LAYER: a shape's name).\n"
+            "--out DIR writes DIR/bench.json (Google Benchmark JSON).\n\n");
+    ib_run_opts_help(f, IB_CMD_BIT(bench));
+    fprintf(f, "\nCounters (per second unless said):\n"
+               "  FLOPS          executed work: 2 x the multiply-adds whose input tap lies inside\n"
+               "                 the input (conv, fc); the layer's own operation count otherwise\n"
+               "  FLOPS_nominal  conv and fc: 2 x every multiply-add, padding taps included\n"
+               "  bytes          inputs, parameters and outputs, each once\n"
+               "  pct_peak       conv and fc: FLOPS as a percent of the FMA peak of the ISA the\n"
+               "                 implementation runs (ours: its own; oneDNN, libxsmm: the best\n"
+               "                 under the INCBENCH_ISA cap), measured now at this thread count.\n"
+               "                 One work base for every implementation: a kernel that multiplies\n"
+               "                 padding taps by zero (our AVX-512 conv, at the left and right\n"
+               "                 edges) does that work on top, it is not counted. Above 102%% is\n"
+               "                 warned about on stderr: the probe or the count is wrong\n"
+               "  pct_triad      memory-bound layers: bytes as a percent of a STREAM triad over a\n"
+               "                 working set of the same size, measured in the same run\n"
+               "  omp_threads    (plain value) the OpenMP threads the kernel ran with\n"
+               "With one thread, Google Benchmark iterates on the benchmark thread's CPU time.\n"
+               "With more than one thread, times are wall time (Google Benchmark's UseRealTime)\n"
+               "and cpu_time the process's CPU time (MeasureProcessCPUTime); names then end in\n"
+               "/process_time/real_time and 'threads' stays 1 (one benchmark thread).\n\n"
+               "Any --benchmark_* flag goes to Google Benchmark (--benchmark_filter=REGEX,\n"
+               "--benchmark_repetitions=N, --benchmark_format=json, --benchmark_out=FILE,\n"
+               "--benchmark_min_time=S, ...).\n");
 }
 
 static int layer_matches(const char *pattern, const char *name)
@@ -81,12 +79,12 @@ static int layer_matches(const char *pattern, const char *name)
     return strstr(name, pattern) != NULL;
 }
 
-static int name_passes_filter(const options *o, const char *name)
+static int name_passes_filter(const options *s, const char *name)
 {
-    if (!o->has_filter)
+    if (!s->has_filter)
         return 1;
-    int m = regexec(&o->filter, name, 0, NULL, 0) == 0;
-    return o->filter_negated ? !m : m;
+    int m = regexec(&s->filter, name, 0, NULL, 0) == 0;
+    return s->filter_negated ? !m : m;
 }
 
 /* Adds d under layer unless an equal problem is already listed (first name wins). */
@@ -198,7 +196,7 @@ static int bench_one(const options *o, const bench_case *bc, int threads, totals
         char name[192], label[96], err[320];
         snprintf(name, sizeof name, "%s/%s/%s", op, bc->layer, im->name);
         const char *why = NULL;
-        if (!ib_impl_selected(o->impls, im) || !name_passes_filter(o, name))
+        if (!ib_impl_selected(o->run->impls, im) || !name_passes_filter(o, name))
             continue;
         if (im->supports && !im->supports(&bc->desc, &why)) {
             t->skipped++;
@@ -280,8 +278,9 @@ static int bench_one(const options *o, const bench_case *bc, int threads, totals
 /* Measures, before anything is timed, the FMA peak of every ISA that a selected conv or fc
  * implementation is held to, at the thread count of the run, and prints them first; they also
  * go into the JSON context as incbench_peak_<probe> (FLOP/s). */
-static void print_peaks(const options *o, int threads)
+static void print_peaks(const options *s, int threads)
 {
+    const ib_run_opts *o = s->run;
     int need[IB_ISA_COUNT] = {0};
     for (int r = 0; r < ib_registry_count(); r++) {
         const ib_impl *im = ib_registry_at(r);
@@ -311,118 +310,115 @@ static void print_peaks(const options *o, int threads)
     fprintf(stderr, "%s\n", any ? "" : " none (no conv or fc implementation selected)");
 }
 
-/* Splits argv into our options and Google Benchmark's; returns -1 to go on, else an exit
- * status. gb_argv gets argv[0] and every argument that is not ours. */
-static int parse(int argc, char **argv, options *o, int *gb_argc, char **gb_argv)
+static const ib_cmd_spec spec = IB_CMD_SPEC(bench, IB_SPEC_GBENCH | IB_SPEC_NO_BEST, 0, usage);
+
+/* Compiles the last --benchmark_filter given, as Google Benchmark applies the last one. */
+static void compile_filter(options *s)
 {
-    *gb_argc = 0;
-    gb_argv[(*gb_argc)++] = argv[0];
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v;
-        if (ib_cli_is_help(a)) {
-            usage(stdout);
-            return 0;
-        } else if (!strcmp(a, "--layer")) {
-            if (!(o->layer = ib_cli_value("bench", argc, argv, &i)))
-                return 2;
-        } else if (!strcmp(a, "--impl")) {
-            if (!(o->impls = ib_cli_value("bench", argc, argv, &i)))
-                return 2;
-        } else if (!strcmp(a, "--threads")) {
-            if (!(v = ib_cli_value("bench", argc, argv, &i)) ||
-                !ib_cli_int("bench", a, v, 1, 1024, &o->threads))
-                return 2;
-        } else if (!strcmp(a, "--batch")) {
-            if (!(v = ib_cli_value("bench", argc, argv, &i)) ||
-                !ib_cli_int("bench", a, v, 1, 4096, &o->batch))
-                return 2;
-        } else {
-            if (!strncmp(a, "--benchmark_filter=", 19)) {
-                const char *re = a + 19;
-                o->filter_negated = re[0] == '-';
-                /* Google Benchmark's regex dialect is close to POSIX extended; if this
-                 * one does not compile, Google Benchmark alone filters. */
-                o->has_filter =
-                    regcomp(&o->filter, re + o->filter_negated, REG_EXTENDED | REG_NOSUB) == 0;
-            }
-            gb_argv[(*gb_argc)++] = argv[i];
-        }
+    const ib_run_opts *o = s->run;
+    for (int i = o->ngb - 1; i >= 0; i--) {
+        if (strncmp(o->gb_args[i], "--benchmark_filter=", 19))
+            continue;
+        const char *re = o->gb_args[i] + 19;
+        s->filter_negated = re[0] == '-';
+        /* Google Benchmark's regex dialect is close to POSIX extended; if this one does not
+         * compile, Google Benchmark alone filters. */
+        s->has_filter = regcomp(&s->filter, re + s->filter_negated, REG_EXTENDED | REG_NOSUB) == 0;
+        return;
     }
-    gb_argv[*gb_argc] = NULL;
-    /* before the peak probe and the verification: a typo must not cost a run */
-    if (o->impls && !ib_impls_check("bench", o->impls, 0))
-        return 2;
-    return -1;
 }
 
-/* Counts the benchmarks these arguments select, as bench_one would register them. */
-static int count_cases(const options *o)
+/* The problems of the run: the user's shapes, else the distinct layers of the network. */
+static int load_cases(const ib_run_opts *o, bench_case *cases, ib_err *e)
 {
+    if (o->nshapes) {
+        int n = 0;
+        for (int i = 0; i < o->nshapes; i++)
+            add_case(cases, &n, o->shapes[i].name, &o->shapes[i].desc);
+        return n;
+    }
     ib_net net;
+    if (ib_inception_v3_build(o->batch, &net, e) != IB_OK)
+        return -1;
+    const int n = build_cases(&net, cases);
+    ib_net_free(&net);
+    return n;
+}
+
+/* Verifies and registers (or, count_only, counts) every selected benchmark of the run's
+ * cases; 0, or 2 on an error (said on stderr). */
+static int register_all(const options *s, int threads, totals *t)
+{
     ib_err e = {{0}};
     bench_case *cases = calloc(MAX_CASES, sizeof *cases);
-    if (!cases || ib_inception_v3_build(o->batch, &net, &e) != IB_OK) {
+    const int ncases = cases ? load_cases(s->run, cases, &e) : -1;
+    if (ncases < 0) {
         fprintf(stderr, "incbench bench: %s\n", cases ? e.msg : "out of memory");
         free(cases);
-        return -1;
+        return 2;
     }
-    const int ncases = build_cases(&net, cases);
-    ib_net_free(&net);
-    totals t = {0};
-    for (int i = 0; i < ncases; i++)
-        if (layer_matches(o->layer, cases[i].layer))
-            bench_one(o, &cases[i], 1, &t);
+    int rc = 0;
+    for (int i = 0; i < ncases && rc == 0; i++)
+        if (layer_matches(s->run->layer, cases[i].layer))
+            rc = bench_one(s, &cases[i], threads, t);
     free(cases);
-    return t.registered;
+    return rc;
 }
 
-int ib_bench_count(int argc, char **argv)
+int ib_bench_count(const ib_run_opts *o)
 {
-    options o = {.batch = 1, .count_only = 1};
-    char **gb_argv = calloc((size_t)argc + 1, sizeof *gb_argv);
-    int gb_argc = 0, n = -1;
-    if (gb_argv && parse(argc, argv, &o, &gb_argc, gb_argv) < 0)
-        n = count_cases(&o);
-    if (o.has_filter)
-        regfree(&o.filter);
-    free(gb_argv);
-    return n;
+    options s = {.run = o, .count_only = 1};
+    compile_filter(&s);
+    totals t = {0};
+    const int rc = register_all(&s, 1, &t);
+    if (s.has_filter)
+        regfree(&s.filter);
+    return rc ? -1 : t.registered;
+}
+
+/* Google Benchmark's command line: the program, the --benchmark_* flags given, and the
+ * JSON file of --out. */
+static int gb_command_line(const ib_run_opts *o, char **argv, char *out_flag, int out_len)
+{
+    int argc = 0;
+    argv[argc++] = (char *)"incbench bench";
+    for (int i = 0; i < o->ngb; i++)
+        argv[argc++] = (char *)o->gb_args[i];
+    if (o->out) {
+        snprintf(out_flag, (size_t)out_len, "--benchmark_out=%s/bench.json", o->out);
+        argv[argc++] = out_flag;
+        argv[argc++] = (char *)"--benchmark_out_format=json";
+    }
+    argv[argc] = NULL;
+    return argc;
 }
 
 int ib_cmd_bench(int argc, char **argv)
 {
-    options o = {.batch = 1};
-    char **gb_argv = calloc((size_t)argc + 1, sizeof *gb_argv);
-    int gb_argc = 0;
-    if (!gb_argv) {
-        fprintf(stderr, "incbench bench: out of memory\n");
+    ib_run_opts o;
+    ib_run_opts_init(&o, "bench");
+    int rc = ib_run_opts_parse(&o, &spec, argc, argv);
+    if (rc >= 0)
+        return rc;
+    char *gb_argv[IB_MAX_ARGS + 4], out_flag[1100];
+    int gb_argc = gb_command_line(&o, gb_argv, out_flag, sizeof out_flag);
+    ib_gb_init(&gb_argc, gb_argv);
+    if (gb_argc > 1) {
+        fprintf(stderr,
+                "incbench bench: unknown option '%s' (not one of Google Benchmark's; see "
+                "'incbench bench --help')\n",
+                gb_argv[1]);
         return 2;
     }
-    int rc = parse(argc, argv, &o, &gb_argc, gb_argv);
-    if (rc < 0) {
-        ib_gb_init(&gb_argc, gb_argv);
-        if (gb_argc > 1) {
-            fprintf(stderr,
-                    "incbench bench: unknown option '%s' (neither incbench's nor Google "
-                    "Benchmark's; see 'incbench bench --help')\n",
-                    gb_argv[1]);
-            rc = 2;
-        }
-    }
-    if (rc >= 0) {
-        if (o.has_filter)
-            regfree(&o.filter);
-        free(gb_argv);
-        return rc;
-    }
 
-    if (o.threads > 0)
-        omp_set_num_threads((int)o.threads);
-    const int threads = omp_get_max_threads();
+    const int threads = ib_run_opts_threads(&o);
     const ib_cpu *cpu = ib_cpu_get();
-    fprintf(stderr, "incbench bench: %s, ISA cap %s, %d thread%s, batch %lld\n", cpu->model,
-            ib_isa_name(cpu->cap), threads, threads > 1 ? "s" : "", (long long)o.batch);
-    print_peaks(&o, threads);
+    if (!o.quiet)
+        fprintf(stderr, "incbench bench: %s, ISA cap %s, %d thread%s, batch %lld\n", cpu->model,
+                ib_isa_name(cpu->cap), threads, threads > 1 ? "s" : "", (long long)o.batch);
+    options s = {.run = &o};
+    compile_filter(&s);
+    print_peaks(&s, threads);
     char buf[64];
     snprintf(buf, sizeof buf, "%d", threads);
     ib_gb_add_context("incbench_threads", buf);
@@ -430,34 +426,19 @@ int ib_cmd_bench(int argc, char **argv)
     snprintf(buf, sizeof buf, "%lld", (long long)o.batch);
     ib_gb_add_context("incbench_batch", buf);
 
-    ib_net net;
-    ib_err e = {{0}};
-    bench_case *cases = calloc(MAX_CASES, sizeof *cases);
-    if (!cases || ib_inception_v3_build(o.batch, &net, &e) != IB_OK) {
-        fprintf(stderr, "incbench bench: %s\n", cases ? e.msg : "out of memory");
-        free(cases);
-        free(gb_argv);
-        return 2;
-    }
-    int ncases = build_cases(&net, cases);
-    ib_net_free(&net);
-
     totals t = {0};
-    rc = 0;
-    for (int i = 0; i < ncases && rc == 0; i++)
-        if (layer_matches(o.layer, cases[i].layer))
-            rc = bench_one(&o, &cases[i], threads, &t);
-    free(cases);
+    rc = register_all(&s, threads, &t);
     if (rc == 0 && t.registered == 0) {
         fprintf(stderr, "incbench bench: nothing to run (check --layer, --impl and "
                         "--benchmark_filter)\n");
         rc = 2;
     }
     if (rc == 0) {
-        fprintf(stderr,
-                "incbench bench: %d benchmarks verified and registered, %d failed, "
-                "%d skipped\n",
-                t.registered - t.failed, t.failed, t.skipped);
+        if (!o.quiet)
+            fprintf(stderr,
+                    "incbench bench: %d benchmarks verified and registered, %d failed, "
+                    "%d skipped\n",
+                    t.registered - t.failed, t.failed, t.skipped);
         ib_gb_run();
         rc = t.failed || ib_gb_errors() ? 1 : 0;
         if (ib_gb_peak_warnings())
@@ -470,8 +451,7 @@ int ib_cmd_bench(int argc, char **argv)
     for (int i = 0; i < t.nlive; i++)
         ib_instance_destroy(t.live[i]);
     free(t.live);
-    if (o.has_filter)
-        regfree(&o.filter);
-    free(gb_argv);
+    if (s.has_filter)
+        regfree(&s.filter);
     return rc;
 }

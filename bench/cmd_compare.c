@@ -10,6 +10,7 @@
 #include "bench/cli.h"
 #include "bench/commands.h"
 #include "bench/json.h"
+#include "bench/options.h"
 #include "bench/ratio_boot.h"
 #include "bench/stats.h"
 #include "kernels/inception_v3.h"
@@ -41,11 +42,12 @@ static void usage(FILE *f)
                "clock Google Benchmark iterated on: cpu_time of one-thread runs, real_time of\n"
                "names ending in /real_time (threaded runs). Run bench with\n"
                "--benchmark_repetitions=9 (or more) and\n"
-               "--benchmark_enable_random_interleaving=true, as make bench-conv does.\n\n"
-               "  --base IMPL  the reference point (default onednn)\n"
-               "  --impl IMPL  the implementation compared (default avx2)\n"
-               "  --op OP      the layer type (default conv)\n");
+               "--benchmark_enable_random_interleaving=true, as make bench-conv does.\n\n");
+    ib_run_opts_help(f, IB_CMD_BIT(compare));
 }
+
+/* The file may come from another machine: its implementation names are not checked here. */
+static const ib_cmd_spec spec = IB_CMD_SPEC(compare, IB_SPEC_ANY_IMPL, 1, usage);
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -65,8 +67,7 @@ static series *find_or_add(series *rows, int *n, const char *op, const char *lay
                            const char *impl)
 {
     for (int i = 0; i < *n; i++)
-        if (!strcmp(rows[i].op, op) && !strcmp(rows[i].layer, layer) &&
-            !strcmp(rows[i].impl, impl))
+        if (!strcmp(rows[i].op, op) && !strcmp(rows[i].layer, layer) && !strcmp(rows[i].impl, impl))
             return &rows[i];
     if (*n >= MAX_ROWS)
         return NULL;
@@ -250,26 +251,15 @@ static void network_sum(const series *const *pa, const series *const *pb, const 
 
 int ib_cmd_compare(int argc, char **argv)
 {
-    const char *file = NULL, *base = "onednn", *impl = "avx2", *op = "conv";
-    for (int i = 1; i < argc; i++) {
-        if (ib_cli_is_help(argv[i])) {
-            usage(stdout);
-            return 0;
-        } else if (!strcmp(argv[i], "--base") || !strcmp(argv[i], "--impl") ||
-                   !strcmp(argv[i], "--op")) {
-            const char *v = ib_cli_value("compare", argc, argv, &i);
-            if (!v)
-                return 2;
-            *(argv[i - 1][2] == 'b' ? &base : argv[i - 1][2] == 'i' ? &impl : &op) = v;
-        } else if (argv[i][0] == '-') {
-            return ib_cli_unknown("compare", argv[i]);
-        } else if (!file) {
-            file = argv[i];
-        } else {
-            fprintf(stderr, "incbench compare: one results file only ('%s')\n", argv[i]);
-            return 2;
-        }
-    }
+    ib_run_opts o;
+    ib_run_opts_init(&o, "compare");
+    o.base = "onednn";
+    o.impls = "avx2";
+    o.op = "conv";
+    const int rc = ib_run_opts_parse(&o, &spec, argc, argv);
+    if (rc >= 0)
+        return rc;
+    const char *file = o.nargs ? o.args[0] : NULL, *base = o.base, *impl = o.impls, *op = o.op;
     if (!file) {
         usage(stderr);
         return 2;
@@ -319,8 +309,8 @@ int ib_cmd_compare(int argc, char **argv)
     }
     ib_net_free(&net);
     if (!n) {
-        fprintf(stderr, "incbench compare: no %s layer was timed with both %s and %s\n", op,
-                impl, base);
+        fprintf(stderr, "incbench compare: no %s layer was timed with both %s and %s\n", op, impl,
+                base);
         return 2;
     }
     printf("%s: %s / %s, %s layers, %s; %s\n", file, impl, base, op, setting,

@@ -379,19 +379,16 @@ static void usage(FILE *f)
                "into the conv vs separate. --sweep adds pairs 1-3 over grids 8..35 and two\n"
                "channel counts. With --shape, your square convolutions get their 3x3/2x2 chain\n"
                "and 1xk->kx1 counterparts.\n\n");
-    ib_run_opts_help(f, IB_OPT_SWEEP | IB_OPT_IMPL | IB_OPT_SHAPES | IB_OPT_THREADS | IB_OPT_BATCH |
-                            IB_OPT_TIMING | IB_OPT_ROUNDS | IB_OPT_QUICK | IB_OPT_OUT);
+    ib_run_opts_help(f, IB_CMD_BIT(factor));
 }
+
+static const ib_cmd_spec spec = IB_CMD_SPEC(factor, 0, 0, usage);
 
 int ib_cmd_factor(int argc, char **argv)
 {
     ib_run_opts o;
     ib_run_opts_init(&o, "factor");
-    int rc = ib_run_opts_parse(&o,
-                               IB_OPT_SWEEP | IB_OPT_IMPL | IB_OPT_SHAPES | IB_OPT_THREADS |
-                                   IB_OPT_BATCH | IB_OPT_TIMING | IB_OPT_ROUNDS | IB_OPT_QUICK |
-                                   IB_OPT_OUT,
-                               argc, argv, usage);
+    int rc = ib_run_opts_parse(&o, &spec, argc, argv);
     if (rc >= 0)
         return rc;
     return ib_factor_job(&o, stdout);

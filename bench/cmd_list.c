@@ -1,20 +1,26 @@
 /* incbench list: every registered implementation, its ISA, and whether it runs here. */
 #include <stdio.h>
 
-#include "bench/cli.h"
 #include "bench/commands.h"
+#include "bench/options.h"
 #include "kernels/registry.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: incbench list\nLists every implementation compiled in: layer type, name, "
+               "the ISA it needs,\nand whether it runs on this CPU (and if not, why).\n\n");
+    ib_run_opts_help(f, IB_CMD_BIT(list));
+}
+
+static const ib_cmd_spec spec = IB_CMD_SPEC(list, 0, 0, usage);
 
 int ib_cmd_list(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++) {
-        if (ib_cli_is_help(argv[i])) {
-            printf("usage: incbench list\nLists every implementation compiled in: layer type, "
-                   "name, the ISA it needs,\nand whether it runs on this CPU (and if not, why).\n");
-            return 0;
-        }
-        return ib_cli_unknown("list", argv[i]);
-    }
+    ib_run_opts o;
+    ib_run_opts_init(&o, "list");
+    const int rc = ib_run_opts_parse(&o, &spec, argc, argv);
+    if (rc >= 0)
+        return rc;
     const ib_cpu *cpu = ib_cpu_get();
     printf("CPU: %s (%s, %d logical CPUs), best ISA %s, cap %s\n", cpu->model, cpu->arch,
            cpu->cores, ib_isa_name(cpu->best), ib_isa_name(cpu->cap));

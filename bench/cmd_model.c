@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bench/cli.h"
 #include "bench/commands.h"
+#include "bench/options.h"
 #include "kernels/inception_v3.h"
 
 /* The geometry a row shows, whatever the layer type. */
@@ -29,15 +29,15 @@ static row row_of(const ib_net *net, int i)
     switch (d->op) {
     case IB_OP_CONV: {
         const ib_conv_desc *c = &d->conv;
-        r = (row){r.type, c->ic, c->ih, c->iw, c->oc, c->oh, c->ow, c->kh, c->kw,
-                  c->sh, c->sw, c->pt, c->pb, c->pl, c->pr, r.work};
+        r = (row){r.type, c->ic, c->ih, c->iw, c->oc, c->oh, c->ow, c->kh,
+                  c->kw,  c->sh, c->sw, c->pt, c->pb, c->pl, c->pr, r.work};
         break;
     }
     case IB_OP_MAXPOOL:
     case IB_OP_AVGPOOL: {
         const ib_pool_desc *p = &d->pool;
-        r = (row){r.type, p->c, p->ih, p->iw, p->c, p->oh, p->ow, p->kh, p->kw,
-                  p->sh, p->sw, p->pt, p->pb, p->pl, p->pr, r.work};
+        r = (row){r.type, p->c,  p->ih, p->iw, p->c,  p->oh, p->ow, p->kh,
+                  p->kw,  p->sh, p->sw, p->pt, p->pb, p->pl, p->pr, r.work};
         break;
     }
     case IB_OP_CONCAT:
@@ -85,9 +85,9 @@ static void print_text(const ib_net *net)
             snprintf(pad, sizeof pad, "%lld%lld%lld%lld", (long long)r.pt, (long long)r.pb,
                      (long long)r.pl, (long long)r.pr);
         }
-        printf("%-3d %-36s %-7s %-3s %14s %14s %5s %5s %9s %13lld %10lld\n", i,
-               net->layers[i].name, r.type, net->layers[i].aux ? "aux" : "", in, out, k, s, pad,
-               (long long)r.work.macs, (long long)r.work.params);
+        printf("%-3d %-36s %-7s %-3s %14s %14s %5s %5s %9s %13lld %10lld\n", i, net->layers[i].name,
+               r.type, net->layers[i].aux ? "aux" : "", in, out, k, s, pad, (long long)r.work.macs,
+               (long long)r.work.params);
     }
     ib_net_totals with, without;
     ib_net_totals_of(net, 1, &with);
@@ -118,11 +118,10 @@ static void print_json(const ib_net *net)
                "\"kernel_h\": %lld, \"kernel_w\": %lld, \"stride_h\": %lld, \"stride_w\": %lld, "
                "\"pad_top\": %lld, \"pad_bottom\": %lld, \"pad_left\": %lld, \"pad_right\": %lld, "
                "\"macs\": %lld, \"params\": %lld, \"inputs\": [",
-               i, ly->name, r.type, ly->aux ? "true" : "false", (long long)r.ic,
-               (long long)r.ih, (long long)r.iw, (long long)r.oc, (long long)r.oh,
-               (long long)r.ow, (long long)r.kh, (long long)r.kw, (long long)r.sh,
-               (long long)r.sw, (long long)r.pt, (long long)r.pb, (long long)r.pl,
-               (long long)r.pr, (long long)r.work.macs, (long long)r.work.params);
+               i, ly->name, r.type, ly->aux ? "true" : "false", (long long)r.ic, (long long)r.ih,
+               (long long)r.iw, (long long)r.oc, (long long)r.oh, (long long)r.ow, (long long)r.kh,
+               (long long)r.kw, (long long)r.sh, (long long)r.sw, (long long)r.pt, (long long)r.pb,
+               (long long)r.pl, (long long)r.pr, (long long)r.work.macs, (long long)r.work.params);
         for (int k = 0; k < ly->nsrc; k++)
             printf("%s%d", k ? ", " : "", ly->src[k]);
         printf("]}%s\n", i + 1 < net->count ? "," : "");
@@ -137,34 +136,31 @@ static void print_json(const ib_net *net)
            (long long)with.convs, (long long)with.macs, (long long)with.params);
 }
 
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: incbench model [--json] [--batch N]\n"
+               "Prints every layer of Inception-v3 (torchvision, eval mode, 299x299) in\n"
+               "forward order with its geometry, MACs and parameters, and the totals with\n"
+               "and without the auxiliary classifier.\n\n");
+    ib_run_opts_help(f, IB_CMD_BIT(model));
+}
+
+static const ib_cmd_spec spec = IB_CMD_SPEC(model, 0, 0, usage);
+
 int ib_cmd_model(int argc, char **argv)
 {
-    int json = 0;
-    int64_t batch = 1;
-    for (int i = 1; i < argc; i++) {
-        if (ib_cli_is_help(argv[i])) {
-            printf("usage: incbench model [--json] [--batch N]\n"
-                   "Prints every layer of Inception-v3 (torchvision, eval mode, 299x299) in\n"
-                   "forward order with its geometry, MACs and parameters, and the totals with\n"
-                   "and without the auxiliary classifier.\n");
-            return 0;
-        } else if (!strcmp(argv[i], "--json")) {
-            json = 1;
-        } else if (!strcmp(argv[i], "--batch")) {
-            const char *v = ib_cli_value("model", argc, argv, &i);
-            if (!v || !ib_cli_int("model", "--batch", v, 1, 1 << 20, &batch))
-                return 2;
-        } else {
-            return ib_cli_unknown("model", argv[i]);
-        }
-    }
+    ib_run_opts o;
+    ib_run_opts_init(&o, "model");
+    const int rc = ib_run_opts_parse(&o, &spec, argc, argv);
+    if (rc >= 0)
+        return rc;
     ib_net net;
     ib_err e = {{0}};
-    if (ib_inception_v3_build(batch, &net, &e) != IB_OK) {
+    if (ib_inception_v3_build(o.batch, &net, &e) != IB_OK) {
         fprintf(stderr, "incbench model: %s\n", e.msg);
         return 2;
     }
-    if (json)
+    if (o.json)
         print_json(&net);
     else
         print_text(&net);

@@ -16,14 +16,16 @@ static void usage(FILE *f)
                "one thread and on all threads (--threads, default every CPU). bench, factor and\n"
                "net measure the same probes in their own run and report percent of the peak of\n"
                "the ISA each implementation uses, at the thread count it ran with.\n\n");
-    ib_run_opts_help(f, IB_OPT_THREADS | IB_OPT_OUT);
+    ib_run_opts_help(f, IB_CMD_BIT(peak));
 }
+
+static const ib_cmd_spec spec = IB_CMD_SPEC(peak, 0, 0, usage);
 
 int ib_cmd_peak(int argc, char **argv)
 {
     ib_run_opts o;
     ib_run_opts_init(&o, "peak");
-    int rc = ib_run_opts_parse(&o, IB_OPT_THREADS | IB_OPT_OUT, argc, argv, usage);
+    int rc = ib_run_opts_parse(&o, &spec, argc, argv);
     if (rc >= 0)
         return rc;
     const int all = ib_run_opts_threads(&o);
@@ -33,8 +35,7 @@ int ib_cmd_peak(int argc, char **argv)
         return 2;
     if (csv)
         fprintf(csv, "probe,threads,value,unit\n");
-    printf("CPU: %s, %d logical CPUs, ISA cap %s\n", cpu->model, cpu->cores,
-           ib_isa_name(cpu->cap));
+    printf("CPU: %s, %d logical CPUs, ISA cap %s\n", cpu->model, cpu->cores, ib_isa_name(cpu->cap));
     printf("%-22s %14s %14s\n", "probe", "1 thread", "threads");
     /* the probes of this architecture's ISAs */
 #if defined(__aarch64__)

@@ -6,25 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench/cli.h"
 #include "bench/commands.h"
+#include "bench/options.h"
 #include "bench/regress.h"
 #include "bench/regress_io.h"
 #include "bench/regress_power.h"
 #include "bench/regress_procs.h"
+#include "bench/results.h"
 #include "bench/stats.h"
 
-enum { MAX_PASS = 64 };
-
-typedef struct options {
-    const char *baseline, *dir;
-    int record, force, pin;
-    int64_t reps, cpu, procs;
-    double threshold, alpha, min_time;
-    const char *threads;
-    int npass; /* options handed to 'incbench bench' */
-    char *pass[MAX_PASS];
-} options;
+enum { MAX_BENCH_ARGS = 2 * IB_MAX_ARGS + 8 };
 
 static void usage(FILE *f)
 {
@@ -40,93 +31,33 @@ static void usage(FILE *f)
             "A benchmark is SLOWER only when p is below Holm's bound over the benchmarks of the\n"
             "run, the slowdown exceeds the threshold, and it exceeds the noise (MAD / median of\n"
             "each side and the spread between processes). A run whose repetitions cannot reach\n"
-            "p < alpha / (number of benchmarks) is refused before it is timed.\n\n"
-            "  --baseline FILE  compare with (or record to) FILE instead\n"
-            "  --record         record this run as the baseline when there is none\n"
-            "  --force          with --record: replace an existing (or corrupt) baseline\n"
-            "  --threshold PCT  smallest slowdown that counts, percent (default 5)\n"
-            "  --alpha A        significance level (default 0.05)\n"
-            "  --reps N         repetitions per benchmark and process, at least %d (default %d)\n"
-            "  --procs P        separate processes (default: %d with --record, which needs %d\n"
-            "                   or more; else %d)\n"
-            "  --min-time S     seconds per repetition (default 0.05)\n"
-            "  --cpu N          pin to CPU N (default: the highest-numbered allowed CPU)\n"
-            "  --no-pin         do not pin\n"
-            "  --threads N      OpenMP threads (default 1; above 1: no pinning, real time)\n"
-            "  --layer, --impl, --batch, --benchmark_filter=REGEX: as for 'incbench bench'\n\n"
-            "Exit status: 0 no regression, 1 regression, 2 error (no baseline, corrupt or\n"
-            "foreign baseline, a benchmark missing or not comparable, a run that could not\n"
-            "detect anything, bad usage).\n",
-            IB_RG_MIN_REPS, IB_RG_DEFAULT_REPS, IB_RG_DEFAULT_BASE_PROCS, IB_RG_MIN_BASE_PROCS,
-            IB_RG_DEFAULT_CHECK_PROCS);
+            "p < alpha / (number of benchmarks) is refused before it is timed. --reps is at\n"
+            "least %d (default %d); --threads defaults to 1 (above 1: no pinning, real time);\n"
+            "--out DIR writes this run's merged report, DIR/regress.json. The options of\n"
+            "'incbench bench' (--layer, --impl, --shape, --batch, --benchmark_filter=REGEX)\n"
+            "select as there.\n\n",
+            IB_RG_MIN_REPS, IB_RG_DEFAULT_REPS);
+    ib_run_opts_help(f, IB_CMD_BIT(regress));
+    fprintf(f, "\nExit status: 0 no regression, 1 regression, 2 error (no baseline, corrupt or\n"
+               "foreign baseline, a benchmark missing or not comparable, a run that could not\n"
+               "detect anything, bad usage).\n");
 }
 
-static int parse(int argc, char **argv, options *o)
+static const ib_cmd_spec spec =
+    IB_CMD_SPEC(regress, IB_SPEC_GBENCH | IB_SPEC_GB_FILTER | IB_SPEC_NO_BEST, 0, usage);
+
+static int parse(int argc, char **argv, ib_run_opts *o)
 {
-    const char *v;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        double pct;
-        if (ib_cli_is_help(a)) {
-            usage(stdout);
-            return 0;
-        } else if (!strcmp(a, "--baseline")) {
-            if (!(o->baseline = ib_cli_value("regress", argc, argv, &i)))
-                return 2;
-        } else if (!strcmp(a, "--record")) {
-            o->record = 1;
-        } else if (!strcmp(a, "--force")) {
-            o->force = 1;
-        } else if (!strcmp(a, "--no-pin")) {
-            o->pin = 0;
-        } else if (!strcmp(a, "--threshold")) {
-            if (!(v = ib_cli_value("regress", argc, argv, &i)) ||
-                !ib_cli_double("regress", a, v, 0, 1000, &pct))
-                return 2;
-            o->threshold = pct / 100;
-        } else if (!strcmp(a, "--alpha")) {
-            if (!(v = ib_cli_value("regress", argc, argv, &i)) ||
-                !ib_cli_double("regress", a, v, 1e-9, 0.5, &o->alpha))
-                return 2;
-        } else if (!strcmp(a, "--reps")) {
-            if (!(v = ib_cli_value("regress", argc, argv, &i)) ||
-                !ib_cli_int("regress", a, v, IB_RG_MIN_REPS, 10000, &o->reps))
-                return 2;
-        } else if (!strcmp(a, "--procs")) {
-            if (!(v = ib_cli_value("regress", argc, argv, &i)) ||
-                !ib_cli_int("regress", a, v, 1, 100, &o->procs))
-                return 2;
-        } else if (!strcmp(a, "--min-time")) {
-            if (!(v = ib_cli_value("regress", argc, argv, &i)) ||
-                !ib_cli_double("regress", a, v, 1e-4, 100, &o->min_time))
-                return 2;
-        } else if (!strcmp(a, "--cpu")) {
-            if (!(v = ib_cli_value("regress", argc, argv, &i)) ||
-                !ib_cli_int("regress", a, v, 0, 4095, &o->cpu))
-                return 2;
-        } else if (!strcmp(a, "--threads") || !strcmp(a, "--layer") || !strcmp(a, "--impl") ||
-                   !strcmp(a, "--batch")) {
-            if (!(v = ib_cli_value("regress", argc, argv, &i)))
-                return 2;
-            if (!strcmp(a, "--threads")) {
-                int64_t t;
-                if (!ib_cli_int("regress", a, v, 1, 1024, &t))
-                    return 2;
-                o->threads = v;
-                continue;
-            }
-            if (o->npass + 2 > MAX_PASS)
-                return ib_cli_unknown("regress", a);
-            o->pass[o->npass++] = argv[i - 1];
-            o->pass[o->npass++] = argv[i];
-        } else if (!strncmp(a, "--benchmark_filter=", 19)) {
-            if (o->npass + 1 > MAX_PASS)
-                return ib_cli_unknown("regress", a);
-            o->pass[o->npass++] = argv[i];
-        } else {
-            return ib_cli_unknown("regress", a);
-        }
-    }
+    ib_run_opts_init(o, "regress");
+    o->rg_reps = IB_RG_DEFAULT_REPS;
+    o->cpu = -1;
+    o->threshold_pct = 100 * IB_RG_DEFAULT_THRESHOLD;
+    o->alpha = IB_RG_DEFAULT_ALPHA;
+    o->min_time = 0.05;
+    o->threads = 1;
+    const int rc = ib_run_opts_parse(o, &spec, argc, argv);
+    if (rc >= 0)
+        return rc;
     if (o->force && !o->record) {
         fprintf(stderr, "incbench regress: --force only goes with --record (it replaces a "
                         "baseline)\n");
@@ -146,18 +77,30 @@ static int parse(int argc, char **argv, options *o)
     return -1;
 }
 
-/* The arguments of 'incbench bench' for this run (argv[0] the program, argv[1] "bench"). */
-static int bench_args(const options *o, char **argv)
+/* The command line of a measuring process: 'incbench bench' with the selection this run
+ * parsed (the options of bench's that were given, from the one options table; the results
+ * folder stays with regress) and its thread count. */
+static int bench_args(const ib_run_opts *o, char **argv, char *threads, int len)
 {
     int argc = 0;
     argv[argc++] = "incbench";
     argv[argc++] = "bench";
+    snprintf(threads, (size_t)len, "%lld", (long long)o->threads);
     argv[argc++] = "--threads";
-    argv[argc++] = (char *)o->threads;
-    for (int i = 0; i < o->npass; i++)
-        argv[argc++] = o->pass[i];
+    argv[argc++] = threads;
+    ib_run_opts_argv(o, IB_CMD_BIT(bench), (1ull << IB_OPTION_OUT) | (1ull << IB_OPTION_THREADS),
+                     argv, &argc, MAX_BENCH_ARGS - IB_MAX_ARGS - 1);
+    for (int i = 0; i < o->ngb; i++)
+        argv[argc++] = (char *)o->gb_args[i];
     argv[argc] = NULL;
     return argc;
+}
+
+/* 1 when the run is restricted to part of the benchmarks (a baseline benchmark it did not run
+ * is then left out rather than MISSING). */
+static int is_subset(const ib_run_opts *o)
+{
+    return o->layer || o->impls || o->nshapes || o->ngb || o->batch != 1;
 }
 
 /* The largest repetition count of a benchmark in doc (0 when none). */
@@ -177,9 +120,9 @@ static int max_reps(const ib_json *doc)
 /* Refuses, before any timing, a run that could detect nothing: m benchmarks selected, the
  * baseline's repetitions (or, when recording, the baseline this run makes and a default
  * check with the same --reps against it) and this run's. Returns 1 when refused. */
-static int underpowered(const options *o, char **argv, int argc, const ib_json *base)
+static int underpowered(const ib_run_opts *o, const ib_json *base)
 {
-    const int m = ib_bench_count(argc - 1, argv + 1);
+    const int m = ib_bench_count(o);
     if (m < 0)
         return 1;
     if (m == 0) {
@@ -187,7 +130,7 @@ static int underpowered(const options *o, char **argv, int argc, const ib_json *
                         "--benchmark_filter)\n");
         return 1;
     }
-    const int reps = (int)o->reps, procs = (int)o->procs;
+    const int reps = (int)o->rg_reps, procs = (int)o->procs;
     const int base_procs = o->record || !base ? procs : ib_rg_procs_of(base);
     const int nb = o->record || !base ? procs * reps : max_reps(base);
     const int check_procs = o->record ? IB_RG_DEFAULT_CHECK_PROCS : procs;
@@ -220,9 +163,24 @@ static void warn_if_busy(const ib_json *doc, const char *which)
                which, load->items[0]->number, cpus);
 }
 
+/* --out: this run's merged report as DIR/regress.json; 1 when it cannot be written. */
+static int save_run(const ib_run_opts *o, const ib_json *cur)
+{
+    ib_err e = {{0}};
+    FILE *f = ib_results_open(o->out, "regress.json");
+    if (!f)
+        return 1;
+    const ib_status st = ib_json_write(f, cur, &e);
+    if (fclose(f) != 0 || st != IB_OK) {
+        fprintf(stderr, "incbench regress: cannot write %s/regress.json\n", o->out);
+        return 1;
+    }
+    return 0;
+}
+
 /* Stamps this run's report (consumed) and, when a baseline is given, compares. */
-static int compare_and_record(const options *o, const ib_cpu *cpu, const char *path, ib_json *base,
-                              ib_json *cur, int use_real_time)
+static int compare_and_record(const ib_run_opts *o, const ib_cpu *cpu, const char *path,
+                              ib_json *base, ib_json *cur, int use_real_time)
 {
     ib_err e = {{0}};
     int rc = 0;
@@ -235,7 +193,7 @@ static int compare_and_record(const options *o, const ib_cpu *cpu, const char *p
         fprintf(stderr, "incbench regress: %s\n", e.msg);
         rc = 2;
     } else if (base) {
-        ib_rg_opts ro = {o->threshold, o->alpha, use_real_time, o->npass > 0};
+        ib_rg_opts ro = {o->threshold_pct / 100, o->alpha, use_real_time, is_subset(o)};
         ib_rg_set sb = {0}, sc = {0};
         ib_rg_report r = {0};
         if (ib_rg_samples(base, use_real_time, &sb, &e) != IB_OK ||
@@ -249,7 +207,7 @@ static int compare_and_record(const options *o, const ib_cpu *cpu, const char *p
             printf("\nbaseline %s (%s; %d processes), this run %lld process%s x %lld "
                    "repetitions\n",
                    path, bc ? bc : "compiler unknown", ib_rg_procs_of(base), (long long)o->procs,
-                   o->procs == 1 ? "" : "es", (long long)o->reps);
+                   o->procs == 1 ? "" : "es", (long long)o->rg_reps);
             if (bc && cc && strcmp(bc, cc) != 0)
                 printf("note: the baseline was built with %s, this binary with %s\n", bc, cc);
             ib_rg_print(stdout, &r, &ro);
@@ -268,7 +226,7 @@ static int compare_and_record(const options *o, const ib_cpu *cpu, const char *p
         } else {
             printf("incbench regress: recorded the baseline %s (%lld processes x %lld "
                    "repetitions)\n",
-                   path, (long long)o->procs, (long long)o->reps);
+                   path, (long long)o->procs, (long long)o->rg_reps);
             rc = 0;
         }
     }
@@ -279,14 +237,7 @@ static int compare_and_record(const options *o, const ib_cpu *cpu, const char *p
 
 int ib_cmd_regress(int argc, char **argv)
 {
-    options o = {.pin = 1,
-                 .reps = IB_RG_DEFAULT_REPS,
-                 .cpu = -1,
-                 .threshold = IB_RG_DEFAULT_THRESHOLD,
-                 .alpha = IB_RG_DEFAULT_ALPHA,
-                 .min_time = 0.05,
-                 .threads = "1",
-                 .dir = "bench/baselines"};
+    ib_run_opts o;
     int rc = parse(argc, argv, &o);
     if (rc >= 0)
         return rc;
@@ -297,7 +248,7 @@ int ib_cmd_regress(int argc, char **argv)
     if (o.baseline)
         snprintf(path, sizeof path, "%s", o.baseline);
     else
-        ib_rg_baseline_path(o.dir, key, path, sizeof path);
+        ib_rg_baseline_path("bench/baselines", key, path, sizeof path);
     printf("incbench regress: CPU %s (%s, %s, %d logical CPUs), key %s\n", cpu->model, cpu->vendor,
            ib_isa_name(cpu->best), cpu->cores, key);
 
@@ -325,20 +276,20 @@ int ib_cmd_regress(int argc, char **argv)
         fprintf(stderr, "incbench regress: replacing it: %s\n", e.msg);
     }
 
-    char *bargv[MAX_PASS + 8];
-    const int bargc = bench_args(&o, bargv);
-    if (underpowered(&o, bargv, bargc, base)) {
+    char *bargv[MAX_BENCH_ARGS], threads_text[24];
+    const int bargc = bench_args(&o, bargv, threads_text, sizeof threads_text);
+    if (underpowered(&o, base)) {
         ib_json_free(base);
         return 2;
     }
 
-    const int threads = atoi(o.threads);
-    if (o.pin && threads == 1) {
+    const int threads = (int)o.threads;
+    if (!o.no_pin && threads == 1) {
         const char *why = "";
         int c = ib_rg_pin((int)o.cpu, &why);
         if (c < 0)
             fprintf(stderr, "incbench regress: not pinned: %s\n", why);
-        else
+        else if (!o.quiet)
             fprintf(stderr, "incbench regress: pinned to CPU %d\n", c);
     }
 
@@ -348,8 +299,11 @@ int ib_cmd_regress(int argc, char **argv)
     const char *self = getenv("INCBENCH_EXEC");
     ib_json *cur = NULL;
     if (ib_rg_run_procs(self && *self ? self : "/proc/self/exe", bargv, bargc, (int)o.procs,
-                        (int)o.reps, o.min_time, &cur, &e) != IB_OK) {
+                        (int)o.rg_reps, o.min_time, &cur, &e) != IB_OK) {
         fprintf(stderr, "incbench regress: %s: no verdict\n", e.msg);
+        rc = 2;
+    } else if (o.out && save_run(&o, cur)) {
+        ib_json_free(cur);
         rc = 2;
     } else {
         rc = compare_and_record(&o, cpu, path, base, cur, threads > 1);

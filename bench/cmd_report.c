@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bench/cli.h"
 #include "bench/commands.h"
+#include "bench/options.h"
 #include "bench/report.h"
 
 static void usage(FILE *f)
@@ -24,37 +24,21 @@ static void usage(FILE *f)
                "With two folders, writes RUN_B/compare.html instead: per factorization case\n"
                "and family the saving in each run and the change (clear where the 95%%\n"
                "intervals are apart), the whole network per family, and the layers whose\n"
-               "median time changed most.\n\n"
-               "  --force   replace an existing report.html (by default it is kept and the\n"
-               "            command fails)\n");
+               "median time changed most.\n\n");
+    ib_run_opts_help(f, IB_CMD_BIT(report));
 }
+
+static const ib_cmd_spec spec = IB_CMD_SPEC(report, 0, 2, usage);
 
 int ib_cmd_report(int argc, char **argv)
 {
-    const char *dir = NULL, *dir_b = NULL;
-    int force = 0;
-    for (int i = 1; i < argc; i++) {
-        if (ib_cli_is_help(argv[i])) {
-            usage(stdout);
-            return 0;
-        }
-        if (!strcmp(argv[i], "--force")) {
-            force = 1;
-            continue;
-        }
-        if (argv[i][0] == '-')
-            return ib_cli_unknown("report", argv[i]);
-        if (dir_b) {
-            fprintf(stderr, "incbench report: two results folders at most ('%s', '%s', '%s')\n",
-                    dir, dir_b, argv[i]);
-            return 2;
-        }
-        if (dir) {
-            dir_b = argv[i];
-            continue;
-        }
-        dir = argv[i];
-    }
+    ib_run_opts o;
+    ib_run_opts_init(&o, "report");
+    const int rc = ib_run_opts_parse(&o, &spec, argc, argv);
+    if (rc >= 0)
+        return rc;
+    const char *dir = o.nargs > 0 ? o.args[0] : NULL, *dir_b = o.nargs > 1 ? o.args[1] : NULL;
+    const int force = o.force;
     char newest[512] = "";
     if (!dir) {
         /* Folder names start with the date, so the greatest name is the newest run. */

@@ -85,9 +85,8 @@ static double max_abs_want(const ib_vcase *vc)
     return m;
 }
 
-static void row(FILE *t, FILE *csv, int show, const char *op, const char *layer,
-                const char *impl, const char *status, double abs_err, double rel_err,
-                const char *why)
+static void row(FILE *t, FILE *csv, int show, const char *op, const char *layer, const char *impl,
+                const char *status, double abs_err, double rel_err, const char *why)
 {
     if (t && show) {
         if (abs_err >= 0)
@@ -203,31 +202,35 @@ int ib_verify_job(const ib_run_opts *o, FILE *t, int all_rows, ib_verify_summary
         return 2;
     }
     if (t)
-        fprintf(t, "verify: %d passed, %d failed, %d skipped (max rel = max abs error / max "
-                   "|reference|)\n", s->passed, s->failed, s->skipped);
+        fprintf(t,
+                "verify: %d passed, %d failed, %d skipped (max rel = max abs error / max "
+                "|reference|)\n",
+                s->passed, s->failed, s->skipped);
     return 0;
 }
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: incbench verify [--layer PATTERN] [--impl LIST] [--shape DESC]...\n\n"
+    fprintf(f, "usage: incbench verify [--layer PATTERN] [--impl LIST] [--shape DESC]... [opts]\n\n"
                "Checks every (layer, implementation) against the scalar reference on the same\n"
                "integer-filled inputs (exact where every partial sum is exact in fp32, else\n"
                "within a bound derived from the operation): the distinct layers of\n"
                "Inception-v3 (batch-norm and ReLU standalone on each conv output, the loss on\n"
                "the logits), or your own shapes. Prints PASSED / FAILED / SKIPPED (and why),\n"
                "max abs and rel error; exits 1 on any failure.\n\n");
-    ib_run_opts_help(f, IB_OPT_LAYER | IB_OPT_IMPL | IB_OPT_SHAPES | IB_OPT_BATCH | IB_OPT_OUT);
+    ib_run_opts_help(f, IB_CMD_BIT(verify));
 }
+
+static const ib_cmd_spec spec = IB_CMD_SPEC(verify, 0, 0, usage);
 
 int ib_cmd_verify(int argc, char **argv)
 {
     ib_run_opts o;
     ib_run_opts_init(&o, "verify");
-    int rc = ib_run_opts_parse(&o, IB_OPT_LAYER | IB_OPT_IMPL | IB_OPT_SHAPES | IB_OPT_BATCH |
-                                       IB_OPT_OUT, argc, argv, usage);
+    int rc = ib_run_opts_parse(&o, &spec, argc, argv);
     if (rc >= 0)
         return rc;
+    ib_run_opts_threads(&o);
     ib_verify_summary s;
     rc = ib_verify_job(&o, stdout, 1, &s);
     return rc ? rc : s.failed ? 1 : 0;

@@ -7,8 +7,10 @@
 #include "bench/commands.inc"
 #undef IB_CMD
 
-/* How many benchmarks 'incbench bench' with these arguments (argv[0] "bench") would register,
- * without verifying or timing any; -1 when the arguments are refused (the reason printed). */
-int ib_bench_count(int argc, char **argv);
+/* How many benchmarks 'incbench bench' with these options (layer, implementations, shapes,
+ * batch, --benchmark_filter) would register, without verifying or timing any; -1 on an
+ * error (the reason printed). */
+struct ib_run_opts;
+int ib_bench_count(const struct ib_run_opts *o);
 
 #endif

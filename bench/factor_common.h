@@ -7,53 +7,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "bench/shapes_parse.h"
+#include "bench/options.h"
 #include "kernels/impl.h"
 
-enum { IB_MAX_USER_SHAPES = 64 };
-
-typedef struct ib_run_opts {
-    const char *cmd;   /* "factor", ... for messages */
-    int64_t threads;   /* 0: OpenMP's default */
-    int64_t batch;     /* default 1 */
-    double min_time;   /* seconds per repetition, at least (default 0.02) */
-    int64_t reps;      /* repetitions (default 9) */
-    int64_t rounds;    /* factor: passes over the cases, each with fresh instances (default 3) */
-    int quiet;         /* no progress */
-    int quick;         /* fewer problems and shorter timing */
-    const char *impls; /* comma list; NULL: every implementation but ref */
-    const char *layer; /* substring or glob of layer names */
-    const char *out;   /* results folder: write CSV and JSON there (NULL: none) */
-    int sweep, aux;
-    ib_user_shape shapes[IB_MAX_USER_SHAPES];
-    int nshapes;
-} ib_run_opts;
-
-/* Option flags a command accepts (bit set). */
-enum {
-    IB_OPT_THREADS = 1 << 0,
-    IB_OPT_BATCH = 1 << 1,
-    IB_OPT_TIMING = 1 << 2,
-    IB_OPT_IMPL = 1 << 3,
-    IB_OPT_LAYER = 1 << 4,
-    IB_OPT_SHAPES = 1 << 5,
-    IB_OPT_OUT = 1 << 6,
-    IB_OPT_SWEEP = 1 << 7,
-    IB_OPT_AUX = 1 << 8,
-    IB_OPT_QUICK = 1 << 9,
-    IB_OPT_OUT_BASE = 1 << 10, /* with IB_OPT_OUT: a missing --out folder is made later */
-    IB_OPT_ROUNDS = 1 << 11,
-};
-
-void ib_run_opts_init(ib_run_opts *o, const char *cmd);
-/* Parses argv[1..]; -1 to go on, else the exit status (0 after --help, 2 on bad usage with
- * a message on stderr). usage is printed for --help. Checks before any work: --out is an
- * existing folder this user can write into (or missing, with IB_OPT_OUT_BASE), --shapes holds
- * at least one descriptor, every --impl name is known. */
-int ib_run_opts_parse(ib_run_opts *o, unsigned accepted, int argc, char **argv,
-                      void (*usage)(FILE *));
-/* Text for a usage message describing the common options in accepted. */
-void ib_run_opts_help(FILE *f, unsigned accepted);
 /* Applies --threads; returns the thread count in effect. */
 int ib_run_opts_threads(const ib_run_opts *o);
 
@@ -90,7 +46,6 @@ int ib_impl_selected(const char *list, const ib_impl *im);
 int ib_layer_matches(const char *pattern, const char *name);
 
 /* One timing: seconds per call. */
-enum { IB_MAX_REPS = 100 };
 typedef struct ib_timing {
     int reps;
     int64_t iters; /* calls per repetition */

@@ -190,6 +190,90 @@ static void bad_cli(const char *exe, const char *args, const char *want)
     check(st == 2 && !strcmp(err, want), args, detail);
 }
 
+/* 1 when the file holds the text. */
+static int file_has(const char *path, const char *text)
+{
+    char cmd[1300];
+    snprintf(cmd, sizeof cmd, "grep -q '%s' '%s'", text, path);
+    return system(cmd) == 0;
+}
+
+/* The options every command that runs kernels shares come from one table: the same names,
+ * the same limits and the same messages everywhere. */
+static void common_options(const char *exe)
+{
+    const char *cmds[] = {"verify", "bench", "regress", "factor", "net", "all"};
+    for (int i = 0; i < 6; i++) {
+        char args[200], want[200];
+        snprintf(args, sizeof args, "%s --quiet --threads 1025", cmds[i]);
+        snprintf(want, sizeof want, "incbench %s: --threads: 1025 is out of range [1, 1024]",
+                 cmds[i]);
+        bad_cli(exe, args, want);
+        snprintf(args, sizeof args, "%s --quiet --impl nosuch", cmds[i]);
+        snprintf(want, sizeof want,
+                 "incbench %s: --impl: unknown implementation 'nosuch' (see 'incbench list')",
+                 cmds[i]);
+        bad_cli(exe, args, want);
+        snprintf(args, sizeof args, "%s --out /nonexistent/x --threads 1", cmds[i]);
+        snprintf(want, sizeof want, "incbench %s: --out: /nonexistent/x: No such file or %s",
+                 cmds[i], "directory (it must be an existing folder)");
+        if (strcmp(cmds[i], "all") != 0) /* all makes its folder, one level */
+            bad_cli(exe, args, want);
+        snprintf(args, sizeof args, "%s --batch 0", cmds[i]);
+        snprintf(want, sizeof want, "incbench %s: --batch: 0 is out of range [1, 1024]", cmds[i]);
+        bad_cli(exe, args, want);
+    }
+    for (int i = 0; i < 4; i++) { /* the commands that take problems of the user's */
+        const char *shape_cmds[] = {"verify", "bench", "regress", "factor"};
+        char args[200], want[300];
+        snprintf(args, sizeof args, "%s --shape mb1ic19xih35oc64kh1", shape_cmds[i]);
+        snprintf(want, sizeof want,
+                 "incbench %s: --shape: descriptor 'mb1ic19xih35oc64kh1': unknown field 'xi' "
+                 "(offset 7)",
+                 shape_cmds[i]);
+        bad_cli(exe, args, want);
+    }
+    bad_cli(exe, "bench --bogus",
+            "incbench bench: unknown option '--bogus' (see 'incbench bench --help')");
+    bad_cli(exe, "bench --benchmark_bogus=1",
+            "incbench bench: unknown option '--benchmark_bogus=1' (not one of Google "
+            "Benchmark's; see 'incbench bench --help')");
+    bad_cli(exe, "regress --benchmark_repetitions=3",
+            "incbench regress: unknown option '--benchmark_repetitions=3' (see 'incbench "
+            "regress --help')");
+    bad_cli(exe, "list --threads 2",
+            "incbench list: unknown option '--threads' (see 'incbench list --help')");
+    bad_cli(exe, "compare a b", "incbench compare: 1 operand at most ('b' is one more)");
+
+    /* bench times the user's own layer through Google Benchmark, into --out */
+    char dir[] = "/tmp/incbench-options-XXXXXX", args[600], err[512], path[700];
+    if (!mkdtemp(dir)) {
+        check(0, "mkdtemp", dir);
+        return;
+    }
+    snprintf(args, sizeof args,
+             "bench --quiet --threads 1 --impl ref --shape ic8ih8oc8kh3ph1nmine --out %s "
+             "--benchmark_min_time=0.001",
+             dir);
+    check(run_incbench(exe, args, err, sizeof err) == 0, args, err);
+    snprintf(path, sizeof path, "%s/bench.json", dir);
+    check(file_has(path, "\"conv/mine/ref\""), "bench --shape: conv/mine/ref in bench.json", path);
+    /* regress hands its selection (shape, implementation) to its measuring processes */
+    snprintf(args, sizeof args,
+             "regress --quiet --record --baseline %s/base.json --shape ic8ih8oc8kh3ph1nmine "
+             "--impl ref --reps 9 --procs 3 --min-time 0.001 --out %s",
+             dir, dir);
+    check(run_incbench(exe, args, err, sizeof err) == 0, args, err);
+    snprintf(path, sizeof path, "%s/base.json", dir);
+    check(file_has(path, "\"conv/mine/ref\"") && !file_has(path, "Conv2d"),
+          "regress --shape: only conv/mine/ref in the baseline", path);
+    snprintf(path, sizeof path, "%s/regress.json", dir);
+    check(file_has(path, "\"conv/mine/ref\""), "regress --out: regress.json", path);
+    snprintf(args, sizeof args, "rm -rf '%s'", dir);
+    if (system(args) != 0)
+        check(0, "cleanup", dir);
+}
+
 static void command_lines(void)
 {
     char self[1024];
@@ -211,8 +295,7 @@ static void command_lines(void)
     bad_cli(exe, "frobnicate", "incbench: unknown command 'frobnicate' (see 'incbench --help')");
     bad_cli(exe, "verify --bogus",
             "incbench verify: unknown option '--bogus' (see 'incbench verify --help')");
-    bad_cli(exe, "factor --repetitions x",
-            "incbench factor: --repetitions: 'x' is not an integer");
+    bad_cli(exe, "factor --repetitions x", "incbench factor: --repetitions: 'x' is not an integer");
     bad_cli(exe, "net --batch 0", "incbench net: --batch: 0 is out of range [1, 1024]");
     bad_cli(exe, "factor --min-time 1e999", "incbench factor: --min-time: '1e999' is not a number");
     bad_cli(exe, "net --threads", "incbench net: --threads needs a value");
@@ -227,6 +310,7 @@ static void command_lines(void)
     bad_cli(exe, "verify --shapes /nonexistent/x",
             "incbench verify: --shapes: /nonexistent/x: cannot open");
     bad_cli(exe, "report a b", "incbench report: report: 'a' is not a results folder");
+    common_options(exe);
     /* --help of every command: exit 0 with a usage line */
     const char *cmds[] = {"verify", "factor", "net", "peak", "report", "all"};
     for (int i = 0; i < 6; i++) {
@@ -237,8 +321,8 @@ static void command_lines(void)
     }
     /* a user shape runs through verify end to end */
     char err[512];
-    int st = run_incbench(exe, "verify --quiet --impl avx2 --shape ic16ih9oc16kh3ph1", err,
-                          sizeof err);
+    int st =
+        run_incbench(exe, "verify --quiet --impl avx2 --shape ic16ih9oc16kh3ph1", err, sizeof err);
     check(st == 0, "verify --shape runs", err);
 }
 
