@@ -1,6 +1,5 @@
 /* incbench bench: every distinct Inception-v3 layer x every implementation that runs here,
  * verified against the reference once, then timed by Google Benchmark. */
-#include <fnmatch.h>
 #include <omp.h>
 #include <regex.h>
 #include <stdio.h>
@@ -8,21 +7,15 @@
 #include <string.h>
 
 #include "arch/onednn/onednn.h"
-#include "bench/cli.h"
+#include "bench/cases.h"
 #include "bench/commands.h"
 #include "bench/factor_common.h"
 #include "bench/gbench.h"
 #include "bench/peak_probes.h"
 #include "bench/verify.h"
-#include "kernels/inception_v3.h"
 #include "kernels/registry.h"
 
-enum { MAX_CASES = 512, MAX_IMPLS = 32 };
-
-typedef struct bench_case {
-    char layer[64];
-    ib_desc desc;
-} bench_case;
+enum { MAX_IMPLS = 32 };
 
 /* What a run selects: the options, and Google Benchmark's filter applied early so that
  * skipped cases cost nothing. */
@@ -70,71 +63,12 @@ static void usage(FILE *f)
                "--benchmark_min_time=S, ...).\n");
 }
 
-static int layer_matches(const char *pattern, const char *name)
-{
-    if (!pattern)
-        return 1;
-    if (strpbrk(pattern, "*?["))
-        return fnmatch(pattern, name, 0) == 0;
-    return strstr(name, pattern) != NULL;
-}
-
 static int name_passes_filter(const options *s, const char *name)
 {
     if (!s->has_filter)
         return 1;
     int m = regexec(&s->filter, name, 0, NULL, 0) == 0;
     return s->filter_negated ? !m : m;
-}
-
-/* Adds d under layer unless an equal problem is already listed (first name wins). */
-static void add_case(bench_case *cases, int *n, const char *layer, const ib_desc *d)
-{
-    char a[160], b[160];
-    ib_desc_str(d, a, sizeof a);
-    for (int i = 0; i < *n; i++)
-        if (cases[i].desc.op == d->op && !strcmp(ib_desc_str(&cases[i].desc, b, sizeof b), a))
-            return;
-    if (*n == MAX_CASES)
-        return;
-    snprintf(cases[*n].layer, sizeof cases[*n].layer, "%s", layer);
-    cases[*n].desc = *d;
-    (*n)++;
-}
-
-/* The distinct problems of the table. BN and ReLU are folded into the convolutions there,
- * so their standalone cases take each distinct conv output; the loss takes the logits. */
-static int build_cases(const ib_net *net, bench_case *cases)
-{
-    int n = 0;
-    for (int i = 0; i < net->count; i++) {
-        const ib_layer *l = &net->layers[i];
-        if (l->identity)
-            continue;
-        add_case(cases, &n, l->name, &l->desc);
-    }
-    for (int i = 0; i < net->count; i++) {
-        const ib_layer *l = &net->layers[i];
-        if (l->identity || l->desc.op != IB_OP_CONV)
-            continue;
-        const ib_conv_desc *c = &l->desc.conv;
-        ib_desc bn = {.op = IB_OP_BN, .bn = {c->n, c->oc, c->oh, c->ow, 0.001f}};
-        ib_desc relu = {.op = IB_OP_RELU, .relu = {c->n, c->oc, c->oh, c->ow}};
-        if (ib_desc_validate(&bn, NULL) == IB_OK)
-            add_case(cases, &n, l->name, &bn);
-        if (ib_desc_validate(&relu, NULL) == IB_OK)
-            add_case(cases, &n, l->name, &relu);
-    }
-    for (int i = 0; i < net->count; i++) {
-        const ib_layer *l = &net->layers[i];
-        if (!l->aux && l->desc.op == IB_OP_FC) {
-            ib_desc ls = {.op = IB_OP_LSLOSS,
-                          .lsloss = {l->desc.fc.n, l->desc.fc.oc, IB_LSLOSS_DEFAULT_EPS}};
-            if (ib_desc_validate(&ls, NULL) == IB_OK)
-                add_case(cases, &n, l->name, &ls);
-        }
-    }
-    return n;
 }
 
 static int run_instance(void *ctx, int64_t iters)
@@ -184,7 +118,7 @@ static int memory_bound(ib_op op)
 }
 
 /* Verifies and registers every selected implementation of one case. */
-static int bench_one(const options *o, const bench_case *bc, int threads, totals *t)
+static int bench_one(const options *o, const ib_case *bc, int threads, totals *t)
 {
     const ib_impl *impls[MAX_IMPLS];
     int nimpl = ib_registry_find(bc->desc.op, 0, impls, MAX_IMPLS);
@@ -328,30 +262,13 @@ static void compile_filter(options *s)
     }
 }
 
-/* The problems of the run: the user's shapes, else the distinct layers of the network. */
-static int load_cases(const ib_run_opts *o, bench_case *cases, ib_err *e)
-{
-    if (o->nshapes) {
-        int n = 0;
-        for (int i = 0; i < o->nshapes; i++)
-            add_case(cases, &n, o->shapes[i].name, &o->shapes[i].desc);
-        return n;
-    }
-    ib_net net;
-    if (ib_inception_v3_build(o->batch, &net, e) != IB_OK)
-        return -1;
-    const int n = build_cases(&net, cases);
-    ib_net_free(&net);
-    return n;
-}
-
 /* Verifies and registers (or, count_only, counts) every selected benchmark of the run's
  * cases; 0, or 2 on an error (said on stderr). */
 static int register_all(const options *s, int threads, totals *t)
 {
     ib_err e = {{0}};
-    bench_case *cases = calloc(MAX_CASES, sizeof *cases);
-    const int ncases = cases ? load_cases(s->run, cases, &e) : -1;
+    ib_case *cases = calloc(IB_MAX_CASES, sizeof *cases);
+    const int ncases = cases ? ib_run_cases(s->run, cases, IB_MAX_CASES, &e) : -1;
     if (ncases < 0) {
         fprintf(stderr, "incbench bench: %s\n", cases ? e.msg : "out of memory");
         free(cases);
@@ -359,7 +276,7 @@ static int register_all(const options *s, int threads, totals *t)
     }
     int rc = 0;
     for (int i = 0; i < ncases && rc == 0; i++)
-        if (layer_matches(s->run->layer, cases[i].layer))
+        if (ib_layer_matches(s->run->layer, cases[i].layer))
             rc = bench_one(s, &cases[i], threads, t);
     free(cases);
     return rc;

@@ -49,20 +49,6 @@ static void usage(FILE *f)
 /* The file may come from another machine: its implementation names are not checked here. */
 static const ib_cmd_spec spec = IB_CMD_SPEC(compare, IB_SPEC_ANY_IMPL, 1, usage);
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median_of(const series *s)
-{
-    double v[MAX_TIMES];
-    memcpy(v, s->t, (size_t)s->n * sizeof v[0]);
-    qsort(v, (size_t)s->n, sizeof v[0], cmp_double);
-    return s->n % 2 ? v[s->n / 2] : 0.5 * (v[s->n / 2 - 1] + v[s->n / 2]);
-}
-
 static series *find_or_add(series *rows, int *n, const char *op, const char *layer,
                            const char *impl)
 {
@@ -237,16 +223,15 @@ static void network_sum(const series *const *pa, const series *const *pb, const 
                weighted);
         return;
     }
-    series ma = {.n = nr}, mb = {.n = nr};
-    memcpy(ma.t, sa, (size_t)nr * sizeof sa[0]);
-    memcpy(mb.t, sb, (size_t)nr * sizeof sb[0]);
+    double tmp[MAX_TIMES];
     char iv[64] = "no interval: too few repetitions";
     if (isfinite(ci.lo))
         snprintf(iv, sizeof iv, "95%% [%.3f, %.3f]%s", ci.lo, ci.hi,
                  ib_ratio_ci_significant(&ci) ? "" : ", not significant");
     printf("network sum over %d convolutions: %s %.2f ms, %s %.2f ms (medians of %d "
            "per-repetition sums), ratio %.3f, %s\n",
-           weighted, impl, median_of(&ma) / 1e6, base, median_of(&mb) / 1e6, nr, ci.est, iv);
+           weighted, impl, ib_median(sa, nr, tmp) / 1e6, base, ib_median(sb, nr, tmp) / 1e6, nr,
+           ci.est, iv);
 }
 
 int ib_cmd_compare(int argc, char **argv)
@@ -322,6 +307,7 @@ int ib_cmd_compare(int argc, char **argv)
            impl, base);
     printf("%-34s %5s %11s %11s %7s %17s  %s\n", "layer", "reps", impl, base, "ratio",
            "95% interval", "verdict");
+    double tmp[MAX_TIMES];
     int faster = 0, slower = 0, unsure = 0, above = 0;
     double worst = 0;
     const char *worst_layer = "", *worst_verdict = "";
@@ -330,7 +316,7 @@ int ib_cmd_compare(int argc, char **argv)
         const char *verdict = "~ not significant";
         if (ib_ratio_ci_compute(pb[i]->t, pb[i]->n, pa[i]->t, pa[i]->n, 0.95, &ci) != 0) {
             verdict = "~ invalid times";
-            ci.est = median_of(pa[i]) / median_of(pb[i]);
+            ci.est = ib_median(pa[i]->t, pa[i]->n, tmp) / ib_median(pb[i]->t, pb[i]->n, tmp);
         } else if (!isfinite(ci.lo)) {
             verdict = "~ too few repetitions for an interval";
         } else if (ib_ratio_ci_significant(&ci)) {
@@ -345,8 +331,9 @@ int ib_cmd_compare(int argc, char **argv)
         if (isfinite(ci.lo))
             snprintf(iv, sizeof iv, "[%.3f, %.3f]", ci.lo, ci.hi);
         printf("%-34s %5d %9.1fus %9.1fus %7.3f %17s  %s%s\n", pa[i]->layer,
-               pa[i]->n < pb[i]->n ? pa[i]->n : pb[i]->n, median_of(pa[i]) / 1e3,
-               median_of(pb[i]) / 1e3, ci.est, iv, verdict, sig && ci.est > 1.10 ? ", > 1.10" : "");
+               pa[i]->n < pb[i]->n ? pa[i]->n : pb[i]->n, ib_median(pa[i]->t, pa[i]->n, tmp) / 1e3,
+               ib_median(pb[i]->t, pb[i]->n, tmp) / 1e3, ci.est, iv, verdict,
+               sig && ci.est > 1.10 ? ", > 1.10" : "");
         if (ci.est > worst) {
             worst = ci.est;
             worst_layer = pa[i]->layer;

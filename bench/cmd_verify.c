@@ -4,74 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/cases.h"
 #include "bench/commands.h"
 #include "bench/factor_common.h"
 #include "bench/results.h"
 #include "bench/verify.h"
-#include "kernels/inception_v3.h"
 #include "kernels/registry.h"
-
-enum { MAX_CASES = 512 };
-
-typedef struct vcase_item {
-    char layer[64];
-    ib_desc desc;
-} vcase_item;
-
-static void add(vcase_item *c, int *n, const char *layer, const ib_desc *d)
-{
-    char a[200], b[200];
-    ib_desc_str(d, a, sizeof a);
-    for (int i = 0; i < *n; i++)
-        if (c[i].desc.op == d->op && !strcmp(ib_desc_str(&c[i].desc, b, sizeof b), a))
-            return;
-    if (*n == MAX_CASES)
-        return;
-    snprintf(c[*n].layer, sizeof c[*n].layer, "%s", layer);
-    c[*n].desc = *d;
-    (*n)++;
-}
-
-/* The distinct problems of Inception-v3 (BN and ReLU standalone on each distinct conv
- * output, the loss on the logits), or the user's shapes when given. */
-static int build(const ib_run_opts *o, vcase_item *c, ib_err *e)
-{
-    int n = 0;
-    if (o->nshapes) {
-        for (int i = 0; i < o->nshapes; i++)
-            add(c, &n, o->shapes[i].name, &o->shapes[i].desc);
-        return n;
-    }
-    ib_net net;
-    if (ib_inception_v3_build(o->batch, &net, e) != IB_OK)
-        return -1;
-    for (int i = 0; i < net.count; i++)
-        if (!net.layers[i].identity)
-            add(c, &n, net.layers[i].name, &net.layers[i].desc);
-    for (int i = 0; i < net.count; i++) {
-        const ib_layer *l = &net.layers[i];
-        if (l->identity || l->desc.op != IB_OP_CONV)
-            continue;
-        const ib_conv_desc *cv = &l->desc.conv;
-        ib_desc bn = {.op = IB_OP_BN, .bn = {cv->n, cv->oc, cv->oh, cv->ow, 0.001f}};
-        ib_desc relu = {.op = IB_OP_RELU, .relu = {cv->n, cv->oc, cv->oh, cv->ow}};
-        if (ib_desc_validate(&bn, NULL) == IB_OK)
-            add(c, &n, l->name, &bn);
-        if (ib_desc_validate(&relu, NULL) == IB_OK)
-            add(c, &n, l->name, &relu);
-    }
-    for (int i = 0; i < net.count; i++) {
-        const ib_layer *l = &net.layers[i];
-        if (!l->aux && !l->identity && l->desc.op == IB_OP_FC) {
-            ib_desc ls = {.op = IB_OP_LSLOSS,
-                          .lsloss = {l->desc.fc.n, l->desc.fc.oc, IB_LSLOSS_DEFAULT_EPS}};
-            if (ib_desc_validate(&ls, NULL) == IB_OK)
-                add(c, &n, l->name, &ls);
-        }
-    }
-    ib_net_free(&net);
-    return n;
-}
 
 static double max_abs_want(const ib_vcase *vc)
 {
@@ -111,9 +49,9 @@ static void row(FILE *t, FILE *csv, int show, const char *op, const char *layer,
 int ib_verify_job(const ib_run_opts *o, FILE *t, int all_rows, ib_verify_summary *s)
 {
     memset(s, 0, sizeof *s);
-    vcase_item *cases = calloc(MAX_CASES, sizeof *cases);
+    ib_case *cases = calloc(IB_MAX_CASES, sizeof *cases);
     ib_err e = {{0}};
-    int n = cases ? build(o, cases, &e) : -1;
+    int n = cases ? ib_run_cases(o, cases, IB_MAX_CASES, &e) : -1;
     if (n < 0) {
         fprintf(stderr, "incbench %s: %s\n", o->cmd, cases ? e.msg : "out of memory");
         free(cases);
@@ -131,7 +69,7 @@ int ib_verify_job(const ib_run_opts *o, FILE *t, int all_rows, ib_verify_summary
                 "max abs", "max rel", "why");
     int matched = 0;
     for (int i = 0; i < n; i++) {
-        const vcase_item *c = &cases[i];
+        const ib_case *c = &cases[i];
         if (!ib_layer_matches(o->layer, c->layer))
             continue;
         matched++;

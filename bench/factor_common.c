@@ -16,6 +16,7 @@
 #include "bench/cli.h"
 #include "bench/gbench.h"
 #include "bench/peak_probes.h"
+#include "bench/stats.h"
 #include "kernels/registry.h"
 
 int ib_impls_check(const char *cmd, const char *list, int allow_best)
@@ -170,12 +171,6 @@ static double process_cpu_s(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-static int cmp_double(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
 int ib_time(ib_timed_fn fn, void *ctx, double min_time, int reps, ib_timing *t)
 {
     memset(t, 0, sizeof *t);
@@ -246,11 +241,9 @@ void ib_timing_summarize(ib_timing *t)
     if (reps < 1)
         return;
     double sorted[IB_MAX_REPS];
-    memcpy(sorted, t->samples, (size_t)reps * sizeof sorted[0]);
-    qsort(sorted, (size_t)reps, sizeof sorted[0], cmp_double);
+    t->med = ib_median(t->samples, reps, sorted); /* sorts into sorted */
     t->min = sorted[0];
     t->max = sorted[reps - 1];
-    t->med = reps % 2 ? sorted[reps / 2] : 0.5 * (sorted[reps / 2 - 1] + sorted[reps / 2]);
     double mean = 0, var = 0;
     for (int r = 0; r < reps; r++)
         mean += sorted[r] / reps;

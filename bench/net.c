@@ -19,11 +19,6 @@
 
 enum { MAX_FAM = 8 };
 
-static float uni(uint64_t *s, float lo, float hi)
-{
-    return lo + (hi - lo) * (float)((ib_splitmix64(s) >> 40) * (1.0 / 16777216.0));
-}
-
 /* The network with its parameters and the reference activations. */
 typedef struct model {
     ib_net net;
@@ -64,7 +59,7 @@ static ib_status model_init(model *m, int64_t batch, int aux, ib_err *e)
     if (!m->input || !m->ref_out)
         return ib_fail(e, IB_NOMEM, "net: out of memory");
     for (int64_t k = 0; k < batch * 3 * 299 * 299; k++)
-        m->input[k] = uni(&s, -1, 1);
+        m->input[k] = ib_rng_uniform(&s, -1, 1);
     int *depth = calloc((size_t)m->net.count, sizeof *depth);
     for (int i = 0; i < m->net.count; i++) {
         ib_layer *l = &m->net.layers[i];
@@ -98,11 +93,11 @@ static ib_status model_init(model *m, int64_t batch, int aux, ib_err *e)
                 l->desc.op == IB_OP_CONV ? sqrtf(6.0f / (float)fan) : 1.0f / sqrtf((float)fan);
             for (int64_t j = 0; j < n; j++) {
                 if (k == 1)
-                    p[j] = uni(&s, -a, a);
+                    p[j] = ib_rng_uniform(&s, -a, a);
                 else if (l->desc.op == IB_OP_CONV && k == 3)
-                    p[j] = uni(&s, 0.9f, 1.1f); /* scale */
+                    p[j] = ib_rng_uniform(&s, 0.9f, 1.1f); /* scale */
                 else
-                    p[j] = uni(&s, -0.05f, 0.05f); /* bias, shift */
+                    p[j] = ib_rng_uniform(&s, -0.05f, 0.05f); /* bias, shift */
             }
         }
     }

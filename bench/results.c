@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "bench/cli.h"
+#include "bench/stats.h"
 #include "kernels/cpu.h"
 
 void ib_results_cpu_slug(char *buf, int len)
@@ -180,12 +181,6 @@ static void entry(ib_gbjson *j, const char *bench, const char *agg, int rep, int
     fprintf(f, "\n    }");
 }
 
-static int cmp_double(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
 /* A percent of peak above this is a wrong probe or a wrong work count, not a measurement. */
 #define PEAK_LIMIT 102.0
 
@@ -195,7 +190,7 @@ void ib_gbjson_add(ib_gbjson *j, const char *bench, const ib_timing *t, double f
     if (!j->f || t->reps < 1)
         return;
     j->families++;
-    double cpu[IB_MAX_REPS];
+    double cpu[IB_MAX_REPS], sorted[IB_MAX_REPS];
     for (int r = 0; r < t->reps; r++) {
         entry(j, bench, NULL, r, t->reps, t->iters, t->samples[r], t->cpu_samples[r], flops, peak,
               label);
@@ -203,9 +198,8 @@ void ib_gbjson_add(ib_gbjson *j, const char *bench, const ib_timing *t, double f
     }
     /* each statistic of each field on its own, as Google Benchmark computes aggregates */
     const int n = t->reps;
-    qsort(cpu, (size_t)n, sizeof cpu[0], cmp_double);
-    const double cmed = n % 2 ? cpu[n / 2] : 0.5 * (cpu[n / 2 - 1] + cpu[n / 2]);
-    const double cmin = cpu[0], cmax = cpu[n - 1];
+    const double cmed = ib_median(cpu, n, sorted); /* sorts into sorted */
+    const double cmin = sorted[0], cmax = sorted[n - 1];
     entry(j, bench, "median", 0, t->reps, t->reps, t->med, cmed, flops, peak, label);
     entry(j, bench, "min", 0, t->reps, t->reps, t->min, cmin, flops, peak, label);
     entry(j, bench, "max", 0, t->reps, t->reps, t->max, cmax, flops, peak, label);

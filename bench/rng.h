@@ -13,4 +13,10 @@ static inline uint64_t ib_splitmix64(uint64_t *s)
     return z ^ (z >> 31);
 }
 
+/* Uniform in [lo, hi): the top 24 bits, exact in a float. */
+static inline float ib_rng_uniform(uint64_t *s, float lo, float hi)
+{
+    return lo + (hi - lo) * (float)(ib_splitmix64(s) >> 40) * (1.0f / 16777216.0f);
+}
+
 #endif

@@ -26,9 +26,20 @@ double ib_quantile(const double *x, int n, double q, double *tmp)
     return tmp[lo] + (pos - lo) * (tmp[lo + 1] - tmp[lo]);
 }
 
+double ib_median_sorted(const double *s, int n)
+{
+    if (n < 1)
+        return NAN;
+    return n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+}
+
 double ib_median(const double *x, int n, double *tmp)
 {
-    return ib_quantile(x, n, 0.5, tmp);
+    if (n < 1)
+        return NAN;
+    memcpy(tmp, x, (size_t)n * sizeof *tmp);
+    qsort(tmp, (size_t)n, sizeof *tmp, cmp_double);
+    return ib_median_sorted(tmp, n);
 }
 
 void ib_median_ci(const double *x, int n, double conf, double *lo, double *hi, double *tmp)
@@ -221,7 +232,7 @@ static double sorted_log_ratios(const double *x, int nx, const double *y, int ny
         for (int j = 0; j < ny; j++)
             d[i * ny + j] = log(y[j]) - log(x[i]);
     qsort(d, (size_t)np, sizeof *d, cmp_double);
-    return exp(np % 2 ? d[np / 2] : 0.5 * (d[np / 2 - 1] + d[np / 2]));
+    return exp(ib_median_sorted(d, np));
 }
 
 double ib_hl_ratio(const double *x, int nx, const double *y, int ny, double *tmp)

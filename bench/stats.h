@@ -25,7 +25,10 @@ double ib_mwu_min_p(int nx, int ny);
 /* Sorts a copy of x into tmp (n doubles) and returns the q-quantile with linear
  * interpolation between order statistics (numpy's default); NaN when n < 1. */
 double ib_quantile(const double *x, int n, double q, double *tmp);
+/* The median (the mean of the middle two when n is even): the one definition of it; of x
+ * (a sorted copy left in tmp), or of an already sorted s. NaN when n < 1. */
 double ib_median(const double *x, int n, double *tmp);
+double ib_median_sorted(const double *s, int n);
 
 /* A distribution-free confidence interval of the median from order statistics: [x_(k),
  * x_(n+1-k)] (1-based, sorted), k the largest with P(Binomial(n, 1/2) < k) <= (1 - conf) / 2.

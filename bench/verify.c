@@ -14,12 +14,6 @@ static float rand_int(uint64_t *s, int lo, int hi)
     return (float)(lo + (int)(ib_splitmix64(s) % (uint64_t)(hi - lo + 1)));
 }
 
-/* Uniform in [lo, hi). */
-static float rand_real(uint64_t *s, float lo, float hi)
-{
-    return lo + (hi - lo) * (float)(ib_splitmix64(s) >> 40) * (1.0f / 16777216.0f);
-}
-
 /* Powers of two keep (acc + bias) * scale + shift exact. */
 static float rand_pow2(uint64_t *s)
 {
@@ -39,11 +33,11 @@ static float fill_value(ib_op op, int i, uint64_t *s)
         return i == 3 ? rand_pow2(s) : rand_int(s, -4, 4);
     case IB_OP_SOFTMAX:
     case IB_OP_LSLOSS: /* they exponentiate: real values, checked within a derived bound */
-        return rand_real(s, -12.0f, 12.0f);
+        return ib_rng_uniform(s, -12.0f, 12.0f);
     case IB_OP_BN:
         switch (i) {
         case 0:
-            return rand_real(s, -4.0f, 4.0f);
+            return ib_rng_uniform(s, -4.0f, 4.0f);
         case 1:
             return rand_pow2(s);
         case 4:

@@ -1,18 +1,29 @@
-/* Test shapes: distinct Inception-v3 layers of each type, then hand-picked edge cases. */
+/* Test shapes: the suite's Inception-v3 cases of each type, then hand-picked edge cases. */
 #include "tests/shapes.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "kernels/inception_v3.h"
+#include "bench/cases.h"
 
 static ib_desc conv(int64_t n, int64_t ic, int64_t ih, int64_t iw, int64_t oc, int64_t kh,
                     int64_t kw, int64_t s, int64_t pt, int64_t pb, int64_t pl, int64_t pr,
                     int epilogue)
 {
     ib_desc d = {.op = IB_OP_CONV};
-    d.conv = (ib_conv_desc){.n = n, .ic = ic, .ih = ih, .iw = iw, .oc = oc, .kh = kh, .kw = kw,
-                            .sh = s, .sw = s, .pt = pt, .pb = pb, .pl = pl, .pr = pr};
+    d.conv = (ib_conv_desc){.n = n,
+                            .ic = ic,
+                            .ih = ih,
+                            .iw = iw,
+                            .oc = oc,
+                            .kh = kh,
+                            .kw = kw,
+                            .sh = s,
+                            .sw = s,
+                            .pt = pt,
+                            .pb = pb,
+                            .pl = pl,
+                            .pr = pr};
     d.conv.has_bias = (epilogue & 1) != 0;
     d.conv.has_scale_shift = (epilogue & 2) != 0;
     d.conv.relu = (epilogue & 4) != 0;
@@ -23,8 +34,18 @@ static ib_desc pool(ib_op op, int64_t n, int64_t c, int64_t ih, int64_t iw, int6
                     int64_t pt, int64_t pb, int64_t pl, int64_t pr, int include_pad)
 {
     ib_desc d = {.op = op};
-    d.pool = (ib_pool_desc){.n = n, .c = c, .ih = ih, .iw = iw, .kh = k, .kw = k, .sh = s,
-                            .sw = s, .pt = pt, .pb = pb, .pl = pl, .pr = pr,
+    d.pool = (ib_pool_desc){.n = n,
+                            .c = c,
+                            .ih = ih,
+                            .iw = iw,
+                            .kh = k,
+                            .kw = k,
+                            .sh = s,
+                            .sw = s,
+                            .pt = pt,
+                            .pb = pb,
+                            .pl = pl,
+                            .pr = pr,
                             .count_include_pad = include_pad};
     return d;
 }
@@ -142,22 +163,14 @@ static ib_desc reduce(ib_desc d)
     return d;
 }
 
-static void add_network(list *l, int reduced, const ib_net *net)
+/* The suite's Inception-v3 cases (bench/cases.h), cut down when reduced. */
+static int add_network(list *l, int reduced, ib_err *e)
 {
-    for (int i = 0; i < net->count; i++) {
-        const ib_layer *ly = &net->layers[i];
-        if (ly->identity)
-            continue;
-        add(l, ly->name, reduced ? reduce(ly->desc) : ly->desc);
-        /* Standalone bn and relu run on every conv output shape of the network. */
-        if (ly->desc.op == IB_OP_CONV) {
-            const ib_conv_desc *c = &ly->desc.conv;
-            ib_desc b = eltwise(IB_OP_BN, 1, c->oc, c->oh, c->ow);
-            ib_desc r = eltwise(IB_OP_RELU, 1, c->oc, c->oh, c->ow);
-            add(l, ly->name, reduced ? reduce(b) : b);
-            add(l, ly->name, reduced ? reduce(r) : r);
-        }
-    }
+    static ib_case cases[IB_MAX_CASES];
+    const int n = ib_inception_cases(1, cases, IB_MAX_CASES, e);
+    for (int i = 0; i < n; i++)
+        add(l, cases[i].layer, reduced ? reduce(cases[i].desc) : cases[i].desc);
+    return n < 0 ? -1 : 0;
 }
 
 static void add_edges(list *l)
@@ -241,13 +254,8 @@ static void add_edges(list *l)
 int ib_test_shapes(ib_op op, int reduced, ib_test_shape *out, int max, ib_err *e)
 {
     list l = {.out = out, .max = max, .op = op};
-    ib_net net;
-    if (ib_inception_v3_build(1, &net, e) != IB_OK)
+    if (add_network(&l, reduced, e) != 0)
         return -1;
-    add_network(&l, reduced, &net);
-    ib_net_free(&net);
-    /* The head has no loss layer: check it on the classifier's own shape. */
-    add(&l, "head.loss", rows(IB_OP_LSLOSS, 1, 1000));
     add_edges(&l);
     return l.n;
 }

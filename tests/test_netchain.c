@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/rng.h"
 #include "kernels/chain.h"
 #include "kernels/registry.h"
 #include "reference/reference.h"
@@ -95,13 +96,11 @@ static int build(ib_net *net)
     return 1;
 }
 
-static float *alloc_fill(int64_t n, uint32_t *seed, float lo, float hi)
+static float *alloc_fill(int64_t n, uint64_t *seed, float lo, float hi)
 {
     float *p = ib_alloc((size_t)(n > 0 ? n : 1) * sizeof(float));
-    for (int64_t k = 0; p && k < n; k++) {
-        *seed = *seed * 1664525u + 1013904223u;
-        p[k] = lo + (hi - lo) * (float)(*seed >> 8) / 16777216.0f;
-    }
+    for (int64_t k = 0; p && k < n; k++)
+        p[k] = ib_rng_uniform(seed, lo, hi);
     return p;
 }
 
@@ -225,7 +224,7 @@ int main(void)
         ib_check(0, "the test network does not validate");
         return ib_check_done();
     }
-    uint32_t seed = 12345;
+    uint64_t seed = 12345;
     static float *params[NL][IB_MAX_IN];
     for (int i = 0; i < NL; i++) {
         if (net.layers[i].identity)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/cases.h"
 #include "kernels/impl.h"
 #include "kernels/registry.h"
 #include "reference/reference.h"
@@ -148,18 +149,10 @@ static int small_enough(const ib_desc *d, const ib_arg_shapes *s)
     return work <= MAX_WORK;
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
+/* Validation, then on an accepted descriptor every invariant and the reference runs; the
+ * fills come from r. Returns 1 when accepted. */
+static int check_desc(ib_desc d, reader r)
 {
-    (void)argc;
-    (void)argv;
-    return 0;
-}
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-    reader r = {data, size};
-    ib_desc d;
-    decode(&r, &d);
     ib_err e;
     memset(&e, 0, sizeof e);
     ib_status st = ib_desc_validate(&d, &e);
@@ -168,6 +161,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort(); /* a refusal must say why */
         return 0;
     }
+    const int accepted = 1;
     ib_arg_shapes s;
     ib_arg_shapes_of(&d, &s);
     if (s.nout < 1 || s.nin < 1 || s.nin > IB_MAX_IN || s.nout > IB_MAX_OUT)
@@ -176,7 +170,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (ib_dims_count(s.out[j]) <= 0)
             abort(); /* an accepted descriptor has a non-empty output */
     if (!small_enough(&d, &s))
-        return 0;
+        return accepted;
     char text[512];
     ib_desc_str(&d, text, sizeof text);
     if (!memchr(text, '\0', sizeof text))
@@ -230,5 +224,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int j = 0; j < IB_MAX_OUT; j++)
         free(out[j]);
     free(labels);
+    return accepted;
+}
+
+/* The suite's Inception-v3 cases first: each must be accepted and keep the invariants. */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    static ib_case cases[IB_MAX_CASES];
+    ib_err e;
+    const int n = ib_inception_cases(1, cases, IB_MAX_CASES, &e);
+    if (n <= 0)
+        abort();
+    for (int i = 0; i < n; i++)
+        if (!check_desc(cases[i].desc, (reader){NULL, 0}))
+            abort();
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    reader r = {data, size};
+    ib_desc d;
+    decode(&r, &d);
+    check_desc(d, r);
     return 0;
 }

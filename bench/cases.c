@@ -1,0 +1,67 @@
+/* The Inception-v3 case list (bench/cases.h). */
+#include "bench/cases.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "bench/options.h"
+#include "kernels/inception_v3.h"
+
+int ib_case_add(ib_case *cases, int *n, int max, const char *layer, const ib_desc *d)
+{
+    char a[200], b[200];
+    ib_desc_str(d, a, sizeof a);
+    for (int i = 0; i < *n; i++)
+        if (cases[i].desc.op == d->op && !strcmp(ib_desc_str(&cases[i].desc, b, sizeof b), a))
+            return 0;
+    if (*n == max)
+        return 0;
+    snprintf(cases[*n].layer, sizeof cases[*n].layer, "%s", layer);
+    cases[*n].desc = *d;
+    (*n)++;
+    return 1;
+}
+
+int ib_inception_cases(int64_t batch, ib_case *cases, int max, ib_err *e)
+{
+    ib_net net;
+    if (ib_inception_v3_build(batch, &net, e) != IB_OK)
+        return -1;
+    int n = 0;
+    for (int i = 0; i < net.count; i++)
+        if (!net.layers[i].identity)
+            ib_case_add(cases, &n, max, net.layers[i].name, &net.layers[i].desc);
+    for (int i = 0; i < net.count; i++) {
+        const ib_layer *l = &net.layers[i];
+        if (l->identity || l->desc.op != IB_OP_CONV)
+            continue;
+        const ib_conv_desc *c = &l->desc.conv;
+        ib_desc bn = {.op = IB_OP_BN, .bn = {c->n, c->oc, c->oh, c->ow, 0.001f}};
+        ib_desc relu = {.op = IB_OP_RELU, .relu = {c->n, c->oc, c->oh, c->ow}};
+        if (ib_desc_validate(&bn, NULL) == IB_OK)
+            ib_case_add(cases, &n, max, l->name, &bn);
+        if (ib_desc_validate(&relu, NULL) == IB_OK)
+            ib_case_add(cases, &n, max, l->name, &relu);
+    }
+    for (int i = 0; i < net.count; i++) {
+        const ib_layer *l = &net.layers[i];
+        if (l->aux || l->identity || l->desc.op != IB_OP_FC)
+            continue;
+        ib_desc ls = {.op = IB_OP_LSLOSS,
+                      .lsloss = {l->desc.fc.n, l->desc.fc.oc, IB_LSLOSS_DEFAULT_EPS}};
+        if (ib_desc_validate(&ls, NULL) == IB_OK)
+            ib_case_add(cases, &n, max, l->name, &ls);
+    }
+    ib_net_free(&net);
+    return n;
+}
+
+int ib_run_cases(const ib_run_opts *o, ib_case *cases, int max, ib_err *e)
+{
+    if (!o->nshapes)
+        return ib_inception_cases(o->batch, cases, max, e);
+    int n = 0;
+    for (int i = 0; i < o->nshapes; i++)
+        ib_case_add(cases, &n, max, o->shapes[i].name, &o->shapes[i].desc);
+    return n;
+}
