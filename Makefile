@@ -71,7 +71,8 @@ BENCH_LIBS := -lbenchmark -lpthread
 TEST_MAINS := $(wildcard tests/test_*.c)
 TEST_SUPPORT := $(filter-out $(TEST_MAINS),$(wildcard tests/*.c))
 # The tests verify through the driver's own verifier, so both apply the same rules.
-TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o) $(BUILD)/bench/verify.o $(BUILD)/bench/cases.o
+TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o) $(BUILD)/bench/verify.o $(BUILD)/bench/cases.o \
+  $(BUILD)/bench/shapes_parse.o
 TEST_BINS := $(TEST_MAINS:tests/%.c=$(BUILD)/tests/%)
 
 INCBENCH := $(BUILD)/incbench
@@ -196,7 +197,7 @@ static: deps
 	$(Q)bench/bundle.sh build/incbench build-static/bundle
 
 # The driver test links the descriptor parser and results code, and runs the built incbench.
-DRIVER_OBJ := $(patsubst %,$(BUILD)/bench/%.o,shapes_parse results stats)
+DRIVER_OBJ := $(patsubst %,$(BUILD)/bench/%.o,results stats)
 $(BUILD)/tests/test_driver: $(DRIVER_OBJ) $(INCBENCH)
 $(BUILD)/tests/test_driver: TEST_EXTRA_OBJ += $(DRIVER_OBJ)
 
@@ -248,7 +249,7 @@ $(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJ)
 
 # The bad-inputs table calls the driver's parsers and results folders, and runs the incbench
 # binary of the same build (so the ASan build's commands run under the sanitizers too).
-BAD_INPUTS_OBJ := $(patsubst %,$(BUILD)/bench/%.o,shapes_parse cli json results stats)
+BAD_INPUTS_OBJ := $(patsubst %,$(BUILD)/bench/%.o,cli json results stats)
 $(BUILD)/tests/test_bad_inputs: $(BAD_INPUTS_OBJ) | $(INCBENCH)
 $(BUILD)/tests/test_bad_inputs: TEST_EXTRA_OBJ += $(BAD_INPUTS_OBJ)
 # ---- end of fuzzing and bad inputs

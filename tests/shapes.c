@@ -5,50 +5,7 @@
 #include <string.h>
 
 #include "bench/cases.h"
-
-static ib_desc conv(int64_t n, int64_t ic, int64_t ih, int64_t iw, int64_t oc, int64_t kh,
-                    int64_t kw, int64_t s, int64_t pt, int64_t pb, int64_t pl, int64_t pr,
-                    int epilogue)
-{
-    ib_desc d = {.op = IB_OP_CONV};
-    d.conv = (ib_conv_desc){.n = n,
-                            .ic = ic,
-                            .ih = ih,
-                            .iw = iw,
-                            .oc = oc,
-                            .kh = kh,
-                            .kw = kw,
-                            .sh = s,
-                            .sw = s,
-                            .pt = pt,
-                            .pb = pb,
-                            .pl = pl,
-                            .pr = pr};
-    d.conv.has_bias = (epilogue & 1) != 0;
-    d.conv.has_scale_shift = (epilogue & 2) != 0;
-    d.conv.relu = (epilogue & 4) != 0;
-    return d;
-}
-
-static ib_desc pool(ib_op op, int64_t n, int64_t c, int64_t ih, int64_t iw, int64_t k, int64_t s,
-                    int64_t pt, int64_t pb, int64_t pl, int64_t pr, int include_pad)
-{
-    ib_desc d = {.op = op};
-    d.pool = (ib_pool_desc){.n = n,
-                            .c = c,
-                            .ih = ih,
-                            .iw = iw,
-                            .kh = k,
-                            .kw = k,
-                            .sh = s,
-                            .sw = s,
-                            .pt = pt,
-                            .pb = pb,
-                            .pl = pl,
-                            .pr = pr,
-                            .count_include_pad = include_pad};
-    return d;
-}
+#include "tests/desc_text.h"
 
 static ib_desc eltwise(ib_op op, int64_t n, int64_t c, int64_t h, int64_t w)
 {
@@ -116,6 +73,23 @@ static void add(list *l, const char *label, ib_desc d)
     }
 }
 
+/* An edge shape from its descriptor text (bench/shapes_parse.h). */
+static void add_text(list *l, const char *label, const char *text)
+{
+    add(l, label, ib_test_desc(text));
+}
+
+/* The same pooling as maxpool and as avgpool. */
+static void add_pools(list *l, const char *label, const char *fields)
+{
+    static const ib_op ops[] = {IB_OP_MAXPOOL, IB_OP_AVGPOOL};
+    for (int i = 0; i < 2; i++) {
+        char text[200];
+        snprintf(text, sizeof text, "%s:%s", ib_op_name(ops[i]), fields);
+        add_text(l, label, text);
+    }
+}
+
 static int64_t min64(int64_t a, int64_t b)
 {
     return a < b ? a : b;
@@ -177,48 +151,46 @@ static void add_edges(list *l)
 {
     /* conv: channel tails, odd widths, each padding side alone, stride 2, 1x1 outputs,
      * kernels covering the whole input, batch 2, every epilogue combination */
-    add(l, "edge.tail_ic3_oc5", conv(1, 3, 7, 9, 5, 3, 3, 1, 1, 1, 1, 1, 7));
-    add(l, "edge.tail_ic5_oc13", conv(1, 5, 6, 11, 13, 3, 3, 1, 0, 0, 0, 0, 7));
-    add(l, "edge.tail_ic13_oc17", conv(1, 13, 5, 7, 17, 1, 1, 1, 0, 0, 0, 0, 7));
-    add(l, "edge.tail_ic17_oc9", conv(1, 17, 9, 5, 9, 3, 3, 2, 1, 1, 1, 1, 3));
-    add(l, "edge.ic1_oc1", conv(1, 1, 4, 4, 1, 2, 2, 1, 0, 0, 0, 0, 0));
-    add(l, "edge.pad_top", conv(1, 8, 6, 6, 8, 3, 3, 1, 1, 0, 0, 0, 0));
-    add(l, "edge.pad_bottom", conv(1, 8, 6, 6, 8, 3, 3, 1, 0, 1, 0, 0, 0));
-    add(l, "edge.pad_left", conv(1, 8, 6, 6, 8, 3, 3, 1, 0, 0, 1, 0, 0));
-    add(l, "edge.pad_right", conv(1, 8, 6, 6, 8, 3, 3, 1, 0, 0, 0, 1, 0));
-    add(l, "edge.pad_big_5x5", conv(1, 16, 5, 5, 16, 5, 5, 1, 2, 2, 2, 2, 4));
-    add(l, "edge.pad_asym_7", conv(1, 16, 9, 11, 24, 7, 7, 1, 3, 2, 1, 3, 6));
-    add(l, "edge.1x7_odd_w", conv(1, 24, 5, 13, 32, 1, 7, 1, 0, 0, 3, 3, 6));
-    add(l, "edge.7x1_odd_h", conv(1, 24, 13, 5, 32, 7, 1, 1, 3, 3, 0, 0, 6));
-    add(l, "edge.1x3_w1", conv(1, 16, 4, 1, 16, 1, 3, 1, 0, 0, 1, 1, 6));
-    add(l, "edge.3x1_h1", conv(1, 16, 1, 4, 16, 3, 1, 1, 1, 1, 0, 0, 6));
-    add(l, "edge.stride2_odd", conv(1, 16, 15, 13, 24, 3, 3, 2, 0, 0, 0, 0, 6));
-    add(l, "edge.stride2_pad", conv(1, 16, 10, 10, 16, 3, 3, 2, 1, 1, 1, 1, 7));
-    add(l, "edge.stride2_1x1", conv(1, 32, 9, 9, 16, 1, 1, 2, 0, 0, 0, 0, 6));
-    add(l, "edge.out_1x1", conv(1, 16, 3, 3, 24, 3, 3, 1, 0, 0, 0, 0, 6));
-    add(l, "edge.out_1x1_5x5", conv(1, 8, 5, 5, 768, 5, 5, 1, 0, 0, 0, 0, 6));
-    add(l, "edge.batch2", conv(2, 16, 9, 9, 24, 3, 3, 1, 1, 1, 1, 1, 6));
-    add(l, "edge.batch2_stem", conv(2, 3, 17, 17, 32, 3, 3, 2, 0, 0, 0, 0, 6));
-    add(l, "edge.wide_tile_tail", conv(1, 8, 1, 37, 40, 1, 1, 1, 0, 0, 0, 0, 1));
-    add(l, "edge.epilogue_bias_only", conv(1, 16, 6, 6, 16, 3, 3, 1, 1, 1, 1, 1, 1));
-    add(l, "edge.epilogue_relu_only", conv(1, 16, 6, 6, 16, 3, 3, 1, 1, 1, 1, 1, 4));
-    add(l, "edge.2x2", conv(1, 16, 8, 8, 16, 2, 2, 1, 0, 1, 0, 1, 6));
+    add_text(l, "edge.tail_ic3_oc5", "mb1ic3ih7iw9oc5kh3kw3sh1pt1pb1pl1pr1_bias_bn_relu");
+    add_text(l, "edge.tail_ic5_oc13", "mb1ic5ih6iw11oc13kh3kw3sh1pt0pb0pl0pr0_bias_bn_relu");
+    add_text(l, "edge.tail_ic13_oc17", "mb1ic13ih5iw7oc17kh1kw1sh1pt0pb0pl0pr0_bias_bn_relu");
+    add_text(l, "edge.tail_ic17_oc9", "mb1ic17ih9iw5oc9kh3kw3sh2pt1pb1pl1pr1_bias_bn");
+    add_text(l, "edge.ic1_oc1", "mb1ic1ih4iw4oc1kh2kw2sh1pt0pb0pl0pr0");
+    add_text(l, "edge.pad_top", "mb1ic8ih6iw6oc8kh3kw3sh1pt1pb0pl0pr0");
+    add_text(l, "edge.pad_bottom", "mb1ic8ih6iw6oc8kh3kw3sh1pt0pb1pl0pr0");
+    add_text(l, "edge.pad_left", "mb1ic8ih6iw6oc8kh3kw3sh1pt0pb0pl1pr0");
+    add_text(l, "edge.pad_right", "mb1ic8ih6iw6oc8kh3kw3sh1pt0pb0pl0pr1");
+    add_text(l, "edge.pad_big_5x5", "mb1ic16ih5iw5oc16kh5kw5sh1pt2pb2pl2pr2_relu");
+    add_text(l, "edge.pad_asym_7", "mb1ic16ih9iw11oc24kh7kw7sh1pt3pb2pl1pr3_bn_relu");
+    add_text(l, "edge.1x7_odd_w", "mb1ic24ih5iw13oc32kh1kw7sh1pt0pb0pl3pr3_bn_relu");
+    add_text(l, "edge.7x1_odd_h", "mb1ic24ih13iw5oc32kh7kw1sh1pt3pb3pl0pr0_bn_relu");
+    add_text(l, "edge.1x3_w1", "mb1ic16ih4iw1oc16kh1kw3sh1pt0pb0pl1pr1_bn_relu");
+    add_text(l, "edge.3x1_h1", "mb1ic16ih1iw4oc16kh3kw1sh1pt1pb1pl0pr0_bn_relu");
+    add_text(l, "edge.stride2_odd", "mb1ic16ih15iw13oc24kh3kw3sh2pt0pb0pl0pr0_bn_relu");
+    add_text(l, "edge.stride2_pad", "mb1ic16ih10iw10oc16kh3kw3sh2pt1pb1pl1pr1_bias_bn_relu");
+    add_text(l, "edge.stride2_1x1", "mb1ic32ih9iw9oc16kh1kw1sh2pt0pb0pl0pr0_bn_relu");
+    add_text(l, "edge.out_1x1", "mb1ic16ih3iw3oc24kh3kw3sh1pt0pb0pl0pr0_bn_relu");
+    add_text(l, "edge.out_1x1_5x5", "mb1ic8ih5iw5oc768kh5kw5sh1pt0pb0pl0pr0_bn_relu");
+    add_text(l, "edge.batch2", "mb2ic16ih9iw9oc24kh3kw3sh1pt1pb1pl1pr1_bn_relu");
+    add_text(l, "edge.batch2_stem", "mb2ic3ih17iw17oc32kh3kw3sh2pt0pb0pl0pr0_bn_relu");
+    add_text(l, "edge.wide_tile_tail", "mb1ic8ih1iw37oc40kh1kw1sh1pt0pb0pl0pr0_bias");
+    add_text(l, "edge.epilogue_bias_only", "mb1ic16ih6iw6oc16kh3kw3sh1pt1pb1pl1pr1_bias");
+    add_text(l, "edge.epilogue_relu_only", "mb1ic16ih6iw6oc16kh3kw3sh1pt1pb1pl1pr1_relu");
+    add_text(l, "edge.2x2", "mb1ic16ih8iw8oc16kh2kw2sh1pt0pb1pl0pr1_bn_relu");
 
     /* pooling */
-    for (int op = IB_OP_MAXPOOL; op <= IB_OP_AVGPOOL; op++) {
-        add(l, "edge.tail_c5", pool((ib_op)op, 1, 5, 7, 7, 3, 2, 0, 0, 0, 0, 1));
-        add(l, "edge.tail_c13_pad", pool((ib_op)op, 1, 13, 8, 9, 3, 1, 1, 1, 1, 1, 1));
-        add(l, "edge.pad_top", pool((ib_op)op, 1, 8, 6, 6, 3, 1, 1, 0, 0, 0, 1));
-        add(l, "edge.pad_bottom", pool((ib_op)op, 1, 8, 6, 6, 3, 1, 0, 1, 0, 0, 1));
-        add(l, "edge.pad_left", pool((ib_op)op, 1, 8, 6, 6, 3, 1, 0, 0, 1, 0, 1));
-        add(l, "edge.pad_right", pool((ib_op)op, 1, 8, 6, 6, 3, 1, 0, 0, 0, 1, 1));
-        add(l, "edge.stride2_pad", pool((ib_op)op, 2, 17, 9, 10, 3, 2, 1, 1, 1, 1, 1));
-        add(l, "edge.out_1x1", pool((ib_op)op, 1, 24, 5, 5, 5, 3, 0, 0, 0, 0, 1));
-        add(l, "edge.batch2", pool((ib_op)op, 2, 16, 17, 17, 3, 2, 0, 0, 0, 0, 1));
-    }
-    add(l, "edge.exclude_pad", pool(IB_OP_AVGPOOL, 1, 16, 8, 8, 3, 1, 1, 1, 1, 1, 0));
-    add(l, "edge.exclude_pad_tail", pool(IB_OP_AVGPOOL, 2, 11, 7, 5, 3, 2, 1, 1, 1, 1, 0));
-    add(l, "edge.exclude_pad_35", pool(IB_OP_AVGPOOL, 1, 192, 35, 35, 3, 1, 1, 1, 1, 1, 0));
+    add_pools(l, "edge.tail_c5", "mb1ic5ih7iw7kh3sh2pt0pb0pl0pr0");
+    add_pools(l, "edge.tail_c13_pad", "mb1ic13ih8iw9kh3sh1pt1pb1pl1pr1");
+    add_pools(l, "edge.pad_top", "mb1ic8ih6iw6kh3sh1pt1pb0pl0pr0");
+    add_pools(l, "edge.pad_bottom", "mb1ic8ih6iw6kh3sh1pt0pb1pl0pr0");
+    add_pools(l, "edge.pad_left", "mb1ic8ih6iw6kh3sh1pt0pb0pl1pr0");
+    add_pools(l, "edge.pad_right", "mb1ic8ih6iw6kh3sh1pt0pb0pl0pr1");
+    add_pools(l, "edge.stride2_pad", "mb2ic17ih9iw10kh3sh2pt1pb1pl1pr1");
+    add_pools(l, "edge.out_1x1", "mb1ic24ih5iw5kh5sh3pt0pb0pl0pr0");
+    add_pools(l, "edge.batch2", "mb2ic16ih17iw17kh3sh2pt0pb0pl0pr0");
+    add_text(l, "edge.exclude_pad", "avgpool:mb1ic16ih8iw8kh3sh1pt1pb1pl1pr1_excl");
+    add_text(l, "edge.exclude_pad_tail", "avgpool:mb2ic11ih7iw5kh3sh2pt1pb1pl1pr1_excl");
+    add_text(l, "edge.exclude_pad_35", "avgpool:mb1ic192ih35iw35kh3sh1pt1pb1pl1pr1_excl");
 
     /* elementwise and reductions */
     static const int64_t tails[] = {1, 3, 5, 13, 17};

@@ -17,48 +17,9 @@
 #include "kernels/registry.h"
 #include "reference/reference.h"
 #include "tests/check.h"
-
+#include "tests/desc_text.h"
 
 /* ---- descriptors ------------------------------------------------------------------------ */
-
-static ib_desc conv(int64_t n, int64_t ic, int64_t ih, int64_t iw, int64_t oc, int64_t kh,
-                    int64_t kw, int64_t s, int64_t pt, int64_t pb, int64_t pl, int64_t pr)
-{
-    ib_desc d = {.op = IB_OP_CONV};
-    d.conv = (ib_conv_desc){.n = n,
-                            .ic = ic,
-                            .ih = ih,
-                            .iw = iw,
-                            .oc = oc,
-                            .kh = kh,
-                            .kw = kw,
-                            .sh = s,
-                            .sw = s,
-                            .pt = pt,
-                            .pb = pb,
-                            .pl = pl,
-                            .pr = pr};
-    return d;
-}
-
-static ib_desc pool(ib_op op, int64_t c, int64_t ih, int64_t k, int64_t s, int64_t p)
-{
-    ib_desc d = {.op = op};
-    d.pool = (ib_pool_desc){.n = 1,
-                            .c = c,
-                            .ih = ih,
-                            .iw = ih,
-                            .kh = k,
-                            .kw = k,
-                            .sh = s,
-                            .sw = s,
-                            .pt = p,
-                            .pb = p,
-                            .pl = p,
-                            .pr = p,
-                            .count_include_pad = 1};
-    return d;
-}
 
 static ib_desc concat4(int64_t h0, int64_t h2)
 {
@@ -86,38 +47,50 @@ static void test_validation_table(void)
 #define BAD(w, desc, st, f) t[k++] = (bad_case){w, desc, st, f}
     ib_desc d;
 
-    BAD("conv ic 0", conv(1, 0, 35, 35, 64, 1, 1, 1, 0, 0, 0, 0), IB_INVALID, "ic must be > 0");
-    BAD("conv n -1", conv(-1, 3, 35, 35, 64, 1, 1, 1, 0, 0, 0, 0), IB_INVALID, "n must be > 0");
-    BAD("conv oc 0", conv(1, 3, 35, 35, 0, 1, 1, 1, 0, 0, 0, 0), IB_INVALID, "oc");
-    BAD("conv kw 0", conv(1, 3, 35, 35, 8, 1, 0, 1, 0, 0, 0, 0), IB_INVALID, "kw");
-    BAD("conv stride 0", conv(1, 3, 35, 35, 8, 3, 3, 0, 0, 0, 0, 0), IB_INVALID, "sh");
-    d = conv(1, 3, 35, 35, 8, 3, 3, 1, 0, 0, 0, 0);
-    d.conv.sw = -2;
+    /* each from a valid descriptor's text, then the one field made bad */
+    const char *conv1 = "mb1ic3ih35oc64kh1", *conv3 = "mb1ic3ih35oc8kh3";
+    d = ib_test_desc(conv1), d.conv.ic = 0;
+    BAD("conv ic 0", d, IB_INVALID, "ic must be > 0");
+    d = ib_test_desc(conv1), d.conv.n = -1;
+    BAD("conv n -1", d, IB_INVALID, "n must be > 0");
+    d = ib_test_desc(conv1), d.conv.oc = 0;
+    BAD("conv oc 0", d, IB_INVALID, "oc");
+    d = ib_test_desc(conv1), d.conv.kw = 0;
+    BAD("conv kw 0", d, IB_INVALID, "kw");
+    d = ib_test_desc(conv3), d.conv.sh = 0;
+    BAD("conv stride 0", d, IB_INVALID, "sh");
+    d = ib_test_desc(conv3), d.conv.sw = -2;
     BAD("conv sw -2", d, IB_INVALID, "sw");
-    BAD("conv pad -1", conv(1, 3, 35, 35, 8, 3, 3, 1, 0, 0, -1, 0), IB_INVALID, "pl");
-    BAD("conv kernel > padded input", conv(1, 3, 5, 5, 8, 9, 3, 1, 1, 1, 0, 0), IB_INVALID,
+    d = ib_test_desc(conv3), d.conv.pl = -1;
+    BAD("conv pad -1", d, IB_INVALID, "pl");
+    d = ib_test_desc("mb1ic3ih5oc8kh3pt1pb1pl0pr0"), d.conv.kh = 9;
+    BAD("conv kernel > padded input", d, IB_INVALID,
         "kh=9 larger than padded input height 7 (ih 5 + pt 1 + pb 1)");
-    BAD("conv kw > padded width", conv(1, 3, 5, 5, 8, 3, 6, 1, 0, 0, 0, 0), IB_INVALID, "kw=6");
-    BAD("conv ih 2^40", conv(1, 1, (int64_t)1 << 40, 1, 1, 1, 1, 1, 0, 0, 0, 0), IB_OVERFLOW,
-        "src");
-    BAD("conv n*ic overflow", conv(INT64_MAX / 2, 4, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0), IB_OVERFLOW,
-        "src");
-    BAD("conv weights too large", conv(1, 1 << 20, 3, 3, 1 << 20, 3, 3, 1, 0, 0, 0, 0), IB_OVERFLOW,
-        "weights");
-    BAD("conv pad overflow", conv(1, 1, 5, 5, 1, 1, 1, 1, INT64_MAX - 2, 5, 0, 0), IB_OVERFLOW,
-        "height");
-    BAD("conv dst too large", conv(1, 1, 1, 1, 1, 1, 1, 1, 1 << 20, 1 << 20, 1 << 20, 1 << 20),
-        IB_OVERFLOW, "dst");
+    d = ib_test_desc("mb1ic3ih5oc8kh3"), d.conv.kw = 6;
+    BAD("conv kw > padded width", d, IB_INVALID, "kw=6");
+    d = ib_test_desc("mb1ic1ih1oc1kh1"), d.conv.ih = (int64_t)1 << 40;
+    BAD("conv ih 2^40", d, IB_OVERFLOW, "src");
+    d = ib_test_desc("mb1ic4ih1oc1kh1"), d.conv.n = INT64_MAX / 2;
+    BAD("conv n*ic overflow", d, IB_OVERFLOW, "src");
+    d = ib_test_desc("mb1ic1ih3oc1kh3"), d.conv.ic = d.conv.oc = 1 << 20;
+    BAD("conv weights too large", d, IB_OVERFLOW, "weights");
+    d = ib_test_desc("mb1ic1ih5oc1kh1pt0pb5pl0pr0"), d.conv.pt = INT64_MAX - 2;
+    BAD("conv pad overflow", d, IB_OVERFLOW, "height");
+    d = ib_test_desc("mb1ic1ih1oc1kh1");
+    d.conv.pt = d.conv.pb = d.conv.pl = d.conv.pr = 1 << 20;
+    BAD("conv dst too large", d, IB_OVERFLOW, "dst");
 
-    BAD("maxpool c 0", pool(IB_OP_MAXPOOL, 0, 35, 3, 2, 0), IB_INVALID, "maxpool: c must be > 0");
-    BAD("avgpool sh 0", pool(IB_OP_AVGPOOL, 8, 35, 3, 0, 0), IB_INVALID, "avgpool: sh");
-    BAD("maxpool pad = kernel", pool(IB_OP_MAXPOOL, 8, 35, 3, 1, 3), IB_INVALID, "pt=3");
-    d = pool(IB_OP_MAXPOOL, 8, 35, 3, 1, 1);
-    d.pool.pr = 5;
+    d = ib_test_desc("maxpool:mb1ic8ih35kh3sh2"), d.pool.c = 0;
+    BAD("maxpool c 0", d, IB_INVALID, "maxpool: c must be > 0");
+    d = ib_test_desc("avgpool:mb1ic8ih35kh3sh2"), d.pool.sh = 0;
+    BAD("avgpool sh 0", d, IB_INVALID, "avgpool: sh");
+    d = ib_test_desc("maxpool:mb1ic8ih35kh3"), d.pool.pt = 3;
+    BAD("maxpool pad = kernel", d, IB_INVALID, "pt=3");
+    d = ib_test_desc("maxpool:mb1ic8ih35kh3ph1"), d.pool.pr = 5;
     BAD("maxpool right pad > kernel", d, IB_INVALID, "pr=5");
-    BAD("maxpool kernel > input", pool(IB_OP_MAXPOOL, 8, 2, 3, 1, 0), IB_INVALID, "kh=3");
-    d = pool(IB_OP_AVGPOOL, 8, 35, 3, 1, 0);
-    d.pool.pb = -1;
+    d = ib_test_desc("maxpool:mb1ic8ih3kh3"), d.pool.ih = 2;
+    BAD("maxpool kernel > input", d, IB_INVALID, "kh=3");
+    d = ib_test_desc("avgpool:mb1ic8ih35kh3"), d.pool.pb = -1;
     BAD("avgpool pb -1", d, IB_INVALID, "pb");
 
     d = (ib_desc){.op = IB_OP_BN, .bn = {1, 0, 3, 3, 0.001f}};
@@ -175,12 +148,13 @@ static void test_validation_table(void)
         ib_status st = ib_desc_validate(&t[i].d, &e);
         printf("  %-28s %-8s %s\n", t[i].what, ib_status_name(st), e.msg);
         ib_check(st == t[i].want, "%s: status %s, want %s", t[i].what, ib_status_name(st),
-              ib_status_name(t[i].want));
+                 ib_status_name(t[i].want));
         ib_check(strstr(e.msg, t[i].field) != NULL, "%s: message \"%s\" lacks \"%s\"", t[i].what,
-              e.msg, t[i].field);
+                 e.msg, t[i].field);
     }
     /* A NULL ib_err is allowed. */
-    ib_desc z = conv(1, 0, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0);
+    ib_desc z = ib_test_desc("mb1ic1ih3oc1kh1");
+    z.conv.ic = 0;
     ib_check(ib_desc_validate(&z, NULL) == IB_INVALID, "validate with NULL err");
 }
 
@@ -198,23 +172,29 @@ static void expect_out(const char *what, ib_desc d, int64_t oh, int64_t ow)
         goh = d.pool.oh, gow = d.pool.ow;
     else if (d.op == IB_OP_CONCAT)
         goh = d.concat.oh, gow = d.concat.ow;
-    ib_check(goh == oh && gow == ow, "%s: output %" PRId64 "x%" PRId64 ", want %" PRId64 "x%" PRId64,
-          what, goh, gow, oh, ow);
+    ib_check(goh == oh && gow == ow,
+             "%s: output %" PRId64 "x%" PRId64 ", want %" PRId64 "x%" PRId64, what, goh, gow, oh,
+             ow);
 }
 
 static void test_derived_sizes(void)
 {
-    expect_out("stem 3x3 s2 299", conv(1, 3, 299, 299, 32, 3, 3, 2, 0, 0, 0, 0), 149, 149);
-    expect_out("3x3 s2 35 -> 17", conv(1, 288, 35, 35, 384, 3, 3, 2, 0, 0, 0, 0), 17, 17);
-    expect_out("1x7 pad 0/3 keeps 17", conv(1, 128, 17, 17, 128, 1, 7, 1, 0, 0, 3, 3), 17, 17);
-    expect_out("7x1 pad 3/0 keeps 17", conv(1, 128, 17, 17, 192, 7, 1, 1, 3, 3, 0, 0), 17, 17);
-    expect_out("3x3 pad 1 keeps 35", conv(1, 64, 35, 35, 96, 3, 3, 1, 1, 1, 1, 1), 35, 35);
-    expect_out("1x3 on 8x8", conv(1, 384, 8, 8, 384, 1, 3, 1, 0, 0, 1, 1), 8, 8);
-    expect_out("aux 5x5 conv", conv(1, 128, 5, 5, 768, 5, 5, 1, 0, 0, 0, 0), 1, 1);
-    expect_out("maxpool 3x3 s2 147", pool(IB_OP_MAXPOOL, 64, 147, 3, 2, 0), 73, 73);
-    expect_out("maxpool 3x3 s2 35", pool(IB_OP_MAXPOOL, 288, 35, 3, 2, 0), 17, 17);
-    expect_out("avgpool 3x3 s1 p1", pool(IB_OP_AVGPOOL, 192, 35, 3, 1, 1), 35, 35);
-    expect_out("aux avgpool 5x5 s3", pool(IB_OP_AVGPOOL, 768, 17, 5, 3, 0), 5, 5);
+    expect_out("stem 3x3 s2 299", ib_test_desc("mb1ic3ih299iw299oc32kh3kw3sh2pt0pb0pl0pr0"), 149,
+               149);
+    expect_out("3x3 s2 35 -> 17", ib_test_desc("mb1ic288ih35iw35oc384kh3kw3sh2pt0pb0pl0pr0"), 17,
+               17);
+    expect_out("1x7 pad 0/3 keeps 17", ib_test_desc("mb1ic128ih17iw17oc128kh1kw7sh1pt0pb0pl3pr3"),
+               17, 17);
+    expect_out("7x1 pad 3/0 keeps 17", ib_test_desc("mb1ic128ih17iw17oc192kh7kw1sh1pt3pb3pl0pr0"),
+               17, 17);
+    expect_out("3x3 pad 1 keeps 35", ib_test_desc("mb1ic64ih35iw35oc96kh3kw3sh1pt1pb1pl1pr1"), 35,
+               35);
+    expect_out("1x3 on 8x8", ib_test_desc("mb1ic384ih8iw8oc384kh1kw3sh1pt0pb0pl1pr1"), 8, 8);
+    expect_out("aux 5x5 conv", ib_test_desc("mb1ic128ih5iw5oc768kh5kw5sh1pt0pb0pl0pr0"), 1, 1);
+    expect_out("maxpool 3x3 s2 147", ib_test_desc("maxpool:mb1ic64ih147kh3sh2ph0"), 73, 73);
+    expect_out("maxpool 3x3 s2 35", ib_test_desc("maxpool:mb1ic288ih35kh3sh2ph0"), 17, 17);
+    expect_out("avgpool 3x3 s1 p1", ib_test_desc("avgpool:mb1ic192ih35kh3sh1ph1"), 35, 35);
+    expect_out("aux avgpool 5x5 s3", ib_test_desc("avgpool:mb1ic768ih17kh5sh3ph0"), 5, 5);
 
     ib_desc d = concat4(35, 35);
     expect_out("Mixed_5b concat", d, 35, 35);
@@ -231,7 +211,7 @@ static void test_derived_sizes(void)
 
 static void test_shapes_and_str(void)
 {
-    ib_desc d = conv(2, 192, 35, 35, 64, 1, 1, 1, 0, 0, 0, 0);
+    ib_desc d = ib_test_desc("mb2ic192ih35iw35oc64kh1kw1sh1pt0pb0pl0pr0");
     d.conv.has_scale_shift = 1;
     d.conv.relu = 1;
     ib_desc_validate(&d, NULL);
@@ -245,13 +225,13 @@ static void test_shapes_and_str(void)
     ib_check(s.out[0].n == 2 && s.out[0].c == 64 && s.out[0].h == 35, "conv dst dims");
 
     char buf[160];
-    ib_desc plain = conv(1, 192, 35, 35, 64, 1, 1, 1, 0, 0, 0, 0);
+    ib_desc plain = ib_test_desc("mb1ic192ih35iw35oc64kh1kw1sh1pt0pb0pl0pr0");
     ib_desc_validate(&plain, NULL);
     const char *want = "mb1ic192ih35iw35oc64oh35ow35kh1kw1sh1sw1pt0pb0pl0pr0";
     ib_check(strcmp(ib_desc_str(&plain, buf, sizeof buf), want) == 0, "conv str %s", buf);
     ib_desc_str(&d, buf, sizeof buf);
     ib_check(strstr(buf, "_bn_relu") != NULL, "conv str suffix %s", buf);
-    ib_desc p = pool(IB_OP_AVGPOOL, 288, 35, 3, 2, 0);
+    ib_desc p = ib_test_desc("avgpool:mb1ic288ih35kh3sh2ph0");
     p.pool.count_include_pad = 0;
     ib_desc_validate(&p, NULL);
     want = "mb1ic288ih35iw35oh17ow17kh3kw3sh2sw2pt0pb0pl0pr0_excl";
@@ -264,7 +244,8 @@ static void test_shapes_and_str(void)
     ib_desc_validate(&l, NULL);
     ib_arg_shapes_of(&l, &s);
     ib_check(s.nin == 1 && s.nout == 2 && s.nlabels == 4, "lsloss counts");
-    ib_check(ib_dims_count(s.out[0]) == 1 && s.out[1].n == 4 && s.out[1].c == 1000, "lsloss out dims");
+    ib_check(ib_dims_count(s.out[0]) == 1 && s.out[1].n == 4 && s.out[1].c == 1000,
+             "lsloss out dims");
     ib_desc g = {.op = IB_OP_GAP, .gap = {2, 2048, 8, 8}};
     ib_arg_shapes_of(&g, &s);
     ib_check(s.out[0].c == 2048 && s.out[0].h == 1 && s.out[0].w == 1, "gap out dims");
@@ -281,7 +262,7 @@ static void test_work(void)
 {
     /* 2 input channels of 3x3, one 3x3 filter, pad 1: 9 outputs x 18 taps = 162 MACs. Valid
      * rows per output row: 2, 3, 2 (sum 7); same for columns: 2 * 7 * 7 = 98 inside. */
-    ib_desc d = conv(1, 2, 3, 3, 1, 3, 3, 1, 1, 1, 1, 1);
+    ib_desc d = ib_test_desc("mb1ic2ih3iw3oc1kh3kw3sh1pt1pb1pl1pr1");
     d.conv.has_bias = 1;
     ib_check(ib_desc_validate(&d, NULL) == IB_OK, "work conv valid");
     ib_work w;
@@ -294,32 +275,32 @@ static void test_work(void)
     ib_check(w.bytes_written == 36, "bytes_written %" PRId64, w.bytes_written);
 
     /* Stride 2, pad 0/1 on one side: 5 rows, k3 s2 pt0 pb1 -> oh 2; rows 0-2 and 2-4: 3+3. */
-    ib_desc s = conv(1, 1, 5, 4, 1, 3, 1, 2, 0, 1, 0, 0);
+    ib_desc s = ib_test_desc("mb1ic1ih5iw4oc1kh3kw1sh2pt0pb1pl0pr0");
     ib_check(ib_desc_validate(&s, NULL) == IB_OK, "strided conv valid");
     ib_desc_work(&s, &w);
     ib_check(s.conv.oh == 2 && s.conv.ow == 2, "strided out %" PRId64 "x%" PRId64, s.conv.oh,
-          s.conv.ow);
+             s.conv.ow);
     ib_check(w.macs == 12 && w.macs_nonpad == 12, "strided macs %" PRId64 "/%" PRId64, w.macs,
-          w.macs_nonpad);
+             w.macs_nonpad);
 
-    ib_desc c2 = conv(1, 288, 35, 35, 384, 3, 3, 2, 0, 0, 0, 0);
+    ib_desc c2 = ib_test_desc("mb1ic288ih35iw35oc384kh3kw3sh2pt0pb0pl0pr0");
     c2.conv.has_scale_shift = 1;
     ib_desc_validate(&c2, NULL);
     ib_desc_work(&c2, &w);
     ib_check(w.macs == (int64_t)384 * 17 * 17 * 288 * 9 && w.macs == w.macs_nonpad,
-          "Mixed_6a 3x3 macs %" PRId64, w.macs);
+             "Mixed_6a 3x3 macs %" PRId64, w.macs);
     ib_check(w.params == 384 * 288 * 9 + 2 * 384, "Mixed_6a params %" PRId64, w.params);
 
     ib_desc f = {.op = IB_OP_FC, .fc = {1, 2048, 1000, 1}};
     ib_desc_validate(&f, NULL);
     ib_desc_work(&f, &w);
-    ib_check(w.macs == 2048000 && w.params == 2049000, "fc macs %" PRId64 " params %" PRId64, w.macs,
-          w.params);
+    ib_check(w.macs == 2048000 && w.params == 2049000, "fc macs %" PRId64 " params %" PRId64,
+             w.macs, w.params);
     ib_desc b = {.op = IB_OP_BN, .bn = {1, 32, 10, 10, 0.001f}};
     ib_desc_validate(&b, NULL);
     ib_desc_work(&b, &w);
     ib_check(w.params == 64 && w.macs == 0 && w.flops == 6400, "bn params %" PRId64, w.params);
-    ib_desc m = pool(IB_OP_MAXPOOL, 1, 3, 3, 1, 1);
+    ib_desc m = ib_test_desc("maxpool:mb1ic1ih3kh3sh1ph1");
     ib_desc_validate(&m, NULL);
     ib_desc_work(&m, &w);
     ib_check(w.flops == 49 && w.params == 0, "maxpool taps %" PRId64 ", want 49", w.flops);
@@ -358,19 +339,19 @@ static void test_layout(void)
                             bad_pos += v != a[(in * c + ic) * h * w + p];
                     }
             ib_check(bad_pos == 0, "%s c=%" PRId64 ": %d misplaced", ib_layout_name(ls[li]), c,
-                  bad_pos);
+                     bad_pos);
             ib_check(bad_pad == 0, "%s c=%" PRId64 ": %d pad channels not zero",
-                  ib_layout_name(ls[li]), c, bad_pad);
+                     ib_layout_name(ls[li]), c, bad_pad);
             ib_reorder(bl, ls[li], back, IB_LAYOUT_NCHW, n, c, h, w);
             ib_check(memcmp(a, back, (size_t)plain * 4) == 0, "%s c=%" PRId64 ": round trip",
-                  ib_layout_name(ls[li]), c);
+                     ib_layout_name(ls[li]), c);
             /* Blocked to another blocking and back. */
             const ib_layout other = ls[(li + 1) % 3];
             float *ob = ib_alloc((size_t)ib_layout_elems(other, n, c, h, w) * 4);
             ib_reorder(bl, ls[li], ob, other, n, c, h, w);
             ib_reorder(ob, other, bl2, ls[li], n, c, h, w);
             ib_check(memcmp(bl, bl2, (size_t)be * 4) == 0, "%s<->%s c=%" PRId64,
-                  ib_layout_name(ls[li]), ib_layout_name(other), c);
+                     ib_layout_name(ls[li]), ib_layout_name(other), c);
             ib_free(ob);
             ib_free(a);
             ib_free(bl);
@@ -412,9 +393,9 @@ static void test_cpu(void)
         int ok = ib_cpu_parse_cap(t[i].value, t[i].hw, &cap, err, sizeof err);
         const char *v = t[i].value ? t[i].value : "(unset)";
         ib_check(ok == t[i].ok && cap == t[i].want, "cap \"%s\" on %s: ok %d cap %s", v,
-              t[i].hw == &x86 ? "x86" : "arm", ok, ib_isa_name(cap));
+                 t[i].hw == &x86 ? "x86" : "arm", ok, ib_isa_name(cap));
         ib_check(ok ? err[0] == '\0' : strstr(err, t[i].value) && strstr(err, "avx2"),
-              "cap \"%s\" error text \"%s\"", v, err);
+                 "cap \"%s\" error text \"%s\"", v, err);
         if (!ok)
             printf("cap error: %s\n", err);
     }
@@ -443,7 +424,7 @@ static void test_cpu(void)
 
 static void test_plain_pack(void)
 {
-    ib_desc d = conv(1, 3, 4, 4, 5, 3, 3, 1, 1, 1, 1, 1);
+    ib_desc d = ib_test_desc("mb1ic3ih4iw4oc5kh3kw3sh1pt1pb1pl1pr1");
     d.conv.has_bias = 1;
     d.conv.has_scale_shift = 1;
     ib_desc_validate(&d, NULL);
@@ -464,8 +445,8 @@ static void test_plain_pack(void)
     if (pw && pb && ps && psh) {
         ib_check(((uintptr_t)pb & 63) == 0 && ((uintptr_t)psh & 63) == 0, "params 64B aligned");
         ib_check(memcmp(pw, wts, sizeof wts) == 0 && memcmp(pb, bias, sizeof bias) == 0 &&
-                  memcmp(ps, scale, sizeof scale) == 0 && memcmp(psh, shift, sizeof shift) == 0,
-              "plain params copied");
+                     memcmp(ps, scale, sizeof scale) == 0 && memcmp(psh, shift, sizeof shift) == 0,
+                 "plain params copied");
     }
     ib_check(ib_plain_param(&d, p, 0) == NULL, "data input is no param");
     ib_check(ib_plain_labels(&d, p) == NULL, "conv has no labels");
@@ -607,7 +588,7 @@ static ib_status run_relu(const ib_impl *impl, int64_t c, const float *src, floa
  * kept) without a bias, nothing changed without a batch-norm. */
 static void test_fold_values(void)
 {
-    ib_desc d = conv(1, 2, 3, 3, 3, 1, 1, 1, 0, 0, 0, 0);
+    ib_desc d = ib_test_desc("mb1ic2ih3iw3oc3kh1kw1sh1pt0pb0pl0pr0");
     d.conv.has_bias = d.conv.has_scale_shift = d.conv.relu = 1;
     ib_desc_validate(&d, NULL);
     const float w[6] = {1, -2, 3, -4, 5, -6}, b[3] = {1, 2, -3}, s[3] = {0.5f, -1, 4};
@@ -640,7 +621,7 @@ static void test_fold_values(void)
  * the scale (folds the shift alone) fails verification. */
 static void test_fold_fills(void)
 {
-    ib_desc d = conv(2, 19, 7, 7, 21, 3, 3, 1, 1, 1, 1, 1);
+    ib_desc d = ib_test_desc("mb2ic19ih7iw7oc21kh3kw3sh1pt1pb1pl1pr1");
     d.conv.has_bias = d.conv.has_scale_shift = d.conv.relu = 1;
     ib_desc_validate(&d, NULL);
     const ib_conv_desc *c = &d.conv;
@@ -702,14 +683,14 @@ static void test_instances(void)
 
     st = run_relu(&relu8_impl, 99, src, got, &e);
     ib_check(st == IB_UNSUPPORTED && strstr(e.msg, "no native kernel"), "no kernel: %s %s",
-          ib_status_name(st), e.msg);
+             ib_status_name(st), e.msg);
 
     st = run_relu(&half_impl, C, src, got, &e);
     int nans = 0;
     for (int i = 0; i < N; i++)
         nans += isnan(got[i]);
     ib_check(st == IB_OK && nans == N - N / 2, "NaN prefill shows %d unwritten, want %d", nans,
-          N - N / 2);
+             N - N / 2);
 
     st = run_relu(&neg_impl, C, src, got, &e);
     bad = 0;
@@ -733,7 +714,8 @@ static void test_instances(void)
         bad = 0;
         for (int i = 0; i < N; i++)
             bad += got[i] != (src[i] > 0 ? src[i] : 0.0f);
-        ib_check(st == IB_OK && bad == 0, "ref relu instance: %s %d wrong", ib_status_name(st), bad);
+        ib_check(st == IB_OK && bad == 0, "ref relu instance: %s %d wrong", ib_status_name(st),
+                 bad);
     }
 }
 
@@ -747,7 +729,7 @@ static void test_registry(void)
         for (int j = 0; p && j < i; j++) {
             const ib_impl *q = ib_registry_at(j);
             ib_check(q->op != p->op || strcmp(q->name, p->name) != 0, "duplicate %s %s",
-                  ib_op_name(p->op), p->name);
+                     ib_op_name(p->op), p->name);
         }
     }
     ib_check(ib_registry_at(-1) == NULL && ib_registry_at(n) == NULL, "at out of range");
@@ -758,10 +740,10 @@ static void test_registry(void)
         for (int op = 0; op < IB_OP_COUNT; op++) {
             int k = ib_registry_find((ib_op)op, 0, found, 64);
             ib_check(k >= 1 && strcmp(found[0]->name, "ref") == 0, "%s: reference first (%d)",
-                  ib_op_name((ib_op)op), k);
+                     ib_op_name((ib_op)op), k);
             for (int i = 0; i < k; i++)
                 ib_check(ib_impl_usable(found[i], NULL) && !found[i]->test_only,
-                      "%s: %s usable, not test-only", ib_op_name((ib_op)op), found[i]->name);
+                         "%s: %s usable, not test-only", ib_op_name((ib_op)op), found[i]->name);
         }
         const ib_impl *ref = ib_registry_lookup(IB_OP_CONV, "ref");
         ib_check(ref != NULL && ref->isa == IB_ISA_SCALAR, "lookup conv ref");
@@ -769,7 +751,7 @@ static void test_registry(void)
             ib_err e = {{0}};
             ib_impl dup = *ref;
             ib_check(ib_registry_add(&dup, &e) == IB_INVALID && strstr(e.msg, "already"),
-                  "duplicate of table entry refused: %s", e.msg);
+                     "duplicate of table entry refused: %s", e.msg);
         }
     } else {
         printf("registry empty: reference checks skipped\n");

@@ -11,6 +11,7 @@
 #include "kernels/registry.h"
 #include "reference/reference.h"
 #include "tests/check.h"
+#include "tests/desc_text.h"
 
 enum { NL = 10, CLASSES = 10 };
 
@@ -25,43 +26,6 @@ static ib_layer layer(const char *name, ib_desc d, int nsrc, const int *src)
     return l;
 }
 
-static ib_desc conv(int64_t ic, int64_t ihw, int64_t oc, int64_t k, int64_t s, int64_t p)
-{
-    return (ib_desc){.op = IB_OP_CONV,
-                     .conv = {.n = 1,
-                              .ic = ic,
-                              .ih = ihw,
-                              .iw = ihw,
-                              .oc = oc,
-                              .kh = k,
-                              .kw = k,
-                              .sh = s,
-                              .sw = s,
-                              .pt = p,
-                              .pb = p,
-                              .pl = p,
-                              .pr = p,
-                              .has_scale_shift = 1,
-                              .relu = 1}};
-}
-
-static ib_desc maxpool(int64_t c, int64_t ihw, int64_t s, int64_t p)
-{
-    return (ib_desc){.op = IB_OP_MAXPOOL,
-                     .pool = {.n = 1,
-                              .c = c,
-                              .ih = ihw,
-                              .iw = ihw,
-                              .kh = 3,
-                              .kw = 3,
-                              .sh = s,
-                              .sw = s,
-                              .pt = p,
-                              .pb = p,
-                              .pl = p,
-                              .pr = p}};
-}
-
 /* input 3x33x33 -> stem 16x16x16 -> {1x1 -> 32, 3x3 -> 16, maxpool} -> concat 64 -> maxpool
  * 64x7x7 -> gap -> dropout -> fc 10 -> softmax: every op the Inception-v3 chain uses. */
 static int build(ib_net *net)
@@ -73,12 +37,12 @@ static int build(ib_net *net)
     c.concat.in[0] = (ib_concat_input){32, 16, 16};
     c.concat.in[1] = (ib_concat_input){16, 16, 16};
     c.concat.in[2] = (ib_concat_input){16, 16, 16};
-    ls[STEM] = layer("stem", conv(3, 33, 16, 3, 2, 0), 1, &in);
-    ls[B1X1] = layer("b1x1", conv(16, 16, 32, 1, 1, 0), 1, &s0);
-    ls[B3X3] = layer("b3x3", conv(16, 16, 16, 3, 1, 1), 1, &s0);
-    ls[BPOOL] = layer("bpool", maxpool(16, 16, 1, 1), 1, &s0);
+    ls[STEM] = layer("stem", ib_test_desc("mb1ic3ih33oc16kh3sh2_bn_relu"), 1, &in);
+    ls[B1X1] = layer("b1x1", ib_test_desc("mb1ic16ih16oc32kh1_bn_relu"), 1, &s0);
+    ls[B3X3] = layer("b3x3", ib_test_desc("mb1ic16ih16oc16kh3ph1_bn_relu"), 1, &s0);
+    ls[BPOOL] = layer("bpool", ib_test_desc("maxpool:mb1ic16ih16kh3ph1"), 1, &s0);
     ls[CONCAT] = layer("concat", c, 3, cat);
-    ls[POOL] = layer("pool", maxpool(64, 16, 2, 0), 1, &cc);
+    ls[POOL] = layer("pool", ib_test_desc("maxpool:mb1ic64ih16kh3sh2"), 1, &cc);
     ls[GAP] = layer("gap", (ib_desc){.op = IB_OP_GAP, .gap = {1, 64, 7, 7}}, 1, &p);
     ls[DROPOUT] = layer("dropout", (ib_desc){.op = IB_OP_GAP}, 1, &g);
     ls[DROPOUT].identity = 1; /* eval-mode dropout: desc unused */

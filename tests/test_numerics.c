@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "kernels/registry.h"
+#include "tests/desc_text.h"
 #include "tests/extras.h"
 #include "tests/harness.h"
 #include "tests/specials.h"
@@ -14,24 +15,12 @@ enum { MAX_IMPLS = 256 };
 
 static int passed, failed, skipped, diverged;
 
-static ib_desc pool(ib_op op, int64_t n, int64_t c, int64_t h, int64_t k, int64_t s, int64_t p,
-                    int include_pad)
+/* A pooling of op from the descriptor fields. */
+static ib_desc pool(ib_op op, const char *fields)
 {
-    ib_desc d = {.op = op};
-    d.pool = (ib_pool_desc){.n = n,
-                            .c = c,
-                            .ih = h,
-                            .iw = h,
-                            .kh = k,
-                            .kw = k,
-                            .sh = s,
-                            .sw = s,
-                            .pt = p,
-                            .pb = p,
-                            .pl = p,
-                            .pr = p,
-                            .count_include_pad = include_pad};
-    return d;
+    char text[160];
+    snprintf(text, sizeof text, "%s:%s", ib_op_name(op), fields);
+    return ib_test_desc(text);
 }
 
 /* Small shapes per op: channel tails (19, 13), padding with both conventions, stride 2,
@@ -42,11 +31,11 @@ static int shapes_of(ib_op op, ib_desc *out)
     switch (op) {
     case IB_OP_MAXPOOL:
     case IB_OP_AVGPOOL:
-        out[n++] = pool(op, 1, 19, 9, 3, 1, 1, 1);
-        out[n++] = pool(op, 2, 16, 11, 3, 2, 0, 1);
-        out[n++] = pool(op, 1, 24, 7, 3, 2, 1, 1);
+        out[n++] = pool(op, "mb1ic19ih9kh3ph1");
+        out[n++] = pool(op, "mb2ic16ih11kh3sh2");
+        out[n++] = pool(op, "mb1ic24ih7kh3sh2ph1");
         if (op == IB_OP_AVGPOOL)
-            out[n++] = pool(op, 1, 19, 9, 3, 1, 1, 0);
+            out[n++] = pool(op, "mb1ic19ih9kh3ph1_excl");
         break;
     case IB_OP_RELU:
         out[n++] = (ib_desc){.op = op, .relu = {2, 19, 5, 7}};
