@@ -7,7 +7,7 @@
 #include "bench/options.h"
 #include "kernels/inception_v3.h"
 
-int ib_case_add(ib_case *cases, int *n, int max, const char *layer, const ib_desc *d)
+int ib_case_add(ib_problem *cases, int *n, int max, const char *layer, const ib_desc *d)
 {
     char a[200], b[200];
     ib_desc_str(d, a, sizeof a);
@@ -22,7 +22,7 @@ int ib_case_add(ib_case *cases, int *n, int max, const char *layer, const ib_des
     return 1;
 }
 
-int ib_inception_cases(int64_t batch, ib_case *cases, int max, ib_err *e)
+int ib_inception_cases(int64_t batch, ib_problem *cases, int max, ib_err *e)
 {
     ib_net net;
     if (ib_inception_v3_build(batch, &net, e) != IB_OK)
@@ -56,7 +56,7 @@ int ib_inception_cases(int64_t batch, ib_case *cases, int max, ib_err *e)
     return n;
 }
 
-int ib_run_cases(const ib_run_opts *o, ib_case *cases, int max, ib_err *e)
+int ib_run_cases(const ib_run_opts *o, ib_problem *cases, int max, ib_err *e)
 {
     if (!o->nshapes)
         return ib_inception_cases(o->batch, cases, max, e);

@@ -118,7 +118,7 @@ static int memory_bound(ib_op op)
 }
 
 /* Verifies and registers every selected implementation of one case. */
-static int bench_one(const options *o, const ib_case *bc, int threads, totals *t)
+static int bench_one(const options *o, const ib_problem *bc, int threads, totals *t)
 {
     const ib_impl *impls[MAX_IMPLS];
     int nimpl = ib_registry_find(bc->desc.op, 0, impls, MAX_IMPLS);
@@ -267,7 +267,7 @@ static void compile_filter(options *s)
 static int register_all(const options *s, int threads, totals *t)
 {
     ib_err e = {{0}};
-    ib_case *cases = calloc(IB_MAX_CASES, sizeof *cases);
+    ib_problem *cases = calloc(IB_MAX_CASES, sizeof *cases);
     const int ncases = cases ? ib_run_cases(s->run, cases, IB_MAX_CASES, &e) : -1;
     if (ncases < 0) {
         fprintf(stderr, "incbench bench: %s\n", cases ? e.msg : "out of memory");

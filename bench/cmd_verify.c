@@ -49,7 +49,7 @@ static void row(FILE *t, FILE *csv, int show, const char *op, const char *layer,
 int ib_verify_job(const ib_run_opts *o, FILE *t, int all_rows, ib_verify_summary *s)
 {
     memset(s, 0, sizeof *s);
-    ib_case *cases = calloc(IB_MAX_CASES, sizeof *cases);
+    ib_problem *cases = calloc(IB_MAX_CASES, sizeof *cases);
     ib_err e = {{0}};
     int n = cases ? ib_run_cases(o, cases, IB_MAX_CASES, &e) : -1;
     if (n < 0) {
@@ -69,7 +69,7 @@ int ib_verify_job(const ib_run_opts *o, FILE *t, int all_rows, ib_verify_summary
                 "max abs", "max rel", "why");
     int matched = 0;
     for (int i = 0; i < n; i++) {
-        const ib_case *c = &cases[i];
+        const ib_problem *c = &cases[i];
         if (!ib_layer_matches(o->layer, c->layer))
             continue;
         matched++;

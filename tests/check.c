@@ -4,7 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-static int passed, failed;
+static int passed, failed, skipped;
 
 void ib_check(int ok, const char *fmt, ...)
 {
@@ -21,8 +21,26 @@ void ib_check(int ok, const char *fmt, ...)
     va_end(ap);
 }
 
+void ib_check_skip(void)
+{
+    skipped++;
+}
+
+void ib_check_counts(int *p, int *f, int *s)
+{
+    if (p)
+        *p = passed;
+    if (f)
+        *f = failed;
+    if (s)
+        *s = skipped;
+}
+
 int ib_check_done(void)
 {
-    printf("%d passed, %d failed\n", passed, failed);
+    printf("%d passed, %d failed", passed, failed);
+    if (skipped)
+        printf(", %d skipped", skipped);
+    printf("\n");
     return failed ? 1 : 0;
 }

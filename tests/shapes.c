@@ -140,7 +140,7 @@ static ib_desc reduce(ib_desc d)
 /* The suite's Inception-v3 cases (bench/cases.h), cut down when reduced. */
 static int add_network(list *l, int reduced, ib_err *e)
 {
-    static ib_case cases[IB_MAX_CASES];
+    static ib_problem cases[IB_MAX_CASES];
     const int n = ib_inception_cases(1, cases, IB_MAX_CASES, e);
     for (int i = 0; i < n; i++)
         add(l, cases[i].layer, reduced ? reduce(cases[i].desc) : cases[i].desc);

@@ -10,17 +10,11 @@
 
 #include "bench/results.h"
 #include "bench/shapes_parse.h"
-
-static int passed, failed;
+#include "tests/check.h"
 
 static void check(int ok, const char *what, const char *detail)
 {
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-        printf("FAILED: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
-    }
+    ib_check(ok, "%s%s%s", what, detail ? ": " : "", detail ? detail : "");
 }
 
 /* A descriptor that parses into the given benchdnn-like text (ib_desc_str). */
@@ -331,6 +325,5 @@ int main(void)
     parser();
     results_folder();
     command_lines();
-    printf("test_driver: %d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return ib_check_done();
 }

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "kernels/registry.h"
+#include "tests/check.h"
 #include "tests/extras.h"
 #include "tests/harness.h"
 #include "tests/shapes.h"
@@ -60,7 +61,6 @@ int main(int argc, char **argv)
     ib_test_register_extras();
 
     static ib_test_shape shapes[MAX_SHAPES];
-    int total_passed = 0, total_failed = 0, total_skipped = 0;
     printf("layer harness%s: implementations x shapes against the reference\n",
            reduced ? " (reduced shapes)" : "");
     for (int op = 0; op < IB_OP_COUNT; op++) {
@@ -69,8 +69,7 @@ int main(int argc, char **argv)
         ib_err e = {{0}};
         int nshapes = ib_test_shapes((ib_op)op, reduced, shapes, MAX_SHAPES, &e);
         if (nshapes < 0) {
-            printf("FAILED %s: cannot build shapes: %s\n", ib_op_name((ib_op)op), e.msg);
-            total_failed++;
+            ib_check(0, "%s: cannot build shapes: %s", ib_op_name((ib_op)op), e.msg);
             continue;
         }
         /* every implementation compiled in, usable or not, so absent ISAs show as skipped */
@@ -92,8 +91,7 @@ int main(int argc, char **argv)
             ib_case c;
             if (ib_case_init(&c, &shapes[s].desc, shapes[s].label, 1234u + (uint32_t)s, &e) !=
                 IB_OK) {
-                printf("FAILED %s %s: %s\n", ib_op_name((ib_op)op), shapes[s].label, e.msg);
-                total_failed++;
+                ib_check(0, "%s %s: %s", ib_op_name((ib_op)op), shapes[s].label, e.msg);
                 continue;
             }
             int network_shape = strncmp(shapes[s].label, "edge.", 5) != 0;
@@ -104,11 +102,13 @@ int main(int argc, char **argv)
                     continue;
                 ib_check_result r;
                 ib_case_check(&c, impls[k], stdout, &r);
-                if (r.status == 1)
-                    t[k].passed++;
-                else if (r.status == 0)
-                    t[k].failed++;
-                else {
+                if (r.status >= 0) { /* the table's tally; the count is ib_check's */
+                    ib_check(r.status == 1, "%s %s %s", ib_op_name((ib_op)op), c.label,
+                             impls[k]->name);
+                    t[k].passed += r.status == 1;
+                    t[k].failed += r.status == 0;
+                } else {
+                    ib_check_skip();
                     t[k].skipped++;
                     snprintf(t[k].skip_why, sizeof t[k].skip_why, "%s", r.why);
                     if (verbose)
@@ -124,13 +124,9 @@ int main(int argc, char **argv)
             if (t[k].skipped)
                 printf("  (%s)", t[k].skip_why);
             printf("\n");
-            total_passed += t[k].passed;
-            total_failed += t[k].failed;
-            total_skipped += t[k].skipped;
         }
         printf("  %-8s %d shapes, %.1f s\n", ib_op_name((ib_op)op), nshapes, now() - t0);
         fflush(stdout);
     }
-    printf("%d passed, %d failed, %d skipped\n", total_passed, total_failed, total_skipped);
-    return total_failed ? 1 : 0;
+    return ib_check_done();
 }

@@ -4,18 +4,12 @@
 #include <string.h>
 
 #include "kernels/inception_v3.h"
+#include "tests/check.h"
 
-static int g_pass, g_fail;
-
-/* One check: counts a pass, or prints one line naming it with the values seen. */
+/* One check, naming it with the values seen when it fails. */
 static void check(int ok, const char *what, int64_t got, int64_t want)
 {
-    if (ok) {
-        g_pass++;
-        return;
-    }
-    printf("FAIL %s: got %" PRId64 " want %" PRId64 "\n", what, got, want);
-    g_fail++;
+    ib_check(ok, "%s: got %" PRId64 " want %" PRId64, what, got, want);
 }
 #define CHECK_EQ(what, got, want) check((got) == (want), what, (int64_t)(got), (int64_t)(want))
 
@@ -49,14 +43,10 @@ static void check_out(const ib_net *net, const char *name, int64_t c, int64_t h,
 {
     int i = find(net, name);
     ib_dims d = i >= 0 ? out_dims(net, i) : (ib_dims){0, 0, 0, 0};
-    if (i >= 0 && dims_eq(d, (ib_dims){net->batch, c, h, w})) {
-        g_pass++;
-        return;
-    }
-    printf("FAIL %s: output %" PRId64 "x%" PRId64 "x%" PRId64 "x%" PRId64 ", want %" PRId64
-           "x%" PRId64 "x%" PRId64 "x%" PRId64 "%s\n",
-           name, d.n, d.c, d.h, d.w, net->batch, c, h, w, i < 0 ? " (no such layer)" : "");
-    g_fail++;
+    ib_check(i >= 0 && dims_eq(d, (ib_dims){net->batch, c, h, w}),
+             "%s: output %" PRId64 "x%" PRId64 "x%" PRId64 "x%" PRId64 ", want %" PRId64 "x%" PRId64
+             "x%" PRId64 "x%" PRId64 "%s",
+             name, d.n, d.c, d.h, d.w, net->batch, c, h, w, i < 0 ? " (no such layer)" : "");
 }
 
 /* Every layer: a valid descriptor (revalidating changes nothing), producers before it, data
@@ -237,8 +227,7 @@ static void check_shapes(const ib_net *net)
         aux += net->layers[k].aux;
         conv += net->layers[k].desc.op == IB_OP_CONV && !net->layers[k].identity;
         if (net->layers[k].aux && strncmp(net->layers[k].name, "AuxLogits.", 10) != 0) {
-            printf("FAIL %s: aux=1 outside AuxLogits\n", net->layers[k].name);
-            g_fail++;
+            ib_check(0, "%s: aux=1 outside AuxLogits", net->layers[k].name);
         }
     }
     CHECK_EQ("aux layers", aux, 5);
@@ -254,11 +243,10 @@ int main(void)
     for (int b = 0; b < 2; b++) {
         ib_status s = ib_inception_v3_build(b + 1, &net[b], &e);
         if (s != IB_OK) {
-            printf("FAIL build batch %d: %s: %s\n", b + 1, ib_status_name(s), e.msg);
-            printf("%d passed, %d failed\n", g_pass, g_fail + 1);
-            return 1;
+            ib_check(0, "build batch %d: %s: %s", b + 1, ib_status_name(s), e.msg);
+            return ib_check_done();
         }
-        g_pass++;
+        ib_check(1, "build batch %d", b + 1);
         CHECK_EQ("batch", net[b].batch, b + 1);
         ib_net_totals_of(&net[b], 0, &t[b][0]);
         ib_net_totals_of(&net[b], 1, &t[b][1]);
@@ -297,6 +285,5 @@ int main(void)
 
     ib_net_free(&net[0]);
     ib_net_free(&net[1]);
-    printf("%d passed, %d failed\n", g_pass, g_fail);
-    return g_fail ? 1 : 0;
+    return ib_check_done();
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "kernels/registry.h"
+#include "tests/check.h"
 #include "tests/harness.h"
 #include "tests/mutants.h"
 #include "tests/shapes.h"
@@ -80,7 +81,7 @@ int main(int argc, char **argv)
     }
     ib_mutants_register();
     static ib_test_shape shapes[MAX_SHAPES];
-    int passed = 0, failed = 0, nmutants = 0, ncaught = 0, ncontrols = 0;
+    int nmutants = 0, ncaught = 0, ncontrols = 0;
     printf("mutation test of the verifier: each mutant must FAIL on a standard shape "
            "(%s shapes)\n",
            reduced ? "reduced" : "full");
@@ -89,8 +90,7 @@ int main(int argc, char **argv)
         ib_err e = {{0}};
         const int nshapes = ib_test_shapes(m->impl->op, reduced, shapes, MAX_SHAPES, &e);
         if (nshapes < 0) {
-            printf("FAILED %s: cannot build shapes: %s\n", m->impl->name, e.msg);
-            failed++;
+            ib_check(0, "%s: cannot build shapes: %s", m->impl->name, e.msg);
             continue;
         }
         outcome o;
@@ -98,29 +98,21 @@ int main(int argc, char **argv)
         run_impl(m, shapes, nshapes, &o, &ran);
         if (m->control) {
             ncontrols++;
-            if (o.failed) {
-                printf("FAILED control %s (%s) on %s: %s\n", m->impl->name, m->bug, o.where, o.why);
-                failed++;
-            } else {
+            ib_check(!o.failed, "control %s (%s) on %s: %s", m->impl->name, m->bug, o.where, o.why);
+            if (!o.failed)
                 printf("control %-30s passed %d cases of %s\n", m->impl->name, ran,
                        ib_op_name(m->impl->op));
-                passed++;
-            }
             continue;
         }
         nmutants++;
+        ib_check(o.failed, "mutant %s (%s) passed all %d cases: the verifier misses it",
+                 m->impl->name, m->bug, ran);
         if (o.failed) {
             printf("caught  %-30s %s\n        FAILED on %s: %s\n", m->impl->name, m->bug, o.where,
                    o.why);
             ncaught++;
-            passed++;
-        } else {
-            printf("FAILED: mutant %s (%s) passed all %d cases: the verifier misses it\n",
-                   m->impl->name, m->bug, ran);
-            failed++;
         }
     }
     printf("%d mutants, %d caught; %d controls\n", nmutants, ncaught, ncontrols);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return ib_check_done();
 }

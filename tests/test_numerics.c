@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "kernels/registry.h"
+#include "tests/check.h"
 #include "tests/desc_text.h"
 #include "tests/extras.h"
 #include "tests/harness.h"
@@ -13,7 +14,7 @@
 
 enum { MAX_IMPLS = 256 };
 
-static int passed, failed, skipped, diverged;
+static int diverged; /* documented, not counted as failures */
 
 /* A pooling of op from the descriptor fields. */
 static ib_desc pool(ib_op op, const char *fields)
@@ -71,8 +72,7 @@ static void run_case(const ib_special *sp, const ib_desc *d, const ib_impl *cons
     char label[96];
     snprintf(label, sizeof label, "%s", sp->name);
     if (ib_case_init(&c, d, label, 99u, &e) != IB_OK) {
-        printf("FAILED %s: %s\n", label, e.msg);
-        failed++;
+        ib_check(0, "%s: %s", label, e.msg);
         return;
     }
     ib_vcase *v = &c.v;
@@ -94,15 +94,14 @@ static void run_case(const ib_special *sp, const ib_desc *d, const ib_impl *cons
         ib_check_result r;
         ib_case_check(&c, impls[i], peer_may_differ ? NULL : stdout, &r);
         const char *verdict = r.status == 1 ? "PASSED" : r.status < 0 ? "SKIPPED" : "FAILED";
-        if (r.status == 1)
-            passed++;
-        else if (r.status < 0)
-            skipped++;
-        else if (peer_may_differ) {
+        if (r.status < 0) {
+            ib_check_skip();
+        } else if (r.status != 1 && peer_may_differ) {
             verdict = "DIVERGES (peer, non-finite input; documented)";
             diverged++;
-        } else
-            failed++;
+        } else {
+            ib_check(r.status == 1, "%s %s %s: %s", sp->name, shape, impls[i]->name, r.why);
+        }
         printf("    %-12s %s%s%s\n", impls[i]->name, verdict, r.status == 1 ? "" : ": ",
                r.status == 1 ? "" : r.why);
     }
@@ -131,6 +130,5 @@ int main(void)
             run_case(sp, &shapes[k], impls, nimpl);
     }
     printf("%d documented divergences of library peers on non-finite inputs\n", diverged);
-    printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
-    return failed ? 1 : 0;
+    return ib_check_done();
 }

@@ -7,8 +7,7 @@
 #include "kernels/impl.h"
 #include "kernels/registry.h"
 #include "reference/reference.h"
-
-static int g_pass, g_fail;
+#include "tests/check.h"
 
 static int close_to(float got, float want, float tol)
 {
@@ -25,22 +24,16 @@ static void expect(const char *name, const float *got, const float *want, int64_
 {
     for (int64_t i = 0; i < count; i++)
         if (!close_to(got[i], want[i], tol)) {
-            printf("FAIL %s: [%" PRId64 "] got %.9g want %.9g\n", name, i, (double)got[i],
-                   (double)want[i]);
-            g_fail++;
+            ib_check(0, "%s: [%" PRId64 "] got %.9g want %.9g", name, i, (double)got[i],
+                     (double)want[i]);
             return;
         }
-    g_pass++;
+    ib_check(1, "%s", name);
 }
 
 static void expect_true(const char *name, int ok, const char *what)
 {
-    if (ok) {
-        g_pass++;
-    } else {
-        printf("FAIL %s: %s\n", name, what);
-        g_fail++;
-    }
+    ib_check(ok, "%s: %s", name, what);
 }
 
 /* ------------------------------------------------------------------ convolution */
@@ -57,10 +50,9 @@ static void conv_case(const char *name, ib_conv_desc d, const float *src, const 
     ib_err e;
     ib_status s = ib_conv_validate(&d, &e);
     if (s != IB_OK || d.oh != oh || d.ow != ow || d.n * d.oc * oh * ow > 256) {
-        printf("FAIL %s: validate %s (%s), oh=%" PRId64 " ow=%" PRId64 ", want %" PRId64 "x%" PRId64
-               "\n",
-               name, ib_status_name(s), s == IB_OK ? "" : e.msg, d.oh, d.ow, oh, ow);
-        g_fail++;
+        ib_check(0,
+                 "%s: validate %s (%s), oh=%" PRId64 " ow=%" PRId64 ", want %" PRId64 "x%" PRId64,
+                 name, ib_status_name(s), s == IB_OK ? "" : e.msg, d.oh, d.ow, oh, ow);
         return;
     }
     ib_args a = {.in = {src, wei, bias, scale, shift}, .out = {out}};
@@ -156,8 +148,7 @@ static void test_conv(void)
     float out[4];
     ib_err e;
     if (ib_desc_validate(&dd, &e) != IB_OK) {
-        printf("FAIL conv via ib_ref_run: %s\n", e.msg);
-        g_fail++;
+        ib_check(0, "conv via ib_ref_run: %s", e.msg);
         return;
     }
     ib_ref_run(&dd, &(ib_args){.in = {img3, k2}, .out = {out}});
@@ -173,8 +164,7 @@ static int pool_case(const char *name, ib_op op, ib_pool_desc d, const float *sr
     ib_err e;
     ib_status s = ib_pool_validate(&d, &e);
     if (s != IB_OK || d.n * d.c * d.oh * d.ow > 64) {
-        printf("FAIL %s: validate %s %s\n", name, ib_status_name(s), s == IB_OK ? "" : e.msg);
-        g_fail++;
+        ib_check(0, "%s: validate %s %s", name, ib_status_name(s), s == IB_OK ? "" : e.msg);
         return 0;
     }
     ib_args a = {.in = {src}, .out = {out}};
@@ -280,8 +270,7 @@ static void test_softmax(void)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         d.c = cases[i].c;
         if (ib_softmax_validate(&d, &e) != IB_OK) {
-            printf("FAIL %s: %s\n", cases[i].name, e.msg);
-            g_fail++;
+            ib_check(0, "%s: %s", cases[i].name, e.msg);
             continue;
         }
         ib_ref_softmax(&d, &(ib_args){.in = {cases[i].x}, .out = {out}});
@@ -407,8 +396,7 @@ static void test_concat(void)
     ib_err e;
     float out[24];
     if (ib_concat_validate(&d, &e) != IB_OK || d.oc != 3) {
-        printf("FAIL concat: validate: %s\n", e.msg);
-        g_fail++;
+        ib_check(0, "concat: validate: %s", e.msg);
         return;
     }
     ib_ref_concat(&d, &(ib_args){.in = {in0, in1}, .out = {out}});
@@ -452,8 +440,7 @@ static void test_gap_bn_relu(void)
     ib_bn_desc bd = {.n = 1, .c = 2, .h = 2, .w = 2, .eps = 0.25f};
     float bout[8];
     if (ib_bn_validate(&bd, &e) != IB_OK) {
-        printf("FAIL bn: validate: %s\n", e.msg);
-        g_fail++;
+        ib_check(0, "bn: validate: %s", e.msg);
     } else {
         ib_ref_bn(&bd, &(ib_args){.in = {bx, gamma, beta, mean, var}, .out = {bout}});
         expect("bn", bout, (const float[]){5, -7, -1, 0.5f, 11, 12, 10, 9}, 8, 0.0f);
@@ -487,8 +474,7 @@ static void run_ref_impl(const char *name, ib_desc d, const ib_args *a, float *c
         s = ib_instance_fetch(inst, a);
     ib_instance_destroy(inst);
     if (s != IB_OK) {
-        printf("FAIL %s: %s: %s\n", name, ib_status_name(s), e.msg);
-        g_fail++;
+        ib_check(0, "%s: %s: %s", name, ib_status_name(s), e.msg);
         return;
     }
     for (int j = 0; j < nout; j++)
@@ -558,6 +544,5 @@ int main(void)
     test_fc();
     test_gap_bn_relu();
     test_registered();
-    printf("%d passed, %d failed\n", g_pass, g_fail);
-    return g_fail ? 1 : 0;
+    return ib_check_done();
 }

@@ -232,7 +232,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    static ib_case cases[IB_MAX_CASES];
+    static ib_problem cases[IB_MAX_CASES];
     ib_err e;
     const int n = ib_inception_cases(1, cases, IB_MAX_CASES, &e);
     if (n <= 0)
