@@ -22,6 +22,12 @@ int ib_case_add(ib_problem *cases, int *n, int max, const char *layer, const ib_
     return 1;
 }
 
+void ib_conv_output_problems(const ib_conv_desc *c, ib_desc *bn, ib_desc *relu)
+{
+    *bn = (ib_desc){.op = IB_OP_BN, .bn = {c->n, c->oc, c->oh, c->ow, 0.001f}};
+    *relu = (ib_desc){.op = IB_OP_RELU, .relu = {c->n, c->oc, c->oh, c->ow}};
+}
+
 int ib_inception_cases(int64_t batch, ib_problem *cases, int max, ib_err *e)
 {
     ib_net net;
@@ -35,9 +41,8 @@ int ib_inception_cases(int64_t batch, ib_problem *cases, int max, ib_err *e)
         const ib_layer *l = &net.layers[i];
         if (l->identity || l->desc.op != IB_OP_CONV)
             continue;
-        const ib_conv_desc *c = &l->desc.conv;
-        ib_desc bn = {.op = IB_OP_BN, .bn = {c->n, c->oc, c->oh, c->ow, 0.001f}};
-        ib_desc relu = {.op = IB_OP_RELU, .relu = {c->n, c->oc, c->oh, c->ow}};
+        ib_desc bn, relu;
+        ib_conv_output_problems(&l->desc.conv, &bn, &relu);
         if (ib_desc_validate(&bn, NULL) == IB_OK)
             ib_case_add(cases, &n, max, l->name, &bn);
         if (ib_desc_validate(&relu, NULL) == IB_OK)

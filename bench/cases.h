@@ -17,6 +17,10 @@ typedef struct ib_problem {
     ib_desc desc;
 } ib_problem;
 
+/* The standalone batch-norm and ReLU on the output of convolution c (the network folds them
+ * into it): the problems the case list gives each distinct conv output. */
+void ib_conv_output_problems(const ib_conv_desc *c, ib_desc *bn, ib_desc *relu);
+
 /* Appends d under layer unless an equal problem is listed (the first name wins) or the list
  * holds max; returns 1 when added. */
 int ib_case_add(ib_problem *cases, int *n, int max, const char *layer, const ib_desc *d);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bench/cases.h"
 #include "bench/gbench.h"
 #include "bench/regress.h"
 #include "bench/regress_io.h"
@@ -120,9 +121,8 @@ static int child_run(int pct, int argc, char **gb)
             (d->op == IB_OP_AVGPOOL && !strcmp(l->name, "Mixed_5b.avg_pool")))
             ok = add(l->name, d, ib_registry_lookup(d->op, fam));
         if (ok && conv && !strcmp(l->name, PLANTED_LAYER)) { /* BN and ReLU on its output */
-            const ib_conv_desc *c = &d->conv;
-            const ib_desc bn = {.op = IB_OP_BN, .bn = {c->n, c->oc, c->oh, c->ow, 0.001f}};
-            const ib_desc relu = {.op = IB_OP_RELU, .relu = {c->n, c->oc, c->oh, c->ow}};
+            ib_desc bn, relu;
+            ib_conv_output_problems(&d->conv, &bn, &relu);
             ok = add(l->name, &bn, ib_registry_lookup(IB_OP_BN, fam)) &&
                  add(l->name, &relu,
                      ib_registry_lookup(IB_OP_RELU, pct > 0 ? IB_PLANTED_NAME : fam));
