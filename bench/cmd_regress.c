@@ -15,7 +15,8 @@
 #include "bench/results.h"
 #include "bench/stats.h"
 
-enum { MAX_BENCH_ARGS = 2 * IB_MAX_ARGS + 8 };
+/* "incbench bench --threads N", each option given (a name and a value), the filters, NULL */
+enum { MAX_BENCH_ARGS = 4 + 2 * IB_MAX_GIVEN + IB_MAX_ARGS + 1 };
 
 static void usage(FILE *f)
 {
@@ -88,8 +89,10 @@ static int bench_args(const ib_run_opts *o, char **argv, char *threads, int len)
     snprintf(threads, (size_t)len, "%lld", (long long)o->threads);
     argv[argc++] = "--threads";
     argv[argc++] = threads;
-    ib_run_opts_argv(o, IB_CMD_BIT(bench), (1ull << IB_OPTION_OUT) | (1ull << IB_OPTION_THREADS),
-                     argv, &argc, MAX_BENCH_ARGS - IB_MAX_ARGS - 1);
+    if (!ib_run_opts_argv(o, IB_CMD_BIT(bench),
+                          (1ull << IB_OPTION_OUT) | (1ull << IB_OPTION_THREADS), argv, &argc,
+                          MAX_BENCH_ARGS - IB_MAX_ARGS - 1))
+        return -1; /* cannot happen: MAX_BENCH_ARGS holds every option given */
     for (int i = 0; i < o->ngb; i++)
         argv[argc++] = (char *)o->gb_args[i];
     argv[argc] = NULL;
@@ -278,7 +281,7 @@ int ib_cmd_regress(int argc, char **argv)
 
     char *bargv[MAX_BENCH_ARGS], threads_text[24];
     const int bargc = bench_args(&o, bargv, threads_text, sizeof threads_text);
-    if (underpowered(&o, base)) {
+    if (bargc < 0 || underpowered(&o, base)) {
         ib_json_free(base);
         return 2;
     }

@@ -222,8 +222,11 @@ int ib_run_opts_parse(ib_run_opts *o, const ib_cmd_spec *spec, int argc, char **
         const ib_option_id id = (ib_option_id)(c - FIRST_VAL);
         if (!take(o, spec, id, optarg))
             return 2;
-        if (o->ngiven < IB_MAX_ARGS)
-            o->given[o->ngiven++] = (ib_given){id, optarg};
+        if (o->ngiven == IB_MAX_GIVEN) { /* regress hands them on: none may be lost */
+            fprintf(stderr, "incbench %s: more than %d options\n", o->cmd, IB_MAX_GIVEN);
+            return 2;
+        }
+        o->given[o->ngiven++] = (ib_given){id, optarg};
     }
     for (int i = optind; i < nrest; i++) {
         if (o->nargs == spec->max_args || o->nargs == IB_MAX_ARGS) {

@@ -9,7 +9,9 @@
 
 #include "bench/shapes_parse.h"
 
-enum { IB_MAX_USER_SHAPES = 64, IB_MAX_REPS = 100, IB_MAX_ARGS = 64 };
+/* IB_MAX_ARGS operands and as many --benchmark_* flags; IB_MAX_GIVEN options in all (every
+ * --shape of IB_MAX_USER_SHAPES among them). */
+enum { IB_MAX_USER_SHAPES = 64, IB_MAX_REPS = 100, IB_MAX_ARGS = 64, IB_MAX_GIVEN = 128 };
 
 /* One bit per command of bench/commands.inc. */
 enum {
@@ -67,7 +69,7 @@ typedef struct ib_run_opts {
     int nargs;
     const char *gb_args[IB_MAX_ARGS]; /* --benchmark_* flags, for Google Benchmark */
     int ngb;
-    ib_given given[IB_MAX_ARGS]; /* every option given, in order */
+    ib_given given[IB_MAX_GIVEN]; /* every option given, in order */
     int ngiven;
 } ib_run_opts;
 

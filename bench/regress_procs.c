@@ -10,7 +10,7 @@
 #include "bench/regress.h"
 #include "bench/regress_io.h"
 
-enum { MAX_ARGS = 256 };
+enum { MAX_ARGS = 512 }; /* incbench regress hands on up to 4 + 2 x 128 + 64 */
 
 /* Runs exe with argv and the flags writing JSON to json; IB_OK when it exits with 0. */
 static ib_status run_one(const char *exe, char *const *argv, int argc, int reps, double min_time,

@@ -160,7 +160,7 @@ static void results_folder(void)
 /* Runs incbench with args; returns its exit status and the first line of stderr. */
 static int run_incbench(const char *exe, const char *args, char *err, int len)
 {
-    char cmd[1024];
+    char cmd[4096];
     snprintf(cmd, sizeof cmd, "%s %s 2>&1 >/dev/null | head -n 1", exe, args);
     /* the status of the pipeline is head's: run twice, once for the status */
     FILE *p = popen(cmd, "r");
@@ -178,7 +178,7 @@ static int run_incbench(const char *exe, const char *args, char *err, int len)
 
 static void bad_cli(const char *exe, const char *args, const char *want)
 {
-    char err[512], detail[1024];
+    char err[512], detail[3072];
     int st = run_incbench(exe, args, err, sizeof err);
     snprintf(detail, sizeof detail, "exit %d, stderr '%s', want 2 and '%s'", st, err, want);
     check(st == 2 && !strcmp(err, want), args, detail);
@@ -238,6 +238,12 @@ static void common_options(const char *exe)
     bad_cli(exe, "list --threads 2",
             "incbench list: unknown option '--threads' (see 'incbench list --help')");
     bad_cli(exe, "compare a b", "incbench compare: 1 operand at most ('b' is one more)");
+    /* regress hands every option on to its measuring processes: too many is refused, never
+     * cut short */
+    char many[1600] = "regress";
+    for (int i = 0; i < 129; i++)
+        strcat(many, " --quiet");
+    bad_cli(exe, many, "incbench regress: more than 128 options");
 
     /* bench times the user's own layer through Google Benchmark, into --out */
     char dir[] = "/tmp/incbench-options-XXXXXX", args[600], err[512], path[700];
