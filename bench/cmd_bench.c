@@ -293,12 +293,13 @@ int ib_bench_count(const ib_run_opts *o)
     return rc ? -1 : t.registered;
 }
 
-/* Google Benchmark's command line: the program, the --benchmark_* flags given, and the
- * JSON file of --out. */
-static int gb_command_line(const ib_run_opts *o, char **argv, char *out_flag, int out_len)
+/* Google Benchmark's command line: the command's name, the --benchmark_* flags given, and
+ * the JSON file of --out. */
+static int gb_command_line(const ib_run_opts *o, char *name, char **argv, char *out_flag,
+                           int out_len)
 {
     int argc = 0;
-    argv[argc++] = (char *)"incbench bench";
+    argv[argc++] = name;
     for (int i = 0; i < o->ngb; i++)
         argv[argc++] = (char *)o->gb_args[i];
     if (o->out) {
@@ -318,7 +319,7 @@ int ib_cmd_bench(int argc, char **argv)
     if (rc >= 0)
         return rc;
     char *gb_argv[IB_MAX_ARGS + 4], out_flag[1100];
-    int gb_argc = gb_command_line(&o, gb_argv, out_flag, sizeof out_flag);
+    int gb_argc = gb_command_line(&o, argv[0], gb_argv, out_flag, sizeof out_flag);
     ib_gb_init(&gb_argc, gb_argv);
     if (gb_argc > 1) {
         fprintf(stderr,
