@@ -107,6 +107,37 @@ static int collect(const ib_json *doc, series *rows, int *n, int aggregates)
     return used;
 }
 
+/* Without --impl: the one implementation of op the file holds beside base; NULL with a message
+ * when it holds none or several (then they are named). */
+static const char *the_other_impl(const series *rows, int nrows, const char *op, const char *base,
+                                  const char *file)
+{
+    const char *found[8];
+    int n = 0;
+    for (int i = 0; i < nrows; i++) {
+        if (strcmp(rows[i].op, op) || !strcmp(rows[i].impl, base))
+            continue;
+        int seen = 0;
+        for (int k = 0; k < n && !seen; k++)
+            seen = !strcmp(found[k], rows[i].impl);
+        if (!seen && n < 8)
+            found[n++] = rows[i].impl;
+    }
+    if (n == 1)
+        return found[0];
+    if (n == 0)
+        fprintf(stderr, "incbench compare: %s holds no %s implementation beside %s\n", file, op,
+                base);
+    else {
+        fprintf(stderr, "incbench compare: %s holds several %s implementations beside %s (", file,
+                op, base);
+        for (int k = 0; k < n; k++)
+            fprintf(stderr, "%s%s", k ? ", " : "", found[k]);
+        fprintf(stderr, "): name one with --impl\n");
+    }
+    return NULL;
+}
+
 /* 1 when name is a layer of the auxiliary classifier (left out of the summary). */
 static int is_aux(const ib_net *net, const char *name)
 {
@@ -239,7 +270,6 @@ int ib_cmd_compare(int argc, char **argv)
     ib_run_opts o;
     ib_run_opts_init(&o, "compare");
     o.base = "onednn";
-    o.impls = "avx2";
     o.op = "conv";
     const int rc = ib_run_opts_parse(&o, &spec, argc, argv);
     if (rc >= 0)
@@ -269,6 +299,10 @@ int ib_cmd_compare(int argc, char **argv)
     ib_net net;
     if (ib_inception_v3_build(1, &net, &e) != IB_OK) {
         fprintf(stderr, "incbench compare: %s\n", e.msg);
+        return 2;
+    }
+    if (!impl && !(impl = the_other_impl(rows, nrows, op, base, file))) {
+        ib_net_free(&net);
         return 2;
     }
     sort_net = &net; /* rows in forward order, whatever order the run interleaved them in */

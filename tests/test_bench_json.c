@@ -287,9 +287,10 @@ static void shim_warning(void)
 }
 
 /* A JSON of 9 interleaved repetitions per benchmark, times in ns: layer A's avx2 takes twice
- * onednn's time; layer B's two are drawn from the same values. */
-static void write_compare_json(const char *name)
+ * onednn's time; layer B's two are drawn from the same values. nimpl 3 adds xsmm, as avx2. */
+static void write_compare_json(const char *name, int nimpl)
 {
+    static const char *const impls[3] = {"onednn", "avx2", "xsmm"};
     char path[256];
     snprintf(path, sizeof path, "%s/%s", g_dir, name);
     FILE *f = fopen(path, "w");
@@ -305,15 +306,15 @@ static void write_compare_json(const char *name)
     int first = 1;
     for (int r = 0; r < 9; r++)
         for (int l = 0; l < 2; l++)
-            for (int k = 0; k < 2; k++) {
+            for (int k = 0; k < nimpl; k++) {
                 const double t = k == 0 ? base[r] : l == 0 ? 2 * base[(r + 4) % 9] : same[r];
                 fprintf(f,
                         "%s  {\"name\": \"conv/%s/%s\", \"run_name\": \"conv/%s/%s\", "
                         "\"run_type\": \"iteration\", \"repetitions\": 9, "
                         "\"repetition_index\": %d, \"threads\": 1, \"iterations\": 10, "
                         "\"real_time\": %g, \"cpu_time\": %g, \"time_unit\": \"ns\"}",
-                        first ? "" : ",\n", layers[l], k ? "avx2" : "onednn", layers[l],
-                        k ? "avx2" : "onednn", r, 1000 * t, 1000 * t);
+                        first ? "" : ",\n", layers[l], impls[k], layers[l], impls[k], r, 1000 * t,
+                        1000 * t);
                 first = 0;
             }
     fprintf(f, "\n]}\n");
@@ -322,7 +323,7 @@ static void write_compare_json(const char *name)
 
 static void compare_verdicts(void)
 {
-    write_compare_json("cmp.json");
+    write_compare_json("cmp.json", 2);
     char args[300];
     snprintf(args, sizeof args, "compare %s/cmp.json", g_dir);
     int st = run(args, "cmp.out", "cmp.err");
@@ -336,6 +337,18 @@ static void compare_verdicts(void)
              "wins and losses counted among significant layers only");
     ib_check(line_has("cmp.out", "geometric mean", "95% ["), "the geometric mean's interval");
     ib_check(line_has("cmp.out", "network sum", "95% ["), "the network sum's interval");
+
+    /* without --impl, the one implementation beside the base; with several, name one */
+    write_compare_json("cmp3.json", 3);
+    snprintf(args, sizeof args, "compare %s/cmp3.json", g_dir);
+    st = run(args, "cmp3.out", "cmp3.err");
+    ib_check(st == 2 && line_has("cmp3.err", "several conv implementations beside onednn",
+                                 "(avx2, xsmm): name one with --impl"),
+             "compare: several implementations and no --impl refused, naming them (exit %d)", st);
+    snprintf(args, sizeof args, "compare %s/cmp3.json --impl xsmm", g_dir);
+    st = run(args, "cmp3.out", "cmp3.err");
+    ib_check(st == 0 && line_has("cmp3.out", "xsmm / onednn", NULL),
+             "compare --impl xsmm picks it (exit %d)", st);
 }
 
 int main(void)
