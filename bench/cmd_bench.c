@@ -117,6 +117,17 @@ static int memory_bound(ib_op op)
     }
 }
 
+/* --verbose: the kernel that runs and, where it has one, the plan it made on this CPU. */
+static void print_plan(const char *name, const ib_impl *im, const ib_desc *d, const char *label)
+{
+    const ib_native *nat = im->native ? im->native(d) : NULL;
+    char plan[320] = "";
+    if (nat && nat->describe)
+        nat->describe(d, plan, sizeof plan);
+    fprintf(stderr, "incbench bench: %s: %s%s%s\n", name, label[0] ? label : im->name,
+            plan[0] ? ": " : "", plan);
+}
+
 /* Verifies and registers every selected implementation of one case. */
 static int bench_one(const options *o, const ib_problem *bc, int threads, totals *t)
 {
@@ -193,6 +204,8 @@ static int bench_one(const options *o, const ib_problem *bc, int threads, totals
         } else {
             ib_impl_kernel_name(im, &bc->desc, label, sizeof label);
             b.label = label;
+            if (o->run->verbose)
+                print_plan(name, im, &bc->desc, label);
         }
         /* Instances stay alive until the run: Google Benchmark times them later. */
         if (b.ctx && !keep_instance(t, b.ctx)) {

@@ -64,8 +64,8 @@ ISAS = {
         "flags": "FLAGS_avx2",
         "arch": "x86",
         "models": ["skylake-avx512", "icelake-server", "sapphirerapids", "znver3"],
-        "full_p": lambda j: 3 if j >= 4 else 4,
-        "jmax": 4,
+        "full_p": lambda j: avx2_tiles()[j],
+        "jmax": None,  # the main tile's J, from the tile list (avx2_main_j)
     },
     "avx512": {
         "srcs": ["arch/avx512/conv.c"],
@@ -95,6 +95,28 @@ ISA_NOTES = {
              "stem uses it)."],
 }
 NEON_FULL_P = {"conv_nchw4c__neon": 6, "conv_nchw__neon": 4}
+
+
+def avx2_tile_list():
+    """[(J, P)] of IB_AVX2_CONV_TILES in arch/avx2/conv_plan.h, the main tile first: the one
+    list of the AVX2 register tiles."""
+    with open(os.path.join(ROOT, "arch/avx2/conv_plan.h")) as f:
+        text = f.read()
+    main = re.search(r"#define IB_AVX2_CONV_TILE_MAIN\(X\)\s*X\((\d+),\s*(\d+)\)", text)
+    rest = re.search(r"#define IB_AVX2_CONV_TILES\(X\)\s*IB_AVX2_CONV_TILE_MAIN\(X\)(.*)", text)
+    if not main or not rest:
+        die("cannot read the tile list (IB_AVX2_CONV_TILES) in arch/avx2/conv_plan.h")
+    tiles = [(int(main.group(1)), int(main.group(2)))]
+    tiles += [(int(j), int(p)) for j, p in re.findall(r"X\((\d+),\s*(\d+)\)", rest.group(1))]
+    return tiles
+
+
+def avx2_tiles():
+    return dict(avx2_tile_list())
+
+
+def jmax_of(isa):
+    return avx2_tile_list()[0][0] if isa == "avx2" else ISAS[isa]["jmax"]
 
 
 def die(msg):
@@ -208,13 +230,14 @@ def is_fma(s, arch):
 def tile_of(isa, func, name):
     """(kernel, J, P, wanted) for a region, or None when it is not a conv tile region."""
     if isa == "avx2":
-        # conv_tap_<J>x<P>_m<mask> inside conv_range_<plain>_<J> / conv_tail_<plain>_<J>x<P>
+        # conv_tap_<J>x<P>_m<mask> inside conv_<layout>_<J>x<P>[_tail<t>]__avx2 (conv_tiles.c)
         m = re.match(r"conv_tap_(\d)x(\d)_m(\d+)$", name)
-        f = re.match(r"conv_(?:range|tail)_(\d)_", func or "")
+        f = re.match(r"conv_(nchw8c|nchw_to_nchw8c)_\d+x\d+(?:_tail\d+)?__avx2", func or "")
         if not m or not f:
             return None
         j, p, mask = (int(x) for x in m.groups())
-        kern = "conv_nchw_to_nchw8c__avx2" if f.group(1) == "1" else "conv_nchw8c__avx2"
+        main = "%dx%d" % avx2_tile_list()[0]
+        kern = "conv_%s_%s__avx2" % (f.group(1), main)
         return kern, j, p, mask == (1 << p) - 1  # masked taps occur only at image borders
     if isa == "avx512":
         m = re.match(r"conv_tile_(\d+)$", name)  # id B*100 + G*10 + P
@@ -248,7 +271,7 @@ def select(isa, regions, mode):
         if not t or not t[3]:
             continue
         kern, j, p, _ = t
-        if mode == "main" and (j != ISAS[isa]["jmax"] or p != full_p(isa, kern, j)):
+        if mode == "main" and (j != jmax_of(isa) or p != full_p(isa, kern, j)):
             continue
         if mode == "full" and p != full_p(isa, kern, j):
             continue
@@ -442,7 +465,7 @@ def main():
                     util = 100 * nfma / (peak * r["cpi"]) if peak else 0.0
                     fp = sum(sum(v[u] for u in funits) for s, v in r["rows"] if is_fma(s, arch))
                     busy = 100 * fp / (len(funits) * r["cpi"]) if funits else 0.0
-                    main_tile = k[1] == spec["jmax"] and k[2] == full_p(isa, k[0], k[1])
+                    main_tile = k[1] == jmax_of(isa) and k[2] == full_p(isa, k[0], k[1])
                     rows.append(("%s %dx%d%s" % k, isa, model, cpu, kind, r["cpi"],
                                  nfma, peak, util, busy, r["bneck"], busiest(r, funits), main_tile))
     finally:

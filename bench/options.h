@@ -54,6 +54,7 @@ typedef struct ib_run_opts {
     int64_t rounds;    /* factor: passes over the cases, each with fresh instances (default 3) */
     int quiet;         /* no progress */
     int quick;         /* fewer problems and shorter timing */
+    int verbose;       /* bench: each benchmark's kernel and plan on stderr */
     const char *impls; /* comma list; NULL: every implementation but ref */
     const char *layer; /* substring or glob of layer names */
     const char *out;   /* results folder: write CSV and JSON there (NULL: none) */

@@ -11,16 +11,16 @@ struct ib_chain_ops;
 /* A native kernel: reads and writes activations in one layout with explicit buffers, so
  * layers can be chained without reorders. Kernels never allocate, parse or print. */
 typedef struct ib_native {
-    const char *kernel;          /* the function doing the work, e.g. "conv_nchw8c__avx2" */
-    ib_layout src_layout;        /* of every data input (see ib_arg_shapes.in_is_data) */
-    ib_layout dst_layout;        /* of out[0]; out[1] (lsloss grad) is always plain */
+    const char *kernel;   /* the function doing the work, e.g. "conv_nchw8c_4x3__avx2" */
+    ib_layout src_layout; /* of every data input (see ib_arg_shapes.in_is_data) */
+    ib_layout dst_layout; /* of out[0]; out[1] (lsloss grad) is always plain */
     /* Bytes of packed parameters (weights, bias, scale/shift, labels, ...); NULL: none. */
     size_t (*packed_bytes)(const ib_desc *d);
     /* Untimed: parameters from their NCHW form (args) into the kernel's form. */
     void (*pack)(const ib_desc *d, const ib_args *nchw, void *packed);
     /* Timed: src are the data inputs in src_layout, dst the outputs. */
-    void (*exec)(const ib_desc *d, const void *packed, const float *const *src,
-                 float *const *dst);
+    void (*exec)(const ib_desc *d, const void *packed, const float *const *src, float *const *dst);
+    int (*describe)(const ib_desc *d, char *buf, size_t n); /* the plan, one line; NULL when none */
 } ib_native;
 
 typedef struct ib_impl {

@@ -483,8 +483,10 @@ static void relu8_exec(const ib_desc *d, const void *packed, const float *const 
     for (int64_t i = 0; i < n; i++)
         dst[0][i] = src[0][i] > 0.0f ? src[0][i] : 0.0f;
 }
-static const ib_native relu8_native = {
-    "relu_nchw8c__test", IB_LAYOUT_NCHW8C, IB_LAYOUT_NCHW8C, NULL, NULL, relu8_exec};
+static const ib_native relu8_native = {.kernel = "relu_nchw8c__test",
+                                       .src_layout = IB_LAYOUT_NCHW8C,
+                                       .dst_layout = IB_LAYOUT_NCHW8C,
+                                       .exec = relu8_exec};
 static const ib_native *relu8_choose(const ib_desc *d)
 {
     return d->relu.c == 99 ? NULL : &relu8_native; /* c=99: "no kernel for this problem" */
@@ -504,8 +506,10 @@ static void half_exec(const ib_desc *d, const void *packed, const float *const *
     for (int64_t i = 0; i < n / 2; i++)
         dst[0][i] = src[0][i];
 }
-static const ib_native half_native = {"relu_half__test", IB_LAYOUT_NCHW, IB_LAYOUT_NCHW, NULL, NULL,
-                                      half_exec};
+static const ib_native half_native = {.kernel = "relu_half__test",
+                                      .src_layout = IB_LAYOUT_NCHW,
+                                      .dst_layout = IB_LAYOUT_NCHW,
+                                      .exec = half_exec};
 static const ib_native *half_choose(const ib_desc *d)
 {
     (void)d;

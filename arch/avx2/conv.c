@@ -3,22 +3,24 @@
 
 /* Blocked nChw8c in and out; packed OIhw8i8o weights interleaved per oc group. */
 static const ib_native conv_nchw8c = {
-    .kernel = "conv_nchw8c__avx2",
+    .kernel = "conv_nchw8c_" IB_AVX2_CONV_TILE_NAME "__avx2",
     .src_layout = IB_LAYOUT_NCHW8C,
     .dst_layout = IB_LAYOUT_NCHW8C,
     .packed_bytes = ib_avx2_conv_packed_bytes,
     .pack = ib_avx2_conv_pack,
     .exec = ib_avx2_conv_exec,
+    .describe = ib_avx2_conv_describe,
 };
 
 /* Fewer than 8 input channels (the stem): plain NCHW in, nChw8c out. */
 static const ib_native conv_nchw_nchw8c = {
-    .kernel = "conv_nchw_to_nchw8c__avx2",
+    .kernel = "conv_nchw_to_nchw8c_" IB_AVX2_CONV_TILE_NAME "__avx2",
     .src_layout = IB_LAYOUT_NCHW,
     .dst_layout = IB_LAYOUT_NCHW8C,
     .packed_bytes = ib_avx2_conv_packed_bytes,
     .pack = ib_avx2_conv_pack,
     .exec = ib_avx2_conv_exec,
+    .describe = ib_avx2_conv_describe,
 };
 
 /* Every validated convolution: any kernel, stride, padding and channel count. */

@@ -46,14 +46,21 @@ static inline int ib_avx2_conv_kind(const ib_conv_desc *c)
     return c->kh == 3 && c->kw == 3 ? IB_CONV_PLAIN3 : IB_CONV_PLAIN;
 }
 
-/* [kind][J], J in 1..4. */
+/* [kind][J], J in 1..IB_CONV_JMAX. */
 extern const ib_avx2_conv_range_fn ib_avx2_conv_ranges[IB_CONV_KINDS][IB_CONV_JMAX + 1];
 /* [kind][J][P]: P in 1..ib_avx2_conv_tile_p(J)-1, NULL elsewhere. */
 extern const ib_avx2_conv_tail_fn ib_avx2_conv_tails[IB_CONV_KINDS][IB_CONV_JMAX + 1]
                                                     [IB_CONV_PMAX + 1];
 
+/* The packed block: the plan (IB_AVX2_CONV_HEAD bytes), the weights, the bias. Its size does
+ * not depend on the caches. */
 size_t ib_avx2_conv_packed_bytes(const ib_desc *d);
+/* Packs for the caches k (tests pretend other CPUs); ib_avx2_conv_pack for the detected one. */
+void ib_avx2_conv_pack_for(const ib_desc *d, const ib_args *nchw, void *packed,
+                           const ib_avx2_conv_caches *k);
 void ib_avx2_conv_pack(const ib_desc *d, const ib_args *nchw, void *packed);
+/* The plan ib_avx2_conv_pack makes on this CPU, one line. */
+int ib_avx2_conv_describe(const ib_desc *d, char *buf, size_t n);
 void ib_avx2_conv_exec(const ib_desc *d, const void *packed, const float *const *src,
                        float *const *dst);
 

@@ -1,33 +1,47 @@
-/* AVX2 direct convolution: the blocking plan shared by pack and exec (derived from the desc). */
+/* AVX2 direct convolution: the register tiles and the blocking plan, made at pack time from
+ * the descriptor and the cache sizes, and stored at the head of the packed block. */
 #ifndef IB_AVX2_CONV_PLAN_H
 #define IB_AVX2_CONV_PLAN_H
 
+#include <stddef.h>
 #include <stdint.h>
 
-#include "kernels/cpu.h"
 #include "kernels/desc.h"
 
-/* Output channel blocks per group: the micro-kernel's J. Tiles are J blocks x P pixels,
- * P chosen so that J*P accumulators + min(J,P) + 1 operands fit 16 ymm registers. */
+/* The register tiles, X(J, P): J output-channel blocks of 8 x P output pixels, J*P
+ * accumulators + min(J, P) + 1 operands in the 16 ymm registers. The first is the main tile
+ * (it names the kernels); output channels are split into groups of 1..4 blocks, each run by
+ * its J's tile. This list drives the instantiations (conv_tiles.c), the plan, bench/mca.py
+ * and the tests. */
+#define IB_AVX2_CONV_TILE_MAIN(X) X(4, 3)
+#define IB_AVX2_CONV_TILES(X) IB_AVX2_CONV_TILE_MAIN(X) X(3, 4) X(2, 4) X(1, 4)
+
+/* Bounds of the tiles above (array sizes). */
 enum { IB_CONV_JMAX = 4, IB_CONV_PMAX = 4 };
 
-/* Pixels per tile for J output blocks: 4x3, else 4 (3x4 uses all 16 registers; the narrower
- * tiles only occur for 16 or fewer output channels, or 5 blocks split 3+2). */
+/* "4x3": the main tile, as kernel names carry it. */
+#define IB_AVX2_CONV_TILE_STR_(J, P) #J "x" #P
+#define IB_AVX2_CONV_TILE_NAME IB_AVX2_CONV_TILE_MAIN(IB_AVX2_CONV_TILE_STR_)
+
+/* Pixels of the tile with J output blocks (a constant when J is). */
 static inline int ib_avx2_conv_tile_p(int64_t j)
 {
-    return j >= 4 ? 3 : 4;
+#define IB_AVX2_CONV_P_OF_(J, P)                                                                   \
+    if (j == (J))                                                                                  \
+        return (P);
+    IB_AVX2_CONV_TILES(IB_AVX2_CONV_P_OF_)
+#undef IB_AVX2_CONV_P_OF_
+    return 0;
 }
 
-/* Bytes of packed weights per ic chunk, kept in L1 while a pixel range passes over them:
- * half the L1 data cache (16 KiB when unknown), the other half for inputs and outputs. */
-static inline int64_t ib_avx2_conv_l1_wbytes(void)
-{
-    const int64_t l1 = ib_cpu_get()->l1d;
-    return l1 < 32768 ? 16384 : l1 > 65536 ? 32768 : l1 / 2;
-}
+/* The cache sizes a plan is made for, in bytes (0: unknown). */
+typedef struct ib_avx2_conv_caches {
+    int64_t l1d, l2, l3;
+} ib_avx2_conv_caches;
 
 typedef struct ib_avx2_conv_plan {
     int plain;      /* src is plain NCHW (few input channels): each channel is a block */
+    int pointwise;  /* 1x1, stride 1, no padding: the matrix multiply path */
     int64_t icb;    /* input channel blocks (ic when plain) */
     int64_t cb;     /* channels per input block: 8, or 1 when plain */
     int64_t ctail;  /* channels that exist in the last input block */
@@ -37,9 +51,20 @@ typedef struct ib_avx2_conv_plan {
     int64_t taps;    /* kh*kw */
     int64_t wblk;    /* floats of packed weights per (output block, input block) */
     int64_t wfloats; /* all packed weights */
-    int64_t kchunk;  /* input blocks per chunk (weights of one chunk stay in L1) */
     int64_t q;       /* output pixels per image and channel: oh*ow */
+    /* Reduction blocking: one group's weights of one chunk stay in L1 while every pixel tile
+     * of a range passes over them. A chunk is kchunk whole input blocks or, when one block's
+     * weights are too big for that (5x5, 7x7), 1/csplit of a block. */
+    int64_t kchunk, csplit;
+    /* Pixels per work item at most (a multiple of every tile's P): the range's partial sums
+     * and its inputs of one chunk stay in L2 while the chunks pass. */
+    int64_t pbmax, palign;
+    ib_avx2_conv_caches caches; /* what the plan was made for (as detected or pretended) */
 } ib_avx2_conv_plan;
+
+/* Bytes before the weights in the packed block: the plan, padded so the weights stay aligned
+ * for 32-byte loads. */
+enum { IB_AVX2_CONV_HEAD = 256 };
 
 /* Small input channel counts read the plain NCHW source directly (the 3-channel stem). */
 static inline int ib_avx2_conv_plain(const ib_conv_desc *c)
@@ -47,30 +72,12 @@ static inline int ib_avx2_conv_plain(const ib_conv_desc *c)
     return c->ic < 8;
 }
 
-static inline void ib_avx2_conv_plan_of(const ib_conv_desc *c, ib_avx2_conv_plan *p)
-{
-    p->plain = ib_avx2_conv_plain(c);
-    p->icb = p->plain ? c->ic : (c->ic + 7) / 8;
-    p->cb = p->plain ? 1 : 8;
-    p->ctail = p->plain ? 1 : c->ic - (p->icb - 1) * 8;
-    p->ocb = (c->oc + 7) / 8;
-    /* Balanced groups of at most 4 blocks: 10 blocks -> 4,3,3 rather than 4,4,2. */
-    p->groups = (p->ocb + IB_CONV_JMAX - 1) / IB_CONV_JMAX;
-    p->gbase = p->ocb / p->groups;
-    p->gextra = p->ocb % p->groups;
-    p->taps = c->kh * c->kw;
-    p->wblk = p->taps * p->cb * 8;
-    p->wfloats = p->ocb * p->icb * p->wblk;
-    const int64_t jmax = p->gbase + (p->gextra > 0);
-    int64_t k = ib_avx2_conv_l1_wbytes() / (jmax * p->wblk * (int64_t)sizeof(float));
-    if (k < 1)
-        k = 1;
-    if (k > p->icb)
-        k = p->icb;
-    const int64_t chunks = (p->icb + k - 1) / k;
-    p->kchunk = (p->icb + chunks - 1) / chunks; /* even chunks */
-    p->q = c->oh * c->ow;
-}
+/* The plan of c for caches k. */
+void ib_avx2_conv_plan_of(const ib_conv_desc *c, const ib_avx2_conv_caches *k,
+                          ib_avx2_conv_plan *p);
+
+/* The plan, one line (what --verbose prints); returns snprintf's count. */
+int ib_avx2_conv_plan_str(const ib_avx2_conv_plan *p, char *buf, size_t n);
 
 /* First output block of group g and its size. */
 static inline int64_t ib_avx2_conv_gstart(const ib_avx2_conv_plan *p, int64_t g)

@@ -1,0 +1,160 @@
+/* The AVX2 convolution's plan: every branch (ic chunks of whole blocks and of split blocks,
+ * several pixel ranges, tails in oc and ic, 8x8, stride 2, padding on each side, big and small
+ * channel counts) on the detected CPU and on pretend CPUs with small and unknown caches. The
+ * plan must change with the caches and the result must stay exact. */
+#include <stdio.h>
+#include <string.h>
+
+#include "tests/check.h"
+
+#if defined(__x86_64__)
+#include "arch/avx2/conv.h"
+#include "kernels/cpu.h"
+#include "tests/desc_text.h"
+#include "tests/harness.h"
+
+/* Pretend CPUs: the packing function of each (an ib_native's pack takes no context). */
+static const ib_avx2_conv_caches tiny = {.l1d = 4 << 10, .l2 = 32 << 10, .l3 = 1 << 20};
+static const ib_avx2_conv_caches unknown = {0};
+static void pack_tiny(const ib_desc *d, const ib_args *nchw, void *packed)
+{
+    ib_avx2_conv_pack_for(d, nchw, packed, &tiny);
+}
+static void pack_unknown(const ib_desc *d, const ib_args *nchw, void *packed)
+{
+    ib_avx2_conv_pack_for(d, nchw, packed, &unknown);
+}
+
+#define NATIVE(pack_fn, src)                                                                       \
+    {                                                                                              \
+        .kernel = "conv_avx2_pretend", .src_layout = src, .dst_layout = IB_LAYOUT_NCHW8C,          \
+        .packed_bytes = ib_avx2_conv_packed_bytes, .pack = pack_fn, .exec = ib_avx2_conv_exec      \
+    }
+static const ib_native natives[2][2] = {
+    {NATIVE(pack_tiny, IB_LAYOUT_NCHW8C), NATIVE(pack_tiny, IB_LAYOUT_NCHW)},
+    {NATIVE(pack_unknown, IB_LAYOUT_NCHW8C), NATIVE(pack_unknown, IB_LAYOUT_NCHW)},
+};
+static const ib_native *native_tiny(const ib_desc *d)
+{
+    return &natives[0][ib_avx2_conv_plain(&d->conv)];
+}
+static const ib_native *native_unknown(const ib_desc *d)
+{
+    return &natives[1][ib_avx2_conv_plain(&d->conv)];
+}
+static const ib_impl impl_tiny = {.name = "avx2_tiny_caches",
+                                  .op = IB_OP_CONV,
+                                  .isa = IB_ISA_AVX2,
+                                  .test_only = 1,
+                                  .native = native_tiny};
+static const ib_impl impl_unknown = {.name = "avx2_unknown_caches",
+                                     .op = IB_OP_CONV,
+                                     .isa = IB_ISA_AVX2,
+                                     .test_only = 1,
+                                     .native = native_unknown};
+
+typedef struct shape {
+    const char *name;
+    const char *text; /* benchdnn-style descriptor */
+} shape;
+
+static void check_exact(const shape *s, const ib_desc *d, const ib_impl *impl)
+{
+    ib_case c;
+    ib_err e = {{0}};
+    if (ib_case_init(&c, d, s->name, 0x5eed, &e) != IB_OK) {
+        ib_check(0, "%s: %s", s->name, e.msg);
+        return;
+    }
+    ib_check_result r;
+    ib_case_check(&c, impl, stdout, &r);
+    ib_check(r.status == 1, "%s with %s: %s", s->name, impl->name, r.why);
+    ib_case_free(&c);
+}
+
+static void plan(const ib_desc *d, const ib_avx2_conv_caches *k, ib_avx2_conv_plan *p)
+{
+    ib_avx2_conv_plan_of(&d->conv, k, p);
+}
+
+int main(void)
+{
+    const char *why = NULL;
+    if (!ib_isa_usable(IB_ISA_AVX2, &why)) {
+        printf("test_avx2_conv: skipped: %s\n", why ? why : "no AVX2");
+        return ib_check_done();
+    }
+    const ib_cpu *cpu = ib_cpu_get();
+    const ib_avx2_conv_caches here = {.l1d = cpu->l1d, .l2 = cpu->l2, .l3 = cpu->l3};
+    const shape shapes[] = {
+        {"1x1 8x8 ic1280 oc tail", "ic1280ih8oc20kh1"},
+        {"1x1 8x8 ic2048", "ic2048ih8oc48kh1"},
+        {"1x1 17x17 ic tail", "ic77ih17oc40kh1"},
+        {"1x1 stride 2", "ic32ih9oc24kh1sh2"},
+        {"3x3 pad each side", "ic24ih11iw10oc32kh3ph1"},
+        {"3x3 pad top only", "ic16ih7iw9oc16kh3pt1pb0pl0pr0"},
+        {"3x3 pad bottom only", "ic16ih7iw9oc16kh3pt0pb1pl0pr0"},
+        {"3x3 pad left only", "ic16ih7iw9oc16kh3pt0pb0pl1pr0"},
+        {"3x3 pad right only", "ic16ih7iw9oc16kh3pt0pb0pl0pr1"},
+        {"3x3 stride 2 ic tail", "ic21ih15iw13oc24kh3sh2"},
+        {"5x5 ic tail oc tail", "ic19ih12oc36kh5ph2"},
+        {"1x7 pad", "ic40ih9oc48kh1kw7ph0pw3"},
+        {"7x1 pad", "ic40ih9oc48kh7kw1ph3pw0"},
+        {"1x3 8x8", "ic64ih8oc32kh1kw3ph0pw1"},
+        {"3x1 8x8", "ic64ih8oc32kh3kw1ph1pw0"},
+        {"2x2 asym pad", "ic32ih10oc40kh2pt0pb1pl0pr1"},
+        {"stem ic3 stride 2", "ic3ih33iw31oc32kh3sh2"},
+        {"ic1 big grid", "ic1ih70oc8kh3ph1"},
+    };
+    const int n = (int)(sizeof shapes / sizeof shapes[0]);
+    int split = 0, ranges = 0, changed = 0;
+    ib_desc d[sizeof shapes / sizeof shapes[0]];
+    for (int i = 0; i < n; i++) {
+        d[i] = ib_test_desc(shapes[i].text);
+        d[i].conv.has_bias = 1;
+        d[i].conv.relu = 1;
+        check_exact(&shapes[i], &d[i], &impl_tiny);
+        check_exact(&shapes[i], &d[i], &impl_unknown);
+        ib_avx2_conv_plan a, b;
+        plan(&d[i], &here, &a);
+        plan(&d[i], &tiny, &b);
+        split += b.csplit > 1;
+        ranges += b.q > b.pbmax;
+        changed += a.kchunk != b.kchunk || a.csplit != b.csplit || a.pbmax != b.pbmax;
+        /* Whatever the caches, the chunks cover every input channel and the ranges every
+         * pixel: a plan is never empty. */
+        ib_check(b.kchunk >= 1 && b.csplit >= 1 && b.pbmax >= b.palign && b.pbmax % b.palign == 0,
+                 "%s: plan kchunk %lld csplit %lld pbmax %lld", shapes[i].name, (long long)b.kchunk,
+                 (long long)b.csplit, (long long)b.pbmax);
+    }
+    /* The pretend CPU reaches the branches the shapes are chosen for. */
+    ib_check(split >= 3, "tiny caches split a block's channels in %d shapes (want >= 3)", split);
+    ib_check(ranges >= 3, "tiny caches cut the pixels into ranges in %d shapes", ranges);
+    ib_check(changed >= n / 2, "the plan changed with the caches in only %d of %d shapes", changed,
+             n);
+
+    /* The weights of one chunk of one group fit half of L1, the 5x5's included. */
+    ib_avx2_conv_plan p;
+    const ib_desc five = ib_test_desc("ic192ih35oc64kh5ph2"); /* Mixed_5b.branch5x5_2's shape */
+    const ib_avx2_conv_caches zen3 = {.l1d = 32 << 10, .l2 = 512 << 10, .l3 = 32 << 20};
+    plan(&five, &zen3, &p);
+    const int64_t jmax = p.gbase + (p.gextra > 0);
+    const int64_t chunk_bytes = jmax * p.wblk * p.kchunk / p.csplit * (int64_t)sizeof(float);
+    ib_check(chunk_bytes <= zen3.l1d / 2, "5x5 chunk of %lld bytes over half of a 32 KiB L1",
+             (long long)chunk_bytes);
+
+    /* describe: one line naming the tile and the caches it was planned for. */
+    char line[320];
+    ib_avx2_conv_describe(&d[0], line, sizeof line);
+    ib_check(strstr(line, "tile ") && strstr(line, "L1d") && !strchr(line, '\n'), "describe: '%s'",
+             line);
+    printf("plan of %s here: %s\n", shapes[0].name, line);
+    return ib_check_done();
+}
+#else
+int main(void)
+{
+    printf("test_avx2_conv: skipped: not an x86-64 build\n");
+    return ib_check_done();
+}
+#endif
