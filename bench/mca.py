@@ -232,7 +232,8 @@ def tile_of(isa, func, name):
     if isa == "avx2":
         # conv_tap_<J>x<P>_m<mask> inside conv_<layout>_<J>x<P>[_tail<t>]__avx2 (conv_tiles.c)
         m = re.match(r"conv_tap_(\d)x(\d)_m(\d+)$", name)
-        f = re.match(r"conv_(nchw8c|nchw_to_nchw8c)_\d+x\d+(?:_tail\d+)?__avx2", func or "")
+        f = re.match(r"conv_(nchw8c|nchw8c_1x1|nchw_to_nchw8c)_\d+x\d+(?:_tail\d+)?__avx2",
+                     func or "")
         if not m or not f:
             return None
         j, p, mask = (int(x) for x in m.groups())

@@ -118,17 +118,17 @@ int main(void)
         ib_avx2_conv_plan a, b;
         plan(&d[i], &here, &a);
         plan(&d[i], &tiny, &b);
-        split += b.csplit > 1;
+        split += b.rsplit > 1;
         ranges += b.q > b.pbmax;
-        changed += a.kchunk != b.kchunk || a.csplit != b.csplit || a.pbmax != b.pbmax;
+        changed += a.kchunk != b.kchunk || a.rsplit != b.rsplit || a.pbmax != b.pbmax;
         /* Whatever the caches, the chunks cover every input channel and the ranges every
          * pixel: a plan is never empty. */
-        ib_check(b.kchunk >= 1 && b.csplit >= 1 && b.pbmax >= b.palign && b.pbmax % b.palign == 0,
-                 "%s: plan kchunk %lld csplit %lld pbmax %lld", shapes[i].name, (long long)b.kchunk,
-                 (long long)b.csplit, (long long)b.pbmax);
+        ib_check(b.kchunk >= 1 && b.rsplit >= 1 && b.pbmax >= b.palign && b.pbmax % b.palign == 0,
+                 "%s: plan kchunk %lld rsplit %lld pbmax %lld", shapes[i].name, (long long)b.kchunk,
+                 (long long)b.rsplit, (long long)b.pbmax);
     }
     /* The pretend CPU reaches the branches the shapes are chosen for. */
-    ib_check(split >= 3, "tiny caches split a block's channels in %d shapes (want >= 3)", split);
+    ib_check(split >= 3, "tiny caches split a block's kernel rows in %d shapes (want >= 3)", split);
     ib_check(ranges >= 3, "tiny caches cut the pixels into ranges in %d shapes", ranges);
     ib_check(changed >= n / 2, "the plan changed with the caches in only %d of %d shapes", changed,
              n);
@@ -139,7 +139,8 @@ int main(void)
     const ib_avx2_conv_caches zen3 = {.l1d = 32 << 10, .l2 = 512 << 10, .l3 = 32 << 20};
     plan(&five, &zen3, &p);
     const int64_t jmax = p.gbase + (p.gextra > 0);
-    const int64_t chunk_bytes = jmax * p.wblk * p.kchunk / p.csplit * (int64_t)sizeof(float);
+    const int64_t kh = five.conv.kh, rows = (kh + p.rsplit - 1) / p.rsplit; /* biggest part */
+    const int64_t chunk_bytes = jmax * p.wblk / kh * rows * p.kchunk * (int64_t)sizeof(float);
     ib_check(chunk_bytes <= zen3.l1d / 2, "5x5 chunk of %lld bytes over half of a 32 KiB L1",
              (long long)chunk_bytes);
 

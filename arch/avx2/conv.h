@@ -27,6 +27,7 @@ typedef struct ib_avx2_conv_tile_args {
     int64_t q0, q1;             /* the pixel range */
     int64_t nblk;               /* input blocks in the chunk */
     int64_t lastcnt;            /* channels present in the chunk's last input block */
+    int64_t ky0, ky1;           /* the kernel rows of the chunk (blocked sources) */
     int first, last;            /* first chunk: start from zero; last chunk: epilogue */
 } ib_avx2_conv_tile_args;
 
@@ -35,14 +36,16 @@ typedef void (*ib_avx2_conv_range_fn)(const ib_avx2_conv_geom *g, const ib_avx2_
 typedef void (*ib_avx2_conv_tail_fn)(const ib_avx2_conv_geom *g, const ib_avx2_conv_tile_args *a,
                                      int64_t q, int64_t oy, int64_t ox);
 
-/* The instantiated variants: blocked source, plain source, and plain 3x3 (the stem), whose
- * tiles are short (27 FMA steps) so that unrolling its tap loops at compile time pays. */
-enum { IB_CONV_BLOCKED, IB_CONV_PLAIN, IB_CONV_PLAIN3, IB_CONV_KINDS };
+/* The instantiated variants: blocked source; the pointwise 1x1 (stride 1, no padding) on
+ * a blocked source, a matrix multiply over contiguous pixels; plain source; and plain 3x3 (the
+ * stem), whose tiles are short (27 FMA steps) so that unrolling its tap loops at compile time
+ * pays. */
+enum { IB_CONV_BLOCKED, IB_CONV_POINTWISE, IB_CONV_PLAIN, IB_CONV_PLAIN3, IB_CONV_KINDS };
 
 static inline int ib_avx2_conv_kind(const ib_conv_desc *c)
 {
     if (!ib_avx2_conv_plain(c))
-        return IB_CONV_BLOCKED;
+        return ib_avx2_conv_pointwise(c) ? IB_CONV_POINTWISE : IB_CONV_BLOCKED;
     return c->kh == 3 && c->kw == 3 ? IB_CONV_PLAIN3 : IB_CONV_PLAIN;
 }
 

@@ -57,7 +57,7 @@ void ib_avx2_conv_exec(const ib_desc *d, const void *packed, const float *const 
     const float *bias = w + p->wfloats;
     const int64_t src_img = p->icb * g.sbs;
     const int64_t dst_img = p->ocb * g.dbs;
-    const int64_t nchunks = (p->icb + p->kchunk - 1) / p->kchunk * p->csplit;
+    const int64_t nchunks = (p->icb + p->kchunk - 1) / p->kchunk * p->rsplit;
 
     const int nthr = omp_get_max_threads();
     int64_t npb, pb;
@@ -79,26 +79,21 @@ void ib_avx2_conv_exec(const ib_desc *d, const void *packed, const float *const 
             .bias = bias + b0 * 8,
         };
         for (int64_t ch = 0; ch < nchunks; ch++) {
-            const int64_t k0 = ch / p->csplit * p->kchunk, part = ch % p->csplit;
+            const int64_t k0 = ch / p->rsplit * p->kchunk, part = ch % p->rsplit;
             const int64_t k1 = k0 + p->kchunk < p->icb ? k0 + p->kchunk : p->icb;
-            /* Channels [c0, c1) of the chunk's last block: all of them unless the block is
-             * split, then its part-th of s even parts (s <= the channels it has). */
-            const int64_t have = k1 == p->icb ? p->ctail : p->cb;
-            const int64_t s = p->csplit < have ? p->csplit : have;
-            if (part >= s)
-                continue;
-            const int64_t c0 = part * have / s, c1 = (part + 1) * have / s;
-            a.src = src[0] + n * src_img + k0 * g.sbs + c0;
-            a.w = wg + k0 * jg * p->wblk + c0 * jg * 8;
+            a.ky0 = part * c->kh / p->rsplit;
+            a.ky1 = (part + 1) * c->kh / p->rsplit;
+            a.src = src[0] + n * src_img + k0 * g.sbs;
+            a.w = wg + k0 * jg * p->wblk + a.ky0 * c->kw * p->cb * jg * 8;
             a.nblk = k1 - k0;
-            a.lastcnt = c1 - c0;
+            a.lastcnt = k1 == p->icb ? p->ctail : p->cb;
             /* The next chunk, or the next group's first (groups lie back to back). */
             a.wpf = wg + k1 * jg * p->wblk;
             a.wpf_end = a.wpf + p->kchunk * IB_CONV_JMAX * p->wblk;
             if (a.wpf_end > w + p->wfloats)
                 a.wpf_end = w + p->wfloats;
             a.first = ch == 0;
-            a.last = k1 == p->icb && part == s - 1;
+            a.last = ch == nchunks - 1;
             ranges[jg](&g, &a);
         }
     }

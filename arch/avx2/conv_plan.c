@@ -26,23 +26,23 @@ static int64_t pixel_align(void)
     return a;
 }
 
-/* Input blocks per chunk (and the split of one block when even one is too big) so that one
- * group's weights of a chunk take at most half of L1; the rest is for the inputs and the
- * partial sums the tiles stream. */
-static void plan_chunks(ib_avx2_conv_plan *p, int64_t jmax)
+/* Input blocks per chunk (or the parts of one block's kernel rows, when even one block is
+ * too big) so that one group's weights of a chunk take at most half of L1; the rest is for
+ * the inputs and the partial sums the tiles stream. */
+static void plan_chunks(ib_avx2_conv_plan *p, const ib_conv_desc *c, int64_t jmax)
 {
     const int64_t l1 = p->caches.l1d > 0 ? p->caches.l1d : DEFAULT_L1D;
     const int64_t budget = l1 / 2;
     const int64_t blk_bytes = jmax * p->wblk * (int64_t)sizeof(float);
     int64_t k = budget / blk_bytes;
-    p->csplit = 1;
+    p->rsplit = 1;
     if (k < 1) {
         k = 1;
-        /* A block's channels split evenly; a plain block is one channel and cannot split. */
+        /* Rows of a plain source are not split: its blocks are single channels, small. */
         if (!p->plain) {
-            p->csplit = (blk_bytes + budget - 1) / budget;
-            if (p->csplit > p->cb)
-                p->csplit = p->cb;
+            const int64_t row_bytes = blk_bytes / c->kh;
+            const int64_t rows = budget / row_bytes > 1 ? budget / row_bytes : 1;
+            p->rsplit = (c->kh + rows - 1) / rows;
         }
     }
     if (k > p->icb)
@@ -67,8 +67,7 @@ void ib_avx2_conv_plan_of(const ib_conv_desc *c, const ib_avx2_conv_caches *k, i
 {
     *p = (ib_avx2_conv_plan){.caches = *k};
     p->plain = ib_avx2_conv_plain(c);
-    p->pointwise = !p->plain && c->kh == 1 && c->kw == 1 && c->sh == 1 && c->sw == 1 &&
-                   c->pt == 0 && c->pb == 0 && c->pl == 0 && c->pr == 0;
+    p->pointwise = ib_avx2_conv_pointwise(c);
     p->icb = p->plain ? c->ic : (c->ic + 7) / 8;
     p->cb = p->plain ? 1 : 8;
     p->ctail = p->plain ? 1 : c->ic - (p->icb - 1) * 8;
@@ -82,7 +81,7 @@ void ib_avx2_conv_plan_of(const ib_conv_desc *c, const ib_avx2_conv_caches *k, i
     p->wfloats = p->ocb * p->icb * p->wblk;
     p->q = c->oh * c->ow;
     const int64_t jmax = p->gbase + (p->gextra > 0);
-    plan_chunks(p, jmax);
+    plan_chunks(p, c, jmax);
     plan_pixels(p, c, jmax);
 }
 
@@ -96,9 +95,10 @@ int ib_avx2_conv_plan_str(const ib_avx2_conv_plan *p, char *buf, size_t n)
                  (long long)jmax, (long long)(p->groups - p->gextra), (long long)p->gbase);
     else
         snprintf(groups, sizeof groups, "%lldx%lld", (long long)p->groups, (long long)p->gbase);
-    char chunk[48];
-    if (p->csplit > 1)
-        snprintf(chunk, sizeof chunk, "1/%lld block", (long long)p->csplit);
+    char chunk[64];
+    if (p->rsplit > 1)
+        snprintf(chunk, sizeof chunk, "1 block in %lld parts of its kernel rows",
+                 (long long)p->rsplit);
     else
         snprintf(chunk, sizeof chunk, "%lld of %lld blocks", (long long)p->kchunk,
                  (long long)p->icb);

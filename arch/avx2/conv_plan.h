@@ -54,8 +54,9 @@ typedef struct ib_avx2_conv_plan {
     int64_t q;       /* output pixels per image and channel: oh*ow */
     /* Reduction blocking: one group's weights of one chunk stay in L1 while every pixel tile
      * of a range passes over them. A chunk is kchunk whole input blocks or, when one block's
-     * weights are too big for that (5x5, 7x7), 1/csplit of a block. */
-    int64_t kchunk, csplit;
+     * weights are too big for that (a 5x5 on a 32 KiB L1d), one of rsplit parts of its
+     * kernel rows (whose weights are contiguous, and each tap keeps its 8 channels). */
+    int64_t kchunk, rsplit;
     /* Pixels per work item at most (a multiple of every tile's P): the range's partial sums
      * and its inputs of one chunk stay in L2 while the chunks pass. */
     int64_t pbmax, palign;
@@ -70,6 +71,14 @@ enum { IB_AVX2_CONV_HEAD = 256 };
 static inline int ib_avx2_conv_plain(const ib_conv_desc *c)
 {
     return c->ic < 8;
+}
+
+/* 1x1, stride 1, no padding on a blocked source: output pixel q reads input pixel q, so a
+ * tile's pixels are contiguous in every input block (a matrix multiply, any grid). */
+static inline int ib_avx2_conv_pointwise(const ib_conv_desc *c)
+{
+    return !ib_avx2_conv_plain(c) && c->kh == 1 && c->kw == 1 && c->sh == 1 && c->sw == 1 &&
+           c->pt == 0 && c->pb == 0 && c->pl == 0 && c->pr == 0;
 }
 
 /* The plan of c for caches k. */

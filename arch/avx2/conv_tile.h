@@ -120,9 +120,11 @@ IB_AVX2_INLINE void ib_avx2_conv_tap_masked(__m256 acc[IB_CONV_JMAX][IB_CONV_PMA
     switch (mask) {
         IB_CONV_MASK(1)
         IB_CONV_MASK(2)
-        IB_CONV_MASK(3) IB_CONV_MASK(4) IB_CONV_MASK(5) IB_CONV_MASK(6) IB_CONV_MASK(7)
-            IB_CONV_MASK(8) IB_CONV_MASK(9) IB_CONV_MASK(10) IB_CONV_MASK(11) IB_CONV_MASK(12)
-                IB_CONV_MASK(13) IB_CONV_MASK(14) IB_CONV_MASK(15) default : break;
+        IB_CONV_MASK(3)
+        IB_CONV_MASK(4)
+        IB_CONV_MASK(5) IB_CONV_MASK(6) IB_CONV_MASK(7) IB_CONV_MASK(8) IB_CONV_MASK(9)
+            IB_CONV_MASK(10) IB_CONV_MASK(11) IB_CONV_MASK(12) IB_CONV_MASK(13) IB_CONV_MASK(14)
+                IB_CONV_MASK(15) default : break;
     }
 }
 #undef IB_CONV_MASK
@@ -135,7 +137,8 @@ IB_AVX2_INLINE void ib_avx2_conv_tile(const ib_avx2_conv_geom *restrict g,
                                       int64_t oy, int64_t ox, const int J, const int P,
                                       const int KIND)
 {
-    const int PLAIN = KIND != IB_CONV_BLOCKED;
+    const int PLAIN = KIND == IB_CONV_PLAIN || KIND == IB_CONV_PLAIN3;
+    const int PW = KIND == IB_CONV_POINTWISE;
     const int64_t ih = g->ih, iw = g->iw;
     /* The stem's 3x3 as constants: its tap loops unroll and a tap's channel count is known. */
     const int64_t KH = KIND == IB_CONV_PLAIN3 ? 3 : g->kh;
@@ -149,7 +152,7 @@ IB_AVX2_INLINE void ib_avx2_conv_tile(const ib_avx2_conv_geom *restrict g,
 
     int inside = 1;
 #pragma GCC unroll 8
-    for (int p = 0; p < P; p++) {
+    for (int p = 0; p < P && !PW; p++) {
         iy0[p] = oy * g->sh - g->pt;
         ix0[p] = ox * g->sw - g->pl;
         po[p] = (iy0[p] * iw + ix0[p]) * ps;
@@ -167,8 +170,23 @@ IB_AVX2_INLINE void ib_avx2_conv_tile(const ib_avx2_conv_geom *restrict g,
         for (int p = 0; p < P; p++)
             acc[j][p] = a->first ? _mm256_setzero_ps() : _mm256_loadu_ps(dst + j * g->dbs + p * 8);
 
+    /* The chunk's kernel rows (all but when a block's weights are split by rows). */
+    const int64_t ky0 = PLAIN ? 0 : a->ky0, ky1 = PLAIN ? KH : a->ky1;
     const float *w = a->w;
-    if (inside) {
+    if (PW) {
+        /* Pointwise: output pixel q reads input pixel q, so the tile's pixels lie side by side
+         * in every input block, at constant offsets from one pointer: a matrix multiply's
+         * micro-kernel, over the chunk's blocks. */
+        const float *s = a->src + q * 8;
+        for (int64_t blk = 0; blk < a->nblk; blk++, s += g->sbs, w += wtap) {
+            const int64_t cnt = blk == a->nblk - 1 ? a->lastcnt : 8;
+            const float *ptr[IB_CONV_PMAX];
+#pragma GCC unroll 8
+            for (int p = 0; p < P; p++)
+                ptr[p] = s + p * 8;
+            ib_avx2_conv_tap(acc, ptr, w, cnt, J, P, FULL);
+        }
+    } else if (inside) {
         /* Every tap of every pixel is in the image: one row pointer walks the taps and each
          * pixel adds its offset in the address (opaque, so that the compiler does not turn
          * it into P pointers to step: that costs P adds per tap).
@@ -176,9 +194,10 @@ IB_AVX2_INLINE void ib_avx2_conv_tile(const ib_avx2_conv_geom *restrict g,
          * channels: up to 8 of them are one unrolled run of FMAs. */
         const int64_t run = PLAIN && KW <= 8 ? KW : 1; /* kx taps per step of the kx loop */
         const float *s = a->src;
-        for (int64_t blk = 0; blk < a->nblk; blk++, s += g->sbs) {
+        for (int64_t blk = 0; blk < a->nblk;
+             blk++, s += g->sbs, w += (KH - ky1 + ky0) * KW * wtap) {
             const int64_t cnt = PLAIN ? run : blk == a->nblk - 1 ? a->lastcnt : 8;
-            for (int64_t ky = 0; ky < KH; ky++) {
+            for (int64_t ky = ky0; ky < ky1; ky++) {
                 const float *row = s + ky * iw * ps;
                 for (int64_t kx = 0; kx < KW; kx += run, row += run * ps, w += run * wtap) {
                     const float *ptr[IB_CONV_PMAX];
@@ -192,11 +211,11 @@ IB_AVX2_INLINE void ib_avx2_conv_tile(const ib_avx2_conv_geom *restrict g,
     } else {
         /* Border: taps over the union of the pixels' valid ranges, each with the mask of the
          * pixels for which it lies in the image. */
-        int64_t kylo = KH, kyhi = 0, kxlo = KW, kxhi = 0;
+        int64_t kylo = ky1, kyhi = ky0, kxlo = KW, kxhi = 0;
 #pragma GCC unroll 8
         for (int p = 0; p < P; p++) {
-            const int64_t ylo = iy0[p] < 0 ? -iy0[p] : 0;
-            const int64_t yhi = ih - iy0[p] < KH ? ih - iy0[p] : KH;
+            const int64_t ylo = iy0[p] < -ky0 ? -iy0[p] : ky0;
+            const int64_t yhi = ih - iy0[p] < ky1 ? ih - iy0[p] : ky1;
             const int64_t xlo = ix0[p] < 0 ? -ix0[p] : 0;
             const int64_t xhi = iw - ix0[p] < KW ? iw - ix0[p] : KW;
             kylo = ylo < kylo ? ylo : kylo;
@@ -207,7 +226,7 @@ IB_AVX2_INLINE void ib_avx2_conv_tile(const ib_avx2_conv_geom *restrict g,
         for (int64_t blk = 0; blk < a->nblk; blk++) {
             const int64_t cnt = PLAIN ? 1 : blk == a->nblk - 1 ? a->lastcnt : 8;
             const float *sblk = a->src + blk * g->sbs;
-            const float *wblk = w + blk * KH * KW * wtap;
+            const float *wblk = w + (blk * KH - ky0) * KW * wtap; /* w starts at row ky0 */
             for (int64_t ky = kylo; ky < kyhi; ky++) {
                 unsigned rows = 0;
 #pragma GCC unroll 8

@@ -3,10 +3,11 @@
  * of 4x3 tiles, conv_nchw8c_4x3_tail2__avx2 one last tile of 2 pixels. */
 #include "arch/avx2/conv_tile.h"
 
-/* The source kinds (conv.h): IB_CONV_BLOCKED, IB_CONV_PLAIN, IB_CONV_PLAIN3. */
+/* The source kinds (conv.h): IB_CONV_BLOCKED, IB_CONV_POINTWISE, IB_CONV_PLAIN, IB_CONV_PLAIN3. */
 #define IB_CONV_KIND_0 nchw8c
-#define IB_CONV_KIND_1 nchw_to_nchw8c
-#define IB_CONV_KIND_2 nchw3x3_to_nchw8c
+#define IB_CONV_KIND_1 nchw8c_1x1
+#define IB_CONV_KIND_2 nchw_to_nchw8c
+#define IB_CONV_KIND_3 nchw3x3_to_nchw8c
 
 #define IB_CONV_SYM_(NAME, J, P, SUF) conv_##NAME##_##J##x##P##SUF##__avx2
 #define IB_CONV_SYM(KIND, J, P, SUF) IB_CONV_SYM_(KIND, J, P, SUF)
@@ -40,24 +41,30 @@
 #define IB_CONV_DEFS_0(J, P) IB_CONV_DEFS(0, J, P)
 #define IB_CONV_DEFS_1(J, P) IB_CONV_DEFS(1, J, P)
 #define IB_CONV_DEFS_2(J, P) IB_CONV_DEFS(2, J, P)
+#define IB_CONV_DEFS_3(J, P) IB_CONV_DEFS(3, J, P)
 IB_AVX2_CONV_TILES(IB_CONV_DEFS_0)
 IB_AVX2_CONV_TILES(IB_CONV_DEFS_1)
 IB_AVX2_CONV_TILES(IB_CONV_DEFS_2)
+IB_AVX2_CONV_TILES(IB_CONV_DEFS_3)
 
 #define IB_CONV_TAILS_0(J, P) IB_CONV_TAILS_OF(IB_CONV_TAIL_ENTRY, 0, J, P)
 #define IB_CONV_TAILS_1(J, P) IB_CONV_TAILS_OF(IB_CONV_TAIL_ENTRY, 1, J, P)
 #define IB_CONV_TAILS_2(J, P) IB_CONV_TAILS_OF(IB_CONV_TAIL_ENTRY, 2, J, P)
+#define IB_CONV_TAILS_3(J, P) IB_CONV_TAILS_OF(IB_CONV_TAIL_ENTRY, 3, J, P)
 const ib_avx2_conv_tail_fn ib_avx2_conv_tails[IB_CONV_KINDS][IB_CONV_JMAX + 1][IB_CONV_PMAX + 1] = {
     [0] = {IB_AVX2_CONV_TILES(IB_CONV_TAILS_0)},
     [1] = {IB_AVX2_CONV_TILES(IB_CONV_TAILS_1)},
     [2] = {IB_AVX2_CONV_TILES(IB_CONV_TAILS_2)},
+    [3] = {IB_AVX2_CONV_TILES(IB_CONV_TAILS_3)},
 };
 
 #define IB_CONV_RANGES_0(J, P) IB_CONV_RANGE_ENTRY(0, J, P)
 #define IB_CONV_RANGES_1(J, P) IB_CONV_RANGE_ENTRY(1, J, P)
 #define IB_CONV_RANGES_2(J, P) IB_CONV_RANGE_ENTRY(2, J, P)
+#define IB_CONV_RANGES_3(J, P) IB_CONV_RANGE_ENTRY(3, J, P)
 const ib_avx2_conv_range_fn ib_avx2_conv_ranges[IB_CONV_KINDS][IB_CONV_JMAX + 1] = {
     [0] = {IB_AVX2_CONV_TILES(IB_CONV_RANGES_0)},
     [1] = {IB_AVX2_CONV_TILES(IB_CONV_RANGES_1)},
     [2] = {IB_AVX2_CONV_TILES(IB_CONV_RANGES_2)},
+    [3] = {IB_AVX2_CONV_TILES(IB_CONV_RANGES_3)},
 };
