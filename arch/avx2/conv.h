@@ -31,6 +31,12 @@ typedef struct ib_avx2_conv_tile_args {
     int first, last;            /* first chunk: start from zero; last chunk: epilogue */
 } ib_avx2_conv_tile_args;
 
+/* The input blocks a border tap runs over: n blocks, sbs floats of source and wbs of
+ * weights apart, full channels each (8, or 1 when plain) but the last, which has lastcnt. */
+typedef struct ib_avx2_conv_blocks {
+    int64_t n, sbs, wbs, full, lastcnt;
+} ib_avx2_conv_blocks;
+
 typedef void (*ib_avx2_conv_range_fn)(const ib_avx2_conv_geom *g, const ib_avx2_conv_tile_args *a);
 /* One tile of the given width at pixel q = (oy, ox): the last, shorter tile of a range. */
 typedef void (*ib_avx2_conv_tail_fn)(const ib_avx2_conv_geom *g, const ib_avx2_conv_tile_args *a,

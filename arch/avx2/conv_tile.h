@@ -107,23 +107,46 @@ IB_AVX2_INLINE void ib_avx2_conv_tap(__m256 acc[IB_CONV_JMAX][IB_CONV_PMAX],
 }
 #undef IB_CONV_CH
 
-/* A tap whose valid pixels are only some of the tile's: the subset becomes a constant. */
+/* One tap (or one run of plain taps) over the nblk input blocks of a chunk for the pixels in
+ * MASK: block b reads its source sbs floats and its weights wbs floats further on; every
+ * block has full channels (8, or 1 when plain) but the last, which has lastcnt. */
+IB_AVX2_INLINE void ib_avx2_conv_tap_blocks(__m256 acc[IB_CONV_JMAX][IB_CONV_PMAX],
+                                            const float *const *ptr, const float *restrict w,
+                                            const ib_avx2_conv_blocks *b, const int J, const int P,
+                                            const unsigned MASK)
+{
+    const float *q[IB_CONV_PMAX];
+#pragma GCC unroll 8
+    for (int p = 0; p < P; p++)
+        q[p] = ptr[p];
+    for (int64_t blk = 0; blk < b->n; blk++, w += b->wbs) {
+        ib_avx2_conv_tap(acc, q, w, blk == b->n - 1 ? b->lastcnt : b->full, J, P, MASK);
+#pragma GCC unroll 8
+        for (int p = 0; p < P; p++)
+            q[p] += MASK >> p & 1 ? b->sbs : 0;
+    }
+}
+
+/* A tap whose valid pixels are only some of the tile's: the subset becomes a constant, chosen
+ * once for all the chunk's blocks. */
 #define IB_CONV_MASK(m)                                                                            \
     case (m):                                                                                      \
         if ((m) < (1u << P))                                                                       \
-            ib_avx2_conv_tap(acc, ptr, w, cnt, J, P, (m) & ((1u << P) - 1));                       \
+            ib_avx2_conv_tap_blocks(acc, ptr, w, b, J, P, (m) & ((1u << P) - 1));                  \
         break;
 IB_AVX2_INLINE void ib_avx2_conv_tap_masked(__m256 acc[IB_CONV_JMAX][IB_CONV_PMAX],
                                             const float *const *ptr, const float *restrict w,
-                                            int64_t cnt, unsigned mask, const int J, const int P)
+                                            const ib_avx2_conv_blocks *b, unsigned mask,
+                                            const int J, const int P)
 {
     switch (mask) {
         IB_CONV_MASK(1)
         IB_CONV_MASK(2)
         IB_CONV_MASK(3)
         IB_CONV_MASK(4)
-        IB_CONV_MASK(5) IB_CONV_MASK(6) IB_CONV_MASK(7) IB_CONV_MASK(8) IB_CONV_MASK(9)
-            IB_CONV_MASK(10) IB_CONV_MASK(11) IB_CONV_MASK(12) IB_CONV_MASK(13) IB_CONV_MASK(14)
+        IB_CONV_MASK(5)
+        IB_CONV_MASK(6) IB_CONV_MASK(7) IB_CONV_MASK(8) IB_CONV_MASK(9) IB_CONV_MASK(10)
+            IB_CONV_MASK(11) IB_CONV_MASK(12) IB_CONV_MASK(13) IB_CONV_MASK(14)
                 IB_CONV_MASK(15) default : break;
     }
 }
@@ -223,30 +246,34 @@ IB_AVX2_INLINE void ib_avx2_conv_tile(const ib_avx2_conv_geom *restrict g,
             kxlo = xlo < kxlo ? xlo : kxlo;
             kxhi = xhi > kxhi ? xhi : kxhi;
         }
-        for (int64_t blk = 0; blk < a->nblk; blk++) {
-            const int64_t cnt = PLAIN ? 1 : blk == a->nblk - 1 ? a->lastcnt : 8;
-            const float *sblk = a->src + blk * g->sbs;
-            const float *wblk = w + (blk * KH - ky0) * KW * wtap; /* w starts at row ky0 */
-            for (int64_t ky = kylo; ky < kyhi; ky++) {
-                unsigned rows = 0;
+        /* Each tap's mask once, then its run over the chunk's blocks. */
+        const ib_avx2_conv_blocks b = {
+            .n = a->nblk,
+            .sbs = g->sbs,
+            .wbs = KH * KW * wtap,
+            .full = PLAIN ? 1 : 8,
+            .lastcnt = PLAIN ? 1 : a->lastcnt,
+        };
+        const float *w0 = w - ky0 * KW * wtap; /* w starts at row ky0 */
+        for (int64_t ky = kylo; ky < kyhi; ky++) {
+            unsigned rows = 0;
 #pragma GCC unroll 8
-                for (int p = 0; p < P; p++)
-                    rows |= (unsigned)((uint64_t)(iy0[p] + ky) < (uint64_t)ih) << p;
-                for (int64_t kx = kxlo; kx < kxhi; kx++) {
-                    unsigned mask = rows;
-                    const float *ptr[IB_CONV_PMAX];
+            for (int p = 0; p < P; p++)
+                rows |= (unsigned)((uint64_t)(iy0[p] + ky) < (uint64_t)ih) << p;
+            for (int64_t kx = kxlo; kx < kxhi; kx++) {
+                unsigned mask = rows;
+                const float *ptr[IB_CONV_PMAX];
 #pragma GCC unroll 8
-                    for (int p = 0; p < P; p++) {
-                        mask &= ~((unsigned)((uint64_t)(ix0[p] + kx) >= (uint64_t)iw) << p);
-                        /* only dereferenced when the pixel is in the mask */
-                        ptr[p] = sblk + (mask >> p & 1 ? po[p] + (ky * iw + kx) * ps : 0);
-                    }
-                    const float *wt = wblk + (ky * KW + kx) * wtap;
-                    if (mask == FULL)
-                        ib_avx2_conv_tap(acc, ptr, wt, cnt, J, P, FULL);
-                    else
-                        ib_avx2_conv_tap_masked(acc, ptr, wt, cnt, mask, J, P);
+                for (int p = 0; p < P; p++) {
+                    mask &= ~((unsigned)((uint64_t)(ix0[p] + kx) >= (uint64_t)iw) << p);
+                    /* only dereferenced when the pixel is in the mask */
+                    ptr[p] = a->src + (mask >> p & 1 ? po[p] + (ky * iw + kx) * ps : 0);
                 }
+                const float *wt = w0 + (ky * KW + kx) * wtap;
+                if (mask == FULL)
+                    ib_avx2_conv_tap_blocks(acc, ptr, wt, &b, J, P, FULL);
+                else
+                    ib_avx2_conv_tap_masked(acc, ptr, wt, &b, mask, J, P);
             }
         }
     }
