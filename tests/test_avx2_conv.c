@@ -133,16 +133,23 @@ int main(void)
     ib_check(changed >= n / 2, "the plan changed with the caches in only %d of %d shapes", changed,
              n);
 
-    /* The weights of one chunk of one group fit half of L1, the 5x5's included. */
-    ib_avx2_conv_plan p;
-    const ib_desc five = ib_test_desc("ic192ih35oc64kh5ph2"); /* Mixed_5b.branch5x5_2's shape */
+    /* A 5x5 block's weights for 4 oc blocks (25.6 KB) with the input rows it slides along
+     * stay whole in a 48 KiB L1d, and are split by kernel rows on a 32 KiB one (Zen 3), so
+     * that each chunk's weights fit there with room for the inputs. */
+    const ib_desc five = ib_test_desc("ic48ih35oc64kh5ph2"); /* Mixed_5b.branch5x5_2 */
     const ib_avx2_conv_caches zen3 = {.l1d = 32 << 10, .l2 = 512 << 10, .l3 = 32 << 20};
-    plan(&five, &zen3, &p);
-    const int64_t jmax = p.gbase + (p.gextra > 0);
-    const int64_t kh = five.conv.kh, rows = (kh + p.rsplit - 1) / p.rsplit; /* biggest part */
-    const int64_t chunk_bytes = jmax * p.wblk / kh * rows * p.kchunk * (int64_t)sizeof(float);
-    ib_check(chunk_bytes <= zen3.l1d / 2, "5x5 chunk of %lld bytes over half of a 32 KiB L1",
-             (long long)chunk_bytes);
+    const ib_avx2_conv_caches xeon = {.l1d = 48 << 10, .l2 = 2 << 20, .l3 = 105 << 20};
+    ib_avx2_conv_plan pz, px;
+    plan(&five, &zen3, &pz);
+    plan(&five, &xeon, &px);
+    const int64_t kh = five.conv.kh, rows = (kh + pz.rsplit - 1) / pz.rsplit; /* biggest part */
+    const int64_t jmax = pz.gbase + (pz.gextra > 0);
+    const int64_t chunk_bytes = jmax * pz.wblk / kh * rows * pz.kchunk * (int64_t)sizeof(float);
+    ib_check(pz.rsplit > 1 && chunk_bytes <= zen3.l1d * 3 / 4,
+             "5x5 on 32 KiB L1d: %lld row parts, chunk of %lld bytes of weights",
+             (long long)pz.rsplit, (long long)chunk_bytes);
+    ib_check(px.rsplit == 1 && px.kchunk == 1, "5x5 on 48 KiB L1d: %lld row parts, %lld blocks",
+             (long long)px.rsplit, (long long)px.kchunk);
 
     /* describe: one line naming the tile and the caches it was planned for. */
     char line[320];

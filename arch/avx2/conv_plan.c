@@ -27,20 +27,22 @@ static int64_t pixel_align(void)
 }
 
 /* Input blocks per chunk (or the parts of one block's kernel rows, when even one block is
- * too big) so that one group's weights of a chunk take at most half of L1; the rest is for
- * the inputs and the partial sums the tiles stream. */
+ * too big) so that what the tiles of a range use over and over stays in L1: one group's
+ * weights of the chunk, and the kh input rows of the chunk's channels that the tiles slide
+ * along; an eighth of L1 is left for the partial sums and the rest. */
 static void plan_chunks(ib_avx2_conv_plan *p, const ib_conv_desc *c, int64_t jmax)
 {
     const int64_t l1 = p->caches.l1d > 0 ? p->caches.l1d : DEFAULT_L1D;
-    const int64_t budget = l1 / 2;
-    const int64_t blk_bytes = jmax * p->wblk * (int64_t)sizeof(float);
-    int64_t k = budget / blk_bytes;
+    const int64_t budget = l1 - l1 / 8;
+    const int64_t row_w = c->kw * p->cb * jmax * 8 * (int64_t)sizeof(float); /* weights */
+    const int64_t row_in = c->iw * p->cb * (int64_t)sizeof(float);           /* inputs */
+    const int64_t row_bytes = row_w + row_in;
+    int64_t k = budget / (c->kh * row_bytes);
     p->rsplit = 1;
     if (k < 1) {
         k = 1;
         /* Rows of a plain source are not split: its blocks are single channels, small. */
         if (!p->plain) {
-            const int64_t row_bytes = blk_bytes / c->kh;
             const int64_t rows = budget / row_bytes > 1 ? budget / row_bytes : 1;
             p->rsplit = (c->kh + rows - 1) / rows;
         }
