@@ -134,6 +134,30 @@ static void detect_caches(ib_cpu *c)
 }
 
 #if defined(__x86_64__)
+/* Cache sizes from CPUID's deterministic cache parameters (leaf 4 on Intel, 0x8000001D on
+ * AMD, the same layout), for the levels sysfs did not give (some containers and VMs hide
+ * /sys/devices/system/cpu/cpu0/cache). */
+static void detect_caches_cpuid(ib_cpu *c)
+{
+    unsigned a, b, cx, d;
+    const unsigned leaf = strcmp(c->vendor, "AuthenticAMD") == 0 ? 0x8000001du : 4u;
+    if (!__get_cpuid(leaf & 0x80000000u, &a, &b, &cx, &d) || a < leaf)
+        return;
+    for (unsigned i = 0; i < 16; i++) {
+        __cpuid_count(leaf, i, a, b, cx, d);
+        const unsigned type = a & 0x1f, level = (a >> 5) & 0x7;
+        if (type == 0)
+            break;
+        if (type == 2) /* instruction cache */
+            continue;
+        const int64_t bytes = (int64_t)((b >> 22) + 1) * (((b >> 12) & 0x3ff) + 1) *
+                              ((b & 0xfff) + 1) * ((int64_t)cx + 1);
+        int64_t *slot = level == 1 ? &c->l1d : level == 2 ? &c->l2 : level == 3 ? &c->l3 : NULL;
+        if (slot && *slot == 0)
+            *slot = bytes;
+    }
+}
+
 /* XGETBV by its encoding-independent mnemonic: portable code is built without ISA flags. */
 static uint64_t xgetbv0(void)
 {
@@ -246,6 +270,9 @@ static void cpu_init(void)
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     cpu.cores = n > 0 ? (int)n : 1;
     detect_caches(&cpu);
+#if defined(__x86_64__)
+    detect_caches_cpuid(&cpu);
+#endif
     ib_cpu_parse_cap(getenv("INCBENCH_ISA"), &cpu, &cpu.cap, cpu.cap_error,
                      (int)sizeof cpu.cap_error);
 }
