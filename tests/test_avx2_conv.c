@@ -82,6 +82,7 @@ int main(void)
     const char *why = NULL;
     if (!ib_isa_usable(IB_ISA_AVX2, &why)) {
         printf("test_avx2_conv: skipped: %s\n", why ? why : "no AVX2");
+        ib_check_skip();
         return ib_check_done();
     }
     const ib_cpu *cpu = ib_cpu_get();
@@ -163,6 +164,7 @@ int main(void)
 int main(void)
 {
     printf("test_avx2_conv: skipped: not an x86-64 build\n");
+    ib_check_skip();
     return ib_check_done();
 }
 #endif
