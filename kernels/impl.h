@@ -11,16 +11,15 @@ struct ib_chain_ops;
 /* A native kernel: reads and writes activations in one layout with explicit buffers, so
  * layers can be chained without reorders. Kernels never allocate, parse or print. */
 typedef struct ib_native {
-    const char *kernel;          /* the function doing the work, e.g. "conv_nchw8c__avx2" */
-    ib_layout src_layout;        /* of every data input (see ib_arg_shapes.in_is_data) */
-    ib_layout dst_layout;        /* of out[0]; out[1] (lsloss grad) is always plain */
+    const char *kernel;   /* the function doing the work, e.g. "conv_nchw8c__avx2" */
+    ib_layout src_layout; /* of every data input (see ib_arg_shapes.in_is_data) */
+    ib_layout dst_layout; /* of out[0]; out[1] (lsloss grad) is always plain */
     /* Bytes of packed parameters (weights, bias, scale/shift, labels, ...); NULL: none. */
     size_t (*packed_bytes)(const ib_desc *d);
     /* Untimed: parameters from their NCHW form (args) into the kernel's form. */
     void (*pack)(const ib_desc *d, const ib_args *nchw, void *packed);
     /* Timed: src are the data inputs in src_layout, dst the outputs. */
-    void (*exec)(const ib_desc *d, const void *packed, const float *const *src,
-                 float *const *dst);
+    void (*exec)(const ib_desc *d, const void *packed, const float *const *src, float *const *dst);
 } ib_native;
 
 typedef struct ib_impl {
@@ -48,6 +47,14 @@ typedef struct ib_impl {
     /* A peer that owns its memory may also build a whole network in it (kernels/chain.h), so
      * that layers read each other's outputs; NULL when it cannot. */
     const struct ib_chain_ops *chain;
+
+    /* An algorithm that rounds differently from the reference (Winograd): the bound on
+     * |result - reference| of every output element (NCHW, out[0]) for the NCHW arguments a;
+     * NULL: the op's own rule (bit for bit under integer fills for conv). */
+    void (*error_bound)(const ib_desc *d, const ib_args *a, double *bound);
+    /* An algorithm whose multiply-adds are not the direct count: its real element-wise
+     * multiply-adds and the flops of its transforms; NULL: the direct count. */
+    void (*work)(const ib_desc *d, int64_t *product_macs, int64_t *transform_flops);
 } ib_impl;
 
 /* Uniform entry points over both kinds of implementation. d must be validated and supported. */
@@ -57,5 +64,6 @@ ib_status ib_instance_create(const ib_impl *impl, const ib_desc *d, const ib_arg
 ib_status ib_instance_run(ib_instance *inst);
 ib_status ib_instance_fetch(ib_instance *inst, const ib_args *nchw);
 void ib_instance_destroy(ib_instance *inst);
+const ib_impl *ib_instance_impl(const ib_instance *inst);
 
 #endif

@@ -21,6 +21,9 @@
 #if IB_HAVE_XSMM
 #include "arch/xsmm/impls.inc"
 #endif
+#if IB_HAVE_WINO
+#include "arch/wino/impls.inc"
+#endif
 #undef IB_IMPL
 
 #define IB_IMPL(sym) &sym,
@@ -40,6 +43,9 @@ static const ib_impl *const table[] = {
 #endif
 #if IB_HAVE_XSMM
 #include "arch/xsmm/impls.inc"
+#endif
+#if IB_HAVE_WINO
+#include "arch/wino/impls.inc"
 #endif
     NULL /* keeps the array non-empty when every list is */
 };
