@@ -25,4 +25,7 @@ $(WINO_SIMDE_OBJ): arch/wino/wino.c arch/wino/vec_avx512.h
 TEST_EXTRA_OBJ += $(WINO_SIMDE_OBJ)
 TEST_CPPFLAGS += -DIB_TEST_WINO_SIMDE
 endif
+
+# The bound's test also runs in qemu on the AArch64 build (arch/neon/rules.mk runs NEON_TESTS).
 NEON_TESTS += test_winograd
+neon-test-bins: $(filter $(BUILD)/tests/test_winograd,$(TEST_BINS))
