@@ -226,11 +226,14 @@ static void chain_free(chain *c)
 }
 
 /* The implementation layer i runs with in family fam: the family's own when it has one that
- * runs here and supports the problem, else our best native family, else the reference. */
+ * runs here and supports the problem, else (an algorithm family such as wino_avx2) the direct
+ * family of its ISA, whose layout it shares, else our best native family, else the
+ * reference. */
 static const ib_impl *choose(const ib_desc *d, const char *fam, int *fallback)
 {
-    const char *order[] = {fam, "avx512", "avx2", "neon", "ref"};
-    for (int k = 0; k < 5; k++) {
+    const char *isa_of_alg = strncmp(fam, "wino_", 5) == 0 ? fam + 5 : fam;
+    const char *order[] = {fam, isa_of_alg, "avx512", "avx2", "neon", "ref"};
+    for (int k = 0; k < 6; k++) {
         const ib_impl *im = ib_registry_lookup(d->op, order[k]);
         if (im && ib_impl_usable(im, NULL) && (!im->supports || im->supports(d, NULL))) {
             *fallback = k > 0;
