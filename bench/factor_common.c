@@ -264,6 +264,18 @@ ib_isa ib_impl_peak_isa(const ib_impl *impl)
     return cpu->cap;
 }
 
+double ib_impl_peak_flops(const ib_impl *impl, const ib_desc *d)
+{
+    if (impl && impl->work) {
+        int64_t products, transforms;
+        impl->work(d, &products, &transforms);
+        return 2.0 * (double)products;
+    }
+    ib_work w;
+    ib_desc_work(d, &w);
+    return (double)w.flops_exec;
+}
+
 double ib_impl_peak(const ib_impl *impl, int threads)
 {
     return ib_peak_fma(ib_impl_peak_isa(impl), threads);
