@@ -258,6 +258,9 @@ ib_isa ib_impl_peak_isa(const ib_impl *impl)
         return IB_ISA_SCALAR;
     if (!strcmp(impl->name, "avx2") || !strcmp(impl->name, "avx512") || !strcmp(impl->name, "neon"))
         return impl->isa;
+    /* our algorithm families (wino_avx2, ...) run the ISA they are built for */
+    if (!strncmp(impl->name, "wino_", 5) && impl->native)
+        return impl->isa;
     /* A peer that dispatches itself (oneDNN, libxsmm) uses the best ISA under the cap,
      * whatever minimum its registry entry states. */
     const ib_cpu *cpu = ib_cpu_get();
