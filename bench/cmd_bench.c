@@ -182,7 +182,15 @@ static int bench_one(const options *o, const ib_problem *bc, int threads, totals
                     : 0,
             .omp_threads = threads,
             .use_real_time = threads > 1,
+            .has_rel_err = im->error_bound && st == IB_OK,
+            .max_rel_err = st == IB_OK ? r.max_rel : 0,
         };
+        if (im->work) {
+            int64_t products, transforms;
+            im->work(&bc->desc, &products, &transforms);
+            b.alg_flops_per_iter = 2.0 * (double)products;
+            b.transform_flops_per_iter = (double)transforms;
+        }
         if (st == IB_UNSUPPORTED) {
             fprintf(stderr, "incbench bench: %s: skipped: %s\n", name, e.msg);
             t->skipped++;

@@ -159,6 +159,53 @@ static void csv_row(FILE *csv, const ib_fcase *c, const char *fam, int threads, 
     ib_csv_put(csv, rb->kernel, '\n');
 }
 
+/* The FLOPs %peak counts for form f on family fam (ib_impl_peak_flops of each layer). */
+static double form_peak_flops(const char *fam, const ib_form *f)
+{
+    double flops = 0;
+    for (int i = 0; i < f->n; i++)
+        flops += ib_impl_peak_flops(ib_registry_family_impl(fam, &f->d[i]), &f->d[i]);
+    return flops;
+}
+
+/* 1 when family fam runs a layer of f with its own implementation (not a fallback). */
+static int form_runs_own(const char *fam, const ib_form *f)
+{
+    for (int i = 0; i < f->n; i++) {
+        const ib_impl *im = ib_registry_family_impl(fam, &f->d[i]);
+        if (im && strcmp(im->name, fam) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Per ISA with a Winograd family (wino_X beside X): each form on its faster algorithm by
+ * measured median (direct, or Winograd for the layers it suits), the saving then beside the
+ * direct-only one, and whether the factorization still pays once the 3x3 can be Winograd. */
+static void print_fastest(FILE *out, const ib_fcase *c, const char **fam, int nfam,
+                          const ib_fpair *p, const int *ok)
+{
+    for (int k = 0; k < nfam; k++) {
+        if (strncmp(fam[k], "wino_", 5) != 0 || !ok[k])
+            continue;
+        for (int j = 0; j < nfam; j++) {
+            if (strcmp(fam[j], fam[k] + 5) != 0 || !ok[j])
+                continue;
+            /* a form that has no layer Winograd suits runs directly on both */
+            const int wa = form_runs_own(fam[k], &c->a) && p[k].med_a < p[j].med_a;
+            const int wb = form_runs_own(fam[k], &c->b) && p[k].med_b < p[j].med_b;
+            const double ta = wa ? p[k].med_a : p[j].med_a, tb = wb ? p[k].med_b : p[j].med_b;
+            const double fast = 1 - tb / ta;
+            char s1[16], s2[16];
+            fprintf(out,
+                    "    fastest  %s: A on %s, B on %s (medians): saving %s, direct only %s: %s\n",
+                    fam[j], wa ? fam[k] : fam[j], wb ? fam[k] : fam[j],
+                    fmt_pct(fast, s1, sizeof s1, 1), fmt_pct(p[j].saving, s2, sizeof s2, 1),
+                    fast > 0 ? "the factorization still pays" : "the factorization no longer pays");
+        }
+    }
+}
+
 /* Every case measured in o->rounds rounds (all cases once per round, each round on fresh
  * instances and, when pinned, on the next CPU), so each case's repetitions are spread over the
  * run and over memory placements; then analysed and printed. */
@@ -193,8 +240,10 @@ static int run_cases(const ib_run_opts *o, ib_run_env *env, FILE *out, const ib_
         const ib_fform_time *fa = ra + (size_t)i * MAX_FAM, *fb = rb + (size_t)i * MAX_FAM;
         if (out && !sweep)
             print_case_head(out, c);
+        ib_fpair pk[MAX_FAM];
+        int okk[MAX_FAM];
         for (int k = 0; k < nfam; k++) {
-            ib_fpair p;
+            ib_fpair p = {0};
             const ib_fpair_in in = {.ta = fa[k].on_cpu ? fa[k].t.cpu_samples : fa[k].t.samples,
                                     .tb = fb[k].on_cpu ? fb[k].t.cpu_samples : fb[k].t.samples,
                                     .na = fa[k].t.reps,
@@ -203,8 +252,12 @@ static int run_cases(const ib_run_opts *o, ib_run_env *env, FILE *out, const ib_
                                     .work_b = (double)c->b.macs_exec,
                                     .work_nom_a = (double)c->a.macs,
                                     .work_nom_b = (double)c->b.macs,
-                                    .peak = fa[k].peak};
+                                    .peak = fa[k].peak,
+                                    .peak_work_a = form_peak_flops(fam[k], &c->a) / 2,
+                                    .peak_work_b = form_peak_flops(fam[k], &c->b) / 2};
             const int ok = fa[k].state == 1 && fb[k].state == 1 && ib_fpair_analyze(&in, &p) == 0;
+            pk[k] = p;
+            okk[k] = ok;
             if (out && !sweep)
                 print_family(out, fam[k], &fa[k], &fb[k], &p, ok);
             if (out && sweep)
@@ -215,10 +268,12 @@ static int run_cases(const ib_run_opts *o, ib_run_env *env, FILE *out, const ib_
                 const ib_form *fs[2] = {&c->a, &c->b};
                 const ib_fform_time *rr[2] = {&fa[k], &fb[k]};
                 for (int s = 0; s < 2; s++)
-                    ib_gbjson_add(js, rr[s]->name, &rr[s]->t, 2.0 * fs[s]->macs_exec, rr[s]->peak,
-                                  rr[s]->kernel);
+                    ib_gbjson_add(js, rr[s]->name, &rr[s]->t, form_peak_flops(fam[k], fs[s]),
+                                  rr[s]->peak, rr[s]->kernel);
             }
         }
+        if (out && !sweep)
+            print_fastest(out, c, fam, nfam, pk, okk);
         if (out)
             fflush(out);
     }
@@ -264,9 +319,8 @@ static void print_head(const ib_run_opts *o, FILE *out, int threads, int pinned)
             "work saving. Verdict: 'not significant' when the interval contains 0; 'pays' when\n"
             "the interval reaches 80%% of the work saving; 'pays partly' when all of it is\n"
             "below; 'does not pay here' when B is slower. Pools and concats count no FLOPs.\n",
-            (long long)o->rounds, pinned ? ", on the next allowed CPU" : "",
-            (long long)o->reps, o->min_time, threads > 1 ? "wall" : "CPU", threads,
-            threads > 1 ? "s" : "");
+            (long long)o->rounds, pinned ? ", on the next allowed CPU" : "", (long long)o->reps,
+            o->min_time, threads > 1 ? "wall" : "CPU", threads, threads > 1 ? "s" : "");
 }
 
 static int factor_job(const ib_run_opts *o, FILE *out, ib_run_env *env)

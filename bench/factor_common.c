@@ -258,10 +258,25 @@ ib_isa ib_impl_peak_isa(const ib_impl *impl)
         return IB_ISA_SCALAR;
     if (!strcmp(impl->name, "avx2") || !strcmp(impl->name, "avx512") || !strcmp(impl->name, "neon"))
         return impl->isa;
+    /* our algorithm families (wino_avx2, ...) run the ISA they are built for */
+    if (!strncmp(impl->name, "wino_", 5) && impl->native)
+        return impl->isa;
     /* A peer that dispatches itself (oneDNN, libxsmm) uses the best ISA under the cap,
      * whatever minimum its registry entry states. */
     const ib_cpu *cpu = ib_cpu_get();
     return cpu->cap;
+}
+
+double ib_impl_peak_flops(const ib_impl *impl, const ib_desc *d)
+{
+    if (impl && impl->work) {
+        int64_t products, transforms;
+        impl->work(d, &products, &transforms);
+        return 2.0 * (double)products;
+    }
+    ib_work w;
+    ib_desc_work(d, &w);
+    return (double)w.flops_exec;
 }
 
 double ib_impl_peak(const ib_impl *impl, int threads)

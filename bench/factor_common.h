@@ -77,6 +77,10 @@ double ib_now(void);
 ib_isa ib_impl_peak_isa(const ib_impl *impl);
 /* Measured peak FLOP/s of that ISA with the given threads (cached). */
 double ib_impl_peak(const ib_impl *impl, int threads);
+/* The FLOPs %peak counts for impl on d: 2 x its algorithm's own multiply-adds where it has
+ * them (ib_impl.work: Winograd's element-wise products), else the executed direct count
+ * (flops_exec); impl may be NULL. */
+double ib_impl_peak_flops(const ib_impl *impl, const ib_desc *d);
 
 /* What the implementation can say about the code it runs for d (a native kernel's name,
  * oneDNN's impl_info_str such as "brgconv:avx512_core"); "" when nothing. */

@@ -53,10 +53,13 @@ static int verify_form(const ib_run_opts *o, const ib_form *f, const char **fam,
             ib_fform_time *res = runs[k].res;
             if (res->state != 1)
                 continue;
-            const ib_impl *im = ib_registry_lookup(f->d[i].op, fam[k]);
+            /* an algorithm family runs the layers it does not suit directly */
+            const ib_impl *im = ib_registry_family_impl(fam[k], &f->d[i]);
             const char *why = NULL;
-            if (!im || !ib_impl_usable(im, &why) ||
-                (im->supports && !im->supports(&f->d[i], &why))) {
+            if (!im) {
+                const ib_impl *own = ib_registry_lookup(f->d[i].op, fam[k]);
+                if (own && ib_impl_usable(own, &why) && own->supports)
+                    own->supports(&f->d[i], &why);
                 res->state = 0;
                 snprintf(res->why, sizeof res->why, "no %s %s%s%s", fam[k], ib_op_name(f->d[i].op),
                          why ? ": " : "", why ? why : "");

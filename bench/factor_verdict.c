@@ -42,8 +42,10 @@ int ib_fpair_analyze(const ib_fpair_in *in, ib_fpair *r)
 
     r->peak_a = r->peak_b = NAN;
     if (in->peak > 0) {
-        r->peak_a = 2.0 * in->work_a / r->med_a / in->peak;
-        r->peak_b = 2.0 * in->work_b / r->med_b / in->peak;
+        r->peak_a =
+            2.0 * (in->peak_work_a > 0 ? in->peak_work_a : in->work_a) / r->med_a / in->peak;
+        r->peak_b =
+            2.0 * (in->peak_work_b > 0 ? in->peak_work_b : in->work_b) / r->med_b / in->peak;
     }
     r->work_saving = in->work_a > 0 ? 1.0 - in->work_b / in->work_a : NAN;
     r->work_saving_nom = in->work_nom_a > 0 ? 1.0 - in->work_nom_b / in->work_nom_a : NAN;

@@ -21,29 +21,33 @@ const char *ib_fverdict_name(ib_fverdict v); /* "pays", "pays partly", ... */
  * measured saving says more about the kernels than about the factorization. */
 typedef enum ib_fartefact {
     IB_FA_NONE,
-    IB_FA_BASE_SLOW,       /* form A (the big kernel) is the slow one: saving overstated */
-    IB_FA_FACTORED_SLOW,   /* form B's kernels are the slow ones: saving understated */
+    IB_FA_BASE_SLOW,     /* form A (the big kernel) is the slow one: saving overstated */
+    IB_FA_FACTORED_SLOW, /* form B's kernels are the slow ones: saving understated */
 } ib_fartefact;
 
 typedef struct ib_fpair_in {
     const double *ta, *tb; /* seconds per call of forms A and B, one per repetition */
     int na, nb;
-    double work_a, work_b; /* executed (non-padding) MACs of each form */
+    double work_a, work_b;         /* executed (non-padding) MACs of each form */
     double work_nom_a, work_nom_b; /* nominal MACs, padding taps included */
-    double peak;           /* FMA peak in FLOP/s for the ISA and threads used; 0: unknown */
+    double peak;                   /* FMA peak in FLOP/s for the ISA and threads used; 0: unknown */
+    /* MACs that %peak counts where they are not work_a/b (an algorithm's real multiply-adds,
+     * Winograd's); 0: work_a/b */
+    double peak_work_a, peak_work_b;
 } ib_fpair_in;
 
 typedef struct ib_fpair {
     double med_a, lo_a, hi_a; /* form A: median time and its 95% interval, seconds */
     double med_b, lo_b, hi_b;
-    double peak_a, peak_b;    /* fraction of the peak on executed work (NaN: no peak) */
-    double work_saving;       /* 1 - work_b / work_a, executed MACs */
-    double work_saving_nom;   /* the same on nominal MACs */
+    double peak_a, peak_b;  /* fraction of the peak on executed work, or on peak_work_a/b
+                               (NaN: no peak) */
+    double work_saving;     /* 1 - work_b / work_a, executed MACs */
+    double work_saving_nom; /* the same on nominal MACs */
     double saving, saving_lo, saving_hi; /* 1 - time(B)/time(A) (Hodges-Lehmann ratio) and
                                             its 95% interval (Moses) */
-    double eff_ratio;         /* efficiency of A's kernels over B's: saving =
-                                 1 - (1 - work_saving) x eff_ratio */
-    double realized;          /* saving / work_saving (NaN when no work is saved) */
+    double eff_ratio;                    /* efficiency of A's kernels over B's: saving =
+                                            1 - (1 - work_saving) x eff_ratio */
+    double realized;                     /* saving / work_saving (NaN when no work is saved) */
     ib_fverdict verdict;
     ib_fartefact artefact;
 } ib_fpair;

@@ -14,7 +14,7 @@ extern "C" {
 typedef int (*ib_gb_fn)(void *ctx, int64_t iters);
 
 typedef struct ib_gb_bench {
-    const char *name;      /* e.g. "conv/Mixed_6b.branch7x7_2/onednn" */
+    const char *name; /* e.g. "conv/Mixed_6b.branch7x7_2/onednn" */
     ib_gb_fn fn;
     void *ctx;
     /* counter FLOPS (rate): executed work, padding taps left out; 0: no counter */
@@ -23,6 +23,16 @@ typedef struct ib_gb_bench {
     double flops_nominal_per_iter;
     double bytes_per_iter; /* counter bytes (rate); 0: no counter */
     double peak_flops;     /* counter pct_peak = FLOPS / peak * 100; 0: unknown, no counter */
+    /* An algorithm that does not run the direct count (Winograd): counter FLOPS_alg (rate), 2 x
+     * its real element-wise multiply-adds, which pct_peak then counts instead of FLOPS (the
+     * effective rate, on the direct count), and counter FLOPS_transform (rate), the flops of
+     * its transforms; 0: no counters */
+    double alg_flops_per_iter;
+    double transform_flops_per_iter;
+    /* counter max_rel_err (when has_rel_err): an inexact algorithm's largest error against
+     * the reference over the largest reference value, from verification */
+    int has_rel_err;
+    double max_rel_err;
     /* the probe that measured peak_flops, named in the warning when pct_peak passes 102% */
     const char *peak_probe;
     double triad_bytes; /* counter pct_triad = bytes rate / this STREAM-triad rate * 100
@@ -34,18 +44,18 @@ typedef struct ib_gb_bench {
      * whole process's CPU time (MeasureProcessCPUTime), as Google Benchmark's documentation
      * asks for code that starts its own threads. Else this thread's CPU time. */
     int use_real_time;
-    const char *label;     /* shown beside the result (e.g. oneDNN's "jit:avx2"); may be NULL */
-    const char *error;     /* non-NULL: reported as failed with this message, fn never called */
-    int repetitions;       /* > 0: this benchmark's repetitions (else --benchmark_repetitions) */
-    double min_time;       /* > 0: seconds per repetition, at least (else the flag's value) */
-    void *tag;             /* handed back with each of its samples by ib_gb_run_collect */
+    const char *label; /* shown beside the result (e.g. oneDNN's "jit:avx2"); may be NULL */
+    const char *error; /* non-NULL: reported as failed with this message, fn never called */
+    int repetitions;   /* > 0: this benchmark's repetitions (else --benchmark_repetitions) */
+    double min_time;   /* > 0: seconds per repetition, at least (else the flag's value) */
+    void *tag;         /* handed back with each of its samples by ib_gb_run_collect */
 } ib_gb_bench;
 
 /* One repetition of one benchmark, as Google Benchmark measured it. */
 typedef struct ib_gb_sample {
     const char *name;
-    void *tag;            /* the registration's tag */
-    int64_t repetition;   /* 0-based; Google Benchmark's repetition_index */
+    void *tag;          /* the registration's tag */
+    int64_t repetition; /* 0-based; Google Benchmark's repetition_index */
     int64_t iterations;
     double real_s, cpu_s; /* seconds per iteration, wall and this process's CPU time */
     const char *error;    /* non-NULL: the repetition failed with this message */

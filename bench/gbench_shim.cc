@@ -68,13 +68,23 @@ void body(benchmark::State &state, Entry &x)
         state.counters["FLOPS_nominal"] =
             C(x.b.flops_nominal_per_iter, C::kIsIterationInvariantRate);
     if (x.b.bytes_per_iter > 0)
-        state.counters["bytes"] = C(x.b.bytes_per_iter, C::kIsIterationInvariantRate,
-                                    C::OneK::kIs1024);
+        state.counters["bytes"] =
+            C(x.b.bytes_per_iter, C::kIsIterationInvariantRate, C::OneK::kIs1024);
     if (x.b.omp_threads > 0)
         state.counters["omp_threads"] = x.b.omp_threads;
-    if (x.b.flops_per_iter > 0 && x.b.peak_flops > 0 && t > 0) {
-        const double pct = x.b.flops_per_iter * static_cast<double>(state.iterations()) / t /
-                           x.b.peak_flops * 100.0;
+    if (x.b.alg_flops_per_iter > 0)
+        state.counters["FLOPS_alg"] = C(x.b.alg_flops_per_iter, C::kIsIterationInvariantRate);
+    if (x.b.transform_flops_per_iter > 0)
+        state.counters["FLOPS_transform"] =
+            C(x.b.transform_flops_per_iter, C::kIsIterationInvariantRate);
+    if (x.b.has_rel_err)
+        state.counters["max_rel_err"] = x.b.max_rel_err;
+    // pct_peak counts the multiply-adds that run: an algorithm's own where it has them.
+    const double peak_work =
+        x.b.alg_flops_per_iter > 0 ? x.b.alg_flops_per_iter : x.b.flops_per_iter;
+    if (peak_work > 0 && x.b.peak_flops > 0 && t > 0) {
+        const double pct =
+            peak_work * static_cast<double>(state.iterations()) / t / x.b.peak_flops * 100.0;
         state.counters["pct_peak"] = pct;
         if (pct > kPeakLimit && !x.warned) {
             x.warned = true;
@@ -150,8 +160,8 @@ extern "C" int ib_gb_register(const ib_gb_bench *b)
     Entry *x = new Entry{*b, b->name, b->label ? b->label : "", b->error ? b->error : "",
                          b->peak_probe ? b->peak_probe : ""};
     g_entries.push_back(x);
-    auto *bm = benchmark::RegisterBenchmark(x->name.c_str(),
-                                            [x](benchmark::State &s) { body(s, *x); });
+    auto *bm =
+        benchmark::RegisterBenchmark(x->name.c_str(), [x](benchmark::State &s) { body(s, *x); });
     // Google Benchmark then names the run NAME/process_time/real_time, as it would for any
     // benchmark of code that starts its own threads.
     if (b->use_real_time)

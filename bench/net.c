@@ -225,19 +225,17 @@ static void chain_free(chain *c)
     memset(c, 0, sizeof *c);
 }
 
-/* The implementation layer i runs with in family fam: the family's own when it has one that
- * runs here and supports the problem, else our best native family, else the reference. */
+/* The implementation layer i runs with in family fam: the family's own (or, for an algorithm
+ * family, the direct family of its ISA: ib_registry_family_impl) when it runs here and
+ * supports the problem, else our best native family, else the reference. */
 static const ib_impl *choose(const ib_desc *d, const char *fam, int *fallback)
 {
-    const char *order[] = {fam, "avx512", "avx2", "neon", "ref"};
-    for (int k = 0; k < 5; k++) {
-        const ib_impl *im = ib_registry_lookup(d->op, order[k]);
-        if (im && ib_impl_usable(im, NULL) && (!im->supports || im->supports(d, NULL))) {
-            *fallback = k > 0;
-            return im;
-        }
-    }
-    return NULL;
+    const ib_impl *im = ib_registry_family_impl(fam, d);
+    *fallback = !im || strcmp(im->name, fam) != 0;
+    const char *order[] = {"avx512", "avx2", "neon", "ref"};
+    for (int k = 0; !im && k < 4; k++)
+        im = ib_registry_family_impl(order[k], d);
+    return im;
 }
 
 /* Input k of layer i in layout want: the producer's buffer, or a reorder step into a new
@@ -623,17 +621,18 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
         const double fl = (double)w.flops_exec;
         const double pk = s->impl ? ib_impl_peak(s->impl, threads) : 0;
         const int weighted = !s->reorder && (s->d->op == IB_OP_CONV || s->d->op == IB_OP_FC);
+        const double pfl = weighted ? ib_impl_peak_flops(s->impl, s->d) : fl;
         if (lcsv)
             fprintf(lcsv, "%s,%s,%s,%s,%s,%.6e,%.6e,%.6e,%.4f,%.6e,%.4f,%.4f,%.0f,%.0f,%.6e\n", fam,
                     l->name, s->reorder ? "reorder" : ib_op_name(s->d->op),
                     s->impl ? s->impl->name : "-", s->label, s->t.med, s->t.min, s->t.max, s->t.cv,
-                    fl / s->t.med, weighted && pk > 0 ? fl / s->t.med / pk * 100 : 0,
+                    fl / s->t.med, weighted && pk > 0 ? pfl / s->t.med / pk * 100 : 0,
                     s->t.med / r->sum_layers * 100, (double)w.macs, (double)w.macs_nonpad,
                     s->in_pass);
         if (js) {
             char nm[200];
             snprintf(nm, sizeof nm, "net/%s/%s%s", fam, l->name, s->reorder ? "/reorder" : "");
-            ib_gbjson_add(js, nm, &s->t, fl, weighted ? pk : 0, s->label);
+            ib_gbjson_add(js, nm, &s->t, pfl, weighted ? pk : 0, s->label);
         }
     }
     if (js) {
@@ -660,7 +659,8 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
                     ib_fmt_time(s->t.min, b, 24), ib_fmt_time(s->t.max, d, 24),
                     s->t.med / r->sum_layers * 100, fl / s->t.med * 1e-9);
             if (weighted && pk > 0)
-                fprintf(out, " %5.1f%% peak", fl / s->t.med / pk * 100);
+                fprintf(out, " %5.1f%% peak",
+                        ib_impl_peak_flops(s->impl, s->d) / s->t.med / pk * 100);
             fputc('\n', out);
         }
         free(sorted);

@@ -174,10 +174,14 @@ static double bound_of(const ib_vcase *c, int j, int64_t k, double want)
     }
 }
 
-void ib_verify_compare(const ib_vcase *c, ib_verify_result *r)
+/* The one place that decides how an output is compared: bit for bit where the op is exact
+ * under integer fills, unless the implementation's algorithm rounds differently (bound, per
+ * element of out[0], from its error_bound); the op's derived bound for the inexact ops. */
+void ib_verify_compare(const ib_vcase *c, const double *bound, ib_verify_result *r)
 {
     memset(r, 0, sizeof *r);
-    r->exact = ib_verify_is_exact(c->desc.op);
+    r->exact = ib_verify_is_exact(c->desc.op) && !bound;
+    double max_want = 0;
     for (int j = 0; j < c->shapes.nout; j++) {
         const ib_dims dj = c->shapes.out[j];
         const int64_t n = ib_dims_count(dj);
@@ -186,24 +190,55 @@ void ib_verify_compare(const ib_vcase *c, ib_verify_result *r)
             int ok;
             if (isnan(w) || isnan(g))
                 ok = isnan(w) && isnan(g);
-            else if (r->exact || !isfinite(w))
+            else if (!isfinite(w))
+                ok = g == w;
+            else if (bound && j == 0)
+                ok = fabs((double)g - w) <= bound[k];
+            else if (r->exact)
                 ok = g == w;
             else
                 ok = fabs((double)g - w) <= bound_of(c, j, k, w);
-            if (!isnan(g) && !isnan(w) && isfinite(g) && isfinite(w))
-                r->max_abs = fmax(r->max_abs, fabs((double)g - w));
+            if (!isnan(g) && !isnan(w) && isfinite(g) && isfinite(w)) {
+                const double err = fabs((double)g - w);
+                r->max_abs = fmax(r->max_abs, err);
+                max_want = fmax(max_want, fabs((double)w));
+                if (bound && j == 0 && bound[k] > 0)
+                    r->max_bound_use = fmax(r->max_bound_use, err / bound[k]);
+            }
             if (ok)
                 continue;
             if (r->bad++ == 0) {
                 const int64_t hw = dj.h * dj.w, chw = dj.c * hw;
                 snprintf(r->msg, sizeof r->msg,
-                         "output %d [%lld] (n=%lld c=%lld h=%lld w=%lld): got %.9g, want %.9g", j,
+                         "output %d [%lld] (n=%lld c=%lld h=%lld w=%lld): got %.9g, want %.9g%s", j,
                          (long long)k, (long long)(k / chw), (long long)(k % chw / hw),
-                         (long long)(k % hw / dj.w), (long long)(k % dj.w), g, w);
+                         (long long)(k % hw / dj.w), (long long)(k % dj.w), g, w,
+                         bound && j == 0 ? " (outside the algorithm's error bound)" : "");
             }
         }
     }
+    r->max_rel = max_want > 0 ? r->max_abs / max_want : r->max_abs;
     r->ok = r->bad == 0;
+}
+
+/* The implementation's bound on out[0], or NULL when it has none; *st says when it had one
+ * that could not be allocated. */
+static double *bound_for(const ib_vcase *c, const ib_impl *impl, ib_status *st, ib_err *e)
+{
+    *st = IB_OK;
+    if (!impl || !impl->error_bound)
+        return NULL;
+    const int64_t n = ib_dims_count(c->shapes.out[0]);
+    double *b = n > 0 && (uint64_t)n <= SIZE_MAX / sizeof(double)
+                    ? ib_alloc((size_t)n * sizeof(double))
+                    : NULL;
+    if (!b) {
+        *st = ib_fail(e, IB_NOMEM, "verify: cannot allocate the error bound (%lld doubles)",
+                      (long long)n);
+        return NULL;
+    }
+    impl->error_bound(&c->desc, &c->args, b);
+    return b;
 }
 
 ib_status ib_vcase_check(ib_vcase *c, ib_instance *inst, ib_verify_result *r, ib_err *e)
@@ -219,7 +254,11 @@ ib_status ib_vcase_check(ib_vcase *c, ib_instance *inst, ib_verify_result *r, ib
         return ib_fail(e, st, "verify: run failed: %s", ib_status_name(st));
     if ((st = ib_instance_fetch(inst, &c->args)) != IB_OK)
         return ib_fail(e, st, "verify: fetch failed: %s", ib_status_name(st));
-    ib_verify_compare(c, r);
+    double *bound = bound_for(c, ib_instance_impl(inst), &st, e);
+    if (st != IB_OK)
+        return st;
+    ib_verify_compare(c, bound, r);
+    ib_free(bound);
     return IB_OK;
 }
 

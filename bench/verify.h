@@ -27,19 +27,23 @@ void ib_vcase_free(ib_vcase *c);
 int ib_verify_is_exact(ib_op op);
 
 typedef struct ib_verify_result {
-    int ok;          /* every output element within the bound */
-    int exact;       /* the op was compared bit for bit */
-    int64_t bad;     /* elements out of bound */
-    double max_abs;  /* largest |got - want| */
-    char msg[256];   /* first mismatch: output, index, n/c/h/w, got, want */
+    int ok;         /* every output element within the bound */
+    int exact;      /* the op was compared bit for bit */
+    int64_t bad;    /* elements out of bound */
+    double max_abs; /* largest |got - want| */
+    double max_rel; /* max_abs over the largest |want| */
+    /* largest |got - want| / bound where the implementation has an error bound, else 0 */
+    double max_bound_use;
+    char msg[256]; /* first mismatch: output, index, n/c/h/w, got, want */
 } ib_verify_result;
 
 /* Runs inst once (its outputs poisoned with NaN first), fetches and compares with the
  * reference. The status reports run/fetch errors; r says whether the numbers match. */
 ib_status ib_vcase_check(ib_vcase *c, ib_instance *inst, ib_verify_result *r, ib_err *e);
 
-/* Compares outputs alone (exposed for tests and reuse). */
-void ib_verify_compare(const ib_vcase *c, ib_verify_result *r);
+/* Compares outputs alone (exposed for tests and reuse): bound, when not NULL, holds the
+ * implementation's per-element error bound on out[0] (ib_impl.error_bound). */
+void ib_verify_compare(const ib_vcase *c, const double *bound, ib_verify_result *r);
 
 /* Creates an instance of impl on c's inputs and checks it; *inst receives the instance
  * (for timing) when inst is not NULL, else it is destroyed. */

@@ -48,6 +48,14 @@ typedef struct ib_impl {
     /* A peer that owns its memory may also build a whole network in it (kernels/chain.h), so
      * that layers read each other's outputs; NULL when it cannot. */
     const struct ib_chain_ops *chain;
+
+    /* An algorithm that rounds differently from the reference (Winograd): the bound on
+     * |result - reference| of every output element (NCHW, out[0]) for the NCHW arguments a;
+     * NULL: the op's own rule (bit for bit under integer fills for conv). */
+    void (*error_bound)(const ib_desc *d, const ib_args *a, double *bound);
+    /* An algorithm whose multiply-adds are not the direct count: its real element-wise
+     * multiply-adds and the flops of its transforms; NULL: the direct count. */
+    void (*work)(const ib_desc *d, int64_t *product_macs, int64_t *transform_flops);
 } ib_impl;
 
 /* Uniform entry points over both kinds of implementation. d must be validated and supported. */
@@ -57,5 +65,6 @@ ib_status ib_instance_create(const ib_impl *impl, const ib_desc *d, const ib_arg
 ib_status ib_instance_run(ib_instance *inst);
 ib_status ib_instance_fetch(ib_instance *inst, const ib_args *nchw);
 void ib_instance_destroy(ib_instance *inst);
+const ib_impl *ib_instance_impl(const ib_instance *inst);
 
 #endif

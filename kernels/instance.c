@@ -123,6 +123,11 @@ ib_status ib_instance_create(const ib_impl *impl, const ib_desc *d, const ib_arg
     return IB_OK;
 }
 
+const ib_impl *ib_instance_impl(const ib_instance *x)
+{
+    return x ? x->impl : NULL;
+}
+
 ib_status ib_instance_run(ib_instance *x)
 {
     if (!x)

@@ -21,6 +21,9 @@
 #if IB_HAVE_XSMM
 #include "arch/xsmm/impls.inc"
 #endif
+#if IB_HAVE_WINO
+#include "arch/wino/impls.inc"
+#endif
 #undef IB_IMPL
 
 #define IB_IMPL(sym) &sym,
@@ -40,6 +43,9 @@ static const ib_impl *const table[] = {
 #endif
 #if IB_HAVE_XSMM
 #include "arch/xsmm/impls.inc"
+#endif
+#if IB_HAVE_WINO
+#include "arch/wino/impls.inc"
 #endif
     NULL /* keeps the array non-empty when every list is */
 };
@@ -116,6 +122,23 @@ int ib_registry_find(ib_op op, int with_test_only, const ib_impl **out, int max)
         }
     }
     return k;
+}
+
+static int runs(const ib_impl *im, const ib_desc *d)
+{
+    return im && ib_impl_usable(im, NULL) && (!im->supports || im->supports(d, NULL));
+}
+
+const ib_impl *ib_registry_family_impl(const char *family, const ib_desc *d)
+{
+    static const char alg_prefix[] = "wino_";
+    const ib_impl *im = ib_registry_lookup(d->op, family);
+    if (runs(im, d))
+        return im;
+    if (!family || strncmp(family, alg_prefix, sizeof alg_prefix - 1) != 0)
+        return NULL;
+    im = ib_registry_lookup(d->op, family + sizeof alg_prefix - 1);
+    return runs(im, d) ? im : NULL;
 }
 
 ib_status ib_registry_add(const ib_impl *impl, ib_err *e)

@@ -18,6 +18,11 @@ int ib_registry_find(ib_op op, int with_test_only, const ib_impl **out, int max)
 /* By op and name (NULL when none). */
 const ib_impl *ib_registry_lookup(ib_op op, const char *name);
 
+/* The implementation a family runs op's problem d with: the family's own when it runs here and
+ * supports d, else for an algorithm family ("wino_avx2": Winograd for the layers it suits) the
+ * direct family of its ISA ("avx2"), whose layout it shares; NULL when neither. */
+const ib_impl *ib_registry_family_impl(const char *family, const ib_desc *d);
+
 /* Adds a test-only implementation (mutants, planted slowdowns); call before first use. */
 ib_status ib_registry_add(const ib_impl *impl, ib_err *e);
 

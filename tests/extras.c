@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 
+#include "kernels/registry.h"
 #include "tests/planted_slowdown.h"
 
 #ifdef IB_TEST_AVX512_SIMDE
@@ -10,11 +11,19 @@
 void ib_avx512_simde_register(void);
 #endif
 
+#ifdef IB_TEST_WINO_SIMDE
+/* arch/wino's AVX-512 build emulated through SIMDe (arch/wino/rules.mk). */
+extern const ib_impl ib_wino_conv_impl_avx512_simde;
+#endif
+
 static void register_all(void)
 {
     ib_planted_register(); /* incbench regress's A/B check */
 #ifdef IB_TEST_AVX512_SIMDE
     ib_avx512_simde_register();
+#endif
+#ifdef IB_TEST_WINO_SIMDE
+    (void)ib_registry_add(&ib_wino_conv_impl_avx512_simde, NULL);
 #endif
 }
 

@@ -332,6 +332,16 @@ MUTANT(softmax_no_max_sub, IB_OP_SOFTMAX, softmax_no_max_sub)
 MUTANT(relu_drops_nan, IB_OP_RELU, relu_drops_nan)
 MUTANT(lsloss_no_max_sub, IB_OP_LSLOSS, lsloss_no_max_sub)
 
+/* The Winograd family's mutant (arch/wino/wino.c): one wrong coefficient in F(4x4)'s input
+ * transform, which the verifier must refuse within the family's derived error bound. */
+#if defined(__x86_64__)
+extern const ib_impl ib_wino_mutant_impl_avx2;
+#define WINO_MUTANT ib_wino_mutant_impl_avx2
+#elif defined(__aarch64__)
+extern const ib_impl ib_wino_mutant_impl_neon;
+#define WINO_MUTANT ib_wino_mutant_impl_neon
+#endif
+
 static const ib_mutant mutants[] = {
     {&control_conv_impl, "none (the mutants' conv loop)", 1},
     {&conv_pad_off_by_one_impl, "padding off by one on one side", 0},
@@ -343,6 +353,9 @@ static const ib_mutant mutants[] = {
     {&conv_oc_block_twice_impl, "last output-channel block written twice", 0},
     {&conv_last_row_unwritten_impl, "last output row not written (stale memory)", 0},
     {&conv_scale_ignored_impl, "folded batch-norm's scale ignored (shift only)", 0},
+#ifdef WINO_MUTANT
+    {&WINO_MUTANT, "Winograd F(4x4) input transform with B^T[0][2] = -4 (not -5)", 0},
+#endif
     {&control_maxpool_impl, "none (the mutants' max-pool loop)", 1},
     {&maxpool_drops_nan_impl, "max-pool drops NaN (v > m ? v : m)", 0},
     {&avgpool_wrong_pad_impl, "average pool with the other padding convention", 0},

@@ -177,6 +177,13 @@ static void add_edges(list *l)
     add_text(l, "edge.epilogue_bias_only", "mb1ic16ih6iw6oc16kh3kw3sh1pt1pb1pl1pr1_bias");
     add_text(l, "edge.epilogue_relu_only", "mb1ic16ih6iw6oc16kh3kw3sh1pt1pb1pl1pr1_relu");
     add_text(l, "edge.2x2", "mb1ic16ih8iw8oc16kh2kw2sh1pt0pb1pl0pr1_bn_relu");
+    /* Winograd F(4x4) (grids of 12 and up): partial output tiles at the right and bottom,
+     * channel tails, batch 2, padding 2 and asymmetric padding, tile counts that are not a
+     * multiple of the jobs' and register tiles' (56 tiles), output-channel groups with a tail */
+    add_text(l, "edge.wino_f4_odd_tails", "mb1ic19ih13iw17oc21kh3kw3sh1pt1pb1pl1pr1_bias_bn_relu");
+    add_text(l, "edge.wino_f4_batch2_pad0", "mb2ic24ih15iw14oc40kh3kw3sh1pt0pb0pl0pr0_bn_relu");
+    add_text(l, "edge.wino_f4_pad_asym", "mb1ic16ih12iw13oc16kh3kw3sh1pt2pb0pl1pr2_bn_relu");
+    add_text(l, "edge.wino_f4_tiles_tail", "mb1ic8ih27iw29oc72kh3kw3sh1pt0pb0pl0pr0_bias_bn");
 
     /* pooling */
     add_pools(l, "edge.tail_c5", "mb1ic5ih7iw7kh3sh2pt0pb0pl0pr0");

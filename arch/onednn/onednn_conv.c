@@ -1,6 +1,11 @@
 /* oneDNN peer: convolution (batch-norm folded, or as post-ops) and inner product. */
 #include "arch/onednn/onednn_common.h"
 #include "kernels/conv_fold.h"
+#include "kernels/winograd.h"
+
+#include <string.h>
+
+#include "arch/onednn/onednn.h"
 
 /* Weights and bias of the folded convolution, through temporary NCHW copies that the
  * (untimed) reorders of ib_dnnl_add_input copy into oneDNN's memories. */
@@ -52,7 +57,7 @@ static ib_status add_postops_params(ib_dnnl_inst *in, const ib_conv_desc *d, con
  * its order (output scales would apply before the bias and need a rescaled bias). With the
  * verifier's power-of-two scales both forms stay exact. */
 static ib_status setup_conv(const ib_desc *dd, const ib_args *a, ib_dnnl_inst *in, int fold,
-                            ib_err *e)
+                            dnnl_alg_kind_t alg, ib_err *e)
 {
     const ib_conv_desc *d = &dd->conv;
     /* The convolution oneDNN sees: the folded one, or the descriptor's with its post-ops. */
@@ -75,9 +80,9 @@ static ib_status setup_conv(const ib_desc *dd, const ib_args *a, ib_dnnl_inst *i
 
     dnnl_convolution_desc_t cd;
     dnnl_dims_t strides = {d->sh, d->sw}, pad_l = {d->pt, d->pl}, pad_r = {d->pb, d->pr};
-    IB_DNNL_TRY(e, dnnl_convolution_forward_desc_init(
-                       &cd, dnnl_forward_inference, dnnl_convolution_direct, &src_any, &wei_any,
-                       pc.has_bias ? &vec_u : NULL, &dst_any, strides, pad_l, pad_r));
+    IB_DNNL_TRY(e, dnnl_convolution_forward_desc_init(&cd, dnnl_forward_inference, alg, &src_any,
+                                                      &wei_any, pc.has_bias ? &vec_u : NULL,
+                                                      &dst_any, strides, pad_l, pad_r));
 
     dnnl_primitive_attr_t attr = NULL;
     dnnl_post_ops_t po = NULL;
@@ -115,13 +120,24 @@ static ib_status setup_conv(const ib_desc *dd, const ib_args *a, ib_dnnl_inst *i
 
 ib_status ib_dnnl_setup_conv(const ib_desc *d, const ib_args *a, ib_dnnl_inst *in, ib_err *e)
 {
-    return setup_conv(d, a, in, 1, e);
+    return setup_conv(d, a, in, 1, dnnl_convolution_direct, e);
+}
+
+/* The Winograd peer: convolution_winograd where this oneDNN has it (AVX-512, 3x3 stride 1),
+ * else convolution_auto, which picks what oneDNN thinks fastest; batch-norm folded as above.
+ * The kernel it ran is printed like any oneDNN kernel's. */
+static ib_status setup_conv_wino(const ib_desc *d, const ib_args *a, ib_dnnl_inst *in, ib_err *e)
+{
+    ib_err first = {{0}};
+    if (setup_conv(d, a, in, 1, dnnl_convolution_winograd, &first) == IB_OK)
+        return IB_OK;
+    return setup_conv(d, a, in, 1, dnnl_convolution_auto, e);
 }
 
 ib_status ib_dnnl_setup_conv_postops(const ib_desc *d, const ib_args *a, ib_dnnl_inst *in,
                                      ib_err *e)
 {
-    return setup_conv(d, a, in, 0, e);
+    return setup_conv(d, a, in, 0, dnnl_convolution_direct, e);
 }
 
 /* Inner product forward_inference with bias; src, weights and dst layouts "any". */
@@ -164,3 +180,57 @@ IB_DNNL_IMPL(ib_onednn_conv, IB_OP_CONV, ib_dnnl_setup_conv)
 IB_DNNL_IMPL_NAMED(ib_onednn_conv_postops, IB_OP_CONV, ib_dnnl_setup_conv_postops, "onednn_postops",
                    1)
 IB_DNNL_IMPL(ib_onednn_fc, IB_OP_FC, ib_dnnl_setup_fc)
+
+static int wino_supports(const ib_desc *d, const char **why)
+{
+    return ib_wino_supports(&d->conv, why) && ib_dnnl_supports(d, why);
+}
+
+/* oneDNN's Winograd rounds as ours does, with its own transforms: it is held to our
+ * F(4x4,3x3) bound (kernels/winograd.c), the larger of our two at equal channels. */
+static void wino_bound(const ib_desc *d, const ib_args *a, double *bound)
+{
+    ib_wino_error_bound(&d->conv, a, &ib_wino_f4, bound);
+}
+
+extern const ib_impl ib_onednn_conv_wino;
+
+/* The multiply-adds of what oneDNN picked: its F(4x4,3x3) ("wino_4x3") or F(2x2,3x3)
+ * ("wino_2x3") on 16-channel blocks, counted as ours are; the direct count when
+ * convolution_auto fell back to a direct kernel. */
+static void wino_work(const ib_desc *d, int64_t *product_macs, int64_t *transform_flops)
+{
+    char info[96];
+    ib_onednn_impl_info_of(&ib_onednn_conv_wino, d, info, sizeof info);
+    const ib_wino_mats *mt = strstr(info, "wino_4x3")   ? &ib_wino_f4
+                             : strstr(info, "wino_2x3") ? &ib_wino_f2
+                                                        : NULL;
+    if (mt) {
+        ib_wino_work(&d->conv, mt, 16, product_macs, transform_flops);
+        return;
+    }
+    ib_work w;
+    ib_desc_work(d, &w);
+    *product_macs = w.macs_nonpad;
+    *transform_flops = 0;
+}
+
+static ib_status wino_prepare(const ib_desc *d, const ib_args *a, void **inst, ib_err *e)
+{
+    return ib_dnnl_prepare(setup_conv_wino, d, a, inst, e);
+}
+
+/* Only when named (--impl onednn_wino), like onednn_postops. */
+const ib_impl ib_onednn_conv_wino = {
+    .name = "onednn_wino",
+    .opt_in = 1,
+    .op = IB_OP_CONV,
+    .isa = IB_ISA_SCALAR, /* oneDNN dispatches on the CPU itself */
+    .supports = wino_supports,
+    .prepare = wino_prepare,
+    .run = ib_dnnl_run,
+    .fetch = ib_dnnl_fetch,
+    .release = ib_dnnl_release,
+    .error_bound = wino_bound,
+    .work = wino_work,
+};
