@@ -72,7 +72,7 @@ ISAS = {
         "flags": "FLAGS_avx512",
         "arch": "x86",
         "models": ["skylake-avx512", "icelake-server", "sapphirerapids"],
-        "full_p": lambda j: 6,
+        "full_p": None,  # the main tiles come from arch/avx512/conv_tiles.h
         "jmax": 4,
     },
     "neon": {
@@ -88,8 +88,9 @@ ISA_NOTES = {
     "avx2": ["region = one tap of 8 input channels (the unrolled-by-4 loop inside it). The "
              "stem (conv_nchw_to_nchw8c) runs the kernel width's taps (3) through the same "
              "code, entered by a switch; its 8-tap line stands for it."],
-    "avx512": ["region = one tap of a 16-channel block (blocked, straight line), or the loop "
-               "over the input channels of one tap (NCHW stem)."],
+    "avx512": ["region = one tap of a 16-channel block (blocked, straight line; _flat: a 1x1 "
+               "tile across rows), or the loop over the input channels of one tap (NCHW stem). "
+               "Main tiles: IB512_CONV_MAIN_TILES in arch/avx512/conv_tiles.h."],
     "neon": ["region = one tap: 4 channels (nChw4c) or 1 channel (NCHW stem). The NCHW tile "
              "has a contiguous copy (stride 1) and a strided one (lane loads; the stride-2 "
              "stem uses it)."],
@@ -117,6 +118,22 @@ def avx2_tiles():
 
 def jmax_of(isa):
     return avx2_tile_list()[0][0] if isa == "avx2" else ISAS[isa]["jmax"]
+
+
+def avx512_main_tiles():
+    """{(G, P)} of IB512_CONV_MAIN_TILES, the one list the kernel and its plan use."""
+    with open(os.path.join(ROOT, "arch/avx512/conv_tiles.h")) as f:
+        m = re.search(r"#define IB512_CONV_MAIN_TILES\(X\)(.*)", f.read())
+    if not m:
+        die("arch/avx512/conv_tiles.h: IB512_CONV_MAIN_TILES not found")
+    return {(int(g), int(p)) for g, p in re.findall(r"X\((\d+),\s*(\d+)\)", m.group(1))}
+
+
+def is_main(isa, kern, j, p):
+    """A main tile (not a row or oc tail) of its kernel."""
+    if isa == "avx512":
+        return (j, p) in avx512_main_tiles()
+    return j == jmax_of(isa) and p == full_p(isa, kern, j)
 
 
 def die(msg):
@@ -241,12 +258,14 @@ def tile_of(isa, func, name):
         kern = "conv_%s_%s__avx2" % (f.group(1), main)
         return kern, j, p, mask == (1 << p) - 1  # masked taps occur only at image borders
     if isa == "avx512":
-        m = re.match(r"conv_tile_(\d+)$", name)  # id B*100 + G*10 + P
+        m = re.match(r"conv_tile_(\d+)$", name)  # id F*1000 + B*100 + G*10 + P
         if not m:
             return None
         i = int(m.group(1))
-        b, g, p = i // 100, i // 10 % 10, i % 10
-        return ("conv_nchw16c__avx512" if b else "conv_nchw_to_nchw16c__avx512"), g, p, True
+        f, b, g, p = i // 1000, i // 100 % 10, i // 10 % 10, i % 10
+        kern = ("conv_nchw16c_flat__avx512" if f else "conv_nchw16c__avx512") if b else \
+            "conv_nchw_to_nchw16c__avx512"
+        return kern, g, p, True
     m = re.match(r"tile_(\d)x(\d)$", func or "")
     if not m or name not in NEON_FULL_P:
         return None
@@ -254,6 +273,9 @@ def tile_of(isa, func, name):
 
 
 def full_p(isa, kern, j):
+    if isa == "avx512":
+        return max(p for g, p in avx512_main_tiles() if g == j) if any(
+            g == j for g, _ in avx512_main_tiles()) else None
     return NEON_FULL_P[kern] if isa == "neon" else ISAS[isa]["full_p"](j)
 
 
@@ -272,7 +294,7 @@ def select(isa, regions, mode):
         if not t or not t[3]:
             continue
         kern, j, p, _ = t
-        if mode == "main" and (j != jmax_of(isa) or p != full_p(isa, kern, j)):
+        if mode == "main" and not is_main(isa, kern, j, p):
             continue
         if mode == "full" and p != full_p(isa, kern, j):
             continue
@@ -466,7 +488,7 @@ def main():
                     util = 100 * nfma / (peak * r["cpi"]) if peak else 0.0
                     fp = sum(sum(v[u] for u in funits) for s, v in r["rows"] if is_fma(s, arch))
                     busy = 100 * fp / (len(funits) * r["cpi"]) if funits else 0.0
-                    main_tile = k[1] == jmax_of(isa) and k[2] == full_p(isa, k[0], k[1])
+                    main_tile = is_main(isa, k[0], k[1], k[2])
                     rows.append(("%s %dx%d%s" % k, isa, model, cpu, kind, r["cpi"],
                                  nfma, peak, util, busy, r["bneck"], busiest(r, funits), main_tile))
     finally:

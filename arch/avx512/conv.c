@@ -1,266 +1,315 @@
-/* Direct convolution: nChw16c (plain NCHW for few input channels) in, nChw16c out, fused epilogue. */
+/* Direct convolution: nChw16c (plain NCHW for few input channels) in, nChw16c out, fused epilogue,
+ * run as its plan (arch/avx512/conv_plan.h) says. */
 #include <string.h>
 
 #include "arch/avx512/common.h"
+#include "arch/avx512/conv_plan.h"
 #include "kernels/conv_fold.h"
 
-/* Register tile: G output-channel blocks x P output pixels of one row, G*P accumulators,
- * written so the input value may be broadcast from memory into each FMA ({1to16}). GCC 12
- * instead keeps one broadcast register per pixel, so 4 x 7 = 28 accumulators + 4 weights
- * spill (checked in the -S output); 4 x 6 = 24 + 4 weights + broadcasts fit the 32 zmm.
- * Row tails use the same tile with fewer pixels, oc tails with fewer blocks: every (G, P)
- * is instantiated below. */
-enum {
-    CONV_G = 4,
-    CONV_P = 6,
-    CONV_PLAIN_IC_MAX = 4 /* up to this many input channels (the RGB stem) the source stays NCHW */
-};
-
-/* Packed parameters of the folded convolution (kernels/conv_fold.h): the bias (oc rounded up
- * to 16, zero-padded), then the weights in groups of CONV_G oc blocks: group g (gsz = its number of
- * blocks) holds [icb][kh][kw][ic in block][gsz][16 oc], so one step of the inner loop reads gsz
- * consecutive vectors. Padded channels have zero weights, so their outputs are exact zeros. */
-typedef struct conv_geom {
-    int64_t icb, icn; /* input channel blocks, channels per block (plain: 1 block of ic) */
-    int64_t ocb, ngroups, ocp;
-    int64_t group_floats; /* one full group's weights */
-} conv_geom;
+/* Packed block: the plan (padded to 64 bytes), the bias (oc rounded up to 16, zero-padded),
+ * then the weights in groups of plan.g oc blocks: group gi (gsz = its number of blocks) holds
+ * [icb][kh][kw][ic in block][gsz][16 oc], so one step of the inner loop reads gsz consecutive
+ * vectors and one reduction row (icb, kh) is contiguous. Padded channels have zero weights, so
+ * their outputs are exact zeros. The weights' size does not depend on the plan. */
+enum { PLAN_FLOATS = (sizeof(ib512_conv_plan) + 63) / 64 * 16 };
 
 typedef struct conv_run {
     const ib_conv_desc *c;
-    conv_geom g;
+    const ib512_conv_plan *pl;
     const float *bias, *w;
-    int has_bias;    /* of the folded convolution */
-    int64_t out_blk; /* floats between output channel blocks: oh*ow*16 */
+    int has_bias;       /* of the folded convolution */
+    int64_t out_blk;    /* floats between output channel blocks: oh*ow*16 */
+    int64_t row_floats; /* weights of one reduction row of one full group */
 } conv_run;
+
+/* One tile's work: np pixels from flat output pixel q0, reduction rows [r0, r1); first: start
+ * from zero (else from the partial sums in dst); last: apply the epilogue. */
+typedef struct conv_span {
+    int64_t q0, r0, r1;
+    int first, last;
+} conv_span;
 
 /* Source of the taps that fall into the zero padding: the tile reads zeros there instead of
  * branching per pixel in the inner loop. */
 static const float conv_zeros[IB512_V] __attribute__((aligned(64)));
 
-static int conv_is_plain(const ib_conv_desc *c)
-{
-    return c->ic <= CONV_PLAIN_IC_MAX;
-}
-
-static conv_geom conv_geom_of(const ib_conv_desc *c)
-{
-    conv_geom g;
-    const int plain = conv_is_plain(c);
-    g.icb = plain ? 1 : ib512_blocks(c->ic);
-    g.icn = plain ? c->ic : IB512_V;
-    g.ocb = ib512_blocks(c->oc);
-    g.ngroups = (g.ocb + CONV_G - 1) / CONV_G;
-    g.ocp = g.ocb * IB512_V;
-    g.group_floats = g.icb * c->kh * c->kw * g.icn * CONV_G * IB512_V;
-    return g;
-}
-
 static size_t conv_packed_bytes(const ib_desc *d)
 {
-    const conv_geom g = conv_geom_of(&d->conv);
-    return (size_t)(g.ocp + g.ngroups * g.group_floats) * sizeof(float);
+    const ib_conv_desc *c = &d->conv;
+    const int64_t ocp = ib512_blocks(c->oc) * IB512_V;
+    const int64_t icp = ib512_conv_plain(c) ? c->ic : ib512_blocks(c->ic) * IB512_V;
+    return (size_t)(PLAN_FLOATS + ocp + ocp * icp * c->kh * c->kw) * sizeof(float);
+}
+
+void IB_AVX512_SYM(ib512_conv_pack_for)(const ib_desc *d, const ib_args *a, void *packed,
+                                        const ib512_caches *cs)
+{
+    const ib_conv_desc *c = &d->conv;
+    const ib512_conv_plan pl = IB_AVX512_SYM(ib512_conv_plan_make)(c, cs);
+    memset(packed, 0, conv_packed_bytes(d));
+    memcpy(packed, &pl, sizeof pl);
+    float *bias = (float *)packed + PLAN_FLOATS, *w = bias + pl.ocb * IB512_V;
+    for (int64_t oc = 0; oc < c->oc; oc++)
+        bias[oc] = ib_conv_folded_bias(c, a, oc);
+    const int64_t taps = c->kh * c->kw;
+    for (int64_t gi = 0; gi < pl.ngroups; gi++) {
+        const int64_t gsz = pl.ocb - gi * pl.g < pl.g ? pl.ocb - gi * pl.g : pl.g;
+        float *wg = w + gi * pl.g * IB512_V * pl.icb * pl.icn * taps;
+        for (int64_t ib = 0; ib < pl.icb; ib++)
+            for (int64_t t = 0; t < taps; t++)
+                for (int64_t i = 0; i < pl.icn; i++)
+                    for (int64_t o = 0; o < gsz * IB512_V; o++) {
+                        const int64_t ic = ib * pl.icn + i;
+                        const int64_t oc = gi * pl.g * IB512_V + o;
+                        if (ic < c->ic && oc < c->oc)
+                            wg[((ib * taps + t) * pl.icn + i) * gsz * IB512_V + o] =
+                                ib_conv_folded_weight(c, a, oc, ic, t);
+                    }
+    }
+}
+
+/* The caches of the CPU in front of us, which every plan outside tests is built for. */
+static ib512_caches conv_caches_here(void)
+{
+    const ib_cpu *cpu = ib_cpu_get();
+    return (ib512_caches){cpu->l1d, cpu->l2, cpu->l3};
 }
 
 static void conv_pack(const ib_desc *d, const ib_args *a, void *packed)
 {
-    const ib_conv_desc *c = &d->conv;
-    const conv_geom g = conv_geom_of(c);
-    float *bias = packed, *w = bias + g.ocp;
-    memset(packed, 0, conv_packed_bytes(d));
-    for (int64_t oc = 0; oc < c->oc; oc++)
-        bias[oc] = ib_conv_folded_bias(c, a, oc);
-    for (int64_t gi = 0; gi < g.ngroups; gi++) {
-        const int64_t gsz = g.ocb - gi * CONV_G < CONV_G ? g.ocb - gi * CONV_G : CONV_G;
-        float *wg = w + gi * g.group_floats;
-        for (int64_t ib = 0; ib < g.icb; ib++)
-            for (int64_t kh = 0; kh < c->kh; kh++)
-                for (int64_t kw = 0; kw < c->kw; kw++)
-                    for (int64_t i = 0; i < g.icn; i++)
-                        for (int64_t o = 0; o < gsz * IB512_V; o++) {
-                            const int64_t ic = ib * g.icn + i;
-                            const int64_t oc = gi * CONV_G * IB512_V + o;
-                            if (ic >= c->ic || oc >= c->oc)
-                                continue;
-                            const int64_t at = (((ib * c->kh + kh) * c->kw + kw) * g.icn + i) *
-                                                   gsz * IB512_V + o;
-                            wg[at] = ib_conv_folded_weight(c, a, oc, ic, kh * c->kw + kw);
-                        }
-    }
+    const ib512_caches cs = conv_caches_here();
+    IB_AVX512_SYM(ib512_conv_pack_for)(d, a, packed, &cs);
 }
 
 /* One step of the inner loop: input channel i of the tap, G weight vectors, G*P FMAs.
  * cst: per-pixel channel stride (plain source; 0 for padded taps, which read conv_zeros). */
-IB512_INLINE void conv_step(__m512 acc[CONV_G][CONV_P], const float *wp, const float *const *sp,
-                            const int64_t *cst, int64_t i, const int G, const int P, const int B)
+IB512_INLINE void conv_step(__m512 acc[IB512_CONV_GMAX][IB512_CONV_PMAX], const float *wp,
+                            const float *const *sp, const int64_t *cst, int64_t i, const int G,
+                            const int P, const int B)
 {
-    __m512 wv[CONV_G];
+    __m512 wv[IB512_CONV_GMAX];
     IB512_UNROLL
     for (int o = 0; o < G; o++)
         wv[o] = _mm512_loadu_ps(wp + o * IB512_V);
     IB512_UNROLL
     for (int p = 0; p < P; p++)
         IB512_UNROLL
-        for (int o = 0; o < G; o++)
-            acc[o][p] = _mm512_fmadd_ps(_mm512_set1_ps(sp[p][B ? i : i * cst[p]]), wv[o],
-                                        acc[o][p]);
+    for (int o = 0; o < G; o++)
+        acc[o][p] = _mm512_fmadd_ps(_mm512_set1_ps(sp[p][B ? i : i * cst[p]]), wv[o], acc[o][p]);
 }
 
-/* G output blocks x P pixels of output row oh starting at ow0; B: blocked source. The
- * epilogue is the folded convolution's: + bias, relu (NaN passes through). */
-IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *wg, float *dst,
-                            int64_t oh, int64_t ow0, int64_t oc0, const int G, const int P,
-                            const int B)
+/* Input pointers of the P pixels for tap (kh, kw) of input block ib; 0 when every pixel's tap
+ * lies in the padding. F (flat): 1x1 without padding, where a pixel's input is at the offset
+ * off[p] (in pixels) of every block; else the pixels are consecutive in output row oh. */
+IB512_INLINE int conv_taps(const conv_run *r, const float *src_n, const int64_t *at,
+                           const int64_t *off, int64_t ib, int64_t kh, int64_t kw, const float **sp,
+                           int64_t *cst, const int P, const int B, const int F)
 {
     const ib_conv_desc *c = r->c;
-    const int64_t IH = c->ih, IW = c->iw, KH = c->kh, KW = c->kw;
-    const int64_t icn = B ? IB512_V : r->g.icn;
-    const int64_t ps = B ? IB512_V : 1;            /* floats between neighbouring pixels */
-    const int64_t cs = B ? 1 : IH * IW;            /* floats between channels */
-    const int64_t plane = IH * IW * IB512_V;       /* floats between input blocks */
-    const int64_t wstep = G * IB512_V;             /* weights per input channel */
-    const int64_t iw0 = ow0 * c->sw - c->pl;
-    __m512 acc[CONV_G][CONV_P];
-    const float *sp[CONV_P];
-    int64_t cst[CONV_P];
+    const int64_t IH = c->ih, IW = c->iw;
+    const int64_t ps = B ? IB512_V : 1;                /* floats between neighbouring pixels */
+    const float *blk = src_n + ib * IH * IW * IB512_V; /* input block ib (plain: one block) */
+    if (F) {
+        IB512_UNROLL
+        for (int p = 0; p < P; p++)
+            sp[p] = blk + off[p] * ps;
+        return 1;
+    }
+    const int64_t ih = at[0] + kh;
+    if (ih < 0 || ih >= IH)
+        return 0;
+    const float *row = blk + ih * IW * ps;
+    const int64_t iw0 = at[1] + kw;
+    int any = 0;
+    IB512_UNROLL
+    for (int p = 0; p < P; p++) {
+        const int64_t iw = iw0 + p * c->sw;
+        const int in = iw >= 0 && iw < IW;
+        const float *q = in ? row + iw * ps : conv_zeros;
+        /* Opaque to the optimiser: GCC otherwise duplicates the 16 loads of the pixel into
+         * both arms of the select and spills them. */
+        __asm__("" : "+r"(q));
+        sp[p] = q;
+        cst[p] = in ? (B ? 1 : IH * IW) : 0;
+        any |= in;
+    }
+    return any;
+}
 
+/* G output blocks x P pixels from flat output pixel q0 (one output row unless F), reduction
+ * rows [r0, r1); B: blocked source. The epilogue is the folded convolution's: + bias, relu
+ * (NaN passes through). */
+IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *wg, float *dst,
+                            const conv_span *s, int64_t oc0, const int G, const int P, const int B,
+                            const int F)
+{
+    const ib_conv_desc *c = r->c;
+    const int64_t KH = c->kh, KW = c->kw;
+    const int64_t icn = B ? IB512_V : r->pl->icn;
+    const int64_t wstep = G * IB512_V; /* weights per input channel */
+    __m512 acc[IB512_CONV_GMAX][IB512_CONV_PMAX];
+    const float *sp[IB512_CONV_PMAX];
+    int64_t cst[IB512_CONV_PMAX], off[IB512_CONV_PMAX];
+
+    if (F) {
+        IB512_UNROLL
+        for (int p = 0; p < P; p++) {
+            const int64_t q = s->q0 + p;
+            off[p] = q / c->ow * c->sh * c->iw + q % c->ow * c->sw;
+        }
+    }
     IB512_UNROLL
     for (int o = 0; o < G; o++)
         IB512_UNROLL
-        for (int p = 0; p < P; p++)
-            acc[o][p] = _mm512_setzero_ps();
-    for (int64_t ib = 0; ib < r->g.icb; ib++) {
-        for (int64_t kh = 0; kh < KH; kh++) {
-            const int64_t ih = oh * c->sh - c->pt + kh;
-            if (ih < 0 || ih >= IH)
-                continue;
-            const float *row = src_n + ib * plane + ih * IW * ps;
-            const float *wk = wg + (ib * KH + kh) * KW * icn * wstep;
-            for (int64_t kw = 0; kw < KW; kw++) {
-                IB512_UNROLL
-                for (int p = 0; p < P; p++) {
-                    const int64_t iw = iw0 + p * c->sw + kw;
-                    const int in = iw >= 0 && iw < IW;
-                    const float *q = in ? row + iw * ps : conv_zeros;
-                    /* Opaque to the optimiser: GCC otherwise duplicates the 16 loads of the
-                     * pixel into both arms of the select and spills them. */
-                    __asm__("" : "+r"(q));
-                    sp[p] = q;
-                    cst[p] = in ? cs : 0;
-                }
-                const float *wp = wk + kw * icn * wstep;
-                IB512_MCA_BEGIN("conv_tile", B * 100 + G * 10 + P);
-                if (B) {
+    for (int p = 0; p < P; p++)
+        acc[o][p] =
+            s->first ? _mm512_setzero_ps() : _mm512_loadu_ps(dst + o * r->out_blk + p * IB512_V);
+    /* Input row and column of tap (0, 0) of pixel 0 (rows: every pixel is in one row). */
+    const int64_t at[2] = {s->q0 / c->ow * c->sh - c->pt, s->q0 % c->ow * c->sw - c->pl};
+    int64_t ib = s->r0 / KH, kh = s->r0 % KH;
+    for (int64_t row = s->r0; row < s->r1; row++, kh = kh + 1 == KH ? (ib++, 0) : kh + 1) {
+        const float *wk = wg + row * KW * icn * wstep;
+        for (int64_t kw = 0; kw < KW; kw++) {
+            if (!conv_taps(r, src_n, at, off, ib, kh, kw, sp, cst, P, B, F))
+                continue; /* wholly in the padding */
+            const float *wp = wk + kw * icn * wstep;
+            IB512_MCA_BEGIN("conv_tile", F * 1000 + B * 100 + G * 10 + P);
+            if (B) {
 #pragma GCC unroll 16
-                    for (int i = 0; i < IB512_V; i++)
-                        conv_step(acc, wp + i * wstep, sp, cst, i, G, P, 1);
-                } else {
-                    for (int64_t i = 0; i < icn; i++)
-                        conv_step(acc, wp + i * wstep, sp, cst, i, G, P, 0);
-                }
-                IB512_MCA_END("conv_tile", B * 100 + G * 10 + P);
+                for (int i = 0; i < IB512_V; i++)
+                    conv_step(acc, wp + i * wstep, sp, cst, i, G, P, 1);
+            } else {
+                for (int64_t i = 0; i < icn; i++)
+                    conv_step(acc, wp + i * wstep, sp, cst, i, G, P, 0);
             }
+            IB512_MCA_END("conv_tile", F * 1000 + B * 100 + G * 10 + P);
         }
     }
 
     const __m512 zero = _mm512_setzero_ps();
     IB512_UNROLL
     for (int o = 0; o < G; o++) {
-        const int64_t oc = oc0 + o * IB512_V;
-        const __m512 b = _mm512_loadu_ps(r->bias + oc);
+        const __m512 b = _mm512_loadu_ps(r->bias + oc0 + o * IB512_V);
         IB512_UNROLL
         for (int p = 0; p < P; p++) {
             __m512 v = acc[o][p];
-            if (r->has_bias)
+            if (s->last && r->has_bias)
                 v = _mm512_add_ps(v, b);
-            if (c->relu)
+            if (s->last && c->relu)
                 v = _mm512_max_ps(zero, v); /* returns v when v is NaN; keeps -0 */
             _mm512_storeu_ps(dst + o * r->out_blk + p * IB512_V, v);
         }
     }
 }
 
-/* Every (source kind, G, P) tile as its own function, and a table of them. */
+/* Every (kind, g, p) tile with g <= G, p <= P of a main tile as its own function, and a table
+ * of them indexed [kind][g - 1][p - 1] (NULL where no main tile reaches). Kinds: 0 plain source
+ * (the stem), 1 blocked source, 2 blocked source of a flat 1x1. */
 typedef void (*conv_tile_fn)(const conv_run *r, const float *src_n, const float *wg, float *dst,
-                             int64_t oh, int64_t ow0, int64_t oc0);
-#define CONV_TILE_FN(B, G, P)                                                                   \
-    static void conv_tile_b##B##_##G##x##P(const conv_run *r, const float *src_n,              \
-                                           const float *wg, float *dst, int64_t oh,           \
-                                           int64_t ow0, int64_t oc0)                          \
-    {                                                                                          \
-        conv_tile(r, src_n, wg, dst, oh, ow0, oc0, G, P, B);                                   \
+                             const conv_span *s, int64_t oc0);
+#define CONV_TILE_FN(K, G, P)                                                                      \
+    static void conv_tile_k##K##_##G##x##P(const conv_run *r, const float *src_n, const float *wg, \
+                                           float *dst, const conv_span *s, int64_t oc0)            \
+    {                                                                                              \
+        conv_tile(r, src_n, wg, dst, s, oc0, G, P, K > 0, K == 2);                                 \
     }
-#define CONV_FOR_P(X, B, G) X(B, G, 1) X(B, G, 2) X(B, G, 3) X(B, G, 4) X(B, G, 5) X(B, G, 6)
-#define CONV_FOR_GP(X, B) CONV_FOR_P(X, B, 1) CONV_FOR_P(X, B, 2) CONV_FOR_P(X, B, 3) CONV_FOR_P(X, B, 4)
-CONV_FOR_GP(CONV_TILE_FN, 0)
-CONV_FOR_GP(CONV_TILE_FN, 1)
-#define CONV_TILE_REF(B, G, P) conv_tile_b##B##_##G##x##P,
-static const conv_tile_fn conv_tiles[2][CONV_G * CONV_P] = {
-    {CONV_FOR_GP(CONV_TILE_REF, 0)},
-    {CONV_FOR_GP(CONV_TILE_REF, 1)},
-};
+#define CONV_P6(X, B, G) X(B, G, 1) X(B, G, 2) X(B, G, 3) X(B, G, 4) X(B, G, 5) X(B, G, 6)
+#define CONV_P8(X, B, G) CONV_P6(X, B, G) X(B, G, 7) X(B, G, 8)
+#define CONV_ALL(X, B) CONV_P8(X, B, 1) CONV_P8(X, B, 2) CONV_P8(X, B, 3) CONV_P6(X, B, 4)
+CONV_ALL(CONV_TILE_FN, 0)
+CONV_ALL(CONV_TILE_FN, 1)
+CONV_ALL(CONV_TILE_FN, 2)
+#define CONV_TILE_SET(K, G, P) [K][G - 1][P - 1] = conv_tile_k##K##_##G##x##P,
+static const conv_tile_fn conv_tiles[3][IB512_CONV_GMAX][IB512_CONV_PMAX] = {
+    CONV_ALL(CONV_TILE_SET, 0) CONV_ALL(CONV_TILE_SET, 1) CONV_ALL(CONV_TILE_SET, 2)};
+
+/* Pixel tile t of the plan: its first flat output pixel and width. */
+static int64_t conv_tile_at(const ib512_conv_plan *pl, int64_t t, int64_t *q0)
+{
+    const int64_t line = t / pl->tiles_per_line, j = t % pl->tiles_per_line;
+    const int64_t base = pl->line_px / pl->tiles_per_line, rem = pl->line_px % pl->tiles_per_line;
+    *q0 = line * pl->line_px + j * base + (j < rem ? j : rem);
+    return base + (j < rem);
+}
+
+/* One group's tiles of one pixel block, chunk by chunk of the reduction. */
+static void conv_block(const conv_run *r, const float *src_n, float *out_n, int64_t gi, int64_t blk,
+                       int kind)
+{
+    const ib512_conv_plan *pl = r->pl;
+    const int64_t gsz = pl->ocb - gi * pl->g < pl->g ? pl->ocb - gi * pl->g : pl->g;
+    const float *wg = r->w + gi * r->row_floats * pl->rows;
+    float *dg = out_n + gi * pl->g * r->out_blk;
+    const int64_t t0 = blk * pl->tiles_per_block;
+    const int64_t t1 =
+        t0 + pl->tiles_per_block < pl->ntiles ? t0 + pl->tiles_per_block : pl->ntiles;
+    for (int64_t k = 0; k < pl->nchunks; k++) {
+        conv_span s = {.r0 = k * pl->rows_per_chunk, .first = k == 0, .last = k == pl->nchunks - 1};
+        s.r1 = s.r0 + pl->rows_per_chunk < pl->rows ? s.r0 + pl->rows_per_chunk : pl->rows;
+        for (int64_t t = t0; t < t1; t++) {
+            const int64_t np = conv_tile_at(pl, t, &s.q0);
+            conv_tiles[kind][gsz - 1][np - 1](r, src_n, wg, dg + s.q0 * IB512_V, &s,
+                                              gi * pl->g * IB512_V);
+        }
+    }
+}
 
 static void conv_exec(const ib_desc *d, const void *packed, const float *const *src,
                       float *const *dst)
 {
     const ib_conv_desc *c = &d->conv;
-    conv_run r;
-    r.c = c;
-    r.g = conv_geom_of(c);
-    r.bias = packed;
-    r.w = r.bias + r.g.ocp;
-    r.has_bias = ib_conv_folded(c).has_bias;
+    const ib512_conv_plan *pl = packed;
+    conv_run r = {.c = c, .pl = pl, .has_bias = ib_conv_folded(c).has_bias};
+    r.bias = (const float *)packed + PLAN_FLOATS;
+    r.w = r.bias + pl->ocb * IB512_V;
     r.out_blk = c->oh * c->ow * IB512_V;
-    const int B = !conv_is_plain(c);
-    const int64_t in_img = B ? r.g.icb * c->ih * c->iw * IB512_V : c->ic * c->ih * c->iw;
-    const int64_t out_img = r.g.ocb * r.out_blk;
-    /* Split each row into tiles of as equal width as possible (8 -> 4+4, not 6+2). */
-    const int64_t ntiles = (c->ow + CONV_P - 1) / CONV_P;
-    const int64_t pbase = c->ow / ntiles, prem = c->ow % ntiles;
+    r.row_floats = c->kw * pl->icn * pl->g * IB512_V;
+    const int kind = ib512_conv_plain(c) ? 0 : pl->flat ? 2 : 1;
+    const int64_t in_img = pl->icb * pl->icn * c->ih * c->iw;
+    const int64_t out_img = pl->ocb * r.out_blk;
+    const int blocks_outer = pl->order == IB512_ORDER_BLOCKS_OUTER;
+    const int64_t na = blocks_outer ? pl->nblocks : pl->ngroups;
+    const int64_t nb = blocks_outer ? pl->ngroups : pl->nblocks;
     const float *s = src[0];
     float *out = dst[0];
 
 #pragma omp parallel for collapse(3) schedule(static)
     for (int64_t n = 0; n < c->n; n++)
-        for (int64_t gi = 0; gi < r.g.ngroups; gi++)
-            for (int64_t oh = 0; oh < c->oh; oh++) {
-                const int64_t left = r.g.ocb - gi * CONV_G;
-                const int64_t gsz = left < CONV_G ? left : CONV_G;
-                const float *wg = r.w + gi * r.g.group_floats;
-                float *drow = out + n * out_img + gi * CONV_G * r.out_blk + oh * c->ow * IB512_V;
-                int64_t ow0 = 0;
-                for (int64_t t = 0; t < ntiles; t++) {
-                    const int64_t np = pbase + (t < prem);
-                    conv_tiles[B][(gsz - 1) * CONV_P + (np - 1)](&r, s + n * in_img, wg,
-                                                                  drow + ow0 * IB512_V, oh, ow0,
-                                                                  gi * CONV_G * IB512_V);
-                    ow0 += np;
-                }
-            }
+        for (int64_t a = 0; a < na; a++)
+            for (int64_t b = 0; b < nb; b++)
+                conv_block(&r, s + n * in_img, out + n * out_img, blocks_outer ? b : a,
+                           blocks_outer ? a : b, kind);
 }
 
-static const ib_native conv_blocked = {
-    .kernel = IB_AVX512_KERNEL("conv_nchw16c_4x6"),
-    .src_layout = IB_LAYOUT_NCHW16C,
-    .dst_layout = IB_LAYOUT_NCHW16C,
-    .packed_bytes = conv_packed_bytes,
-    .pack = conv_pack,
-    .exec = conv_exec,
-};
+static int conv_describe(const ib_desc *d, char *buf, size_t n)
+{
+    const ib512_caches cs = conv_caches_here();
+    const ib512_conv_plan pl = IB_AVX512_SYM(ib512_conv_plan_make)(&d->conv, &cs);
+    return IB_AVX512_SYM(ib512_conv_plan_describe)(&pl, buf, n);
+}
 
-/* The stem: 3 input channels would waste 13 of 16 lanes of a block, so the source stays NCHW. */
-static const ib_native conv_plain_src = {
-    .kernel = IB_AVX512_KERNEL("conv_nchw_to_nchw16c_4x6"),
-    .src_layout = IB_LAYOUT_NCHW,
-    .dst_layout = IB_LAYOUT_NCHW16C,
-    .packed_bytes = conv_packed_bytes,
-    .pack = conv_pack,
-    .exec = conv_exec,
+/* One native record per (source kind, main tile): the name says layout, tile and ISA. The
+ * stem's 3 input channels would waste 13 of 16 lanes of a block, so its source stays NCHW. */
+#define CONV_NATIVE_OF(name, layout)                                                               \
+    {.kernel = IB_AVX512_KERNEL(name),                                                             \
+     .src_layout = layout,                                                                         \
+     .dst_layout = IB_LAYOUT_NCHW16C,                                                              \
+     .packed_bytes = conv_packed_bytes,                                                            \
+     .pack = conv_pack,                                                                            \
+     .exec = conv_exec,                                                                            \
+     .describe = conv_describe},
+#define CONV_NATIVE(G, P) CONV_NATIVE_OF("conv_nchw16c_" #G "x" #P, IB_LAYOUT_NCHW16C)
+#define CONV_NATIVE_PLAIN(G, P) CONV_NATIVE_OF("conv_nchw_to_nchw16c_" #G "x" #P, IB_LAYOUT_NCHW)
+static const ib_native conv_natives[2][IB512_CONV_NTILES] = {
+    {IB512_CONV_MAIN_TILES(CONV_NATIVE_PLAIN)},
+    {IB512_CONV_MAIN_TILES(CONV_NATIVE)},
 };
 
 static const ib_native *conv_native(const ib_desc *d)
 {
-    return conv_is_plain(&d->conv) ? &conv_plain_src : &conv_blocked;
+    const ib512_caches cs = conv_caches_here();
+    const ib512_conv_plan pl = IB_AVX512_SYM(ib512_conv_plan_make)(&d->conv, &cs);
+    return &conv_natives[!ib512_conv_plain(&d->conv)][pl.tile];
 }
 
 IB512_DEFINE_IMPL(conv, IB_OP_CONV, ib512_supports_all, conv_native);

@@ -1,0 +1,195 @@
+/* The AVX-512 convolution's plan: which tile, how the reduction and the pixels are blocked. */
+#include "arch/avx512/conv_plan.h"
+
+#include <stdio.h>
+
+#include "arch/avx512/common.h"
+
+enum {
+    MIN_UNITS = 8 /* parallel work units (image x group x pixel block) the plan aims for */
+};
+
+/* When detection found no size: those of the smaller of the CPUs this project runs on. */
+static const ib512_caches default_caches = {32 << 10, 512 << 10, 8 << 20};
+
+static const struct {
+    int g, p;
+} tiles[IB512_CONV_NTILES] = {
+#define TILE_ROW(G, P) {G, P},
+    IB512_CONV_MAIN_TILES(TILE_ROW)
+#undef TILE_ROW
+};
+
+static int64_t cdiv(int64_t a, int64_t b)
+{
+    return (a + b - 1) / b;
+}
+
+static int64_t min64(int64_t a, int64_t b)
+{
+    return a < b ? a : b;
+}
+
+/* Pixels of tile j of a line of len pixels split into n tiles of as equal width as possible
+ * (8 -> 4 + 4, not 6 + 2), and where it starts. */
+static int64_t tile_width(int64_t len, int64_t n, int64_t j, int64_t *start)
+{
+    const int64_t base = len / n, rem = len % n;
+    *start = j * base + min64(j, rem);
+    return base + (j < rem);
+}
+
+/* Kernel taps (kh, kw) of a tile of np pixels from flat output pixel q0 that read at least one
+ * input pixel: the taps the kernel runs (a tap wholly in the padding is skipped). */
+static int64_t tile_taps(const ib_conv_desc *c, int64_t q0, int64_t np)
+{
+    int64_t taps = 0;
+    for (int64_t kh = 0; kh < c->kh; kh++)
+        for (int64_t kw = 0; kw < c->kw; kw++)
+            for (int64_t q = q0; q < q0 + np; q++) {
+                const int64_t ih = q / c->ow * c->sh - c->pt + kh;
+                const int64_t iw = q % c->ow * c->sw - c->pl + kw;
+                if (ih >= 0 && ih < c->ih && iw >= 0 && iw < c->iw) {
+                    taps++;
+                    break;
+                }
+            }
+    return taps;
+}
+
+/* Modelled cycles of one reduction step (one input channel of one tap) of a g x p tile: its
+ * FMAs on two ports, plus what each weight vector and each broadcast costs beyond them. The
+ * weights' share is what makes wide tiles pay: fitted to this kernel on the Xeon (8x8 1x1 with
+ * 1280 inputs: 3x8 at 81% of peak, 4x6 at 55%, 4x5 at 50%; 35x35 1x1: 4x6 79%, 4x5 69%). */
+static double step_cycles(int64_t g, int64_t p)
+{
+    return 0.5 * (double)(g * p) + 1.5 * (double)g + 0.5 * (double)p;
+}
+
+static void shape_tiles(ib512_conv_plan *pl, const ib_conv_desc *c)
+{
+    pl->lines = pl->flat ? 1 : c->oh;
+    pl->line_px = pl->flat ? c->oh * c->ow : c->ow;
+    pl->tiles_per_line = cdiv(pl->line_px, pl->p);
+    pl->ntiles = pl->lines * pl->tiles_per_line;
+}
+
+/* Modelled cycles of the whole convolution with tile t, across rows or not. Per tap of each
+ * tile: icn steps of every group, and the per-pixel address work (about 2 + 1.5 p cycles). */
+static double model_cycles(const ib_conv_desc *c, ib512_conv_plan *pl)
+{
+    shape_tiles(pl, c);
+    const int64_t last_g = pl->ocb - (pl->ngroups - 1) * pl->g;
+    double cycles = 0;
+    for (int64_t line = 0; line < pl->lines; line++)
+        for (int64_t j = 0; j < pl->tiles_per_line; j++) {
+            int64_t start;
+            const int64_t np = tile_width(pl->line_px, pl->tiles_per_line, j, &start);
+            const double taps = (double)tile_taps(c, line * pl->line_px + start, np);
+            const double groups =
+                (double)(pl->ngroups - 1) * step_cycles(pl->g, np) + step_cycles(last_g, np);
+            cycles += taps * ((double)pl->icn * groups + (double)pl->ngroups * (2.0 + 1.5 * np));
+        }
+    return cycles * (double)pl->icb;
+}
+
+/* The tile and the pixel walk (rows or flat) of least modelled time; ties keep the earlier
+ * table entry and rows. */
+static void choose_tile(ib512_conv_plan *pl, const ib_conv_desc *c)
+{
+    double best = -1;
+    ib512_conv_plan t = *pl, keep = *pl;
+    for (int i = 0; i < IB512_CONV_NTILES; i++)
+        for (int flat = 0; flat <= 1; flat++) {
+            if (flat && !ib512_conv_flat_ok(c))
+                continue;
+            t.tile = i;
+            t.g = tiles[i].g;
+            t.p = tiles[i].p;
+            t.flat = flat;
+            t.ngroups = cdiv(t.ocb, t.g);
+            const double m = model_cycles(c, &t);
+            if (best < 0 || m < best * 0.999) {
+                best = m;
+                keep = t;
+            }
+        }
+    *pl = keep;
+}
+
+/* Reduction chunks: as many rows as keep one group's weights of a chunk in a quarter of L2
+ * (the rest holds the input of a pixel block), so the tiles after the first read them from L2
+ * rather than L3; partial sums go through the output between chunks. Measured on the Xeon:
+ * chunks sized for L1d (24 KiB) lose more to the partial sums' round trips than they gain, as
+ * L2 feeds one tile's weights (G vectors per G*P FMAs) fast enough. */
+static void choose_chunks(ib512_conv_plan *pl, const ib_conv_desc *c)
+{
+    const int64_t row_bytes = c->kw * pl->icn * pl->g * IB512_V * (int64_t)sizeof(float);
+    pl->rows = pl->icb * c->kh;
+    int64_t per = pl->caches.l2 / 4 / row_bytes;
+    per = per < 1 ? 1 : per > pl->rows ? pl->rows : per;
+    pl->nchunks = cdiv(pl->rows, per);
+    pl->rows_per_chunk = cdiv(pl->rows, pl->nchunks);
+    pl->chunk_bytes = pl->rows_per_chunk * row_bytes;
+}
+
+/* Pixel blocks and loop order, from the bytes each order moves beyond L2: groups outer reads
+ * the input once per group unless the image's input fits in half of L2; blocks outer reads
+ * every weight once per block unless they all fit. Then enough blocks for the threads. */
+static void choose_blocks(ib512_conv_plan *pl, const ib_conv_desc *c)
+{
+    const int64_t fl = (int64_t)sizeof(float);
+    const int64_t in_bytes = pl->icb * pl->icn * c->ih * c->iw * fl;
+    const int64_t w_bytes = pl->ocb * IB512_V * pl->icb * pl->icn * c->kh * c->kw * fl;
+    const int64_t budget = pl->caches.l2 / 2;
+    const int64_t px_bytes = in_bytes / (c->oh * c->ow) + 1; /* input per output pixel */
+
+    int64_t tpb = budget / (px_bytes * pl->p);
+    tpb = tpb < 1 ? 1 : tpb > pl->ntiles ? pl->ntiles : tpb;
+    const int64_t nb = cdiv(pl->ntiles, tpb);
+    const double groups_outer =
+        (double)w_bytes + (double)in_bytes * (in_bytes <= budget ? 1.0 : (double)pl->ngroups);
+    const double blocks_outer =
+        (double)in_bytes + (double)w_bytes * (w_bytes <= budget ? 1.0 : (double)nb);
+    pl->order = blocks_outer < groups_outer ? IB512_ORDER_BLOCKS_OUTER : IB512_ORDER_GROUPS_OUTER;
+    pl->nblocks = pl->order == IB512_ORDER_BLOCKS_OUTER ? nb : 1;
+
+    const int64_t units = c->n * pl->ngroups;
+    if (units * pl->nblocks < MIN_UNITS)
+        pl->nblocks = min64(pl->ntiles, cdiv(MIN_UNITS, units));
+    pl->tiles_per_block = cdiv(pl->ntiles, pl->nblocks);
+    pl->nblocks = cdiv(pl->ntiles, pl->tiles_per_block);
+    pl->block_bytes = pl->tiles_per_block * pl->p * px_bytes;
+}
+
+ib512_conv_plan IB_AVX512_SYM(ib512_conv_plan_make)(const ib_conv_desc *c, const ib512_caches *cs)
+{
+    ib512_conv_plan pl = {0};
+    pl.caches.l1d = cs && cs->l1d > 0 ? cs->l1d : default_caches.l1d;
+    pl.caches.l2 = cs && cs->l2 > 0 ? cs->l2 : default_caches.l2;
+    pl.caches.l3 = cs && cs->l3 > 0 ? cs->l3 : default_caches.l3;
+    const int plain = ib512_conv_plain(c);
+    pl.icb = plain ? 1 : ib512_blocks(c->ic);
+    pl.icn = plain ? c->ic : IB512_V;
+    pl.ocb = ib512_blocks(c->oc);
+    choose_tile(&pl, c);
+    shape_tiles(&pl, c);
+    choose_chunks(&pl, c);
+    choose_blocks(&pl, c);
+    return pl;
+}
+
+int IB_AVX512_SYM(ib512_conv_plan_describe)(const ib512_conv_plan *pl, char *buf, size_t n)
+{
+    return snprintf(buf, n,
+                    "tile %dx%d %s (%lld tiles of <= %d px per %lld-px %s), %lld oc groups; "
+                    "reduction %lld rows in %lld chunks of %lld (%.1f KiB weights per group); "
+                    "%lld pixel blocks of %lld tiles (%.1f KiB input), %s outer (L2 %lld KiB)",
+                    pl->g, pl->p, pl->flat ? "flat" : "rows", (long long)pl->tiles_per_line, pl->p,
+                    (long long)pl->line_px, pl->flat ? "image" : "row", (long long)pl->ngroups,
+                    (long long)pl->rows, (long long)pl->nchunks, (long long)pl->rows_per_chunk,
+                    (double)pl->chunk_bytes / 1024.0, (long long)pl->nblocks,
+                    (long long)pl->tiles_per_block, (double)pl->block_bytes / 1024.0,
+                    pl->order == IB512_ORDER_BLOCKS_OUTER ? "blocks" : "groups",
+                    (long long)(pl->caches.l2 >> 10));
+}

@@ -1,0 +1,68 @@
+/* The AVX-512 convolution's plan: tile, blocking and loop order chosen once at pack time from
+ * the descriptor and the CPU's cache sizes, and stored at the head of the packed block. */
+#ifndef IB_AVX512_CONV_PLAN_H
+#define IB_AVX512_CONV_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/avx512/conv_tiles.h"
+#include "kernels/desc.h"
+#include "kernels/impl.h"
+
+/* Up to this many input channels (the RGB stem) the source stays NCHW: 3 channels would waste
+ * 13 of 16 lanes of a block. */
+enum { IB512_CONV_PLAIN_IC_MAX = 4 };
+
+static inline int ib512_conv_plain(const ib_conv_desc *c)
+{
+    return c->ic <= IB512_CONV_PLAIN_IC_MAX;
+}
+
+/* Tiles may run across output rows (flat) in a 1x1 convolution without padding: a pixel's
+ * input is then one offset, the same for every input block, and no tap falls in padding. */
+static inline int ib512_conv_flat_ok(const ib_conv_desc *c)
+{
+    return c->kh == 1 && c->kw == 1 && c->pt == 0 && c->pb == 0 && c->pl == 0 && c->pr == 0 &&
+           c->oh > 1;
+}
+
+/* Cache sizes in bytes the plan is built for (ib_cpu_get()'s, or a pretend CPU's in tests);
+ * 0 means unknown and takes the default of the CPUs this project runs on. */
+typedef struct ib512_caches {
+    int64_t l1d, l2, l3;
+} ib512_caches;
+
+typedef enum ib512_conv_order {
+    IB512_ORDER_GROUPS_OUTER, /* a group's weights stay cached while its pixel blocks run */
+    IB512_ORDER_BLOCKS_OUTER  /* a pixel block's input stays in L2 while every group runs */
+} ib512_conv_order;
+
+/* The reduction (input channels x kernel taps) is walked in rows: one row = one input-channel
+ * block (16 channels; the plain source: all of them) x one kernel row (kw taps). */
+typedef struct ib512_conv_plan {
+    int32_t tile;     /* ib512_conv_tile: the main register tile */
+    int32_t g, p;     /* its output-channel blocks and pixels */
+    int32_t flat;     /* 1: tiles run across output rows (ib512_conv_flat_ok); 0: within a row */
+    int32_t order;    /* ib512_conv_order */
+    int64_t icb, icn; /* input blocks, channels per block (plain source: 1 block of ic) */
+    int64_t ocb, ngroups;   /* output blocks, groups of g blocks (the last may be smaller) */
+    int64_t lines, line_px; /* tiles split lines of line_px pixels: rows (oh x ow) or 1 x oh*ow */
+    int64_t tiles_per_line, ntiles;
+    int64_t rows, rows_per_chunk, nchunks; /* reduction rows, per chunk, chunks */
+    int64_t tiles_per_block, nblocks;      /* pixel blocks (L2 and threads) */
+    int64_t chunk_bytes;                   /* one group's weights of one chunk (L1) */
+    int64_t block_bytes;                   /* one pixel block's input (L2) */
+    ib512_caches caches;                   /* what it was built for */
+} ib512_conv_plan;
+
+/* Declared for both builds of arch/avx512 (native, and _simde in test programs). */
+#define IB512_CONV_PLAN_DECLARE(sfx)                                                               \
+    ib512_conv_plan ib512_conv_plan_make##sfx(const ib_conv_desc *c, const ib512_caches *cs);      \
+    int ib512_conv_plan_describe##sfx(const ib512_conv_plan *pl, char *buf, size_t n);             \
+    void ib512_conv_pack_for##sfx(const ib_desc *d, const ib_args *a, void *packed,                \
+                                  const ib512_caches *cs);
+IB512_CONV_PLAN_DECLARE()
+IB512_CONV_PLAN_DECLARE(_simde)
+
+#endif

@@ -1,0 +1,207 @@
+/* The AVX-512 convolution's plan (arch/avx512/conv_plan.h): every branch it takes (tile, flat
+ * 1x1, reduction chunks, pixel blocks, loop order) on shapes that reach it, each run exactly
+ * against the reference, with this CPU's caches and with a pretend CPU of small caches (whose
+ * plan must differ). Runs the native build where AVX-512 is usable and the SIMDe build where it
+ * is compiled in. Ends with "N passed, N failed". */
+#include <stdio.h>
+#include <string.h>
+
+#include "arch/avx512/conv_plan.h"
+#include "bench/verify.h"
+#include "kernels/registry.h"
+#include "tests/check.h"
+#include "tests/desc_text.h"
+#include "tests/extras.h"
+
+typedef ib512_conv_plan (*plan_fn)(const ib_conv_desc *c, const ib512_caches *cs);
+typedef int (*describe_fn)(const ib512_conv_plan *pl, char *buf, size_t n);
+typedef void (*pack_fn)(const ib_desc *d, const ib_args *a, void *packed, const ib512_caches *cs);
+
+/* One build of arch/avx512: its registered implementation and its plan entry points. */
+typedef struct build {
+    const char *name;
+    plan_fn plan;
+    describe_fn describe;
+    pack_fn pack;
+} build;
+
+/* The implementation under test: the build's kernel, packed for the caches in `caches`. */
+static const build *cur;
+static ib512_caches caches;
+static ib_native native_copy;
+
+static void pack_with_caches(const ib_desc *d, const ib_args *a, void *packed)
+{
+    cur->pack(d, a, packed, &caches);
+}
+
+static const ib_native *native_with_caches(const ib_desc *d)
+{
+    native_copy = *ib_registry_lookup(IB_OP_CONV, cur->name)->native(d);
+    native_copy.pack = pack_with_caches;
+    return &native_copy;
+}
+
+/* One image, batch-norm and ReLU, validated. */
+static ib_desc conv(int64_t ic, int64_t ih, int64_t iw, int64_t oc, int64_t kh, int64_t kw,
+                    int64_t s, int64_t pt, int64_t pb, int64_t pl, int64_t pr)
+{
+    char text[160];
+    snprintf(text, sizeof text,
+             "mb1ic%lldih%lldiw%lldoc%lldkh%lldkw%lldsh%lldsw%lldpt%lldpb%lldpl%lldpr%lld_bn_relu",
+             (long long)ic, (long long)ih, (long long)iw, (long long)oc, (long long)kh,
+             (long long)kw, (long long)s, (long long)s, (long long)pt, (long long)pb, (long long)pl,
+             (long long)pr);
+    return ib_test_desc(text);
+}
+
+/* The Xeon this project runs on, and a pretend CPU whose caches hold little. */
+static const ib512_caches big = {48 << 10, 2 << 20, 256 << 20};
+static const ib512_caches small = {4 << 10, 16 << 10, 64 << 10};
+
+/* Runs the build's kernel packed for cs on d against the reference; returns the plan. */
+static ib512_conv_plan run_exact(const build *b, const char *what, ib_desc d,
+                                 const ib512_caches *cs)
+{
+    ib_err e = {{0}};
+    const ib512_conv_plan pl = b->plan(&d.conv, cs);
+    char desc[512];
+    b->describe(&pl, desc, sizeof desc);
+    printf("  %-13s %-26s L2 %5lld KiB: %s\n", b->name, what, (long long)(cs->l2 >> 10), desc);
+
+    const ib_impl impl = {.name = "avx512_plan",
+                          .op = IB_OP_CONV,
+                          .isa = ib_registry_lookup(IB_OP_CONV, b->name)->isa,
+                          .test_only = 1,
+                          .native = native_with_caches};
+    cur = b;
+    caches = *cs;
+    ib_vcase vc;
+    ib_verify_result r = {0};
+    ib_status st = ib_vcase_init(&vc, &d, 14, &e);
+    if (st == IB_OK)
+        st = ib_vcase_verify_impl(&vc, &impl, NULL, &r, &e);
+    ib_check(st == IB_OK && r.ok, "%s %s (L2 %lld KiB): %s %s", b->name, what,
+             (long long)(cs->l2 >> 10), st == IB_OK ? "" : e.msg, r.msg);
+    ib_vcase_free(&vc);
+    return pl;
+}
+
+/* Each shape under both CPUs: exact each time, and the small CPU's plan blocks more. */
+static void test_shapes(const build *b)
+{
+    static const struct {
+        const char *what;
+        int64_t ic, ih, iw, oc, kh, kw, s, pt, pb, pl, pr;
+    } shapes[] = {
+        {"tails ic40 oc72 3x3", 40, 9, 11, 72, 3, 3, 1, 1, 1, 1, 1},
+        {"8x8 1x1 big ic", 1280, 8, 8, 320, 1, 1, 1, 0, 0, 0, 0},
+        {"8x8 3x3 rows of 8", 64, 8, 8, 48, 3, 3, 1, 1, 1, 1, 1},
+        {"8x8 1x3", 48, 8, 8, 64, 1, 3, 1, 0, 0, 1, 1},
+        {"8x8 3x1", 48, 8, 8, 64, 3, 1, 1, 1, 1, 0, 0},
+        {"1x1 flat 35x35", 64, 35, 35, 80, 1, 1, 1, 0, 0, 0, 0},
+        {"1x1 stride 2 flat", 48, 13, 11, 32, 1, 1, 2, 0, 0, 0, 0},
+        {"stride 2 3x3", 32, 17, 15, 64, 3, 3, 2, 0, 0, 0, 0},
+        {"pad top", 16, 7, 9, 32, 3, 3, 1, 2, 0, 0, 0},
+        {"pad bottom", 16, 7, 9, 32, 3, 3, 1, 0, 2, 0, 0},
+        {"pad left", 16, 7, 9, 32, 3, 3, 1, 0, 0, 2, 0},
+        {"pad right", 16, 7, 9, 32, 3, 3, 1, 0, 0, 0, 2},
+        {"5x5 pad 2", 48, 12, 12, 64, 5, 5, 1, 2, 2, 2, 2},
+        {"1x7 pad 3", 32, 17, 17, 48, 1, 7, 1, 0, 0, 3, 3},
+        {"small ic8 oc8", 8, 6, 7, 8, 3, 3, 1, 1, 1, 1, 1},
+        {"plain stem ic3", 3, 21, 23, 32, 3, 3, 2, 0, 0, 0, 0},
+        {"big oc 1x1", 32, 5, 5, 1024, 1, 1, 1, 0, 0, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        const ib_desc d =
+            conv(shapes[i].ic, shapes[i].ih, shapes[i].iw, shapes[i].oc, shapes[i].kh, shapes[i].kw,
+                 shapes[i].s, shapes[i].pt, shapes[i].pb, shapes[i].pl, shapes[i].pr);
+        const ib512_conv_plan pb = run_exact(b, shapes[i].what, d, &big);
+        const ib512_conv_plan ps = run_exact(b, shapes[i].what, d, &small);
+        ib_check(ps.nchunks >= pb.nchunks && ps.nblocks >= pb.nblocks,
+                 "%s %s: the small CPU's plan blocks less (%lld chunks, %lld blocks vs %lld, %lld)",
+                 b->name, shapes[i].what, (long long)ps.nchunks, (long long)ps.nblocks,
+                 (long long)pb.nchunks, (long long)pb.nblocks);
+    }
+}
+
+/* Branches the plan must take on given shapes, so that the runs above cover them. */
+static void test_branches(const build *b)
+{
+    const ib_desc big1x1 = conv(1280, 8, 8, 320, 1, 1, 1, 0, 0, 0, 0);
+    const ib512_conv_plan a = b->plan(&big1x1.conv, &big), s = b->plan(&big1x1.conv, &small);
+    const ib_desc mid1x1 = conv(768, 17, 17, 192, 1, 1, 1, 0, 0, 0, 0);
+    ib_check(b->plan(&mid1x1.conv, &big).flat, "%s: 17x17 1x1 tiles run across rows", b->name);
+    ib_check(a.nchunks == 1 && s.nchunks > 1,
+             "%s: 8x8 1x1 x1280: one reduction chunk with 2 MiB L2 (%lld), several with 16 KiB "
+             "(%lld)",
+             b->name, (long long)a.nchunks, (long long)s.nchunks);
+    ib_check(a.p * (a.ntiles - 1) < 64 && a.ntiles * a.p >= 64,
+             "%s: 8x8 1x1: %lld tiles of %d pixels cover 64 pixels without a spare tile", b->name,
+             (long long)a.ntiles, a.p);
+
+    const ib_desc pad = conv(32, 8, 8, 32, 3, 3, 1, 1, 1, 1, 1);
+    ib_check(!b->plan(&pad.conv, &big).flat, "%s: a padded 3x3 keeps tiles within rows", b->name);
+
+    /* Big input, small weights: the input of a pixel block stays in L2 while groups run. */
+    const ib_desc wide = conv(64, 73, 73, 256, 1, 1, 1, 0, 0, 0, 0);
+    const ib512_conv_plan w = b->plan(&wide.conv, &big);
+    ib_check(w.order == IB512_ORDER_BLOCKS_OUTER && w.nblocks > 1,
+             "%s: 73x73x64 input on a 2 MiB L2: blocks outer (order %d, %lld blocks)", b->name,
+             w.order, (long long)w.nblocks);
+    /* Small input, big weights: a group's weights stay while its pixels run. */
+    const ib_desc deep = conv(1280, 8, 8, 384, 3, 3, 1, 1, 1, 1, 1);
+    ib_check(b->plan(&deep.conv, &big).order == IB512_ORDER_GROUPS_OUTER,
+             "%s: 8x8x1280 3x3 on a 2 MiB L2: groups outer", b->name);
+
+    /* Unknown sizes take the defaults instead of dividing by zero. */
+    const ib512_caches none = {0, 0, 0};
+    const ib512_conv_plan z = b->plan(&big1x1.conv, &none);
+    ib_check(z.nchunks >= 1 && z.rows_per_chunk >= 1 && z.caches.l2 > 0,
+             "%s: unknown caches get default sizes", b->name);
+
+    /* Every main tile is chosen somewhere, and each shape's tile covers its output channels. */
+    int seen[IB512_CONV_NTILES] = {0};
+    const ib_desc tiles[] = {
+        conv(64, 35, 35, 64, 3, 3, 1, 1, 1, 1, 1),  conv(64, 8, 8, 48, 1, 1, 1, 0, 0, 0, 0),
+        conv(64, 17, 17, 192, 1, 7, 1, 0, 0, 3, 3), conv(3, 149, 149, 32, 3, 3, 2, 0, 0, 0, 0),
+        conv(64, 12, 12, 64, 3, 3, 1, 1, 1, 1, 1),  conv(64, 73, 73, 80, 1, 1, 1, 0, 0, 0, 0)};
+    for (size_t i = 0; i < sizeof tiles / sizeof tiles[0]; i++) {
+        const ib512_conv_plan p = b->plan(&tiles[i].conv, &big);
+        seen[p.tile]++;
+        ib_check(p.ngroups * p.g >= p.ocb && (p.ngroups - 1) * p.g < p.ocb,
+                 "%s: groups of %d cover %lld output blocks", b->name, p.g, (long long)p.ocb);
+    }
+    for (int t = 0; t < IB512_CONV_NTILES; t++)
+        ib_check(seen[t] > 0, "%s: main tile %d chosen for one of the shapes", b->name, t);
+}
+
+int main(void)
+{
+    ib_test_register_extras();
+    static const build builds[] = {
+#ifdef __x86_64__ /* arch/avx512 is built on every x86-64 host */
+        {"avx512", ib512_conv_plan_make, ib512_conv_plan_describe, ib512_conv_pack_for},
+#endif
+#ifdef IB_TEST_AVX512_SIMDE
+        {"avx512_simde", ib512_conv_plan_make_simde, ib512_conv_plan_describe_simde,
+         ib512_conv_pack_for_simde},
+#endif
+    };
+    int ran = 0;
+    for (size_t i = 0; i < sizeof builds / sizeof builds[0]; i++) {
+        const ib_impl *impl = ib_registry_lookup(IB_OP_CONV, builds[i].name);
+        const char *why = NULL;
+        if (!impl || !ib_impl_usable(impl, &why)) {
+            printf("SKIPPED %s: %s\n", builds[i].name, why ? why : "not registered");
+            continue;
+        }
+        printf("%s:\n", builds[i].name);
+        test_branches(&builds[i]);
+        test_shapes(&builds[i]);
+        ran++;
+    }
+    if (!ran)
+        printf("SKIPPED: neither build of arch/avx512 runs here\n");
+    return ib_check_done();
+}
