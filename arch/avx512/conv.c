@@ -111,8 +111,13 @@ IB512_INLINE int conv_taps(const conv_run *r, const float *src_n, const int64_t 
     const float *blk = src_n + ib * IH * IW * IB512_V; /* input block ib (plain: one block) */
     if (F) {
         IB512_UNROLL
-        for (int p = 0; p < P; p++)
-            sp[p] = blk + off[p] * ps;
+        for (int p = 0; p < P; p++) {
+            const float *q = blk + off[p] * ps;
+            /* Opaque, as below: GCC otherwise broadcasts the tap's 16 x P inputs up front
+             * and spills them all to the stack. */
+            __asm__("" : "+r"(q));
+            sp[p] = q;
+        }
         return 1;
     }
     const int64_t ih = at[0] + kh;
