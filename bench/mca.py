@@ -88,8 +88,8 @@ ISA_NOTES = {
     "avx2": ["region = one tap of 8 input channels (the unrolled-by-4 loop inside it). The "
              "stem (conv_nchw_to_nchw8c) runs the kernel width's taps (3) through the same "
              "code, entered by a switch; its 8-tap line stands for it."],
-    "avx512": ["region = one tap of a 16-channel block (blocked, straight line; _flat: a 1x1 "
-               "tile across rows), or the loop over the input channels of one tap (NCHW stem). "
+    "avx512": ["region = one tap of a 16-channel block (blocked, straight line; _unpadded: "
+               "no bounds checks, tiles may run across rows), or the loop over the input channels of one tap (NCHW stem). "
                "Main tiles: IB512_CONV_MAIN_TILES in arch/avx512/conv_tiles.h."],
     "neon": ["region = one tap: 4 channels (nChw4c) or 1 channel (NCHW stem). The NCHW tile "
              "has a contiguous copy (stride 1) and a strided one (lane loads; the stride-2 "
@@ -263,8 +263,8 @@ def tile_of(isa, func, name):
             return None
         i = int(m.group(1))
         f, b, g, p = i // 1000, i // 100 % 10, i // 10 % 10, i % 10
-        kern = ("conv_nchw16c_flat__avx512" if f else "conv_nchw16c__avx512") if b else \
-            "conv_nchw_to_nchw16c__avx512"
+        kern = ("conv_nchw16c" if b else "conv_nchw_to_nchw16c") + \
+            ("_unpadded" if f else "") + "__avx512"
         return kern, g, p, True
     m = re.match(r"tile_(\d)x(\d)$", func or "")
     if not m or name not in NEON_FULL_P:

@@ -99,8 +99,9 @@ IB512_INLINE void conv_step(__m512 acc[IB512_CONV_GMAX][IB512_CONV_PMAX], const 
 }
 
 /* Input pointers of the P pixels for tap (kh, kw) of input block ib; 0 when every pixel's tap
- * lies in the padding. F (flat): 1x1 without padding, where a pixel's input is at the offset
- * off[p] (in pixels) of every block; else the pixels are consecutive in output row oh. */
+ * lies in the padding. F (unpadded): pixel p's tap (0, 0) is at offset off[p] (in pixels) of
+ * every block and no tap is out of bounds; else the pixels are consecutive in one output row,
+ * whose tap (0, 0) is at input row at[0], column at[1]. */
 IB512_INLINE int conv_taps(const conv_run *r, const float *src_n, const int64_t *at,
                            const int64_t *off, int64_t ib, int64_t kh, int64_t kw, const float **sp,
                            int64_t *cst, const int P, const int B, const int F)
@@ -108,15 +109,18 @@ IB512_INLINE int conv_taps(const conv_run *r, const float *src_n, const int64_t 
     const ib_conv_desc *c = r->c;
     const int64_t IH = c->ih, IW = c->iw;
     const int64_t ps = B ? IB512_V : 1;                /* floats between neighbouring pixels */
+    const int64_t cs = B ? 1 : IH * IW;                /* floats between channels */
     const float *blk = src_n + ib * IH * IW * IB512_V; /* input block ib (plain: one block) */
     if (F) {
+        const int64_t tap = kh * IW + kw;
         IB512_UNROLL
         for (int p = 0; p < P; p++) {
-            const float *q = blk + off[p] * ps;
+            const float *q = blk + (off[p] + tap) * ps;
             /* Opaque, as below: GCC otherwise broadcasts the tap's 16 x P inputs up front
              * and spills them all to the stack. */
             __asm__("" : "+r"(q));
             sp[p] = q;
+            cst[p] = cs;
         }
         return 1;
     }
@@ -135,13 +139,13 @@ IB512_INLINE int conv_taps(const conv_run *r, const float *src_n, const int64_t 
          * both arms of the select and spills them. */
         __asm__("" : "+r"(q));
         sp[p] = q;
-        cst[p] = in ? (B ? 1 : IH * IW) : 0;
+        cst[p] = in ? cs : 0;
         any |= in;
     }
     return any;
 }
 
-/* G output blocks x P pixels from flat output pixel q0 (one output row unless F), reduction
+/* G output blocks x P pixels from flat output pixel q0 (one output row unless flat), reduction
  * rows [r0, r1); B: blocked source. The epilogue is the folded convolution's: + bias, relu
  * (NaN passes through). */
 IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *wg, float *dst,
@@ -208,15 +212,15 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
 }
 
 /* Every (kind, g, p) tile with g <= G, p <= P of a main tile as its own function, and a table
- * of them indexed [kind][g - 1][p - 1] (NULL where no main tile reaches). Kinds: 0 plain source
- * (the stem), 1 blocked source, 2 blocked source of a flat 1x1. */
+ * of them indexed [kind][g - 1][p - 1] (NULL where no main tile reaches). Kind = B + 2 F: the
+ * source blocked (else plain NCHW, the stem), the convolution unpadded. */
 typedef void (*conv_tile_fn)(const conv_run *r, const float *src_n, const float *wg, float *dst,
                              const conv_span *s, int64_t oc0);
 #define CONV_TILE_FN(K, G, P)                                                                      \
     static void conv_tile_k##K##_##G##x##P(const conv_run *r, const float *src_n, const float *wg, \
                                            float *dst, const conv_span *s, int64_t oc0)            \
     {                                                                                              \
-        conv_tile(r, src_n, wg, dst, s, oc0, G, P, K > 0, K == 2);                                 \
+        conv_tile(r, src_n, wg, dst, s, oc0, G, P, K & 1, K >> 1);                                 \
     }
 #define CONV_P6(X, B, G) X(B, G, 1) X(B, G, 2) X(B, G, 3) X(B, G, 4) X(B, G, 5) X(B, G, 6)
 #define CONV_P8(X, B, G) CONV_P6(X, B, G) X(B, G, 7) X(B, G, 8)
@@ -224,9 +228,11 @@ typedef void (*conv_tile_fn)(const conv_run *r, const float *src_n, const float 
 CONV_ALL(CONV_TILE_FN, 0)
 CONV_ALL(CONV_TILE_FN, 1)
 CONV_ALL(CONV_TILE_FN, 2)
+CONV_ALL(CONV_TILE_FN, 3)
 #define CONV_TILE_SET(K, G, P) [K][G - 1][P - 1] = conv_tile_k##K##_##G##x##P,
-static const conv_tile_fn conv_tiles[3][IB512_CONV_GMAX][IB512_CONV_PMAX] = {
-    CONV_ALL(CONV_TILE_SET, 0) CONV_ALL(CONV_TILE_SET, 1) CONV_ALL(CONV_TILE_SET, 2)};
+static const conv_tile_fn conv_tiles[4][IB512_CONV_GMAX][IB512_CONV_PMAX] = {
+    CONV_ALL(CONV_TILE_SET, 0) CONV_ALL(CONV_TILE_SET, 1) CONV_ALL(CONV_TILE_SET, 2)
+        CONV_ALL(CONV_TILE_SET, 3)};
 
 /* Pixel tile t of the plan: its first flat output pixel and width. */
 static int64_t conv_tile_at(const ib512_conv_plan *pl, int64_t t, int64_t *q0)
@@ -269,7 +275,7 @@ static void conv_exec(const ib_desc *d, const void *packed, const float *const *
     r.w = r.bias + pl->ocb * IB512_V;
     r.out_blk = c->oh * c->ow * IB512_V;
     r.row_floats = c->kw * pl->icn * pl->g * IB512_V;
-    const int kind = ib512_conv_plain(c) ? 0 : pl->flat ? 2 : 1;
+    const int kind = !ib512_conv_plain(c) + 2 * ib512_conv_unpadded(c);
     const int64_t in_img = pl->icb * pl->icn * c->ih * c->iw;
     const int64_t out_img = pl->ocb * r.out_blk;
     const int blocks_outer = pl->order == IB512_ORDER_BLOCKS_OUTER;

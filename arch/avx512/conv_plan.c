@@ -101,7 +101,7 @@ static void choose_tile(ib512_conv_plan *pl, const ib_conv_desc *c)
     ib512_conv_plan t = *pl, keep = *pl;
     for (int i = 0; i < IB512_CONV_NTILES; i++)
         for (int flat = 0; flat <= 1; flat++) {
-            if (flat && !ib512_conv_flat_ok(c))
+            if (flat && (!ib512_conv_unpadded(c) || c->oh == 1))
                 continue;
             t.tile = i;
             t.g = tiles[i].g;

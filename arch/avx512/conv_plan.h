@@ -19,12 +19,12 @@ static inline int ib512_conv_plain(const ib_conv_desc *c)
     return c->ic <= IB512_CONV_PLAIN_IC_MAX;
 }
 
-/* Tiles may run across output rows (flat) in a 1x1 convolution without padding: a pixel's
- * input is then one offset, the same for every input block, and no tap falls in padding. */
-static inline int ib512_conv_flat_ok(const ib_conv_desc *c)
+/* Without padding no tap falls outside the input: a pixel's taps are one offset from its first
+ * (the same in every input block), so the kernel skips the bounds checks and tiles may run
+ * across output rows (flat). */
+static inline int ib512_conv_unpadded(const ib_conv_desc *c)
 {
-    return c->kh == 1 && c->kw == 1 && c->pt == 0 && c->pb == 0 && c->pl == 0 && c->pr == 0 &&
-           c->oh > 1;
+    return c->pt == 0 && c->pb == 0 && c->pl == 0 && c->pr == 0;
 }
 
 /* Cache sizes in bytes the plan is built for (ib_cpu_get()'s, or a pretend CPU's in tests);
@@ -41,11 +41,11 @@ typedef enum ib512_conv_order {
 /* The reduction (input channels x kernel taps) is walked in rows: one row = one input-channel
  * block (16 channels; the plain source: all of them) x one kernel row (kw taps). */
 typedef struct ib512_conv_plan {
-    int32_t tile;     /* ib512_conv_tile: the main register tile */
-    int32_t g, p;     /* its output-channel blocks and pixels */
-    int32_t flat;     /* 1: tiles run across output rows (ib512_conv_flat_ok); 0: within a row */
-    int32_t order;    /* ib512_conv_order */
-    int64_t icb, icn; /* input blocks, channels per block (plain source: 1 block of ic) */
+    int32_t tile;           /* ib512_conv_tile: the main register tile */
+    int32_t g, p;           /* its output-channel blocks and pixels */
+    int32_t flat;           /* 1: tiles run across output rows (unpadded only); 0: within a row */
+    int32_t order;          /* ib512_conv_order */
+    int64_t icb, icn;       /* input blocks, channels per block (plain source: 1 block of ic) */
     int64_t ocb, ngroups;   /* output blocks, groups of g blocks (the last may be smaller) */
     int64_t lines, line_px; /* tiles split lines of line_px pixels: rows (oh x ow) or 1 x oh*ow */
     int64_t tiles_per_line, ntiles;
