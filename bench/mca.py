@@ -258,11 +258,11 @@ def tile_of(isa, func, name):
         kern = "conv_%s_%s__avx2" % (f.group(1), main)
         return kern, j, p, mask == (1 << p) - 1  # masked taps occur only at image borders
     if isa == "avx512":
-        m = re.match(r"conv_tile_(\d+)$", name)  # id F*1000 + B*100 + G*10 + P
+        m = re.match(r"conv_tile_(\d+)$", name)  # id F*10000 + B*1000 + G*100 + P
         if not m:
             return None
         i = int(m.group(1))
-        f, b, g, p = i // 1000, i // 100 % 10, i // 10 % 10, i % 10
+        f, b, g, p = i // 10000, i // 1000 % 10, i // 100 % 10, i % 100
         kern = ("conv_nchw16c" if b else "conv_nchw_to_nchw16c") + \
             ("_unpadded" if f else "") + "__avx512"
         return kern, g, p, True

@@ -182,7 +182,7 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
             if (!conv_taps(r, src_n, at, off, ib, kh, kw, sp, cst, P, B, F))
                 continue; /* wholly in the padding */
             const float *wp = wk + kw * icn * wstep;
-            IB512_MCA_BEGIN("conv_tile", F * 1000 + B * 100 + G * 10 + P);
+            IB512_MCA_BEGIN("conv_tile", F * 10000 + B * 1000 + G * 100 + P);
             if (B) {
 #pragma GCC unroll 16
                 for (int i = 0; i < IB512_V; i++)
@@ -191,7 +191,7 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
                 for (int64_t i = 0; i < icn; i++)
                     conv_step(acc, wp + i * wstep, sp, cst, i, G, P, 0);
             }
-            IB512_MCA_END("conv_tile", F * 1000 + B * 100 + G * 10 + P);
+            IB512_MCA_END("conv_tile", F * 10000 + B * 1000 + G * 100 + P);
         }
     }
 
@@ -224,7 +224,8 @@ typedef void (*conv_tile_fn)(const conv_run *r, const float *src_n, const float 
     }
 #define CONV_P6(X, B, G) X(B, G, 1) X(B, G, 2) X(B, G, 3) X(B, G, 4) X(B, G, 5) X(B, G, 6)
 #define CONV_P8(X, B, G) CONV_P6(X, B, G) X(B, G, 7) X(B, G, 8)
-#define CONV_ALL(X, B) CONV_P8(X, B, 1) CONV_P8(X, B, 2) CONV_P8(X, B, 3) CONV_P6(X, B, 4)
+#define CONV_P12(X, B, G) CONV_P8(X, B, G) X(B, G, 9) X(B, G, 10) X(B, G, 11) X(B, G, 12)
+#define CONV_ALL(X, B) CONV_P12(X, B, 1) CONV_P12(X, B, 2) CONV_P8(X, B, 3) CONV_P6(X, B, 4)
 CONV_ALL(CONV_TILE_FN, 0)
 CONV_ALL(CONV_TILE_FN, 1)
 CONV_ALL(CONV_TILE_FN, 2)
