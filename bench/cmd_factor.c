@@ -117,7 +117,20 @@ static const char *csv_head =
     "pair,pair_name,case,grid,channels,form_a,form_b,impl,threads,reps,macs_a,macs_b,"
     "macs_exec_a,macs_exec_b,params_a,params_b,theory,theory_exec,med_a,lo_a,hi_a,med_b,lo_b,"
     "hi_b,peak_frac_a,peak_frac_b,measured,measured_lo,measured_hi,eff_ratio,realized,verdict,"
-    "artefact,kernel_a,kernel_b\n";
+    "artefact,kernel_a,kernel_b,fastest_a,fastest_b,fastest,fastest_lo,fastest_hi,fastest_"
+    "verdict\n";
+
+/* A row's fastest-algorithm columns: the algorithm (family) each form ran, the saving
+ * [interval] and its verdict; empty where fam has no Winograd sibling (f NULL). */
+static void csv_fastest(FILE *csv, const char *fam, const char *wino, const ib_ffast *f)
+{
+    ib_csv_put(csv, !f ? "" : f->fast_a ? wino : fam, ',');
+    ib_csv_put(csv, !f ? "" : f->fast_b ? wino : fam, ',');
+    ib_csv_num(csv, f ? f->p.saving : NAN, 6, ',');
+    ib_csv_num(csv, f ? f->p.saving_lo : NAN, 6, ',');
+    ib_csv_num(csv, f ? f->p.saving_hi : NAN, 6, ',');
+    ib_csv_put(csv, f ? ib_fverdict_name(f->p.verdict) : "", '\n');
+}
 
 static void csv_row(FILE *csv, const ib_fcase *c, const char *fam, int threads, int reps,
                     const ib_fform_time *ra, const ib_fform_time *rb, const ib_fpair *p, int ok)
@@ -156,7 +169,7 @@ static void csv_row(FILE *csv, const ib_fcase *c, const char *fam, int threads, 
                                                     : "",
                ',');
     ib_csv_put(csv, ra->kernel, ',');
-    ib_csv_put(csv, rb->kernel, '\n');
+    ib_csv_put(csv, rb->kernel, ',');
 }
 
 /* The FLOPs %peak counts for form f on family fam (ib_impl_peak_flops of each layer). */
@@ -179,31 +192,45 @@ static int form_runs_own(const char *fam, const ib_form *f)
     return 0;
 }
 
-/* Per ISA with a Winograd family (wino_X beside X): each form on its faster algorithm by
- * measured median (direct, or Winograd for the layers it suits), the saving then beside the
- * direct-only one, and whether the factorization still pays once the 3x3 can be Winograd. */
-static void print_fastest(FILE *out, const ib_fcase *c, const char **fam, int nfam,
-                          const ib_fpair *p, const int *ok)
+/* The Winograd sibling of direct family fam[j] (wino_X beside X) among the families, -1 when
+ * there is none. */
+static int wino_sibling(const char **fam, int nfam, int j)
 {
-    for (int k = 0; k < nfam; k++) {
-        if (strncmp(fam[k], "wino_", 5) != 0 || !ok[k])
-            continue;
-        for (int j = 0; j < nfam; j++) {
-            if (strcmp(fam[j], fam[k] + 5) != 0 || !ok[j])
-                continue;
-            /* a form that has no layer Winograd suits runs directly on both */
-            const int wa = form_runs_own(fam[k], &c->a) && p[k].med_a < p[j].med_a;
-            const int wb = form_runs_own(fam[k], &c->b) && p[k].med_b < p[j].med_b;
-            const double ta = wa ? p[k].med_a : p[j].med_a, tb = wb ? p[k].med_b : p[j].med_b;
-            const double fast = 1 - tb / ta;
-            char s1[16], s2[16];
-            fprintf(out,
-                    "    fastest  %s: A on %s, B on %s (medians): saving %s, direct only %s: %s\n",
-                    fam[j], wa ? fam[k] : fam[j], wb ? fam[k] : fam[j],
-                    fmt_pct(fast, s1, sizeof s1, 1), fmt_pct(p[j].saving, s2, sizeof s2, 1),
-                    fast > 0 ? "the factorization still pays" : "the factorization no longer pays");
-        }
-    }
+    for (int k = 0; k < nfam; k++)
+        if (strncmp(fam[k], "wino_", 5) == 0 && strcmp(fam[k] + 5, fam[j]) == 0)
+            return k;
+    return -1;
+}
+
+/* Family j's fastest-algorithm saving: each form on the faster of j and its Winograd sibling
+ * by measured median (a form with no layer Winograd suits runs directly on both, so it stays
+ * direct). 1 when computed into r, else 0 (no sibling, or either family not measured). */
+static int fastest_of(const ib_fcase *c, const char **fam, int nfam, int j, const ib_fpair_in *in,
+                      const int *ok, ib_ffast *r)
+{
+    const int k = wino_sibling(fam, nfam, j);
+    if (k < 0 || !ok[j] || !ok[k])
+        return 0;
+    return ib_ffast_analyze(&in[j], &in[k], form_runs_own(fam[k], &c->a),
+                            form_runs_own(fam[k], &c->b), r) == 0;
+}
+
+/* Per ISA with a Winograd family: the saving with each form on its fastest algorithm beside
+ * the direct-only one, and whether the factorization still pays once the 3x3 can be
+ * Winograd. */
+static void print_fastest(FILE *out, const char *fam, const char *wino, const ib_fpair *direct,
+                          const ib_ffast *f)
+{
+    char s1[16], l1[16], h1[16], s2[16], l2[16], h2[16];
+    const ib_fpair *p = &f->p;
+    fprintf(out,
+            "    fastest  %s: A on %s, B on %s: saving %s [%s, %s] %s; direct only %s [%s, %s] "
+            "%s\n",
+            fam, f->fast_a ? wino : fam, f->fast_b ? wino : fam,
+            fmt_pct(p->saving, s1, sizeof s1, 1), fmt_pct(p->saving_lo, l1, sizeof l1, 1),
+            fmt_pct(p->saving_hi, h1, sizeof h1, 1), ib_fverdict_name(p->verdict),
+            fmt_pct(direct->saving, s2, sizeof s2, 1), fmt_pct(direct->saving_lo, l2, sizeof l2, 1),
+            fmt_pct(direct->saving_hi, h2, sizeof h2, 1), ib_fverdict_name(direct->verdict));
 }
 
 /* Every case measured in o->rounds rounds (all cases once per round, each round on fresh
@@ -241,6 +268,7 @@ static int run_cases(const ib_run_opts *o, ib_run_env *env, FILE *out, const ib_
         if (out && !sweep)
             print_case_head(out, c);
         ib_fpair pk[MAX_FAM];
+        ib_fpair_in ins[MAX_FAM];
         int okk[MAX_FAM];
         for (int k = 0; k < nfam; k++) {
             ib_fpair p = {0};
@@ -257,13 +285,12 @@ static int run_cases(const ib_run_opts *o, ib_run_env *env, FILE *out, const ib_
                                     .peak_work_b = form_peak_flops(fam[k], &c->b) / 2};
             const int ok = fa[k].state == 1 && fb[k].state == 1 && ib_fpair_analyze(&in, &p) == 0;
             pk[k] = p;
+            ins[k] = in;
             okk[k] = ok;
             if (out && !sweep)
                 print_family(out, fam[k], &fa[k], &fb[k], &p, ok);
             if (out && sweep)
                 print_sweep_row(out, c, fam[k], &p, ok);
-            if (csv)
-                csv_row(csv, c, fam[k], threads, fa[k].t.reps, &fa[k], &fb[k], &p, ok);
             if (js && ok) {
                 const ib_form *fs[2] = {&c->a, &c->b};
                 const ib_fform_time *rr[2] = {&fa[k], &fb[k]};
@@ -272,8 +299,17 @@ static int run_cases(const ib_run_opts *o, ib_run_env *env, FILE *out, const ib_
                                   rr[s]->peak, rr[s]->kernel);
             }
         }
-        if (out && !sweep)
-            print_fastest(out, c, fam, nfam, pk, okk);
+        for (int k = 0; k < nfam; k++) {
+            ib_ffast f;
+            const int w = wino_sibling(fam, nfam, k);
+            const int has = fastest_of(c, fam, nfam, k, ins, okk, &f);
+            if (out && !sweep && has)
+                print_fastest(out, fam[k], fam[w], &pk[k], &f);
+            if (csv) {
+                csv_row(csv, c, fam[k], threads, fa[k].t.reps, &fa[k], &fb[k], &pk[k], okk[k]);
+                csv_fastest(csv, fam[k], has ? fam[w] : "", has ? &f : NULL);
+            }
+        }
         if (out)
             fflush(out);
     }

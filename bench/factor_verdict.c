@@ -72,3 +72,36 @@ int ib_fpair_analyze(const ib_fpair_in *in, ib_fpair *r)
         r->verdict = IB_FV_PAYS_PARTLY; /* the whole interval falls short of it */
     return 0;
 }
+
+/* 1 when the samples y have a lower median than x (both usable), else 0. */
+static int median_below(const double *y, int ny, const double *x, int nx)
+{
+    const int nmax = nx > ny ? nx : ny;
+    double *tmp = nmax > 0 ? malloc((size_t)nmax * sizeof *tmp) : NULL;
+    if (!tmp || ny < 1 || nx < 1) {
+        free(tmp);
+        return 0;
+    }
+    const double my = ib_median(y, ny, tmp), mx = ib_median(x, nx, tmp);
+    free(tmp);
+    return my < mx;
+}
+
+int ib_ffast_analyze(const ib_fpair_in *direct, const ib_fpair_in *fast, int fast_ok_a,
+                     int fast_ok_b, ib_ffast *r)
+{
+    *r = (ib_ffast){0};
+    r->fast_a = fast_ok_a && median_below(fast->ta, fast->na, direct->ta, direct->na);
+    r->fast_b = fast_ok_b && median_below(fast->tb, fast->nb, direct->tb, direct->nb);
+    ib_fpair_in in = *direct;
+    if (r->fast_a) {
+        in.ta = fast->ta;
+        in.na = fast->na;
+    }
+    if (r->fast_b) {
+        in.tb = fast->tb;
+        in.nb = fast->nb;
+    }
+    in.peak = 0;
+    return ib_fpair_analyze(&in, &r->p);
+}

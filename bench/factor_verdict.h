@@ -55,4 +55,17 @@ typedef struct ib_fpair {
 /* 0, or -1 when the samples are unusable (empty, not positive and finite). */
 int ib_fpair_analyze(const ib_fpair_in *in, ib_fpair *r);
 
+/* The saving when each form runs its fastest algorithm: form A on the fast algorithm's samples
+ * (fast->ta) when fast_ok_a and their median is below the direct one's (direct->ta), else on
+ * direct's; B likewise. The chosen samples are analysed as ib_fpair_analyze does (the saving's
+ * Hodges-Lehmann ratio, Moses interval and verdict, on the direct work counts); %peak is left
+ * out (NaN), the two forms' algorithms counting different work. fast_a/fast_b say which
+ * algorithm each form used (1: the fast one). 0, or -1 when the chosen samples are unusable. */
+typedef struct ib_ffast {
+    int fast_a, fast_b;
+    ib_fpair p;
+} ib_ffast;
+int ib_ffast_analyze(const ib_fpair_in *direct, const ib_fpair_in *fast, int fast_ok_a,
+                     int fast_ok_b, ib_ffast *r);
+
 #endif

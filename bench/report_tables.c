@@ -35,6 +35,29 @@ static int by_pair_saving(const void *a, const void *b)
     return (u < v) - (u > v) ? (u < v) - (u > v) : x->row - y->row;
 }
 
+/* Whether the factorization still pays once each form may run its fastest algorithm (the 3x3
+ * as Winograd): the algorithm of each form, the saving with its interval and its verdict, for
+ * the rows that have one (a direct family with a Winograd sibling), else a dash. */
+static void fastest_cell(FILE *f, const ib_rcsv *c, int row)
+{
+    const char *fa = ib_rcsv_get(c, row, "fastest_a"), *fb = ib_rcsv_get(c, row, "fastest_b");
+    fprintf(f, "<td class='fast'>");
+    if (!*fa || !*fb || !isfinite(ib_rcsv_num(c, row, "fastest"))) {
+        fprintf(f, "\u2013</td>");
+        return;
+    }
+    fprintf(f, "A on ");
+    ib_html(f, fa);
+    fprintf(f, ", B on ");
+    ib_html(f, fb);
+    fprintf(f, ": ");
+    ib_html_interval(f, ib_fmt_pct, ib_rcsv_num(c, row, "fastest"),
+                     ib_rcsv_num(c, row, "fastest_lo"), ib_rcsv_num(c, row, "fastest_hi"), 1);
+    fprintf(f, ", ");
+    ib_html(f, ib_rcsv_get(c, row, "fastest_verdict"));
+    fprintf(f, "</td>");
+}
+
 void ib_r_factor_table(FILE *f, ib_report *r)
 {
     const ib_rcsv *c = &r->t[IB_R_FACTOR];
@@ -55,7 +78,8 @@ void ib_r_factor_table(FILE *f, ib_report *r)
                "<th>B, ms <small>median [95%% CI]</small></th><th>%% of peak A / B</th>"
                "<th>Saving <small>[95%% CI]</small></th><th>Executed work saved</th>"
                "<th>Efficiency ratio A/B</th><th>Realized</th><th>Verdict</th>"
-               "<th>Kernels A / B</th></tr>\n");
+               "<th>Kernels A / B</th><th>Fastest algorithm per form <small>saving [95%% CI], "
+               "verdict</small></th></tr>\n");
     char *notrun = NULL; /* "family (pair), ..." of the rows without a measurement */
     size_t nrlen = 0;
     FILE *nr = open_memstream(&notrun, &nrlen);
@@ -109,7 +133,9 @@ void ib_r_factor_table(FILE *f, ib_report *r)
         ib_html(f, *ka ? ka : "\u2013");
         fprintf(f, " / ");
         ib_html(f, *kb ? kb : "\u2013");
-        fprintf(f, "</small></td></tr>\n");
+        fprintf(f, "</small></td>");
+        fastest_cell(f, c, row);
+        fprintf(f, "</tr>\n");
     }
     fclose(nr);
     fprintf(f, "</table>\n");

@@ -217,6 +217,11 @@ static void render_checks(void)
     ib_check(html && strstr(html, "id='summary'") && strstr(html, "<svg") &&
                  strstr(html, "id='summary'") < strstr(html, "<svg"),
              "the summary comes before the charts");
+    /* the fastest-algorithm saving beside the direct one, per ISA (fixture: avx2 on pairs 1, 2) */
+    ib_check(html && strstr(html, "A on avx2, B on wino_avx2: ") &&
+                 strstr(html, "A on wino_avx2, B on avx2: ") &&
+                 strstr(html, ", does not pay here</td>"),
+             "the factor table names each form's fastest algorithm with its saving and verdict");
     /* http:// only in SVG namespace names, which are never fetched */
     ib_check(html && !strstr(html, "<script") && !strstr(html, "src=") && !strstr(html, "<link") &&
                  !strstr(html, "https://") && !strstr(html, "href='http") &&

@@ -216,9 +216,46 @@ static void test_geomean_boot(void)
              "a negative time or no pair is refused");
 }
 
+/* The fastest-algorithm saving: each form on the algorithm with the lower median, the saving's
+ * interval computed on the chosen samples exactly as the direct saving's. */
+static void test_fastest(void)
+{
+    double da[9], db[9], wa[9], wb[9];
+    /* direct: A 1 ms, B 0.7 ms (pays); Winograd: A 0.5 ms (the 3x3), B 0.9 ms (slower) */
+    spread(1e-3, da);
+    spread(0.7e-3, db);
+    spread(0.5e-3, wa);
+    spread(0.9e-3, wb);
+    const ib_fpair_in d = {da, db, 9, 9, 100e6, 67e6, 100e6, 67e6, 400e9, 0, 0};
+    const ib_fpair_in w = {wa, wb, 9, 9, 100e6, 67e6, 100e6, 67e6, 400e9, 0, 0};
+    ib_ffast f;
+    ib_fpair ref;
+    const ib_fpair_in chosen = {wa, db, 9, 9, 100e6, 67e6, 100e6, 67e6, 0, 0, 0};
+    ib_check(ib_ffast_analyze(&d, &w, 1, 1, &f) == 0 && ib_fpair_analyze(&chosen, &ref) == 0 &&
+                 f.fast_a == 1 && f.fast_b == 0,
+             "fastest: A on Winograd (lower median), B direct (its Winograd is slower)");
+    ib_check(fabs(f.p.saving - (1 - 0.7 / 0.5)) < 1e-9 && f.p.saving_lo == ref.saving_lo &&
+                 f.p.saving_hi == ref.saving_hi && f.p.saving_hi < -0.3 &&
+                 f.p.verdict == IB_FV_DOES_NOT_PAY && isnan(f.p.peak_a),
+             "fastest saving %g [%g, %g]: the Moses interval of the chosen samples, 'does not "
+             "pay'",
+             f.p.saving, f.p.saving_lo, f.p.saving_hi);
+    /* a form Winograd does not suit stays direct however its samples compare */
+    ib_check(ib_ffast_analyze(&d, &w, 0, 1, &f) == 0 && f.fast_a == 0 && f.fast_b == 0 &&
+                 fabs(f.p.saving - 0.3) < 1e-9 && f.p.verdict == IB_FV_PAYS,
+             "fastest with no Winograd for A: both direct, saving %g", f.p.saving);
+    /* equal medians: direct is kept */
+    ib_check(ib_ffast_analyze(&d, &d, 1, 1, &f) == 0 && f.fast_a == 0 && f.fast_b == 0,
+             "a tie keeps the direct algorithm");
+    const ib_fpair_in empty = {wa, wb, 0, 0, 100e6, 67e6, 100e6, 67e6, 0, 0, 0};
+    ib_check(ib_ffast_analyze(&d, &empty, 1, 1, &f) == 0 && f.fast_a == 0 && f.fast_b == 0,
+             "a fast algorithm without samples is not chosen");
+}
+
 int main(void)
 {
     test_decomposition();
+    test_fastest();
     test_executed_theory();
     test_ratio_ci();
     test_median_ci();
