@@ -28,7 +28,7 @@ CFLAGS := -std=c11 $(OPT) -g $(WARN) -ffp-contract=off -fopenmp $(SAN) $(EXTRA_C
 CXXFLAGS := -std=c++17 $(OPT) -g $(WARN) -ffp-contract=off $(SAN)
 LDFLAGS := -fopenmp $(SAN) $(EXTRA_LDFLAGS)
 
-PORT_SRC := $(wildcard kernels/*.c reference/*.c)
+PORT_SRC := $(wildcard kernels/*.c ops/*.c reference/*.c)
 ISA_DEFS :=
 ISA_OBJ :=
 LIBS :=

@@ -14,6 +14,7 @@
 #include "bench/peak_probes.h"
 #include "bench/verify.h"
 #include "kernels/registry.h"
+#include "ops/op_traits.h"
 
 enum { MAX_IMPLS = 32 };
 
@@ -99,24 +100,6 @@ static int keep_instance(totals *t, ib_instance *inst)
     return 1;
 }
 
-/* The layer types whose speed is set by memory traffic: they get a pct_triad counter, their
- * bytes rate against a STREAM triad over a working set of the same size, measured now. */
-static int memory_bound(ib_op op)
-{
-    switch (op) {
-    case IB_OP_BN:
-    case IB_OP_RELU:
-    case IB_OP_MAXPOOL:
-    case IB_OP_AVGPOOL:
-    case IB_OP_CONCAT:
-    case IB_OP_GAP:
-    case IB_OP_FC:
-        return 1;
-    default:
-        return 0;
-    }
-}
-
 /* --verbose: the kernel that runs and, where it has one, the plan it made on this CPU. */
 static void print_plan(const char *name, const ib_impl *im, const ib_desc *d, const char *label)
 {
@@ -164,8 +147,11 @@ static int bench_one(const options *o, const ib_problem *bc, int threads, totals
         ib_status st = ib_vcase_verify_impl(&vc, im, &inst, &r, &e);
         ib_work w;
         ib_desc_work(&bc->desc, &w);
-        /* conv, fc: executed work (padding taps left out), the base of pct_peak too */
-        const int fma_bound = bc->desc.op == IB_OP_CONV || bc->desc.op == IB_OP_FC;
+        /* executed work (padding taps left out), the base of pct_peak too; memory-bound
+         * layer types get a pct_triad counter, their bytes rate against a STREAM triad over a
+         * working set of the same size, measured now */
+        const ib_op_traits *traits = ib_op_traits_of(bc->desc.op);
+        const int fma_bound = traits->fma_bound;
         const ib_isa pisa = fma_bound ? ib_impl_peak_isa(im) : IB_ISA_SCALAR;
         ib_gb_bench b = {
             .name = name,
@@ -177,7 +163,7 @@ static int bench_one(const options *o, const ib_problem *bc, int threads, totals
             .peak_flops = fma_bound ? ib_peak_fma(pisa, threads) : 0,
             .peak_probe = ib_peak_fma_probe_name(pisa),
             .triad_bytes =
-                memory_bound(bc->desc.op)
+                traits->memory_bound
                     ? ib_peak_triad_bytes((double)(w.bytes_read + w.bytes_written), threads)
                     : 0,
             .omp_threads = threads,
@@ -239,8 +225,8 @@ static void print_peaks(const options *s, int threads)
     int need[IB_ISA_COUNT] = {0};
     for (int r = 0; r < ib_registry_count(); r++) {
         const ib_impl *im = ib_registry_at(r);
-        if ((im->op == IB_OP_CONV || im->op == IB_OP_FC) && !im->test_only &&
-            ib_impl_usable(im, NULL) && ib_impl_selected(o->impls, im))
+        if (ib_op_traits_of(im->op)->fma_bound && !im->test_only && ib_impl_usable(im, NULL) &&
+            ib_impl_selected(o->impls, im))
             need[ib_impl_peak_isa(im)] = 1;
     }
     fprintf(stderr,

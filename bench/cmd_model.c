@@ -5,6 +5,7 @@
 #include "bench/commands.h"
 #include "bench/options.h"
 #include "kernels/inception_v3.h"
+#include "ops/op_traits.h"
 
 /* The geometry a row shows, whatever the layer type. */
 typedef struct row {
@@ -24,44 +25,25 @@ static row row_of(const ib_net *net, int i)
         r.iw = r.ow = src.ow;
         return r;
     }
+    /* In: the data inputs' channels together (a concat's are its output's), the first one's
+     * grid; out: the first output; the window where the layer type has one. */
     const ib_desc *d = &ly->desc;
+    const ib_op_traits *t = ib_op_traits_of(d->op);
+    ib_arg_shapes s;
     ib_desc_work(d, &r.work);
-    switch (d->op) {
-    case IB_OP_CONV: {
-        const ib_conv_desc *c = &d->conv;
-        r = (row){r.type, c->ic, c->ih, c->iw, c->oc, c->oh, c->ow, c->kh,
-                  c->kw,  c->sh, c->sw, c->pt, c->pb, c->pl, c->pr, r.work};
-        break;
-    }
-    case IB_OP_MAXPOOL:
-    case IB_OP_AVGPOOL: {
-        const ib_pool_desc *p = &d->pool;
-        r = (row){r.type, p->c,  p->ih, p->iw, p->c,  p->oh, p->ow, p->kh,
-                  p->kw,  p->sh, p->sw, p->pt, p->pb, p->pl, p->pr, r.work};
-        break;
-    }
-    case IB_OP_CONCAT:
-        r.ic = r.oc = d->concat.oc;
-        r.ih = r.oh = d->concat.oh;
-        r.iw = r.ow = d->concat.ow;
-        break;
-    case IB_OP_GAP:
-        r.ic = r.oc = d->gap.c;
-        r.ih = d->gap.h;
-        r.iw = d->gap.w;
-        r.oh = r.ow = 1;
-        break;
-    case IB_OP_FC:
-        r.ic = d->fc.ic;
-        r.oc = d->fc.oc;
-        r.ih = r.iw = r.oh = r.ow = 1;
-        break;
-    case IB_OP_SOFTMAX:
-        r.ic = r.oc = d->softmax.c;
-        r.ih = r.iw = r.oh = r.ow = 1;
-        break;
-    default:
-        break;
+    ib_arg_shapes_of(d, &s);
+    for (int k = 0; k < s.nin; k++)
+        r.ic += s.in_is_data[k] ? s.in[k].c : 0;
+    r.ih = s.in[0].h;
+    r.iw = s.in[0].w;
+    r.oc = s.out[0].c;
+    r.oh = s.out[0].h;
+    r.ow = s.out[0].w;
+    if (t->window) {
+        ib_window w;
+        t->window(d, &w);
+        r.kh = w.kh, r.kw = w.kw, r.sh = w.sh, r.sw = w.sw;
+        r.pt = w.pt, r.pb = w.pb, r.pl = w.pl, r.pr = w.pr;
     }
     return r;
 }

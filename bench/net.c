@@ -15,6 +15,7 @@
 #include "kernels/chain.h"
 #include "kernels/inception_v3.h"
 #include "kernels/registry.h"
+#include "ops/op_traits.h"
 #include "reference/reference.h"
 
 enum { MAX_FAM = 8 };
@@ -494,6 +495,12 @@ typedef struct fam_result {
     double *kernel_min; /* per layer: its steps' minimums, reorders excluded */
 } fam_result;
 
+/* A step whose rate is compared with the FMA peak (not a reorder; a multiply-add layer type). */
+static int fma_step(const step *s)
+{
+    return !s->reorder && ib_op_traits_of(s->d->op)->fma_bound;
+}
+
 static int cmp_step_desc(const void *x, const void *y)
 {
     const step *a = x, *b = y;
@@ -620,7 +627,7 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
             ib_desc_work(s->d, &w);
         const double fl = (double)w.flops_exec;
         const double pk = s->impl ? ib_impl_peak(s->impl, threads) : 0;
-        const int weighted = !s->reorder && (s->d->op == IB_OP_CONV || s->d->op == IB_OP_FC);
+        const int weighted = fma_step(s);
         const double pfl = weighted ? ib_impl_peak_flops(s->impl, s->d) : fl;
         if (lcsv)
             fprintf(lcsv, "%s,%s,%s,%s,%s,%.6e,%.6e,%.6e,%.4f,%.6e,%.4f,%.4f,%.0f,%.0f,%.6e\n", fam,
@@ -653,7 +660,7 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
             char a[24], b[24], d[24];
             const double fl = s->reorder ? 0 : layer_flops(s->d);
             const double pk = s->impl ? ib_impl_peak(s->impl, threads) : 0;
-            const int weighted = !s->reorder && (s->d->op == IB_OP_CONV || s->d->op == IB_OP_FC);
+            const int weighted = fma_step(s);
             fprintf(out, "  %-34.34s %-26.26s %9s [%s, %s] %5.1f%% %7.1f GF/s",
                     m->net.layers[s->layer].name, s->label, ib_fmt_time(s->t.med, a, 24),
                     ib_fmt_time(s->t.min, b, 24), ib_fmt_time(s->t.max, d, 24),

@@ -1,65 +1,13 @@
 /* Verification for the driver: integer fills, one reference run, comparison with bounds. */
 #include "bench/verify.h"
 
-#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "bench/rng.h"
+#include "ops/op_traits.h"
 #include "reference/reference.h"
-
-static float rand_int(uint64_t *s, int lo, int hi)
-{
-    return (float)(lo + (int)(ib_splitmix64(s) % (uint64_t)(hi - lo + 1)));
-}
-
-/* Powers of two keep (acc + bias) * scale + shift exact. */
-static float rand_pow2(uint64_t *s)
-{
-    static const float v[] = {0.25f, 0.5f, 1.0f, 2.0f, -0.5f, -1.0f};
-    return v[ib_splitmix64(s) % (sizeof v / sizeof v[0])];
-}
-
-/* Value ranges: conv/fc sums of up to a few thousand products of [-2,2] x [-2,2] stay far
- * below 2^24, so every partial sum is exact in fp32 whatever the order. */
-static float fill_value(ib_op op, int i, uint64_t *s)
-{
-    switch (op) {
-    case IB_OP_CONV:
-    case IB_OP_FC:
-        if (i <= 1)
-            return rand_int(s, -2, 2);
-        return i == 3 ? rand_pow2(s) : rand_int(s, -4, 4);
-    case IB_OP_SOFTMAX:
-    case IB_OP_LSLOSS: /* they exponentiate: real values, checked within a derived bound */
-        return ib_rng_uniform(s, -12.0f, 12.0f);
-    case IB_OP_BN:
-        switch (i) {
-        case 0:
-            return ib_rng_uniform(s, -4.0f, 4.0f);
-        case 1:
-            return rand_pow2(s);
-        case 4:
-            return rand_int(s, 1, 4); /* variance > 0 */
-        default:
-            return rand_int(s, -2, 2);
-        }
-    default:
-        return rand_int(s, -8, 8);
-    }
-}
-
-/* Softmax and the loss must subtract the row maximum: every other row is lifted by 100, where
- * exp() without the subtraction overflows, so a kernel that skips it fails. x - max stays
- * exact, so correct kernels are unaffected. */
-static float logit_shift(const ib_desc *d, int i, int64_t k)
-{
-    if (i != 0 || (d->op != IB_OP_SOFTMAX && d->op != IB_OP_LSLOSS))
-        return 0.0f;
-    int64_t c = d->op == IB_OP_SOFTMAX ? d->softmax.c : d->lsloss.c;
-    return (k / c) % 2 == 0 ? 100.0f : 0.0f;
-}
 
 void ib_vcase_free(ib_vcase *c)
 {
@@ -84,6 +32,7 @@ ib_status ib_vcase_init(ib_vcase *c, const ib_desc *d, uint64_t seed, ib_err *e)
     memset(c, 0, sizeof *c);
     c->desc = *d;
     ib_arg_shapes_of(&c->desc, &c->shapes);
+    const ib_op_traits *t = ib_op_traits_of(d->op);
     uint64_t s = seed;
     for (int i = 0; i < c->shapes.nin; i++) {
         int64_t n = ib_dims_count(c->shapes.in[i]);
@@ -95,7 +44,7 @@ ib_status ib_vcase_init(ib_vcase *c, const ib_desc *d, uint64_t seed, ib_err *e)
                            (long long)n);
         }
         for (int64_t k = 0; k < n; k++)
-            c->in[i][k] = fill_value(d->op, i, &s) + logit_shift(d, i, k);
+            c->in[i][k] = t->fill(&c->desc, i, k, ib_splitmix64(&s));
         c->args.in[i] = c->in[i];
     }
     if (c->shapes.nlabels > 0) {
@@ -105,7 +54,7 @@ ib_status ib_vcase_init(ib_vcase *c, const ib_desc *d, uint64_t seed, ib_err *e)
             return ib_fail(e, IB_NOMEM, "verify: cannot allocate labels");
         }
         for (int64_t k = 0; k < c->shapes.nlabels; k++)
-            c->labels[k] = (int32_t)(ib_splitmix64(&s) % (uint64_t)d->lsloss.c);
+            c->labels[k] = (int32_t)(ib_splitmix64(&s) % (uint64_t)c->shapes.nclasses);
         c->args.labels = c->labels;
     }
     for (int j = 0; j < c->shapes.nout; j++) {
@@ -125,53 +74,8 @@ ib_status ib_vcase_init(ib_vcase *c, const ib_desc *d, uint64_t seed, ib_err *e)
 
 int ib_verify_is_exact(ib_op op)
 {
-    switch (op) {
-    case IB_OP_CONV:
-    case IB_OP_FC:
-    case IB_OP_RELU:
-    case IB_OP_MAXPOOL:
-    case IB_OP_AVGPOOL: /* integer window sums, then one division */
-    case IB_OP_CONCAT:
-        return 1;
-    default:
-        return 0;
-    }
-}
-
-/* Bound on |got - want| of element k of output j for the inexact ops, from the number of
- * roundings each result goes through (eps = FLT_EPSILON, one ulp at 1.0). */
-static double bound_of(const ib_vcase *c, int j, int64_t k, double want)
-{
-    const double eps = FLT_EPSILON;
-    const ib_desc *d = &c->desc;
-    switch (d->op) {
-    case IB_OP_GAP: /* exact integer sum, then a division or a reciprocal multiply */
-        return 2 * eps * fabs(want);
-    case IB_OP_BN: {
-        /* (x - mean) * gamma / sqrt(var + eps) + beta: a handful of roundings of each term. */
-        int64_t hw = d->bn.h * d->bn.w, ch = (k / hw) % d->bn.c;
-        double t =
-            fabs(c->in[0][k] - c->in[3][ch]) * fabs(c->in[1][ch]) / sqrt(c->in[4][ch] + d->bn.eps);
-        return 8 * eps * (t + fabs(c->in[2][ch])) + FLT_MIN;
-    }
-    case IB_OP_SOFTMAX: /* a c-term sum of exponentials, then one division */
-        return (d->softmax.c + 8) * eps * fabs(want) + FLT_MIN;
-    case IB_OP_LSLOSS: {
-        const int64_t n = d->lsloss.n, cc = d->lsloss.c;
-        const double le = d->lsloss.eps;
-        if (j == 0) {
-            double xmax = 0;
-            for (int64_t i = 0; i < n * cc; i++)
-                xmax = fmax(xmax, fabs(c->in[0][i]));
-            return (cc + 16) * eps * (fabs(want) + 2 * xmax + log((double)cc));
-        }
-        /* grad = (softmax - q) / n: the error scales with softmax + q <= n|grad| + 2q. */
-        double q = le / (double)cc + (c->labels[k / cc] == k % cc ? 1.0 - le : 0.0);
-        return (cc + 16) * eps * (fabs(want) + 2 * q / (double)n) + FLT_MIN;
-    }
-    default:
-        return 0;
-    }
+    const ib_op_traits *t = ib_op_traits_of(op);
+    return t && !t->bound;
 }
 
 /* The one place that decides how an output is compared: bit for bit where the op is exact
@@ -180,6 +84,7 @@ static double bound_of(const ib_vcase *c, int j, int64_t k, double want)
 void ib_verify_compare(const ib_vcase *c, const double *bound, ib_verify_result *r)
 {
     memset(r, 0, sizeof *r);
+    const ib_op_traits *t = ib_op_traits_of(c->desc.op);
     r->exact = ib_verify_is_exact(c->desc.op) && !bound;
     double max_want = 0;
     for (int j = 0; j < c->shapes.nout; j++) {
@@ -197,7 +102,7 @@ void ib_verify_compare(const ib_vcase *c, const double *bound, ib_verify_result 
             else if (r->exact)
                 ok = g == w;
             else
-                ok = fabs((double)g - w) <= bound_of(c, j, k, w);
+                ok = fabs((double)g - w) <= (t->bound ? t->bound(&c->desc, &c->args, j, k, w) : 0);
             if (!isnan(g) && !isnan(w) && isfinite(g) && isfinite(w)) {
                 const double err = fabs((double)g - w);
                 r->max_abs = fmax(r->max_abs, err);

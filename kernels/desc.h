@@ -6,17 +6,12 @@
 
 #include "kernels/status.h"
 
+/* The layer types, listed once in ops/ops.inc; everything the core knows about each is in
+ * its traits (ops/op_traits.h). */
 typedef enum ib_op {
-    IB_OP_CONV,
-    IB_OP_BN,      /* batch-norm inference, standalone */
-    IB_OP_RELU,
-    IB_OP_MAXPOOL,
-    IB_OP_AVGPOOL,
-    IB_OP_CONCAT,  /* along channels */
-    IB_OP_GAP,     /* global average pooling */
-    IB_OP_FC,      /* fully connected */
-    IB_OP_SOFTMAX, /* over channels, per image */
-    IB_OP_LSLOSS,  /* label-smoothing cross-entropy: loss and d loss / d logits */
+#define IB_OP_ENTRY(ID, name) IB_OP_##ID,
+#include "ops/ops.inc"
+#undef IB_OP_ENTRY
     IB_OP_COUNT
 } ib_op;
 
@@ -97,7 +92,7 @@ typedef struct ib_desc {
     };
 } ib_desc;
 
-const char *ib_op_name(ib_op op); /* "conv", "bn", "relu", "maxpool", ... */
+const char *ib_op_name(ib_op op);                 /* "conv", "bn", "relu", "maxpool", ... */
 int ib_op_from_name(const char *name, ib_op *op); /* 1 found, 0 unknown */
 
 /* Validation: refuses zero/negative sizes, zero stride, negative padding, a kernel larger
@@ -112,7 +107,7 @@ ib_status ib_gap_validate(ib_eltwise_desc *d, ib_err *e);
 ib_status ib_fc_validate(ib_fc_desc *d, ib_err *e);
 ib_status ib_softmax_validate(ib_softmax_desc *d, ib_err *e);
 ib_status ib_lsloss_validate(ib_lsloss_desc *d, ib_err *e);
-ib_status ib_desc_validate(ib_desc *d, ib_err *e); /* dispatches on d->op */
+ib_status ib_desc_validate(ib_desc *d, ib_err *e); /* through the op's traits */
 
 /* Arguments, all NCHW fp32 unless said otherwise. Per op:
  *   conv:    in[0] src (n,ic,ih,iw)  in[1] weights (oc,ic,kh,kw)  in[2] bias (oc) or NULL
@@ -142,7 +137,8 @@ typedef struct ib_arg_shapes {
     ib_dims in[IB_MAX_IN];
     int in_is_data[IB_MAX_IN];
     ib_dims out[IB_MAX_OUT];
-    int64_t nlabels; /* lsloss: n, else 0 */
+    int64_t nlabels;  /* lsloss: n, else 0 */
+    int64_t nclasses; /* labels lie in 0 .. nclasses-1 */
 } ib_arg_shapes;
 void ib_arg_shapes_of(const ib_desc *d, ib_arg_shapes *s);
 int64_t ib_dims_count(ib_dims d); /* n*c*h*w (validated, so no overflow) */
@@ -151,11 +147,12 @@ int64_t ib_dims_count(ib_dims d); /* n*c*h*w (validated, so no overflow) */
 typedef struct ib_work {
     int64_t macs;        /* nominal multiply-adds (conv, fc) */
     int64_t macs_nonpad; /* those whose input tap is not in the zero padding */
-    int64_t flops;       /* 2*macs for conv/fc (the epilogue is not counted); elementwise ops count theirs */
-    int64_t flops_exec;  /* executed: 2*macs_nonpad for conv/fc (padding taps left out), else flops;
-                            the base of every GFLOP/s and %peak the driver prints */
+    int64_t
+        flops; /* 2*macs for conv/fc (the epilogue is not counted); elementwise ops count theirs */
+    int64_t flops_exec; /* executed: 2*macs_nonpad for conv/fc (padding taps left out), else flops;
+                           the base of every GFLOP/s and %peak the driver prints */
     int64_t bytes_read, bytes_written; /* compulsory traffic of inputs, parameters and outputs */
-    int64_t params;      /* learnable parameters: weights, bias, folded bn scale+shift, gamma+beta */
+    int64_t params; /* learnable parameters: weights, bias, folded bn scale+shift, gamma+beta */
 } ib_work;
 void ib_desc_work(const ib_desc *d, ib_work *w);
 

@@ -52,13 +52,6 @@ static void ref_exec(const ib_desc *d, const void *packed, const float *const *s
         .native = ref_##tag##_choose,                                                              \
     };
 
-IB_REF_IMPL(conv, IB_OP_CONV)
-IB_REF_IMPL(bn, IB_OP_BN)
-IB_REF_IMPL(relu, IB_OP_RELU)
-IB_REF_IMPL(maxpool, IB_OP_MAXPOOL)
-IB_REF_IMPL(avgpool, IB_OP_AVGPOOL)
-IB_REF_IMPL(concat, IB_OP_CONCAT)
-IB_REF_IMPL(gap, IB_OP_GAP)
-IB_REF_IMPL(fc, IB_OP_FC)
-IB_REF_IMPL(softmax, IB_OP_SOFTMAX)
-IB_REF_IMPL(lsloss, IB_OP_LSLOSS)
+#define IB_OP_ENTRY(ID, name) IB_REF_IMPL(name, IB_OP_##ID)
+#include "ops/ops.inc"
+#undef IB_OP_ENTRY

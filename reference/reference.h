@@ -16,7 +16,7 @@ void ib_ref_fc(const ib_fc_desc *d, const ib_args *a);
 void ib_ref_softmax(const ib_softmax_desc *d, const ib_args *a);
 void ib_ref_lsloss(const ib_lsloss_desc *d, const ib_args *a);
 
-/* Dispatches on d->op. */
+/* Any layer type, through its traits (ops/ops.c). */
 void ib_ref_run(const ib_desc *d, const ib_args *a);
 
 #endif

@@ -2,7 +2,8 @@
  * message, or accept a descriptor on which the reference, the work counts, the text form and
  * the reference instance (plain pack, run, fetch) run without any sanitizer report.
  *
- * Input bytes: the op, then each field in order. A field byte below 0xF0 is its value; 0xF0 X
+ * Input bytes: the op, then each field its traits list, in order (ints and flags one byte).
+ * A field byte below 0xF0 is its value; 0xF0 X
  * is -X; 0xF1 + 8 bytes is a raw int64; 0xF2 X is INT64_MAX - X; 0xF3 X is INT32_MAX + X - 128;
  * 0xF4.. are -1 .. -12. Floats are 4 raw bytes. Missing bytes read as 0. */
 #include <math.h>
@@ -14,6 +15,7 @@
 #include "bench/cases.h"
 #include "kernels/impl.h"
 #include "kernels/registry.h"
+#include "ops/op_traits.h"
 #include "reference/reference.h"
 
 /* Keeps every accepted case fast: the reference is plain loops. */
@@ -65,70 +67,28 @@ static float rd_f32(reader *r)
     return f;
 }
 
+/* The op, then the fields its traits list, in their order. */
 static void decode(reader *r, ib_desc *d)
 {
     memset(d, 0, sizeof *d);
     d->op = (ib_op)(rd_u8(r) % (IB_OP_COUNT + 1)); /* IB_OP_COUNT itself: an unknown op */
-    switch (d->op) {
-    case IB_OP_CONV: {
-        ib_conv_desc *c = &d->conv;
-        int64_t *f[] = {&c->n,  &c->ic, &c->ih, &c->iw, &c->oc, &c->kh, &c->kw, &c->sh,
-                        &c->sw, &c->pt, &c->pb, &c->pl, &c->pr, &c->oh, &c->ow};
-        for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-            *f[i] = rd_i64(r);
-        uint8_t flags = rd_u8(r);
-        c->has_bias = flags & 1;
-        c->has_scale_shift = flags >> 1 & 1;
-        c->relu = flags >> 2 & 1;
-        break;
-    }
-    case IB_OP_MAXPOOL:
-    case IB_OP_AVGPOOL: {
-        ib_pool_desc *p = &d->pool;
-        int64_t *f[] = {&p->n,  &p->c,  &p->ih, &p->iw, &p->kh, &p->kw, &p->sh,
-                        &p->sw, &p->pt, &p->pb, &p->pl, &p->pr, &p->oh, &p->ow};
-        for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-            *f[i] = rd_i64(r);
-        p->count_include_pad = (int)(int8_t)rd_u8(r);
-        break;
-    }
-    case IB_OP_BN:
-        d->bn.n = rd_i64(r), d->bn.c = rd_i64(r), d->bn.h = rd_i64(r), d->bn.w = rd_i64(r);
-        d->bn.eps = rd_f32(r);
-        break;
-    case IB_OP_RELU:
-    case IB_OP_GAP:
-        d->relu.n = rd_i64(r), d->relu.c = rd_i64(r), d->relu.h = rd_i64(r);
-        d->relu.w = rd_i64(r);
-        break;
-    case IB_OP_CONCAT: {
-        ib_concat_desc *c = &d->concat;
-        c->n = rd_i64(r);
-        c->ninputs = (int)(int8_t)rd_u8(r);
-        for (int i = 0; i < IB_CONCAT_MAX; i++) {
-            c->in[i].c = rd_i64(r);
-            c->in[i].h = rd_i64(r);
-            c->in[i].w = rd_i64(r);
+    const ib_op_traits *t = ib_op_traits_of(d->op);
+    for (int i = 0; t && i < t->nfields; i++) {
+        char *p = (char *)d + t->fields[i].offset;
+        if (t->fields[i].kind == IB_FIELD_I64) {
+            int64_t v = rd_i64(r);
+            memcpy(p, &v, sizeof v);
+        } else if (t->fields[i].kind == IB_FIELD_INT) {
+            int v = (int)(int8_t)rd_u8(r);
+            memcpy(p, &v, sizeof v);
+        } else {
+            float v = rd_f32(r);
+            memcpy(p, &v, sizeof v);
         }
-        break;
-    }
-    case IB_OP_FC:
-        d->fc.n = rd_i64(r), d->fc.ic = rd_i64(r), d->fc.oc = rd_i64(r);
-        d->fc.has_bias = (int)(int8_t)rd_u8(r);
-        break;
-    case IB_OP_SOFTMAX:
-        d->softmax.n = rd_i64(r), d->softmax.c = rd_i64(r);
-        break;
-    case IB_OP_LSLOSS:
-        d->lsloss.n = rd_i64(r), d->lsloss.c = rd_i64(r);
-        d->lsloss.eps = rd_f32(r);
-        break;
-    default:
-        break;
     }
 }
 
-/* The window taps of a pooling, computed without overflow (the reference loops over them). */
+/* The nominal work of the reference: its multiply-adds, or every window tap. */
 static int small_enough(const ib_desc *d, const ib_arg_shapes *s)
 {
     int64_t total = 0;
@@ -138,14 +98,15 @@ static int small_enough(const ib_desc *d, const ib_arg_shapes *s)
         total += ib_dims_count(s->out[j]);
     if (total > MAX_ELEMS || s->nlabels > MAX_ELEMS)
         return 0;
-    double work = 0;
-    if (d->op == IB_OP_CONV)
-        work = (double)ib_dims_count(s->out[0]) * (double)d->conv.ic * (double)d->conv.kh *
-               (double)d->conv.kw;
-    else if (d->op == IB_OP_FC)
-        work = (double)d->fc.n * (double)d->fc.ic * (double)d->fc.oc;
-    else if (d->op == IB_OP_MAXPOOL || d->op == IB_OP_AVGPOOL)
-        work = (double)ib_dims_count(s->out[0]) * (double)d->pool.kh * (double)d->pool.kw;
+    ib_work w;
+    ib_desc_work(d, &w);
+    double work = (double)w.macs;
+    const ib_op_traits *t = ib_op_traits_of(d->op);
+    if (t->window) {
+        ib_window win;
+        t->window(d, &win);
+        work = fmax(work, (double)ib_dims_count(s->out[0]) * (double)win.kh * (double)win.kw);
+    }
     return work <= MAX_WORK;
 }
 
@@ -200,8 +161,8 @@ static int check_desc(ib_desc d, reader r)
         /* mostly in range; 0xFF bytes give a label out of range, which must not be indexed */
         for (int64_t k = 0; k < s.nlabels; k++) {
             uint8_t b = rd_u8(&r);
-            labels[k] = b == 0xFF ? (int32_t)d.lsloss.c + (k & 1 ? 0 : -1000000)
-                                  : (int32_t)(b % d.lsloss.c);
+            labels[k] = b == 0xFF ? (int32_t)s.nclasses + (k & 1 ? 0 : -1000000)
+                                  : (int32_t)(b % s.nclasses);
         }
         a.labels = labels;
     }
