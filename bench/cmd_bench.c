@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arch/onednn/onednn.h"
 #include "bench/cases.h"
 #include "bench/commands.h"
 #include "bench/factor_common.h"

@@ -254,9 +254,9 @@ void ib_timing_summarize(ib_timing *t)
 
 ib_isa ib_impl_peak_isa(const ib_impl *impl)
 {
-    if (!strcmp(impl->name, "ref"))
+    if (impl->kind == IB_KIND_REFERENCE)
         return IB_ISA_SCALAR;
-    if (!strcmp(impl->name, "avx2") || !strcmp(impl->name, "avx512") || !strcmp(impl->name, "neon"))
+    if (impl->kind == IB_KIND_NATIVE)
         return impl->isa;
     /* our algorithm families (wino_avx2, ...) run the ISA they are built for */
     if (!strncmp(impl->name, "wino_", 5) && impl->native)
@@ -284,10 +284,6 @@ double ib_impl_peak(const ib_impl *impl, int threads)
     return ib_peak_fma(ib_impl_peak_isa(impl), threads);
 }
 
-/* Present only when the oneDNN peer is linked in (the Makefile builds it when dnnl.h is). */
-extern const char *ib_onednn_impl_info_of(const ib_impl *impl, const ib_desc *d, char *buf, int len)
-    __attribute__((weak));
-
 const char *ib_impl_kernel_name(const ib_impl *im, const ib_desc *d, char *buf, int len)
 {
     buf[0] = 0;
@@ -295,8 +291,8 @@ const char *ib_impl_kernel_name(const ib_impl *im, const ib_desc *d, char *buf, 
         const ib_native *nat = im->native(d);
         if (nat && nat->kernel)
             snprintf(buf, (size_t)len, "%s", nat->kernel);
-    } else if (ib_onednn_impl_info_of) { /* "" for a peer that is not oneDNN's */
-        ib_onednn_impl_info_of(im, d, buf, len);
+    } else if (im->describe) {
+        im->describe(im, d, buf, len);
     }
     return buf;
 }

@@ -228,15 +228,24 @@ static void chain_free(chain *c)
 
 /* The implementation layer i runs with in family fam: the family's own (or, for an algorithm
  * family, the direct family of its ISA: ib_registry_family_impl) when it runs here and
- * supports the problem, else our best native family, else the reference. */
+ * supports the problem, else our direct native kernels of the highest ISA that run it (an
+ * algorithm that rounds differently, with an error_bound, is not one), else the reference. */
 static const ib_impl *choose(const ib_desc *d, const char *fam, int *fallback)
 {
     const ib_impl *im = ib_registry_family_impl(fam, d);
     *fallback = !im || strcmp(im->name, fam) != 0;
-    const char *order[] = {"avx512", "avx2", "neon", "ref"};
-    for (int k = 0; !im && k < 4; k++)
-        im = ib_registry_family_impl(order[k], d);
-    return im;
+    if (im)
+        return im;
+    const ib_impl *impls[64], *best = NULL;
+    const int n = ib_registry_find(d->op, 0, impls, 64); /* usable here, reference first */
+    for (int k = 0; k < n; k++) {
+        const ib_impl *c = impls[k];
+        const int direct = c->kind == IB_KIND_NATIVE && !c->error_bound;
+        const int fits = !c->supports || c->supports(d, NULL);
+        if (fits && (!best || (direct && (best->kind != IB_KIND_NATIVE || c->isa > best->isa))))
+            best = c;
+    }
+    return best;
 }
 
 /* Input k of layer i in layout want: the producer's buffer, or a reorder step into a new

@@ -23,10 +23,16 @@ typedef struct ib_native {
     int (*describe)(const ib_desc *d, char *buf, size_t n); /* the plan, one line; NULL when none */
 } ib_native;
 
+/* What an implementation is, so that no code needs to compare names: our kernels for one ISA,
+ * the scalar reference, or a library peer that dispatches on the CPU itself (it runs the best
+ * ISA under the INCBENCH_ISA cap, whatever its isa field says it needs at least). */
+typedef enum ib_impl_kind { IB_KIND_NATIVE, IB_KIND_REFERENCE, IB_KIND_PEER } ib_impl_kind;
+
 typedef struct ib_impl {
     const char *name; /* family: "ref", "avx2", "avx512", "neon", "onednn", "xsmm", ... */
     ib_op op;
-    ib_isa isa;    /* hardware the code needs */
+    ib_isa isa; /* hardware the code needs */
+    ib_impl_kind kind;
     int test_only; /* mutants and planted slowdowns: never listed by the driver's defaults */
     /* Another configuration of a peer (onednn_postops): run only when named with --impl, so
      * that default runs and regress baselines do not grow; tested like any implementation. */
@@ -56,6 +62,9 @@ typedef struct ib_impl {
     /* An algorithm whose multiply-adds are not the direct count: its real element-wise
      * multiply-adds and the flops of its transforms; NULL: the direct count. */
     void (*work)(const ib_desc *d, int64_t *product_macs, int64_t *transform_flops);
+    /* A peer's own name for what it runs on d (oneDNN: its impl_info_str, such as
+     * "brgconv:avx512_core"), written into buf; NULL when it names nothing. */
+    const char *(*describe)(const struct ib_impl *impl, const ib_desc *d, char *buf, int len);
 } ib_impl;
 
 /* Uniform entry points over both kinds of implementation. d must be validated and supported. */

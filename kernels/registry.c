@@ -113,7 +113,7 @@ int ib_registry_find(ib_op op, int with_test_only, const ib_impl **out, int max)
     for (int pass = 0; pass < 2; pass++) {
         for (int i = 0; i < n && k < max; i++) {
             const ib_impl *p = ib_registry_at(i);
-            if (!p || p->op != op || (strcmp(p->name, "ref") == 0) != (pass == 0))
+            if (!p || p->op != op || (p->kind == IB_KIND_REFERENCE) != (pass == 0))
                 continue;
             if (!with_test_only && (p->test_only || i >= TABLE_COUNT))
                 continue;

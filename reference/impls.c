@@ -48,6 +48,7 @@ static void ref_exec(const ib_desc *d, const void *packed, const float *const *s
         .name = "ref",                                                                             \
         .op = OP,                                                                                  \
         .isa = IB_ISA_SCALAR,                                                                      \
+        .kind = IB_KIND_REFERENCE,                                                                 \
         .supports = ref_supports,                                                                  \
         .native = ref_##tag##_choose,                                                              \
     };

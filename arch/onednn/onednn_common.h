@@ -4,6 +4,7 @@
 
 #include <dnnl.h>
 
+#include "arch/onednn/onednn.h"
 #include "arch/onednn/onednn_net.h"
 #include "kernels/impl.h"
 
@@ -17,9 +18,9 @@ typedef struct ib_dnnl_inst {
     dnnl_primitive_t prim;
     int nargs;
     dnnl_exec_arg_t args[IB_DNNL_MAX_ARGS];
-    dnnl_memory_t dst;            /* the primitive's output, in its own layout */
-    dnnl_memory_desc_t user_dst;  /* its NCHW (or n x c) form, for fetch */
-    char info[96];                /* impl_info_str, e.g. "jit:avx2" */
+    dnnl_memory_t dst;           /* the primitive's output, in its own layout */
+    dnnl_memory_desc_t user_dst; /* its NCHW (or n x c) form, for fetch */
+    char info[96];               /* impl_info_str, e.g. "jit:avx2" */
 } ib_dnnl_inst;
 
 /* Builds the primitive for d into in: a is NULL when in->pd_only. */
@@ -28,11 +29,11 @@ typedef ib_status (*ib_dnnl_setup_fn)(const ib_desc *d, const ib_args *a, ib_dnn
 
 /* Turns a failed dnnl call into a status (unimplemented -> IB_UNSUPPORTED) naming the call. */
 ib_status ib_dnnl_fail(ib_err *e, dnnl_status_t s, const char *call);
-#define IB_DNNL_TRY(e, call)                                                               \
-    do {                                                                                       \
-        dnnl_status_t s_ = (call);                                                             \
-        if (s_ != dnnl_success)                                                                \
-            return ib_dnnl_fail((e), s_, #call);                                               \
+#define IB_DNNL_TRY(e, call)                                                                       \
+    do {                                                                                           \
+        dnnl_status_t s_ = (call);                                                                 \
+        if (s_ != dnnl_success)                                                                    \
+            return ib_dnnl_fail((e), s_, #call);                                                   \
     } while (0)
 
 /* The shared CPU engine (index 0), created once after applying the INCBENCH_ISA cap. */
@@ -56,8 +57,8 @@ ib_status ib_dnnl_add_output(ib_dnnl_inst *in, int arg, const dnnl_memory_desc_t
                              const dnnl_memory_desc_t *prim_md, ib_err *e);
 
 /* The ib_impl entry points shared by every oneDNN implementation. */
-ib_status ib_dnnl_prepare(ib_dnnl_setup_fn setup, const ib_desc *d, const ib_args *a,
-                          void **inst, ib_err *e);
+ib_status ib_dnnl_prepare(ib_dnnl_setup_fn setup, const ib_desc *d, const ib_args *a, void **inst,
+                          ib_err *e);
 ib_status ib_dnnl_run(void *inst);
 ib_status ib_dnnl_fetch(void *inst, const ib_args *a);
 void ib_dnnl_release(void *inst);
@@ -89,6 +90,8 @@ ib_status ib_dnnl_setup_concat(const ib_desc *d, const ib_args *a, ib_dnnl_inst 
         .opt_in = OPT_IN,                                                                          \
         .op = OP,                                                                                  \
         .isa = IB_ISA_SCALAR, /* oneDNN dispatches on the CPU itself */                            \
+        .kind = IB_KIND_PEER,                                                                      \
+        .describe = ib_onednn_impl_info_of,                                                        \
         .supports = ib_dnnl_supports,                                                              \
         .prepare = sym##_prepare,                                                                  \
         .run = ib_dnnl_run,                                                                        \

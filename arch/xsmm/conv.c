@@ -291,6 +291,7 @@ const ib_impl ib_xsmm_conv_impl = {
     .name = "xsmm",
     .op = IB_OP_CONV,
     .isa = IB_ISA_AVX2,
+    .kind = IB_KIND_PEER,
     .supports = conv_supports,
     .native = conv_native,
 };

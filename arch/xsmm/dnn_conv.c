@@ -232,6 +232,7 @@ const ib_impl ib_xsmm_dnn_conv_impl = {
     .name = "xsmm_dnn",
     .op = IB_OP_CONV,
     .isa = IB_ISA_AVX2,
+    .kind = IB_KIND_PEER,
     .supports = dnn_supports,
     .prepare = dnn_prepare,
     .run = dnn_run,

@@ -141,6 +141,7 @@ const ib_impl ib_xsmm_fc_impl = {
     .name = "xsmm",
     .op = IB_OP_FC,
     .isa = IB_ISA_AVX2,
+    .kind = IB_KIND_PEER,
     .supports = fc_supports,
     .native = fc_native_of,
 };
