@@ -29,38 +29,14 @@ CXXFLAGS := -std=c++17 $(OPT) -g $(WARN) -ffp-contract=off $(SAN)
 LDFLAGS := -fopenmp $(SAN) $(EXTRA_LDFLAGS)
 
 PORT_SRC := $(wildcard kernels/*.c ops/*.c reference/*.c)
-ISA_DEFS :=
-ISA_OBJ :=
 LIBS :=
-
-ifeq ($(ARCH),x86_64)
-  AVX2_SRC := $(wildcard arch/avx2/*.c)
-  AVX512_SRC := $(wildcard arch/avx512/*.c)
-  ONEDNN_SRC := $(if $(NO_ONEDNN),,$(if $(wildcard /usr/include/dnnl.h),$(wildcard arch/onednn/*.c)))
-  XSMM_SRC := $(if $(wildcard /usr/include/libxsmm.h),$(wildcard arch/xsmm/*.c))
-  ISA_DEFS += $(if $(wildcard arch/avx2/impls.inc),-DIB_HAVE_AVX2=1)
-  ISA_DEFS += $(if $(wildcard arch/avx512/impls.inc),-DIB_HAVE_AVX512=1)
-  ISA_DEFS += $(if $(and $(ONEDNN_SRC),$(wildcard arch/onednn/impls.inc)),-DIB_HAVE_ONEDNN=1)
-  ISA_DEFS += $(if $(and $(XSMM_SRC),$(wildcard arch/xsmm/impls.inc)),-DIB_HAVE_XSMM=1)
-  ISA_OBJ += $(AVX2_SRC:%.c=$(BUILD)/%.o) $(AVX512_SRC:%.c=$(BUILD)/%.o)
-  ISA_OBJ += $(ONEDNN_SRC:%.c=$(BUILD)/%.o) $(XSMM_SRC:%.c=$(BUILD)/%.o)
-  LIBS += $(if $(ONEDNN_SRC),-ldnnl)
-  LIBS += $(if $(XSMM_SRC),-lxsmm -lxsmmnoblas -lpthread -lrt -ldl)
-endif
-ifeq ($(ARCH),aarch64)
-  NEON_SRC := $(wildcard arch/neon/*.c)
-  ISA_DEFS += $(if $(wildcard arch/neon/impls.inc),-DIB_HAVE_NEON=1)
-  ISA_OBJ += $(NEON_SRC:%.c=$(BUILD)/%.o)
-endif
-LIBS += -lm
-
-# Per-ISA flags: only these folders get them.
-FLAGS_avx2 := -mavx2 -mfma
-FLAGS_avx512 := -mavx512f -mavx512bw -mavx512vl -mavx512dq -mfma
-FLAGS_neon :=
+# Each arch/<folder>/rules.mk adds itself when this build compiles it: to FAMILIES (a folder
+# whose impls.inc the registry lists), to ISAS (one with ISA traits, arch/<isa>/isa.c), its
+# flags as FLAGS_<folder> (only its own objects get them) and the libraries it links.
+FAMILIES :=
+ISAS :=
 
 LIB := $(BUILD)/libincbench.a
-LIB_OBJ := $(PORT_SRC:%.c=$(BUILD)/%.o) $(ISA_OBJ)
 
 BENCH_C := $(wildcard bench/*.c)
 BENCH_CXX := $(wildcard bench/*.cc)
@@ -81,6 +57,10 @@ TEST_CPPFLAGS :=
 
 # Each ISA folder may add its own rules (extra test objects, cross builds).
 -include $(wildcard arch/*/rules.mk)
+ISA_OBJ := $(foreach f,$(FAMILIES),$(patsubst %.c,$(BUILD)/%.o,$(wildcard arch/$(f)/*.c)))
+ISA_DEFS := $(foreach f,$(FAMILIES),-DIB_HAVE_$(shell echo $(f) | tr a-z A-Z)=1)
+LIB_OBJ := $(PORT_SRC:%.c=$(BUILD)/%.o) $(ISA_OBJ)
+LIBS += -lm
 
 .PHONY: all deps test bench bench-conv regress static clean build-all
 # Keep objects that pattern rules create on the way to test programs.
@@ -96,9 +76,8 @@ deps:
 	$(Q)./.ci/install-deps build $(DEPS_EXTRA)
 
 $(BUILD)/kernels/registry.o: CPPFLAGS += $(ISA_DEFS)
-$(BUILD)/arch/avx2/%.o: CFLAGS += $(FLAGS_avx2)
-$(BUILD)/arch/avx512/%.o: CFLAGS += $(FLAGS_avx512)
-$(BUILD)/arch/neon/%.o: CFLAGS += $(FLAGS_neon)
+$(BUILD)/kernels/isa.o: CPPFLAGS += '-DIB_ISA_LIST=$(foreach f,$(ISAS),IB_ISA_ENTRY($(f)))'
+$(foreach f,$(FAMILIES),$(eval $(BUILD)/arch/$(f)/%.o: CFLAGS += $(FLAGS_$(f))))
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

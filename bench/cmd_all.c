@@ -12,6 +12,7 @@
 #include "bench/report.h"
 #include "bench/results.h"
 #include "bench/run_info.h"
+#include "kernels/isa.h"
 
 static void usage(FILE *f)
 {
@@ -35,19 +36,20 @@ static int peak_csv(const char *dir, int threads, FILE *out)
         return 2;
     fprintf(csv, "probe,threads,value,unit\n");
     fprintf(out, "Peak:");
-    for (int i = 0; i < IB_ISA_COUNT; i++) { /* every ISA this machine runs */
-        const ib_isa isa = (ib_isa)i;
-        if (isa != IB_ISA_SCALAR && !ib_isa_usable(isa, NULL))
+    for (int i = 0; i < ib_isa_count(); i++) { /* every ISA of this build that runs here */
+        const ib_isa isa = ib_isa_at(i)->isa;
+        if (!ib_isa_usable(isa, NULL))
             continue;
         const double p1 = ib_peak_fma(isa, 1);
         if (!(p1 > 0))
             continue;
-        fprintf(out, " fma-%s %.1f GF/s (1t)", ib_isa_name(isa), p1 * 1e-9);
-        fprintf(csv, "fma-%s,1,%.6e,FLOP/s\n", ib_isa_name(isa), p1);
+        const char *probe = ib_peak_fma_probe_name(isa);
+        fprintf(out, " %s %.1f GF/s (1t)", probe, p1 * 1e-9);
+        fprintf(csv, "%s,1,%.6e,FLOP/s\n", probe, p1);
         if (threads > 1) {
             const double pn = ib_peak_fma(isa, threads);
             fprintf(out, " %.1f (%dt)", pn * 1e-9, threads);
-            fprintf(csv, "fma-%s,%d,%.6e,FLOP/s\n", ib_isa_name(isa), threads, pn);
+            fprintf(csv, "%s,%d,%.6e,FLOP/s\n", probe, threads, pn);
         }
         fputc(';', out);
     }

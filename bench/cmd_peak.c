@@ -7,6 +7,7 @@
 #include "bench/peak.h"
 #include "bench/peak_probes.h"
 #include "bench/results.h"
+#include "kernels/isa.h"
 
 static void usage(FILE *f)
 {
@@ -37,23 +38,19 @@ int ib_cmd_peak(int argc, char **argv)
         fprintf(csv, "probe,threads,value,unit\n");
     printf("CPU: %s, %d logical CPUs, ISA cap %s\n", cpu->model, cpu->cores, ib_isa_name(cpu->cap));
     printf("%-22s %14s %14s\n", "probe", "1 thread", "threads");
-    /* the probes of this architecture's ISAs */
-#if defined(__aarch64__)
-    const ib_isa isas[] = {IB_ISA_SCALAR, IB_ISA_NEON};
-#else
-    const ib_isa isas[] = {IB_ISA_SCALAR, IB_ISA_AVX2, IB_ISA_AVX512};
-#endif
-    const int nisa = (int)(sizeof isas / sizeof isas[0]);
+    /* the probes of the ISAs this build compiles */
+    const int nisa = ib_isa_count();
     for (int i = 0; i < nisa; i++) {
+        const ib_isa isa = ib_isa_at(i)->isa;
         const char *why = NULL;
-        if (isas[i] != IB_ISA_SCALAR && !ib_isa_usable(isas[i], &why)) {
-            printf("%-22s %s\n", ib_isa_name(isas[i]), why ? why : "not usable here");
+        if (!ib_isa_usable(isa, &why)) {
+            printf("%-22s %s\n", ib_isa_name(isa), why ? why : "not usable here");
             continue;
         }
-        ib_progress(&o, i + 1, nisa + 1, "FMA peak, %s", ib_isa_name(isas[i]));
-        double p1 = ib_peak_fma(isas[i], 1), pn = ib_peak_fma(isas[i], all);
+        ib_progress(&o, i + 1, nisa + 1, "FMA peak, %s", ib_isa_name(isa));
+        double p1 = ib_peak_fma(isa, 1), pn = ib_peak_fma(isa, all);
         char nm[40];
-        snprintf(nm, sizeof nm, "%s", ib_peak_fma_probe_name(isas[i]));
+        snprintf(nm, sizeof nm, "%s", ib_peak_fma_probe_name(isa));
         printf("%-22s %9.1f GF/s %9.1f GF/s (%d)\n", nm, p1 * 1e-9, pn * 1e-9, all);
         if (csv)
             fprintf(csv, "%s,1,%.6e,FLOP/s\n%s,%d,%.6e,FLOP/s\n", nm, p1, nm, all, pn);

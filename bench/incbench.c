@@ -25,7 +25,10 @@ static void usage(FILE *f)
                "reference and timed beside oneDNN and libxsmm.\n\ncommands:\n");
     for (int i = 0; i < NCOMMANDS; i++)
         fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\nenvironment: INCBENCH_ISA=scalar|avx2|avx512|neon caps the ISA of our kernels;\n"
+    fprintf(f, "\nenvironment: INCBENCH_ISA=");
+    for (int i = 0; i < IB_ISA_COUNT; i++)
+        fprintf(f, "%s%s", i ? "|" : "", ib_isa_name((ib_isa)i));
+    fprintf(f, " caps the ISA of our kernels;\n"
                "OMP_NUM_THREADS sets threads where --threads is not given.\n");
 }
 

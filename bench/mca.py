@@ -56,12 +56,11 @@ MODELS = {
                  "2 loads (M1: 4 FMA pipes, 3 loads)"),
 }
 
-# Per ISA: sources, the Makefile's flag variable, compilers, models, and how region names map
+# Per ISA: sources (flags: arch/<isa>/rules.mk), compilers, models, and how region names map
 # to (kernel, J, P, mask ok). J = output-channel blocks, P = pixels of the register tile.
 ISAS = {
     "avx2": {
         "srcs": ["arch/avx2/conv_tiles.c"],
-        "flags": "FLAGS_avx2",
         "arch": "x86",
         "models": ["skylake-avx512", "icelake-server", "sapphirerapids", "znver3"],
         "full_p": lambda j: avx2_tiles()[j],
@@ -69,7 +68,6 @@ ISAS = {
     },
     "avx512": {
         "srcs": ["arch/avx512/conv.c"],
-        "flags": "FLAGS_avx512",
         "arch": "x86",
         "models": ["skylake-avx512", "icelake-server", "sapphirerapids"],
         "full_p": None,  # the main tiles come from arch/avx512/conv_tiles.h
@@ -77,7 +75,6 @@ ISAS = {
     },
     "neon": {
         "srcs": ["arch/neon/conv_nchw4c.c", "arch/neon/conv_nchw.c"],
-        "flags": "FLAGS_neon",
         "arch": "aarch64",
         "models": ["neoverse-n1", "neoverse-v1", "apple-m1"],
         "full_p": None,  # per kernel, below
@@ -149,19 +146,19 @@ def which(*names):
     return None
 
 
-def makefile_flags(var):
-    """The ISA's flags as the Makefile gives them (FLAGS_avx2 := ...), so both stay in step."""
+def isa_flags(isa):
+    """The ISA's flags as its own arch/<isa>/rules.mk gives them (FLAGS_<isa> := ...), so both
+    stay in step."""
+    path = os.path.join(ROOT, "arch", isa, "rules.mk")
     try:
-        with open(os.path.join(ROOT, "Makefile")) as f:
+        with open(path) as f:
             for line in f:
-                m = re.match(r"\s*%s\s*:?=(.*)$" % var, line)
+                m = re.match(r"\s*FLAGS_%s\s*:?=(.*)$" % isa, line)
                 if m:
                     return m.group(1).split()
-    except OSError:
-        pass
-    return {"FLAGS_avx2": ["-mavx2", "-mfma"],
-            "FLAGS_avx512": ["-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq", "-mfma"],
-            "FLAGS_neon": []}[var]
+    except OSError as e:
+        die("cannot read %s: %s" % (path, e))
+    die("%s states no FLAGS_%s" % (path, isa))
 
 
 def compilers():
@@ -453,7 +450,7 @@ def main():
             cc = cc_x86 if spec["arch"] == "x86" else cc_arm
             asm[isa] = [os.path.join(tmp, isa + "_" + os.path.basename(s)[:-2] + ".s")
                         for s in spec["srcs"]]
-            jobs += [compile_asm(cc, makefile_flags(spec["flags"]), s, o)
+            jobs += [compile_asm(cc, isa_flags(isa), s, o)
                      for s, o in zip(spec["srcs"], asm[isa])]
         for job in jobs:
             finish(job)

@@ -1,38 +1,16 @@
-/* FMA peak per ISA and STREAM-triad bandwidth, on one or all threads. The AVX2, AVX-512 and
- * NEON probe loops live in arch/ (the only places built with those flags). */
+/* FMA peak per ISA and STREAM-triad bandwidth, on one or all threads. The probe loops are the
+ * ISA traits' (kernels/isa.h), in each arch/<isa>/ (the only places built with its flags). */
 #include "bench/peak_probes.h"
 
 #include <omp.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
+#include "kernels/isa.h"
 #include "kernels/layout.h"
-
-#if defined(__x86_64__)
-double ib_peak_probe_avx2(int64_t iters);
-void ib_triad_avx2(float *a, const float *b, const float *c, float s, int64_t n);
-/* Every x86-64 build compiles arch/avx2/ and arch/avx512/, so both probes are linked. */
-double ib_peak_probe_avx512(int64_t iters);
-#endif
-#if defined(__aarch64__)
-/* Every AArch64 build compiles arch/neon/. */
-double ib_peak_probe_neon(int64_t iters);
-void ib_triad_neon(float *a, const float *b, const float *c, float s, int64_t n);
-#endif
-
-/* Eight independent multiply-add chains: what portable C without FMA can issue. */
-static double probe_scalar(int64_t iters)
-{
-    float c[8] = {0, 0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f};
-    volatile float av = 0.999999f, bv = 1e-7f;
-    const float a = av, b = bv;
-    for (int64_t i = 0; i < iters; i++)
-        for (int k = 0; k < 8; k++)
-            c[k] = c[k] * a + b;
-    return c[0] + c[1] + c[2] + c[3] + c[4] + c[5] + c[6] + c[7];
-}
 
 /* Wall time, for the triad: one clock around a parallel region of several threads. */
 static double wall_s(void)
@@ -108,34 +86,27 @@ double ib_peak_fma(ib_isa isa, int threads)
     pthread_mutex_lock(&g_lock);
     double v = g_fma[isa][threads];
     if (v == 0) {
-        switch (isa) {
-#if defined(__x86_64__)
-        case IB_ISA_AVX2: v = measure(ib_peak_probe_avx2, 12 * 8 * 2, threads); break;
-        case IB_ISA_AVX512: v = measure(ib_peak_probe_avx512, 12 * 16 * 2, threads); break;
-#endif
-#if defined(__aarch64__)
-        case IB_ISA_NEON:
-            v = measure(ib_peak_probe_neon, 12 * 4 * 2, threads);
-            break;
-#endif
-        case IB_ISA_SCALAR: v = measure(probe_scalar, 16, threads); break;
-        default: v = 0; break;
-        }
+        const ib_isa_traits *t = ib_isa_traits_of(isa);
+        v = t && t->fma_probe ? measure(t->fma_probe, t->fma_flops_per_iter, threads) : 0;
         g_fma[isa][threads] = v;
     }
     pthread_mutex_unlock(&g_lock);
     return v;
 }
 
+static char g_probe_names[IB_ISA_COUNT][32];
+static pthread_once_t g_probe_names_once = PTHREAD_ONCE_INIT;
+
+static void name_probes(void)
+{
+    for (int i = 0; i < IB_ISA_COUNT; i++)
+        snprintf(g_probe_names[i], sizeof g_probe_names[i], "fma-%s", ib_isa_name((ib_isa)i));
+}
+
 const char *ib_peak_fma_probe_name(ib_isa isa)
 {
-    static const char *const names[IB_ISA_COUNT] = {
-        [IB_ISA_SCALAR] = "fma-scalar",
-        [IB_ISA_AVX2] = "fma-avx2",
-        [IB_ISA_AVX512] = "fma-avx512",
-        [IB_ISA_NEON] = "fma-neon",
-    };
-    return isa < IB_ISA_COUNT && names[isa] ? names[isa] : "fma-unknown";
+    pthread_once(&g_probe_names_once, name_probes);
+    return (unsigned)isa < IB_ISA_COUNT ? g_probe_names[isa] : "fma-unknown";
 }
 
 /* 3 arrays of 2^23 floats (96 MiB in all): beyond any L3 a 2-to-64-core machine has per
@@ -149,19 +120,16 @@ static void triad_portable(float *a, const float *b, const float *c, float s, in
         a[i] = b[i] + s * c[i];
 }
 
+/* With the vectors of the highest usable ISA that has a triad of its own. */
 static void triad(float *a, const float *b, const float *c, float s, int64_t n)
 {
-#if defined(__x86_64__)
-    if (ib_isa_usable(IB_ISA_AVX2, NULL)) {
-        ib_triad_avx2(a, b, c, s, n);
-        return;
+    for (int i = ib_isa_count() - 1; i >= 0; i--) {
+        const ib_isa_traits *t = ib_isa_at(i);
+        if (t->triad && ib_isa_usable(t->isa, NULL)) {
+            t->triad(a, b, c, s, n);
+            return;
+        }
     }
-#elif defined(__aarch64__)
-    if (ib_isa_usable(IB_ISA_NEON, NULL)) {
-        ib_triad_neon(a, b, c, s, n);
-        return;
-    }
-#endif
     triad_portable(a, b, c, s, n);
 }
 

@@ -1,3 +1,10 @@
+# arch/avx512: AVX-512 F/BW/VL/DQ kernels and ISA traits (x86-64).
+ifeq ($(ARCH),x86_64)
+  FAMILIES += avx512
+  ISAS += avx512
+  FLAGS_avx512 := -mavx512f -mavx512bw -mavx512vl -mavx512dq -mfma
+endif
+
 # arch/avx512: the same kernel sources built a second time against SIMDe's emulation of
 # AVX-512 (objects in $(BUILD)/arch/avx512_simde/, symbols suffixed _simde), linked into the
 # test programs as the test-only implementation "avx512_simde", which runs on AVX2 machines.

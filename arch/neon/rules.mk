@@ -9,6 +9,9 @@
 NEON_TEST_ENV ?= INCBENCH_TEST_REDUCED=1
 
 ifeq ($(ARCH),aarch64)
+  FAMILIES += neon
+  ISAS += neon
+  FLAGS_neon :=
   # the cross toolchain, qemu-user and the arm64 Google Benchmark for incbench
   DEPS_EXTRA += cross
   # Test programs link statically (qemu-aarch64 then needs no -L), except those linking

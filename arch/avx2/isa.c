@@ -1,13 +1,14 @@
-/* FMA-throughput probe for the driver's peak estimate: 12 independent 8-wide FMA chains,
- * enough to cover FMA latency x ports on current x86 cores. Not a kernel: no registry entry. */
+/* ISA traits of AVX2 + FMA (x86-64): its feature test, FMA peak probe, triad and vector
+ * block. Not kernels: no registry entry. */
 #include <immintrin.h>
 #include <stdint.h>
 
-double ib_peak_probe_avx2(int64_t iters);
+#include "kernels/isa.h"
 
 /* Runs iters x 12 FMAs of 8 lanes (192 flops per iteration); returns a value derived from
- * the accumulators so the work cannot be optimised away. */
-double ib_peak_probe_avx2(int64_t iters)
+ * the accumulators so the work cannot be optimised away. Twelve independent chains cover FMA
+ * latency x ports on current x86 cores. */
+static double fma_probe(int64_t iters)
 {
     const __m256 a = _mm256_set1_ps(0.999999f), b = _mm256_set1_ps(1e-7f);
     __m256 c0 = _mm256_set1_ps(0.0f), c1 = _mm256_set1_ps(0.1f), c2 = _mm256_set1_ps(0.2f);
@@ -39,7 +40,7 @@ double ib_peak_probe_avx2(int64_t iters)
 /* The STREAM triad a = b + s*c with 256-bit loads and stores: the bandwidth probe that
  * memory-bound AVX2 kernels are compared with (a portable loop would be limited by its
  * narrower vectors as soon as the arrays fit in cache). */
-void ib_triad_avx2(float *a, const float *b, const float *c, float s, int64_t n)
+static void triad(float *a, const float *b, const float *c, float s, int64_t n)
 {
     const __m256 vs = _mm256_set1_ps(s);
     int64_t i = 0;
@@ -49,3 +50,17 @@ void ib_triad_avx2(float *a, const float *b, const float *c, float s, int64_t n)
     for (; i < n; i++)
         a[i] = b[i] + s * c[i];
 }
+
+static int present(const ib_cpu *c)
+{
+    return c->has_avx2 && c->has_fma;
+}
+
+const ib_isa_traits ib_isa_avx2_traits = {
+    .isa = IB_ISA_AVX2,
+    .vector_floats = 8,
+    .present = present,
+    .fma_probe = fma_probe,
+    .fma_flops_per_iter = 12 * 8 * 2,
+    .triad = triad,
+};

@@ -1,10 +1,9 @@
-/* FMA-throughput probe and STREAM triad for the driver's NEON peaks. Not kernels: no registry
- * entry. */
+/* ISA traits of NEON (AArch64 Advanced SIMD): its feature test, FMA peak probe, triad and
+ * vector block. Not kernels: no registry entry. */
 #include <arm_neon.h>
 #include <stdint.h>
 
-double ib_peak_probe_neon(int64_t iters);
-void ib_triad_neon(float *a, const float *b, const float *c, float s, int64_t n);
+#include "kernels/isa.h"
 
 /* Runs iters x 12 FMAs of 4 lanes (96 flops per iteration); returns a value derived from the
  * accumulators so the work cannot be optimised away. Twelve independent chains: current
@@ -13,7 +12,7 @@ void ib_triad_neon(float *a, const float *b, const float *c, float s, int64_t n)
  * with room, and leaves registers for a and b. Named registers, not an array, so that the
  * chains stay in registers at -O2 (an array may live in memory and the probe would time
  * store forwarding, the latency-bound loop this replaces). */
-double ib_peak_probe_neon(int64_t iters)
+static double fma_probe(int64_t iters)
 {
     const float32x4_t a = vdupq_n_f32(0.999999f), b = vdupq_n_f32(1e-7f);
     float32x4_t c0 = vdupq_n_f32(0.0f), c1 = vdupq_n_f32(0.1f), c2 = vdupq_n_f32(0.2f);
@@ -46,7 +45,7 @@ double ib_peak_probe_neon(int64_t iters)
 /* The STREAM triad a = b + s*c with 128-bit loads and stores, two vectors per step: the
  * bandwidth probe that memory-bound NEON kernels are compared with. The multiply and the add
  * stay separate (not vfmaq) so the rounding is the portable loop's. */
-void ib_triad_neon(float *a, const float *b, const float *c, float s, int64_t n)
+static void triad(float *a, const float *b, const float *c, float s, int64_t n)
 {
     const float32x4_t vs = vdupq_n_f32(s);
     int64_t i = 0;
@@ -57,3 +56,17 @@ void ib_triad_neon(float *a, const float *b, const float *c, float s, int64_t n)
     for (; i < n; i++)
         a[i] = b[i] + s * c[i];
 }
+
+static int present(const ib_cpu *c)
+{
+    return c->has_neon;
+}
+
+const ib_isa_traits ib_isa_neon_traits = {
+    .isa = IB_ISA_NEON,
+    .vector_floats = 4,
+    .present = present,
+    .fma_probe = fma_probe,
+    .fma_flops_per_iter = 12 * 4 * 2,
+    .triad = triad,
+};

@@ -1,15 +1,15 @@
-/* FMA-throughput probe for the driver's AVX-512 peak: 12 independent 16-wide FMA chains
- * (enough for 2 FMA ports x 4-cycle latency). Not a kernel: no registry entry. */
+/* ISA traits of AVX-512 F/BW/VL/DQ (x86-64): its feature test, FMA peak probe and vector
+ * block (its triad is AVX2's: the bandwidth is the same). Not kernels: no registry entry. */
 #include <stdint.h>
 
 #include "arch/avx512/avx512_build.h"
+#include "kernels/isa.h"
 
-double IB_AVX512_SYM(ib_peak_probe_avx512)(int64_t iters);
-
-/* Runs iters x 12 FMAs of 16 lanes (384 flops per iteration); returns a value derived from
- * the accumulators so the work cannot be optimised away. Named registers, not an array: an
+/* Runs iters x 12 FMAs of 16 lanes (384 flops per iteration; 12 chains cover 2 FMA ports x
+ * 4-cycle latency); returns a value derived from the accumulators so the work cannot be
+ * optimised away. Named registers, not an array: an
  * array may live in memory at -O2 and the probe would measure store forwarding. */
-double IB_AVX512_SYM(ib_peak_probe_avx512)(int64_t iters)
+static double fma_probe(int64_t iters)
 {
     const __m512 a = _mm512_set1_ps(0.999999f), b = _mm512_set1_ps(1e-7f);
     __m512 c0 = _mm512_set1_ps(0.0f), c1 = _mm512_set1_ps(0.1f), c2 = _mm512_set1_ps(0.2f);
@@ -37,3 +37,17 @@ double IB_AVX512_SYM(ib_peak_probe_avx512)(int64_t iters)
     _mm512_storeu_ps(out, s);
     return out[0] + out[15];
 }
+
+static int present(const ib_cpu *c)
+{
+    return c->has_avx2 && c->has_fma && c->has_avx512f && c->has_avx512bw && c->has_avx512vl &&
+           c->has_avx512dq;
+}
+
+const ib_isa_traits IB_AVX512_SYM(ib_isa_avx512_traits) = {
+    .isa = IB_ISA_AVX512,
+    .vector_floats = 16,
+    .present = present,
+    .fma_probe = fma_probe,
+    .fma_flops_per_iter = 12 * 16 * 2,
+};
