@@ -67,6 +67,28 @@ typedef struct ib_impl {
     const char *(*describe)(const struct ib_impl *impl, const ib_desc *d, char *buf, int len);
 } ib_impl;
 
+/* Every validated problem of the layer type is supported. */
+int ib_supports_all(const ib_desc *d, const char **why);
+
+/* A native kernel chooser fn for a layer type whose kernel does not depend on the problem. */
+#define IB_NATIVE_ALWAYS(fn, nat)                                                                  \
+    static const ib_native *fn(const ib_desc *d)                                                   \
+    {                                                                                              \
+        (void)d;                                                                                   \
+        return &(nat);                                                                             \
+    }
+
+/* The registry record sym of a native implementation: its family NAME, layer type OP, the ISA
+ * it needs, its support test and its kernel chooser; further designated initializers
+ * (.kind, .test_only) may follow. Every native implementation is built by this one macro. */
+#define IB_IMPL_NATIVE(sym, NAME, OP, ISA, supports_fn, choose_fn, ...)                            \
+    const ib_impl sym = {.name = NAME,                                                             \
+                         .op = OP,                                                                 \
+                         .isa = ISA,                                                               \
+                         .supports = supports_fn,                                                  \
+                         .native = choose_fn,                                                      \
+                         __VA_ARGS__}
+
 /* Uniform entry points over both kinds of implementation. d must be validated and supported. */
 typedef struct ib_instance ib_instance;
 ib_status ib_instance_create(const ib_impl *impl, const ib_desc *d, const ib_args *nchw,

@@ -85,3 +85,10 @@ const int32_t *ib_plain_labels(const ib_desc *d, const void *packed)
     plain_layout(d, off, &loff);
     return loff == SIZE_MAX ? NULL : (const int32_t *)((const char *)packed + loff);
 }
+
+int ib_supports_all(const ib_desc *d, const char **why)
+{
+    (void)d;
+    (void)why;
+    return 1;
+}

@@ -3,13 +3,6 @@
 #include "kernels/native.h"
 #include "reference/reference.h"
 
-static int ref_supports(const ib_desc *d, const char **why)
-{
-    (void)d;
-    (void)why;
-    return 1; /* the reference runs every validated descriptor */
-}
-
 /* One exec for every op: the data inputs come from src in order, the parameters from the
  * plain-packed block, and ib_ref_run does the work. */
 static void ref_exec(const ib_desc *d, const void *packed, const float *const *src,
@@ -29,7 +22,8 @@ static void ref_exec(const ib_desc *d, const void *packed, const float *const *s
     ib_ref_run(d, &a);
 }
 
-/* Per op: a native kernel named "ref_<tag>" and the impl ib_ref_<tag>_impl listed in impls.inc. */
+/* Per op: a native kernel named "ref_<tag>" and the impl ib_ref_<tag>_impl listed in impls.inc;
+ * the reference runs every validated descriptor. */
 #define IB_REF_IMPL(tag, OP)                                                                       \
     static const ib_native ref_##tag##_native = {                                                  \
         .kernel = "ref_" #tag,                                                                     \
@@ -39,19 +33,9 @@ static void ref_exec(const ib_desc *d, const void *packed, const float *const *s
         .pack = ib_plain_pack,                                                                     \
         .exec = ref_exec,                                                                          \
     };                                                                                             \
-    static const ib_native *ref_##tag##_choose(const ib_desc *d)                                   \
-    {                                                                                              \
-        (void)d;                                                                                   \
-        return &ref_##tag##_native;                                                                \
-    }                                                                                              \
-    const ib_impl ib_ref_##tag##_impl = {                                                          \
-        .name = "ref",                                                                             \
-        .op = OP,                                                                                  \
-        .isa = IB_ISA_SCALAR,                                                                      \
-        .kind = IB_KIND_REFERENCE,                                                                 \
-        .supports = ref_supports,                                                                  \
-        .native = ref_##tag##_choose,                                                              \
-    };
+    IB_NATIVE_ALWAYS(ref_##tag##_choose, ref_##tag##_native)                                       \
+    IB_IMPL_NATIVE(ib_ref_##tag##_impl, "ref", OP, IB_ISA_SCALAR, ib_supports_all,                 \
+                   ref_##tag##_choose, .kind = IB_KIND_REFERENCE);
 
 #define IB_OP_ENTRY(ID, name) IB_REF_IMPL(name, IB_OP_##ID)
 #include "ops/ops.inc"

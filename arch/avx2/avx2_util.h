@@ -44,24 +44,4 @@ IB_AVX2_INLINE float ib_avx2_hmax(__m256 v)
     return _mm_cvtss_f32(s);
 }
 
-/* An implementation that runs one native kernel on every valid descriptor of its op. */
-#define IB_AVX2_IMPL(sym, opv, nat)                                                               \
-    static int sym##_supports(const ib_desc *d, const char **why)                                 \
-    {                                                                                             \
-        (void)d;                                                                                  \
-        (void)why;                                                                                \
-        return 1;                                                                                 \
-    }                                                                                             \
-    static const ib_native *sym##_native(const ib_desc *d)                                        \
-    {                                                                                             \
-        (void)d;                                                                                  \
-        return &(nat);                                                                            \
-    }                                                                                             \
-    extern const ib_impl sym;                                                                     \
-    const ib_impl sym = {.name = "avx2",                                                          \
-                         .op = (opv),                                                             \
-                         .isa = IB_ISA_AVX2,                                                      \
-                         .supports = sym##_supports,                                              \
-                         .native = sym##_native}
-
 #endif

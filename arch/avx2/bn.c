@@ -64,4 +64,5 @@ static const ib_native bn_native = {
     .exec = bn_exec,
 };
 
-IB_AVX2_IMPL(ib_avx2_bn_impl, IB_OP_BN, bn_native);
+IB_NATIVE_ALWAYS(bn_native_choose, bn_native)
+IB_IMPL_NATIVE(ib_avx2_bn_impl, "avx2", IB_OP_BN, IB_ISA_AVX2, ib_supports_all, bn_native_choose);

@@ -78,4 +78,6 @@ static const ib_native concat_native = {
     .exec = concat_exec,
 };
 
-IB_AVX2_IMPL(ib_avx2_concat_impl, IB_OP_CONCAT, concat_native);
+IB_NATIVE_ALWAYS(concat_native_choose, concat_native)
+IB_IMPL_NATIVE(ib_avx2_concat_impl, "avx2", IB_OP_CONCAT, IB_ISA_AVX2, ib_supports_all,
+               concat_native_choose);

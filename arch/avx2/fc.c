@@ -118,4 +118,5 @@ static const ib_native fc_native = {
     .exec = fc_exec,
 };
 
-IB_AVX2_IMPL(ib_avx2_fc_impl, IB_OP_FC, fc_native);
+IB_NATIVE_ALWAYS(fc_native_choose, fc_native)
+IB_IMPL_NATIVE(ib_avx2_fc_impl, "avx2", IB_OP_FC, IB_ISA_AVX2, ib_supports_all, fc_native_choose);

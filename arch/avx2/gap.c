@@ -35,4 +35,6 @@ static const ib_native gap_native = {
     .exec = gap_exec,
 };
 
-IB_AVX2_IMPL(ib_avx2_gap_impl, IB_OP_GAP, gap_native);
+IB_NATIVE_ALWAYS(gap_native_choose, gap_native)
+IB_IMPL_NATIVE(ib_avx2_gap_impl, "avx2", IB_OP_GAP, IB_ISA_AVX2, ib_supports_all,
+               gap_native_choose);

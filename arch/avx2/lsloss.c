@@ -68,4 +68,6 @@ static const ib_native lsloss_native = {
     .exec = lsloss_exec,
 };
 
-IB_AVX2_IMPL(ib_avx2_lsloss_impl, IB_OP_LSLOSS, lsloss_native);
+IB_NATIVE_ALWAYS(lsloss_native_choose, lsloss_native)
+IB_IMPL_NATIVE(ib_avx2_lsloss_impl, "avx2", IB_OP_LSLOSS, IB_ISA_AVX2, ib_supports_all,
+               lsloss_native_choose);

@@ -161,5 +161,9 @@ static const ib_native avgpool_native = {
     .exec = avgpool_exec,
 };
 
-IB_AVX2_IMPL(ib_avx2_maxpool_impl, IB_OP_MAXPOOL, maxpool_native);
-IB_AVX2_IMPL(ib_avx2_avgpool_impl, IB_OP_AVGPOOL, avgpool_native);
+IB_NATIVE_ALWAYS(maxpool_native_choose, maxpool_native)
+IB_IMPL_NATIVE(ib_avx2_maxpool_impl, "avx2", IB_OP_MAXPOOL, IB_ISA_AVX2, ib_supports_all,
+               maxpool_native_choose);
+IB_NATIVE_ALWAYS(avgpool_native_choose, avgpool_native)
+IB_IMPL_NATIVE(ib_avx2_avgpool_impl, "avx2", IB_OP_AVGPOOL, IB_ISA_AVX2, ib_supports_all,
+               avgpool_native_choose);

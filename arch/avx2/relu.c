@@ -44,4 +44,6 @@ static const ib_native relu_native = {
     .exec = relu_exec,
 };
 
-IB_AVX2_IMPL(ib_avx2_relu_impl, IB_OP_RELU, relu_native);
+IB_NATIVE_ALWAYS(relu_native_choose, relu_native)
+IB_IMPL_NATIVE(ib_avx2_relu_impl, "avx2", IB_OP_RELU, IB_ISA_AVX2, ib_supports_all,
+               relu_native_choose);

@@ -33,4 +33,6 @@ static const ib_native softmax_native = {
     .exec = softmax_exec,
 };
 
-IB_AVX2_IMPL(ib_avx2_softmax_impl, IB_OP_SOFTMAX, softmax_native);
+IB_NATIVE_ALWAYS(softmax_native_choose, softmax_native)
+IB_IMPL_NATIVE(ib_avx2_softmax_impl, "avx2", IB_OP_SOFTMAX, IB_ISA_AVX2, ib_supports_all,
+               softmax_native_choose);

@@ -54,25 +54,6 @@ IB512_INLINE __m512 ib512_exp(__m512 x)
     return _mm512_scalef_ps(p, n);
 }
 
-/* Every validated problem of the op is supported. */
-static inline int ib512_supports_all(const ib_desc *d, const char **why)
-{
-    (void)d;
-    (void)why;
-    return 1;
-}
-
-/* The implementation record of one op: ib_avx512_<op>_impl (with the build's suffix). */
-#define IB512_DEFINE_IMPL(opname, op_enum, supports_fn, native_fn)                             \
-    const ib_impl IB_AVX512_SYM(ib_avx512_##opname##_impl) = {                                 \
-        .name = IB_AVX512_NAME,                                                                \
-        .op = op_enum,                                                                         \
-        .isa = IB_AVX512_ISA,                                                                  \
-        .test_only = IB_AVX512_TEST_ONLY,                                                      \
-        .supports = supports_fn,                                                               \
-        .native = native_fn,                                                                   \
-    }
-
 /* llvm-mca region markers around micro-kernel inner loops, only in a dedicated build
  * (-DIB_MCA_MARKERS with -S): the asm statements constrain scheduling otherwise. The id is a
  * compile-time constant printed into the region name. */

@@ -72,4 +72,5 @@ static const ib_native *concat_native(const ib_desc *d)
     return &concat_k;
 }
 
-IB512_DEFINE_IMPL(concat, IB_OP_CONCAT, ib512_supports_all, concat_native);
+IB_IMPL_NATIVE(IB_AVX512_SYM(ib_avx512_concat_impl), IB_AVX512_NAME, IB_OP_CONCAT, IB_AVX512_ISA,
+               ib_supports_all, concat_native, .test_only = IB_AVX512_TEST_ONLY);

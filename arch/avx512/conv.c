@@ -324,4 +324,5 @@ static const ib_native *conv_native(const ib_desc *d)
     return &conv_natives[!ib512_conv_plain(&d->conv)][pl.tile];
 }
 
-IB512_DEFINE_IMPL(conv, IB_OP_CONV, ib512_supports_all, conv_native);
+IB_IMPL_NATIVE(IB_AVX512_SYM(ib_avx512_conv_impl), IB_AVX512_NAME, IB_OP_CONV, IB_AVX512_ISA,
+               ib_supports_all, conv_native, .test_only = IB_AVX512_TEST_ONLY);

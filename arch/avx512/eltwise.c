@@ -36,7 +36,8 @@ static const ib_native *relu_native(const ib_desc *d)
     return &relu_native_k;
 }
 
-IB512_DEFINE_IMPL(relu, IB_OP_RELU, ib512_supports_all, relu_native);
+IB_IMPL_NATIVE(IB_AVX512_SYM(ib_avx512_relu_impl), IB_AVX512_NAME, IB_OP_RELU, IB_AVX512_ISA,
+               ib_supports_all, relu_native, .test_only = IB_AVX512_TEST_ONLY);
 
 /* Batch-norm packs mean, sqrt(var + eps), gamma, beta (channels rounded up to 16; padding
  * lanes 0, 1, 0, 0 so padding stays 0) and evaluates the reference's expression in its order,
@@ -100,4 +101,5 @@ static const ib_native *bn_native(const ib_desc *d)
     return &bn_native_k;
 }
 
-IB512_DEFINE_IMPL(bn, IB_OP_BN, ib512_supports_all, bn_native);
+IB_IMPL_NATIVE(IB_AVX512_SYM(ib_avx512_bn_impl), IB_AVX512_NAME, IB_OP_BN, IB_AVX512_ISA,
+               ib_supports_all, bn_native, .test_only = IB_AVX512_TEST_ONLY);

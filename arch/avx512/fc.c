@@ -68,4 +68,5 @@ static const ib_native *fc_native(const ib_desc *d)
     return &fc_k;
 }
 
-IB512_DEFINE_IMPL(fc, IB_OP_FC, ib512_supports_all, fc_native);
+IB_IMPL_NATIVE(IB_AVX512_SYM(ib_avx512_fc_impl), IB_AVX512_NAME, IB_OP_FC, IB_AVX512_ISA,
+               ib_supports_all, fc_native, .test_only = IB_AVX512_TEST_ONLY);

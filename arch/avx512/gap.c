@@ -42,4 +42,5 @@ static const ib_native *gap_native(const ib_desc *d)
     return &gap_k;
 }
 
-IB512_DEFINE_IMPL(gap, IB_OP_GAP, ib512_supports_all, gap_native);
+IB_IMPL_NATIVE(IB_AVX512_SYM(ib_avx512_gap_impl), IB_AVX512_NAME, IB_OP_GAP, IB_AVX512_ISA,
+               ib_supports_all, gap_native, .test_only = IB_AVX512_TEST_ONLY);

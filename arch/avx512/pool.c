@@ -87,5 +87,7 @@ static const ib_native *avgpool_native(const ib_desc *d)
     return &avgpool_k;
 }
 
-IB512_DEFINE_IMPL(maxpool, IB_OP_MAXPOOL, ib512_supports_all, maxpool_native);
-IB512_DEFINE_IMPL(avgpool, IB_OP_AVGPOOL, ib512_supports_all, avgpool_native);
+IB_IMPL_NATIVE(IB_AVX512_SYM(ib_avx512_maxpool_impl), IB_AVX512_NAME, IB_OP_MAXPOOL, IB_AVX512_ISA,
+               ib_supports_all, maxpool_native, .test_only = IB_AVX512_TEST_ONLY);
+IB_IMPL_NATIVE(IB_AVX512_SYM(ib_avx512_avgpool_impl), IB_AVX512_NAME, IB_OP_AVGPOOL, IB_AVX512_ISA,
+               ib_supports_all, avgpool_native, .test_only = IB_AVX512_TEST_ONLY);

@@ -125,5 +125,7 @@ static const ib_native *lsloss_native(const ib_desc *d)
     return &lsloss_k;
 }
 
-IB512_DEFINE_IMPL(softmax, IB_OP_SOFTMAX, ib512_supports_all, softmax_native);
-IB512_DEFINE_IMPL(lsloss, IB_OP_LSLOSS, ib512_supports_all, lsloss_native);
+IB_IMPL_NATIVE(IB_AVX512_SYM(ib_avx512_softmax_impl), IB_AVX512_NAME, IB_OP_SOFTMAX, IB_AVX512_ISA,
+               ib_supports_all, softmax_native, .test_only = IB_AVX512_TEST_ONLY);
+IB_IMPL_NATIVE(IB_AVX512_SYM(ib_avx512_lsloss_impl), IB_AVX512_NAME, IB_OP_LSLOSS, IB_AVX512_ISA,
+               ib_supports_all, lsloss_native, .test_only = IB_AVX512_TEST_ONLY);

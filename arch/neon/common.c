@@ -1,15 +1,7 @@
-/* Shared NEON helpers: the always-supported predicate and the row reductions of softmax and
- * the label-smoothing loss. */
+/* Shared NEON helpers: the row reductions of softmax and the label-smoothing loss. */
 #include <math.h>
 
 #include "arch/neon/neon.h"
-
-int ib_neon_supports_all(const ib_desc *d, const char **why)
-{
-    (void)d;
-    (void)why;
-    return 1;
-}
 
 /* NaN-propagating: vmaxq_f32 and vmaxvq_f32 (FMAX, FMAXV) return NaN for any NaN operand;
  * the scalar tail keeps that rule. */

@@ -49,4 +49,6 @@ static const ib_native concat_native = {
     .exec = concat_nchw4c,
 };
 
-IB_NEON_IMPL(concat, IB_OP_CONCAT, concat_native)
+IB_NATIVE_ALWAYS(concat_native_choose, concat_native)
+IB_IMPL_NATIVE(ib_neon_concat_impl, "neon", IB_OP_CONCAT, IB_ISA_NEON, ib_supports_all,
+               concat_native_choose);

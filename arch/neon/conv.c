@@ -180,6 +180,6 @@ const ib_impl ib_neon_conv_impl = {
     .name = "neon",
     .op = IB_OP_CONV,
     .isa = IB_ISA_NEON,
-    .supports = ib_neon_supports_all, /* every kernel size, stride, padding, channel count */
+    .supports = ib_supports_all, /* every kernel size, stride, padding, channel count */
     .native = conv_choose,
 };

@@ -81,5 +81,8 @@ static const ib_native bn_native = {
     .exec = bn_nchw4c,
 };
 
-IB_NEON_IMPL(relu, IB_OP_RELU, relu_native)
-IB_NEON_IMPL(bn, IB_OP_BN, bn_native)
+IB_NATIVE_ALWAYS(relu_native_choose, relu_native)
+IB_IMPL_NATIVE(ib_neon_relu_impl, "neon", IB_OP_RELU, IB_ISA_NEON, ib_supports_all,
+               relu_native_choose);
+IB_NATIVE_ALWAYS(bn_native_choose, bn_native)
+IB_IMPL_NATIVE(ib_neon_bn_impl, "neon", IB_OP_BN, IB_ISA_NEON, ib_supports_all, bn_native_choose);

@@ -97,4 +97,5 @@ static const ib_native fc_native = {
     .exec = fc_matvec,
 };
 
-IB_NEON_IMPL(fc, IB_OP_FC, fc_native)
+IB_NATIVE_ALWAYS(fc_native_choose, fc_native)
+IB_IMPL_NATIVE(ib_neon_fc_impl, "neon", IB_OP_FC, IB_ISA_NEON, ib_supports_all, fc_native_choose);

@@ -35,4 +35,6 @@ static const ib_native gap_native = {
     .exec = gap_nchw4c,
 };
 
-IB_NEON_IMPL(gap, IB_OP_GAP, gap_native)
+IB_NATIVE_ALWAYS(gap_native_choose, gap_native)
+IB_IMPL_NATIVE(ib_neon_gap_impl, "neon", IB_OP_GAP, IB_ISA_NEON, ib_supports_all,
+               gap_native_choose);

@@ -64,4 +64,6 @@ static const ib_native lsloss_native = {
     .exec = lsloss_rows,
 };
 
-IB_NEON_IMPL(lsloss, IB_OP_LSLOSS, lsloss_native)
+IB_NATIVE_ALWAYS(lsloss_native_choose, lsloss_native)
+IB_IMPL_NATIVE(ib_neon_lsloss_impl, "neon", IB_OP_LSLOSS, IB_ISA_NEON, ib_supports_all,
+               lsloss_native_choose);

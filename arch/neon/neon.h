@@ -98,24 +98,6 @@ IB_NEON_ALWAYS_INLINE float32x4_t ib_neon_exp(float32x4_t x)
     return y;
 }
 
-/* Every validated problem is supported. */
-int ib_neon_supports_all(const ib_desc *d, const char **why);
-
-/* The implementation ib_neon_<tag>_impl whose native kernel does not depend on the problem. */
-#define IB_NEON_IMPL(tag, OP, nat)                                                                 \
-    static const ib_native *tag##_choose(const ib_desc *d)                                         \
-    {                                                                                              \
-        (void)d;                                                                                   \
-        return &(nat);                                                                             \
-    }                                                                                              \
-    const ib_impl ib_neon_##tag##_impl = {                                                         \
-        .name = "neon",                                                                            \
-        .op = OP,                                                                                  \
-        .isa = IB_ISA_NEON,                                                                        \
-        .supports = ib_neon_supports_all,                                                          \
-        .native = tag##_choose,                                                                    \
-    };
-
 /* Row helpers for softmax and the label-smoothing loss: max of x[0..c). */
 float ib_neon_row_max(const float *x, int64_t c);
 /* dst[i] = exp(x[i] - m); returns the sum. dst may be NULL (sum only). */

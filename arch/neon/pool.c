@@ -73,5 +73,9 @@ static const ib_native avgpool_native = {
     .exec = avgpool_nchw4c,
 };
 
-IB_NEON_IMPL(maxpool, IB_OP_MAXPOOL, maxpool_native)
-IB_NEON_IMPL(avgpool, IB_OP_AVGPOOL, avgpool_native)
+IB_NATIVE_ALWAYS(maxpool_native_choose, maxpool_native)
+IB_IMPL_NATIVE(ib_neon_maxpool_impl, "neon", IB_OP_MAXPOOL, IB_ISA_NEON, ib_supports_all,
+               maxpool_native_choose);
+IB_NATIVE_ALWAYS(avgpool_native_choose, avgpool_native)
+IB_IMPL_NATIVE(ib_neon_avgpool_impl, "neon", IB_OP_AVGPOOL, IB_ISA_NEON, ib_supports_all,
+               avgpool_native_choose);

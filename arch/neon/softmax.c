@@ -28,4 +28,6 @@ static const ib_native softmax_native = {
     .exec = softmax_rows,
 };
 
-IB_NEON_IMPL(softmax, IB_OP_SOFTMAX, softmax_native)
+IB_NATIVE_ALWAYS(softmax_native_choose, softmax_native)
+IB_IMPL_NATIVE(ib_neon_softmax_impl, "neon", IB_OP_SOFTMAX, IB_ISA_NEON, ib_supports_all,
+               softmax_native_choose);
