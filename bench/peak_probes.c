@@ -87,7 +87,8 @@ double ib_peak_fma(ib_isa isa, int threads)
     double v = g_fma[isa][threads];
     if (v == 0) {
         const ib_isa_traits *t = ib_isa_traits_of(isa);
-        v = t && t->fma_probe ? measure(t->fma_probe, t->fma_flops_per_iter, threads) : 0;
+        const double flops_per_iter = t ? 2.0 * t->fma_chains * t->vector_floats : 0;
+        v = t && t->fma_probe ? measure(t->fma_probe, flops_per_iter, threads) : 0;
         g_fma[isa][threads] = v;
     }
     pthread_mutex_unlock(&g_lock);

@@ -14,10 +14,11 @@ typedef struct ib_isa_traits {
     int vector_floats; /* fp32 lanes of one vector: the channel block of its nChw<V>c layout */
     /* Whether the CPU (and the OS) support it. */
     int (*present)(const ib_cpu *c);
-    /* FMA peak probe: iters iterations of fma_flops_per_iter flops in independent chains;
-     * returns a value derived from the results, so that nothing is optimised away. */
+    /* FMA peak probe: iters iterations of one FMA (2 flops per lane) on each of fma_chains
+     * independent chains of vectors; returns a value derived from the results, so that
+     * nothing is optimised away. */
     double (*fma_probe)(int64_t iters);
-    double fma_flops_per_iter;
+    int fma_chains;
     /* The STREAM triad a = b + s*c with its own vectors; NULL: the portable loop. */
     void (*triad)(float *a, const float *b, const float *c, float s, int64_t n);
 } ib_isa_traits;

@@ -24,5 +24,5 @@ const ib_isa_traits ib_isa_scalar_traits = {
     .vector_floats = 1,
     .present = present,
     .fma_probe = probe,
-    .fma_flops_per_iter = 16,
+    .fma_chains = 8,
 };

@@ -61,6 +61,6 @@ const ib_isa_traits ib_isa_avx2_traits = {
     .vector_floats = 8,
     .present = present,
     .fma_probe = fma_probe,
-    .fma_flops_per_iter = 12 * 8 * 2,
+    .fma_chains = 12,
     .triad = triad,
 };

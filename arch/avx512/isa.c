@@ -49,5 +49,5 @@ const ib_isa_traits IB_AVX512_SYM(ib_isa_avx512_traits) = {
     .vector_floats = 16,
     .present = present,
     .fma_probe = fma_probe,
-    .fma_flops_per_iter = 12 * 16 * 2,
+    .fma_chains = 12,
 };

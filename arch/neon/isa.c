@@ -67,6 +67,6 @@ const ib_isa_traits ib_isa_neon_traits = {
     .vector_floats = 4,
     .present = present,
     .fma_probe = fma_probe,
-    .fma_flops_per_iter = 12 * 4 * 2,
+    .fma_chains = 12,
     .triad = triad,
 };
