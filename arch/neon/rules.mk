@@ -43,7 +43,8 @@ test-aarch64:
 # reference run under qemu, and the peak probes' (only a positive finite rate: emulation says
 # nothing of the value); the timing checks of the regress tests do not mean anything there
 # (emulation noise), and the driver tests run natively.
-NEON_TESTS ?= test_core test_reference test_model test_layers test_numerics test_mutants test_peak
+NEON_TESTS ?= test_core test_reference test_model test_layers test_numerics test_mutants test_peak \
+  test_traits
 neon-test-bins: $(filter $(NEON_TESTS:%=$(BUILD)/tests/%),$(TEST_BINS))
 
 neon-run-tests: neon-test-bins
