@@ -10,7 +10,7 @@
 #include "bench/net_best.h"
 #include "bench/peak_probes.h"
 #include "bench/results.h"
-#include "bench/rng.h"
+#include "kernels/rng.h"
 #include "bench/stats.h"
 #include "kernels/chain.h"
 #include "kernels/inception_v3.h"

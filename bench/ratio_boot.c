@@ -4,7 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "bench/rng.h"
+#include "kernels/rng.h"
 
 static int cmp_double(const void *a, const void *b)
 {

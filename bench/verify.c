@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bench/rng.h"
+#include "kernels/rng.h"
 #include "ops/op_traits.h"
 #include "reference/reference.h"
 
@@ -44,7 +44,7 @@ ib_status ib_vcase_init(ib_vcase *c, const ib_desc *d, uint64_t seed, ib_err *e)
                            (long long)n);
         }
         for (int64_t k = 0; k < n; k++)
-            c->in[i][k] = t->fill(&c->desc, i, k, ib_splitmix64(&s));
+            c->in[i][k] = t->fill(&c->desc, i, k, &s);
         c->args.in[i] = c->in[i];
     }
     if (c->shapes.nlabels > 0) {

@@ -2,6 +2,7 @@
 #include <float.h>
 #include <math.h>
 
+#include "kernels/rng.h"
 #include "ops/op_common.h"
 #include "reference/reference.h"
 
@@ -41,19 +42,19 @@ static void work(const ib_desc *d, ib_work *w)
     w->bytes_read += 4 * 4 * d->bn.c;
 }
 
-static float fill(const ib_desc *d, int arg, int64_t k, uint64_t r)
+static float fill(const ib_desc *d, int arg, int64_t k, uint64_t *rng)
 {
     (void)d;
     (void)k;
     switch (arg) {
     case 0:
-        return ib_fill_real(r, -4.0f, 4.0f);
+        return ib_rng_uniform(rng, -4.0f, 4.0f);
     case 1:
-        return ib_fill_pow2(r);
+        return ib_fill_pow2(rng);
     case 4:
-        return ib_fill_int(r, 1, 4); /* variance > 0 */
+        return ib_fill_int(rng, 1, 4); /* variance > 0 */
     default:
-        return ib_fill_int(r, -2, 2);
+        return ib_fill_int(rng, -2, 2);
     }
 }
 

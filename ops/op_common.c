@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "kernels/layout.h"
+#include "kernels/rng.h"
 
 /* Largest tensor accepted, in bytes. Anything beyond is refused as "too large" so that every
  * later product (blocked layouts, MAC and byte counts) stays far from int64/size_t limits. */
@@ -138,43 +139,38 @@ void ib_put_window(ib_strbuf *b, const ib_window *w)
     ib_put(b, "pt%" PRId64 "pb%" PRId64 "pl%" PRId64 "pr%" PRId64, w->pt, w->pb, w->pl, w->pr);
 }
 
-float ib_fill_int(uint64_t r, int lo, int hi)
+float ib_fill_int(uint64_t *rng, int lo, int hi)
 {
-    return (float)(lo + (int)(r % (uint64_t)(hi - lo + 1)));
+    return (float)(lo + (int)(ib_splitmix64(rng) % (uint64_t)(hi - lo + 1)));
 }
 
-float ib_fill_real(uint64_t r, float lo, float hi)
-{
-    return lo + (hi - lo) * (float)(r >> 40) * (1.0f / 16777216.0f);
-}
-
-float ib_fill_pow2(uint64_t r)
+float ib_fill_pow2(uint64_t *rng)
 {
     static const float v[] = {0.25f, 0.5f, 1.0f, 2.0f, -0.5f, -1.0f};
-    return v[r % (sizeof v / sizeof v[0])];
+    return v[ib_splitmix64(rng) % (sizeof v / sizeof v[0])];
 }
 
-float ib_fill_products(const ib_desc *d, int arg, int64_t k, uint64_t r)
+float ib_fill_products(const ib_desc *d, int arg, int64_t k, uint64_t *rng)
 {
     (void)d;
     (void)k;
     if (arg <= 1)
-        return ib_fill_int(r, -2, 2);
-    return arg == 3 ? ib_fill_pow2(r) : ib_fill_int(r, -4, 4);
+        return ib_fill_int(rng, -2, 2);
+    return arg == 3 ? ib_fill_pow2(rng) : ib_fill_int(rng, -4, 4);
 }
 
-float ib_fill_logits(const ib_desc *d, int arg, int64_t k, uint64_t r)
+float ib_fill_logits(const ib_desc *d, int arg, int64_t k, uint64_t *rng)
 {
     ib_arg_shapes s;
     ib_arg_shapes_of(d, &s);
     const float lift = arg == 0 && (k / s.in[0].c) % 2 == 0 ? 100.0f : 0.0f;
-    return ib_fill_real(r, -12.0f, 12.0f) + lift;
+    return ib_rng_uniform(rng, -12.0f, 12.0f) + lift;
 }
 
-float ib_fill_small_int(const ib_desc *d, int arg, int64_t k, uint64_t r)
+float ib_fill_small_int(const ib_desc *d, int arg, int64_t k, uint64_t *rng)
 {
     (void)d;
     (void)arg;
     (void)k;
-    return ib_fill_int(r, -8, 8);
+    return ib_fill_int(rng, -8, 8);
 }

@@ -68,20 +68,19 @@ void ib_work_elementwise(ib_work *w, int64_t elems, int64_t flops_per_elem);
 void ib_put_nchw(ib_strbuf *b, int64_t n, int64_t c, int64_t h, int64_t w);
 void ib_put_window(ib_strbuf *b, const ib_window *w);
 
-/* Verification fills from one random draw r. */
-float ib_fill_int(uint64_t r, int lo, int hi);      /* integer in [lo, hi] */
-float ib_fill_real(uint64_t r, float lo, float hi); /* uniform in [lo, hi) */
-float ib_fill_pow2(uint64_t r); /* a power of two of either sign: products stay exact */
+/* Verification fills, one draw of the generator (kernels/rng.h) each. */
+float ib_fill_int(uint64_t *rng, int lo, int hi); /* integer in [lo, hi] */
+float ib_fill_pow2(uint64_t *rng); /* a power of two of either sign: products stay exact */
 /* Fill of a sum of products (conv, fc): src and weights in [-2, 2], so sums of a few thousand
  * products stay far below 2^24 and every partial sum is exact in fp32 whatever the order;
  * bias and shift in [-4, 4]; the scale (argument 3) a power of two, so (acc + bias) * scale +
  * shift stays exact. */
-float ib_fill_products(const ib_desc *d, int arg, int64_t k, uint64_t r);
+float ib_fill_products(const ib_desc *d, int arg, int64_t k, uint64_t *rng);
 /* Logits of a softmax over rows of in[0].c (softmax, lsloss): real values in [-12, 12), every
  * other row lifted by 100, where exp() without subtracting the row maximum overflows, so a
  * kernel that skips it fails; x - max stays exact, so correct kernels are unaffected. */
-float ib_fill_logits(const ib_desc *d, int arg, int64_t k, uint64_t r);
+float ib_fill_logits(const ib_desc *d, int arg, int64_t k, uint64_t *rng);
 /* The default fill: integers in [-8, 8]. */
-float ib_fill_small_int(const ib_desc *d, int arg, int64_t k, uint64_t r);
+float ib_fill_small_int(const ib_desc *d, int arg, int64_t k, uint64_t *rng);
 
 #endif

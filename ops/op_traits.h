@@ -49,9 +49,10 @@ typedef struct ib_op_traits {
     void (*work)(const ib_desc *d, ib_work *w);
     /* NULL when the layer type has no sliding window. */
     void (*window)(const ib_desc *d, ib_window *w);
-    /* Verification input: element k of input arg from one 64-bit random draw r. The values
-     * make every exact layer type's result exact in fp32 whatever the summation order. */
-    float (*fill)(const ib_desc *d, int arg, int64_t k, uint64_t r);
+    /* Verification input: element k of input arg, from one draw of the generator at rng
+     * (kernels/rng.h). The values make every exact layer type's result exact in fp32 whatever
+     * the summation order. */
+    float (*fill)(const ib_desc *d, int arg, int64_t k, uint64_t *rng);
     /* NULL: results must equal the reference bit for bit. Else the bound on |got - want| of
      * element k of output j, given the inputs a. */
     double (*bound)(const ib_desc *d, const ib_args *a, int j, int64_t k, double want);

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench/rng.h"
+#include "kernels/rng.h"
 #include "kernels/chain.h"
 #include "kernels/registry.h"
 #include "reference/reference.h"

@@ -1,7 +1,7 @@
-/* The one random generator of the driver: splitmix64, small and deterministic (fills, weights
- * of the network, bootstrap resampling need reproducibility, not strength). */
-#ifndef IB_BENCH_RNG_H
-#define IB_BENCH_RNG_H
+/* The one random generator: splitmix64, small and deterministic (the layer types' verification
+ * fills, weights of the network, bootstrap resampling need reproducibility, not strength). */
+#ifndef IB_RNG_H
+#define IB_RNG_H
 
 #include <stdint.h>
 
