@@ -699,12 +699,11 @@ ib_status ib_rg_merge(ib_json **dst, ib_json *src, int proc, ib_err *e)
 
 void ib_rg_cpu_identity(const ib_cpu *c, char *buf, int len)
 {
+    char features[128];
+    ib_cpu_features(c, features, (int)sizeof features);
     snprintf(buf, (size_t)len,
-             "arch=%s;vendor=%s;model=%s;isa=%s%s%s%s%s%s%s;cores=%d;l1d=%lld;l2=%lld;l3=%lld",
-             c->arch, c->vendor, c->model, c->has_avx2 ? " avx2" : "", c->has_fma ? " fma" : "",
-             c->has_avx512f ? " avx512f" : "", c->has_avx512bw ? " avx512bw" : "",
-             c->has_avx512vl ? " avx512vl" : "", c->has_avx512dq ? " avx512dq" : "",
-             c->has_neon ? " neon" : "", c->cores, (long long)c->l1d, (long long)c->l2,
+             "arch=%s;vendor=%s;model=%s;isa=%s;cores=%d;l1d=%lld;l2=%lld;l3=%lld", c->arch,
+             c->vendor, c->model, features, c->cores, (long long)c->l1d, (long long)c->l2,
              (long long)c->l3);
 }
 

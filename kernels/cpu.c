@@ -259,6 +259,14 @@ int ib_cpu_parse_cap(const char *value, const ib_cpu *hw, ib_isa *cap, char *err
     return 1;
 }
 
+void ib_cpu_features(const ib_cpu *c, char *buf, int len)
+{
+    snprintf(buf, (size_t)len, "%s%s%s%s%s%s%s", c->has_avx2 ? " avx2" : "",
+             c->has_fma ? " fma" : "", c->has_avx512f ? " avx512f" : "",
+             c->has_avx512bw ? " avx512bw" : "", c->has_avx512vl ? " avx512vl" : "",
+             c->has_avx512dq ? " avx512dq" : "", c->has_neon ? " neon" : "");
+}
+
 static ib_cpu cpu;
 static pthread_once_t cpu_once = PTHREAD_ONCE_INIT;
 

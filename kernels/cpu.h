@@ -18,12 +18,16 @@ typedef struct ib_cpu {
     char vendor[16]; /* "AuthenticAMD", "GenuineIntel", "ARM" ... */
     char model[128]; /* from /proc/cpuinfo "model name" (or the CPU part on ARM) */
     int has_avx2, has_fma, has_avx512f, has_avx512bw, has_avx512vl, has_avx512dq, has_neon;
-    int cores;                /* online logical CPUs */
-    int64_t l1d, l2, l3;      /* bytes; 0 when unknown */
-    ib_isa best;              /* best ISA present */
-    ib_isa cap;               /* INCBENCH_ISA, else best */
-    char cap_error[160];      /* non-empty when INCBENCH_ISA is set but not understood */
+    int cores;           /* online logical CPUs */
+    int64_t l1d, l2, l3; /* bytes; 0 when unknown */
+    ib_isa best;         /* best ISA present */
+    ib_isa cap;          /* INCBENCH_ISA, else best */
+    char cap_error[160]; /* non-empty when INCBENCH_ISA is set but not understood */
 } ib_cpu;
+
+/* The feature flags c has, each preceded by a space (" avx2 fma avx512f ..."), in a fixed
+ * order: part of the CPU's identity (regress baselines are keyed on it). */
+void ib_cpu_features(const ib_cpu *c, char *buf, int len);
 
 /* Detected once (thread-safe), then cached. */
 const ib_cpu *ib_cpu_get(void);
