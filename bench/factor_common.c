@@ -256,10 +256,7 @@ ib_isa ib_impl_peak_isa(const ib_impl *impl)
 {
     if (impl->kind == IB_KIND_REFERENCE)
         return IB_ISA_SCALAR;
-    if (impl->kind == IB_KIND_NATIVE)
-        return impl->isa;
-    /* our algorithm families (wino_avx2, ...) run the ISA they are built for */
-    if (!strncmp(impl->name, "wino_", 5) && impl->native)
+    if (impl->kind == IB_KIND_NATIVE) /* our kernels, algorithm families (wino_avx2) too */
         return impl->isa;
     /* A peer that dispatches itself (oneDNN, libxsmm) uses the best ISA under the cap,
      * whatever minimum its registry entry states. */
