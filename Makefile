@@ -1,4 +1,5 @@
-# incbench: the portable core (kernels/, reference/, bench/, tests/) builds with no ISA flags;
+# incbench: the portable core (core/, ops/, reference/, the driver's cli/ harness/ studies/
+# report/ regress/, tests/) builds with no ISA flags;
 # each arch/<isa>/ folder builds with its own flags and nothing else does.
 #
 #   make            library, the incbench driver and the tests (installs missing packages)
@@ -28,7 +29,7 @@ CFLAGS := -std=c11 $(OPT) -g $(WARN) -ffp-contract=off -fopenmp $(SAN) $(EXTRA_C
 CXXFLAGS := -std=c++17 $(OPT) -g $(WARN) -ffp-contract=off $(SAN)
 LDFLAGS := -fopenmp $(SAN) $(EXTRA_LDFLAGS)
 
-PORT_SRC := $(wildcard kernels/*.c ops/*.c reference/*.c)
+PORT_SRC := $(wildcard core/*.c ops/*.c reference/*.c)
 LIBS :=
 # Each arch/<folder>/rules.mk adds itself when this build compiles it: to FAMILIES (a folder
 # whose impls.inc the registry lists), to ISAS (one with ISA traits, arch/<isa>/isa.c), its
@@ -38,8 +39,8 @@ ISAS :=
 
 LIB := $(BUILD)/libincbench.a
 
-BENCH_C := $(wildcard bench/*.c)
-BENCH_CXX := $(wildcard bench/*.cc)
+BENCH_C := $(wildcard cli/*.c harness/*.c studies/*.c report/*.c regress/*.c)
+BENCH_CXX := $(wildcard harness/*.cc)
 BENCH_OBJ := $(BENCH_C:%.c=$(BUILD)/%.o) $(BENCH_CXX:%.cc=$(BUILD)/%.o)
 BENCH_LIBS := -lbenchmark -lpthread
 
@@ -47,8 +48,8 @@ BENCH_LIBS := -lbenchmark -lpthread
 TEST_MAINS := $(wildcard tests/test_*.c)
 TEST_SUPPORT := $(filter-out $(TEST_MAINS),$(wildcard tests/*.c))
 # The tests verify through the driver's own verifier, so both apply the same rules.
-TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o) $(BUILD)/bench/verify.o $(BUILD)/bench/cases.o \
-  $(BUILD)/bench/shapes_parse.o
+TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o) $(BUILD)/harness/verify.o $(BUILD)/harness/cases.o \
+  $(BUILD)/harness/shapes_parse.o
 TEST_BINS := $(TEST_MAINS:tests/%.c=$(BUILD)/tests/%)
 
 INCBENCH := $(BUILD)/incbench
@@ -75,8 +76,8 @@ build-all: $(LIB) $(INCBENCH) $(TEST_BINS)
 deps:
 	$(Q)./.ci/install-deps build $(DEPS_EXTRA)
 
-$(BUILD)/kernels/registry.o: CPPFLAGS += $(ISA_DEFS)
-$(BUILD)/kernels/isa.o: CPPFLAGS += '-DIB_ISA_LIST=$(foreach f,$(ISAS),IB_ISA_ENTRY($(f)))'
+$(BUILD)/core/registry.o: CPPFLAGS += $(ISA_DEFS)
+$(BUILD)/core/isa.o: CPPFLAGS += '-DIB_ISA_LIST=$(foreach f,$(ISAS),IB_ISA_ENTRY($(f)))'
 $(foreach f,$(FAMILIES),$(eval $(BUILD)/arch/$(f)/%.o: CFLAGS += $(FLAGS_$(f))))
 
 $(BUILD)/%.o: %.c
@@ -137,28 +138,28 @@ regress: all
 # The regress tests link the driver's regress code and Google Benchmark; baselines record the
 # flags the binary was built with.
 REGRESS_TESTS := $(BUILD)/tests/test_regress $(BUILD)/tests/test_regress_ab
-REGRESS_OBJ := $(patsubst %,$(BUILD)/bench/%.o,regress regress_io regress_power build_info \
-  regress_procs json stats gbench_shim)
+REGRESS_OBJ := $(patsubst %,$(BUILD)/%.o,regress/regress regress/regress_io regress/regress_power harness/build_info \
+  regress/regress_procs report/json harness/stats harness/gbench_shim)
 $(REGRESS_TESTS): $(REGRESS_OBJ)
 $(REGRESS_TESTS): TEST_EXTRA_OBJ += $(REGRESS_OBJ)
 $(REGRESS_TESTS): LIBS += $(BENCH_LIBS)
-$(BUILD)/bench/build_info.o: CPPFLAGS += -DIB_BUILD_FLAGS='"$(CFLAGS)"'
+$(BUILD)/harness/build_info.o: CPPFLAGS += -DIB_BUILD_FLAGS='"$(CFLAGS)"'
 # machine.csv records the build: flags, Google Benchmark's version, the peers' versions.
-$(BUILD)/bench/run_info.o: CPPFLAGS += $(ISA_DEFS) \
+$(BUILD)/harness/run_info.o: CPPFLAGS += $(ISA_DEFS) \
   -DIB_GBENCH_VERSION='"$(shell pkg-config --modversion benchmark 2>/dev/null)"'
 
 # The statistics test links the driver's statistics and factorization arithmetic.
-STATS_OBJ := $(patsubst %,$(BUILD)/bench/%.o,stats ratio_boot factor factor_verdict)
+STATS_OBJ := $(patsubst %,$(BUILD)/%.o,harness/stats harness/ratio_boot studies/factor studies/factor_verdict)
 $(BUILD)/tests/test_stats: $(STATS_OBJ)
 $(BUILD)/tests/test_stats: TEST_EXTRA_OBJ += $(STATS_OBJ)
 
 # The peak test links the driver's probes (their loops are in arch/, in the library).
-$(BUILD)/tests/test_peak: $(BUILD)/bench/peak_probes.o
-$(BUILD)/tests/test_peak: TEST_EXTRA_OBJ += $(BUILD)/bench/peak_probes.o
+$(BUILD)/tests/test_peak: $(BUILD)/harness/peak_probes.o
+$(BUILD)/tests/test_peak: TEST_EXTRA_OBJ += $(BUILD)/harness/peak_probes.o
 
 # The bench JSON test links Google Benchmark through the shim (the pct_peak warning), the
 # JSON reader, the results writer and the ratio statistics, and runs the built incbench.
-BENCH_JSON_OBJ := $(patsubst %,$(BUILD)/bench/%.o,json results stats ratio_boot gbench_shim)
+BENCH_JSON_OBJ := $(patsubst %,$(BUILD)/%.o,report/json report/results harness/stats harness/ratio_boot harness/gbench_shim)
 $(BUILD)/tests/test_bench_json: $(BENCH_JSON_OBJ) | $(INCBENCH)
 $(BUILD)/tests/test_bench_json: TEST_EXTRA_OBJ += $(BENCH_JSON_OBJ)
 $(BUILD)/tests/test_bench_json: LIBS += $(BENCH_LIBS)
@@ -173,16 +174,16 @@ static: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=build-static NO_ONEDNN=1 EXTRA_LDFLAGS=-static \
 	  $(STATIC_TESTS:%=build-static/tests/%)
 	$(Q)$(MAKE) --no-print-directory build/incbench
-	$(Q)bench/bundle.sh build/incbench build-static/bundle
+	$(Q)tools/bundle.sh build/incbench build-static/bundle
 
 # The driver test links the descriptor parser and results code, and runs the built incbench.
-DRIVER_OBJ := $(patsubst %,$(BUILD)/bench/%.o,results stats)
+DRIVER_OBJ := $(patsubst %,$(BUILD)/%.o,report/results harness/stats)
 $(BUILD)/tests/test_driver: $(DRIVER_OBJ) $(INCBENCH)
 $(BUILD)/tests/test_driver: TEST_EXTRA_OBJ += $(DRIVER_OBJ)
 
 # The report test links the report's CSV reader and number formatting, and runs the built
 # incbench (report) and headless Chromium on a committed quick run (tests/data/report-run).
-REPORT_OBJ := $(patsubst %,$(BUILD)/bench/%.o,report_csv report_fmt csv)
+REPORT_OBJ := $(patsubst %,$(BUILD)/%.o,report/report_csv report/report_fmt report/csv)
 $(BUILD)/tests/test_report: $(REPORT_OBJ) $(INCBENCH)
 $(BUILD)/tests/test_report: TEST_EXTRA_OBJ += $(REPORT_OBJ)
 
@@ -205,8 +206,8 @@ FUZZ_SMOKE_TIME ?= 20
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS := -std=c11 -O1 -g $(WARN) -ffp-contract=off $(CPPFLAGS) $(FUZZ_SAN)
-FUZZ_LIB_OBJ := $(patsubst %.c,$(FUZZ_BUILD)/%.o,$(PORT_SRC) bench/shapes_parse.c bench/cli.c \
-  bench/json.c bench/cases.c)
+FUZZ_LIB_OBJ := $(patsubst %.c,$(FUZZ_BUILD)/%.o,$(PORT_SRC) harness/shapes_parse.c cli/cli.c \
+  report/json.c harness/cases.c)
 
 .PHONY: fuzz fuzz-smoke fuzz-build
 fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%)
@@ -228,7 +229,7 @@ $(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJ)
 
 # The bad-inputs table calls the driver's parsers and results folders, and runs the incbench
 # binary of the same build (so the ASan build's commands run under the sanitizers too).
-BAD_INPUTS_OBJ := $(patsubst %,$(BUILD)/bench/%.o,cli json results stats)
+BAD_INPUTS_OBJ := $(patsubst %,$(BUILD)/%.o,cli/cli report/json report/results harness/stats)
 $(BUILD)/tests/test_bad_inputs: $(BAD_INPUTS_OBJ) | $(INCBENCH)
 $(BUILD)/tests/test_bad_inputs: TEST_EXTRA_OBJ += $(BAD_INPUTS_OBJ)
 # ---- end of fuzzing and bad inputs
@@ -239,4 +240,4 @@ $(BUILD)/tests/test_bad_inputs: TEST_EXTRA_OBJ += $(BAD_INPUTS_OBJ)
 # into $(BUILD). llvm-mca comes with Debian's llvm-14. MCA_FLAGS=--tiles=all for every tile.
 .PHONY: mca
 mca:
-	$(Q)/usr/bin/python3 bench/mca.py $(MCA_FLAGS)
+	$(Q)/usr/bin/python3 tools/mca.py $(MCA_FLAGS)

@@ -2,7 +2,7 @@
 #include <float.h>
 #include <math.h>
 
-#include "kernels/rng.h"
+#include "core/rng.h"
 #include "ops/op_common.h"
 #include "reference/reference.h"
 

@@ -1,5 +1,5 @@
 /* Layer-type traits of the convolution (NCHW semantics, epilogue bias -> scale/shift -> ReLU). */
-#include "kernels/layout.h"
+#include "core/layout.h"
 #include "ops/op_common.h"
 #include "reference/reference.h"
 

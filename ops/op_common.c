@@ -4,8 +4,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "kernels/layout.h"
-#include "kernels/rng.h"
+#include "core/layout.h"
+#include "core/rng.h"
 
 /* Largest tensor accepted, in bytes. Anything beyond is refused as "too large" so that every
  * later product (blocked layouts, MAC and byte counts) stays far from int64/size_t limits. */

@@ -20,7 +20,7 @@
                            (int64_t)(d)->f);                                                       \
     } while (0)
 
-/* The validate and reference wrappers of a traits file: the functions of kernels/desc.h and
+/* The validate and reference wrappers of a traits file: the functions of core/desc.h and
  * reference/reference.h on the op's own member of the descriptor union. */
 #define IB_OP_WRAPPERS(member, validate_fn, reference_fn)                                          \
     static ib_status validate(ib_desc *d, ib_err *e)                                               \
@@ -68,7 +68,7 @@ void ib_work_elementwise(ib_work *w, int64_t elems, int64_t flops_per_elem);
 void ib_put_nchw(ib_strbuf *b, int64_t n, int64_t c, int64_t h, int64_t w);
 void ib_put_window(ib_strbuf *b, const ib_window *w);
 
-/* Verification fills, one draw of the generator (kernels/rng.h) each. */
+/* Verification fills, one draw of the generator (core/rng.h) each. */
 float ib_fill_int(uint64_t *rng, int lo, int hi); /* integer in [lo, hi] */
 float ib_fill_pow2(uint64_t *rng); /* a power of two of either sign: products stay exact */
 /* Fill of a sum of products (conv, fc): src and weights in [-2, 2], so sums of a few thousand

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kernels/desc.h"
+#include "core/desc.h"
 
 /* Text appended to a fixed buffer, cut when it does not fit. */
 typedef struct ib_strbuf {
@@ -50,7 +50,7 @@ typedef struct ib_op_traits {
     /* NULL when the layer type has no sliding window. */
     void (*window)(const ib_desc *d, ib_window *w);
     /* Verification input: element k of input arg, from one draw of the generator at rng
-     * (kernels/rng.h). The values make every exact layer type's result exact in fp32 whatever
+     * (core/rng.h). The values make every exact layer type's result exact in fp32 whatever
      * the summation order. */
     float (*fill)(const ib_desc *d, int arg, int64_t k, uint64_t *rng);
     /* NULL: results must equal the reference bit for bit. Else the bound on |got - want| of

@@ -2,7 +2,7 @@
 #include "reference/reference.h"
 
 /* Accumulates in float in the natural order ic, kh, kw; taps in the padding contribute
- * nothing. Epilogue, as kernels/desc.h states: acc (+ bias) -> * scale + shift -> relu. */
+ * nothing. Epilogue, as core/desc.h states: acc (+ bias) -> * scale + shift -> relu. */
 void ib_ref_conv(const ib_conv_desc *d, const ib_args *a)
 {
     const float *src = a->in[0], *wei = a->in[1];

@@ -1,6 +1,6 @@
 /* The scalar reference as an implementation ("ref") of every layer type: NCHW native kernels. */
-#include "kernels/impl.h"
-#include "kernels/native.h"
+#include "core/impl.h"
+#include "core/native.h"
 #include "reference/reference.h"
 
 /* One exec for every op: the data inputs come from src in order, the parameters from the

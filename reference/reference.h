@@ -2,9 +2,9 @@
 #ifndef IB_REFERENCE_H
 #define IB_REFERENCE_H
 
-#include "kernels/desc.h"
+#include "core/desc.h"
 
-/* Each takes a validated descriptor and the arguments laid out as in kernels/desc.h. */
+/* Each takes a validated descriptor and the arguments laid out as in core/desc.h. */
 void ib_ref_conv(const ib_conv_desc *d, const ib_args *a);
 void ib_ref_bn(const ib_bn_desc *d, const ib_args *a);
 void ib_ref_relu(const ib_eltwise_desc *d, const ib_args *a);

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "bench/shapes_parse.h"
+#include "harness/shapes_parse.h"
 
 ib_desc ib_test_desc(const char *text)
 {

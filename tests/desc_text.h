@@ -4,7 +4,7 @@
 #ifndef IB_TESTS_DESC_TEXT_H
 #define IB_TESTS_DESC_TEXT_H
 
-#include "kernels/desc.h"
+#include "core/desc.h"
 
 /* The validated descriptor of text; a text the parser refuses is a bug in the test: the
  * message is printed and the program exits with status 1. */

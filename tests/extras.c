@@ -3,7 +3,7 @@
 
 #include <pthread.h>
 
-#include "kernels/registry.h"
+#include "core/registry.h"
 #include "tests/planted_slowdown.h"
 
 #ifdef IB_TEST_AVX512_SIMDE

@@ -1,9 +1,9 @@
-/* The test side of verification: labels, skip reasons and failure lines over bench/verify.c. */
+/* The test side of verification: labels, skip reasons and failure lines over harness/verify.c. */
 #include "tests/harness.h"
 
 #include <string.h>
 
-#include "kernels/registry.h"
+#include "core/registry.h"
 
 ib_status ib_case_init(ib_case *c, const ib_desc *d, const char *label, uint32_t seed, ib_err *e)
 {

@@ -1,12 +1,12 @@
 /* The test side of verification: a layer case with a label, skip reasons and failure lines,
- * over the driver's verifier (bench/verify.h), which holds the fills and the bounds. */
+ * over the driver's verifier (harness/verify.h), which holds the fills and the bounds. */
 #ifndef IB_TESTS_HARNESS_H
 #define IB_TESTS_HARNESS_H
 
 #include <stdint.h>
 #include <stdio.h>
 
-#include "bench/verify.h"
+#include "harness/verify.h"
 
 typedef struct ib_case {
     ib_vcase v;

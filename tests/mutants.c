@@ -7,8 +7,8 @@
 #include <pthread.h>
 #include <stdio.h>
 
-#include "kernels/native.h"
-#include "kernels/registry.h"
+#include "core/native.h"
+#include "core/registry.h"
 #include "reference/reference.h"
 
 /* ---- convolution ---- */

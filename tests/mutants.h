@@ -3,7 +3,7 @@
 #ifndef IB_TESTS_MUTANTS_H
 #define IB_TESTS_MUTANTS_H
 
-#include "kernels/impl.h"
+#include "core/impl.h"
 
 typedef struct ib_mutant {
     const ib_impl *impl; /* name "mutant_<bug>" or "mutant_control_<op>" */

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "kernels/registry.h"
+#include "core/registry.h"
 
 static const char *inner_name = "ref";
 static int extra_pct = 20;

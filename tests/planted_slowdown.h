@@ -4,7 +4,7 @@
 #ifndef IB_TESTS_PLANTED_SLOWDOWN_H
 #define IB_TESTS_PLANTED_SLOWDOWN_H
 
-#include "kernels/impl.h"
+#include "core/impl.h"
 
 #define IB_PLANTED_NAME "planted_slow"
 #define IB_PLANTED_OP IB_OP_RELU

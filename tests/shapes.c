@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bench/cases.h"
+#include "harness/cases.h"
 #include "tests/desc_text.h"
 
 static ib_desc eltwise(ib_op op, int64_t n, int64_t c, int64_t h, int64_t w)
@@ -73,7 +73,7 @@ static void add(list *l, const char *label, ib_desc d)
     }
 }
 
-/* An edge shape from its descriptor text (bench/shapes_parse.h). */
+/* An edge shape from its descriptor text (harness/shapes_parse.h). */
 static void add_text(list *l, const char *label, const char *text)
 {
     add(l, label, ib_test_desc(text));
@@ -137,7 +137,7 @@ static ib_desc reduce(ib_desc d)
     return d;
 }
 
-/* The suite's Inception-v3 cases (bench/cases.h), cut down when reduced. */
+/* The suite's Inception-v3 cases (harness/cases.h), cut down when reduced. */
 static int add_network(list *l, int reduced, ib_err *e)
 {
     static ib_problem cases[IB_MAX_CASES];

@@ -2,7 +2,7 @@
 #ifndef IB_TESTS_SHAPES_H
 #define IB_TESTS_SHAPES_H
 
-#include "kernels/desc.h"
+#include "core/desc.h"
 
 typedef struct ib_test_shape {
     char label[96];

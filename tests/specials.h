@@ -3,7 +3,7 @@
 #ifndef IB_TESTS_SPECIALS_H
 #define IB_TESTS_SPECIALS_H
 
-#include "bench/verify.h"
+#include "harness/verify.h"
 
 typedef struct ib_special {
     ib_op op;

@@ -9,7 +9,7 @@
 
 #if defined(__x86_64__)
 #include "arch/avx2/conv.h"
-#include "kernels/cpu.h"
+#include "core/cpu.h"
 #include "tests/desc_text.h"
 #include "tests/harness.h"
 

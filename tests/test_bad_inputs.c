@@ -17,10 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bench/json.h"
-#include "bench/results.h"
-#include "bench/shapes_parse.h"
-#include "kernels/registry.h"
+#include "core/registry.h"
+#include "harness/shapes_parse.h"
+#include "report/json.h"
+#include "report/results.h"
 #include "tests/check.h"
 
 static int known, tried; /* the summary line; passes and failures count through check.c */

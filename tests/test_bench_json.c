@@ -1,7 +1,7 @@
 /* What incbench writes as Google Benchmark JSON and what it concludes from it: pct_peak of a
  * padded AVX-512 conv layer below 102% on executed work, FLOPS_nominal beside FLOPS, the
  * threads/omp_threads/cpu_time fields of bench (through the shim) and of the factor/net
- * writer (bench/results.c), the shim's warning above 102%, and compare's intervals and
+ * writer (report/results.c), the shim's warning above 102%, and compare's intervals and
  * "not significant" verdicts. */
 #include <math.h>
 #include <stdint.h>
@@ -11,11 +11,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "bench/gbench.h"
-#include "bench/json.h"
-#include "bench/results.h"
-#include "kernels/inception_v3.h"
-#include "kernels/registry.h"
+#include "core/inception_v3.h"
+#include "core/registry.h"
+#include "harness/gbench.h"
+#include "report/json.h"
+#include "report/results.h"
 #include "tests/check.h"
 
 static char g_exe[1100], g_dir[] = "/tmp/ib_benchjsonXXXXXX";
@@ -190,7 +190,7 @@ static void threaded_fields(void)
     ib_json_free(doc);
 }
 
-/* bench/results.c (factor and net): the same fields, cpu_time the process's CPU time as
+/* report/results.c (factor and net): the same fields, cpu_time the process's CPU time as
  * measured, not a copy of the wall time. */
 static void results_fields(void)
 {

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "arch/avx512/conv_plan.h"
-#include "bench/verify.h"
-#include "kernels/registry.h"
+#include "core/registry.h"
+#include "harness/verify.h"
 #include "tests/check.h"
 #include "tests/desc_text.h"
 #include "tests/extras.h"

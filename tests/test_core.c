@@ -7,14 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench/verify.h"
-#include "kernels/conv_fold.h"
-#include "kernels/cpu.h"
-#include "kernels/desc.h"
-#include "kernels/impl.h"
-#include "kernels/layout.h"
-#include "kernels/native.h"
-#include "kernels/registry.h"
+#include "core/conv_fold.h"
+#include "core/cpu.h"
+#include "core/desc.h"
+#include "core/impl.h"
+#include "core/layout.h"
+#include "core/native.h"
+#include "core/registry.h"
+#include "harness/verify.h"
 #include "reference/reference.h"
 #include "tests/check.h"
 #include "tests/desc_text.h"

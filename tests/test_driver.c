@@ -8,8 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "bench/results.h"
-#include "bench/shapes_parse.h"
+#include "harness/shapes_parse.h"
+#include "report/results.h"
 #include "tests/check.h"
 
 static void check(int ok, const char *what, const char *detail)

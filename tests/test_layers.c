@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "kernels/registry.h"
+#include "core/registry.h"
 #include "tests/check.h"
 #include "tests/extras.h"
 #include "tests/harness.h"

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kernels/inception_v3.h"
+#include "core/inception_v3.h"
 #include "tests/check.h"
 
 /* One check, naming it with the values seen when it fails. */

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernels/registry.h"
+#include "core/registry.h"
 #include "tests/check.h"
 #include "tests/harness.h"
 #include "tests/mutants.h"

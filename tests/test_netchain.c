@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernels/rng.h"
-#include "kernels/chain.h"
-#include "kernels/registry.h"
+#include "core/chain.h"
+#include "core/registry.h"
+#include "core/rng.h"
 #include "reference/reference.h"
 #include "tests/check.h"
 #include "tests/desc_text.h"

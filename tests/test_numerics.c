@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kernels/registry.h"
+#include "core/registry.h"
 #include "tests/check.h"
 #include "tests/desc_text.h"
 #include "tests/extras.h"

@@ -4,8 +4,8 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "bench/peak_probes.h"
-#include "kernels/cpu.h"
+#include "core/cpu.h"
+#include "harness/peak_probes.h"
 #include "tests/check.h"
 
 int main(void)

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kernels/impl.h"
-#include "kernels/registry.h"
+#include "core/impl.h"
+#include "core/registry.h"
 #include "reference/reference.h"
 #include "tests/check.h"
 

@@ -15,12 +15,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bench/json.h"
-#include "bench/regress.h"
-#include "bench/regress_io.h"
-#include "bench/regress_power.h"
-#include "bench/regress_procs.h"
-#include "bench/stats.h"
+#include "harness/stats.h"
+#include "regress/regress.h"
+#include "regress/regress_io.h"
+#include "regress/regress_power.h"
+#include "regress/regress_procs.h"
+#include "report/json.h"
 #include "tests/check.h"
 
 static char dir[] = "/tmp/incbench-test-regress-XXXXXX";

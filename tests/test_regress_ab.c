@@ -13,14 +13,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bench/cases.h"
-#include "bench/gbench.h"
-#include "bench/regress.h"
-#include "bench/regress_io.h"
-#include "bench/regress_procs.h"
-#include "bench/verify.h"
-#include "kernels/inception_v3.h"
-#include "kernels/registry.h"
+#include "core/inception_v3.h"
+#include "core/registry.h"
+#include "harness/cases.h"
+#include "harness/gbench.h"
+#include "harness/verify.h"
+#include "regress/regress.h"
+#include "regress/regress_io.h"
+#include "regress/regress_procs.h"
 #include "tests/check.h"
 #include "tests/extras.h"
 #include "tests/planted_slowdown.h"

@@ -11,9 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "bench/csv.h"
-#include "bench/report_csv.h"
-#include "bench/report_fmt.h"
+#include "report/csv.h"
+#include "report/report_csv.h"
+#include "report/report_fmt.h"
 #include "tests/check.h"
 
 static const char *data_dir = "tests/data/report-run";

@@ -6,10 +6,10 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "bench/factor.h"
-#include "bench/factor_verdict.h"
-#include "bench/ratio_boot.h"
-#include "bench/stats.h"
+#include "harness/ratio_boot.h"
+#include "harness/stats.h"
+#include "studies/factor.h"
+#include "studies/factor_verdict.h"
 #include "tests/check.h"
 
 static int near(double a, double b)

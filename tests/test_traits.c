@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kernels/isa.h"
-#include "kernels/registry.h"
+#include "core/isa.h"
+#include "core/registry.h"
 #include "ops/op_traits.h"
 #include "tests/check.h"
 

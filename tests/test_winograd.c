@@ -1,14 +1,14 @@
 /* The Winograd family's numerics: on Inception-v3's real channel counts of its 3x3 stride-1
  * layers, on a grid where F(4x4,3x3) is chosen, every Winograd implementation that runs here
- * stays inside the derived error bound (kernels/winograd.c), the bound is tight enough to
+ * stays inside the derived error bound (core/winograd.c), the bound is tight enough to
  * mean something (well below the outputs' size), and a transform with one wrong coefficient
  * (the family's mutant) falls outside it. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "kernels/registry.h"
-#include "kernels/winograd.h"
+#include "core/registry.h"
+#include "core/winograd.h"
 #include "tests/check.h"
 #include "tests/extras.h"
 #include "tests/harness.h"

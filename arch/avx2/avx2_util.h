@@ -5,7 +5,7 @@
 #include <immintrin.h>
 #include <stdint.h>
 
-#include "kernels/impl.h"
+#include "core/impl.h"
 
 #define IB_AVX2_INLINE static inline __attribute__((always_inline))
 

@@ -2,7 +2,7 @@
 #ifndef IB_AVX2_CONCAT_H
 #define IB_AVX2_CONCAT_H
 
-#include "kernels/desc.h"
+#include "core/desc.h"
 
 /* When every input's channel count is a multiple of V, input i is, in each image, a contiguous
  * run of whole channel blocks of the output: a producer can write it there directly (with the

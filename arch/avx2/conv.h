@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "arch/avx2/conv_plan.h"
-#include "kernels/impl.h"
+#include "core/impl.h"
 
 /* What a tile needs of the problem, fixed for one exec. Strides are in floats. */
 typedef struct ib_avx2_conv_geom {

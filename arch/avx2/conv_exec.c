@@ -2,7 +2,7 @@
 #include <omp.h>
 
 #include "arch/avx2/conv.h"
-#include "kernels/conv_fold.h"
+#include "core/conv_fold.h"
 
 static int64_t round_up(int64_t x, int64_t m)
 {

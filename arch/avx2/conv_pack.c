@@ -3,11 +3,11 @@
 #include <string.h>
 
 #include "arch/avx2/conv.h"
-#include "kernels/conv_fold.h"
+#include "core/conv_fold.h"
 
-#include "kernels/cpu.h"
+#include "core/cpu.h"
 
-/* Packed block: the plan, the folded weights (kernels/conv_fold.h), then the folded bias
+/* Packed block: the plan, the folded weights (core/conv_fold.h), then the folded bias
  * padded to ocb*8 floats (zeros for the padding channels, so padded outputs come out as 0). */
 size_t ib_avx2_conv_packed_bytes(const ib_desc *d)
 {

@@ -6,12 +6,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kernels/desc.h"
+#include "core/desc.h"
 
 /* The register tiles, X(J, P): J output-channel blocks of 8 x P output pixels, J*P
  * accumulators + min(J, P) + 1 operands in the 16 ymm registers. The first is the main tile
  * (it names the kernels); output channels are split into groups of 1..4 blocks, each run by
- * its J's tile. This list drives the instantiations (conv_tiles.c), the plan, bench/mca.py
+ * its J's tile. This list drives the instantiations (conv_tiles.c), the plan, tools/mca.py
  * and the tests. */
 #define IB_AVX2_CONV_TILE_MAIN(X) X(4, 3)
 #define IB_AVX2_CONV_TILES(X) IB_AVX2_CONV_TILE_MAIN(X) X(3, 4) X(2, 4) X(1, 4)

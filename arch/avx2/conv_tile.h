@@ -10,7 +10,7 @@
 #include "arch/avx2/avx2_util.h"
 #include "arch/avx2/conv.h"
 
-/* llvm-mca region markers (bench/mca.py builds with -DIB_MCA_MARKERS -S; only there, as the
+/* llvm-mca region markers (tools/mca.py builds with -DIB_MCA_MARKERS -S; only there, as the
  * asm statements constrain scheduling): region conv_tap_<J>x<P>_m<pixel mask>. */
 #ifdef IB_MCA_MARKERS
 #define IB_AVX2_MCA(what, J, P, mask)                                                              \
@@ -145,9 +145,9 @@ IB_AVX2_INLINE void ib_avx2_conv_tap_masked(__m256 acc[IB_CONV_JMAX][IB_CONV_PMA
         IB_CONV_MASK(3)
         IB_CONV_MASK(4)
         IB_CONV_MASK(5)
-        IB_CONV_MASK(6) IB_CONV_MASK(7) IB_CONV_MASK(8) IB_CONV_MASK(9) IB_CONV_MASK(10)
-            IB_CONV_MASK(11) IB_CONV_MASK(12) IB_CONV_MASK(13) IB_CONV_MASK(14)
-                IB_CONV_MASK(15) default : break;
+        IB_CONV_MASK(6)
+        IB_CONV_MASK(7) IB_CONV_MASK(8) IB_CONV_MASK(9) IB_CONV_MASK(10) IB_CONV_MASK(11)
+            IB_CONV_MASK(12) IB_CONV_MASK(13) IB_CONV_MASK(14) IB_CONV_MASK(15) default : break;
     }
 }
 #undef IB_CONV_MASK

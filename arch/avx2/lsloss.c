@@ -1,6 +1,6 @@
 /* Label-smoothing cross-entropy on plain (n, c) logits: mean loss and its gradient, row by row. */
 #include "arch/avx2/rows.h"
-#include "kernels/native.h"
+#include "core/native.h"
 
 /* One row: writes the gradient (softmax - q) / n and returns -sum_j q_j logp_j, where
  * q = off everywhere plus (on - off) at the label and logp = x - m - log(sum). */
@@ -29,8 +29,7 @@ static double lsloss_row(const float *x, float *g, int64_t c, int64_t n, int32_t
     if (j < c) {
         __m256i t = ib_avx2_tail_mask(c - j);
         __m256 e = _mm256_maskload_ps(g + j, t);
-        _mm256_maskstore_ps(g + j, t,
-                            _mm256_div_ps(_mm256_sub_ps(_mm256_div_ps(e, vs), voff), vn));
+        _mm256_maskstore_ps(g + j, t, _mm256_div_ps(_mm256_sub_ps(_mm256_div_ps(e, vs), voff), vn));
         __m256 v = _mm256_sub_ps(_mm256_sub_ps(_mm256_maskload_ps(x + j, t), vm), vl);
         lp = _mm256_add_ps(lp, _mm256_and_ps(v, _mm256_castsi256_ps(t)));
     }

@@ -5,8 +5,8 @@
 #include <stdint.h>
 
 #include "arch/avx512/avx512_build.h"
-#include "kernels/impl.h"
-#include "kernels/native.h"
+#include "core/impl.h"
+#include "core/native.h"
 
 enum { IB512_V = 16 }; /* floats per zmm register = channel block of nChw16c */
 

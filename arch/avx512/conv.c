@@ -4,7 +4,7 @@
 
 #include "arch/avx512/common.h"
 #include "arch/avx512/conv_plan.h"
-#include "kernels/conv_fold.h"
+#include "core/conv_fold.h"
 
 /* Packed block: the plan (padded to 64 bytes), the bias (oc rounded up to 16, zero-padded),
  * then the weights in groups of plan.g oc blocks: group gi (gsz = its number of blocks) holds

@@ -7,8 +7,8 @@
 #include <stdint.h>
 
 #include "arch/avx512/conv_tiles.h"
-#include "kernels/desc.h"
-#include "kernels/impl.h"
+#include "core/desc.h"
+#include "core/impl.h"
 
 /* Up to this many input channels (the RGB stem) the source stays NCHW: 3 channels would waste
  * 13 of 16 lanes of a block. */

@@ -1,5 +1,5 @@
 /* The register tiles of the AVX-512 convolution, stated once: the kernel's instantiations, the
- * plan's choice and bench/mca.py all read this list. */
+ * plan's choice and tools/mca.py all read this list. */
 #ifndef IB_AVX512_CONV_TILES_H
 #define IB_AVX512_CONV_TILES_H
 

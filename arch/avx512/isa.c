@@ -3,7 +3,7 @@
 #include <stdint.h>
 
 #include "arch/avx512/avx512_build.h"
-#include "kernels/isa.h"
+#include "core/isa.h"
 
 /* Runs iters x 12 FMAs of 16 lanes (384 flops per iteration; 12 chains cover 2 FMA ports x
  * 4-cycle latency); returns a value derived from the accumulators so the work cannot be

@@ -1,7 +1,7 @@
 /* Registers the SIMDe-emulated build of these kernels as test-only implementations. */
 #ifdef IB_AVX512_SIMDE
 #include "arch/avx512/avx512_build.h"
-#include "kernels/registry.h"
+#include "core/registry.h"
 
 /* Only the emulated build (arch/avx512/rules.mk) compiles this; natively it is empty. */
 #define IB_IMPL(sym) extern const ib_impl IB_AVX512_SYM(sym);

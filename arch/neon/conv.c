@@ -1,6 +1,6 @@
 /* NEON convolution: weight packing and the implementation that picks a kernel per problem. */
 #include "arch/neon/conv.h"
-#include "kernels/conv_fold.h"
+#include "core/conv_fold.h"
 
 static int64_t round16(int64_t x)
 {

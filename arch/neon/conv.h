@@ -12,7 +12,7 @@ enum { IB_NEON_CONV_B = 4 };
  * of one input vector; L = 1 for NCHW input), in ICG groups. Weights of oc group g with nb
  * blocks: [icg][kh][kw][i < L][b < nb][o < 4], the groups back to back; channels beyond ic or
  * oc are zero. Then the bias, padded with zeros to a whole block. Weights and bias are the
- * folded convolution's (kernels/conv_fold.h): a batch-norm is in them. */
+ * folded convolution's (core/conv_fold.h): a batch-norm is in them. */
 typedef struct ib_neon_conv_pack {
     int64_t L, icg, ocb, ngroups;
     int64_t wsize; /* floats of weights */

@@ -3,7 +3,7 @@
 #include <arm_neon.h>
 #include <stdint.h>
 
-#include "kernels/isa.h"
+#include "core/isa.h"
 
 /* Runs iters x 12 FMAs of 4 lanes (96 flops per iteration); returns a value derived from the
  * accumulators so the work cannot be optimised away. Twelve independent chains: current

@@ -2,7 +2,7 @@
 #include <math.h>
 
 #include "arch/neon/neon.h"
-#include "kernels/native.h"
+#include "core/native.h"
 
 /* Per row with label y, m = max and lse = log(sum exp(x - m)): -log p_j = m + lse - x_j,
  * loss_r = off * sum_j (-log p_j) + (on - off) * (-log p_y), a term skipped when its weight

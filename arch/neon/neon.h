@@ -5,7 +5,7 @@
 #include <arm_neon.h>
 #include <stdint.h>
 
-#include "kernels/impl.h"
+#include "core/impl.h"
 
 #define IB_NEON_V 4 /* floats per vector and channels per nChw4c block */
 

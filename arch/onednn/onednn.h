@@ -2,7 +2,7 @@
 #ifndef IB_ONEDNN_H
 #define IB_ONEDNN_H
 
-#include "kernels/impl.h"
+#include "core/impl.h"
 
 /* The implementation oneDNN picked for a prepared instance (the inst of ib_impl.prepare),
  * e.g. "jit:avx2" or "jit_1x1:avx2"; "" when unknown. Valid until the instance is released. */

@@ -8,25 +8,32 @@
 #include <string.h>
 
 #include "arch/onednn/onednn.h"
-#include "kernels/cpu.h"
+#include "core/cpu.h"
 
 static const char *dnnl_status_str(dnnl_status_t s)
 {
     switch (s) {
-    case dnnl_success: return "success";
-    case dnnl_out_of_memory: return "out of memory";
-    case dnnl_invalid_arguments: return "invalid arguments";
-    case dnnl_unimplemented: return "unimplemented";
-    case dnnl_iterator_ends: return "iterator ends";
-    case dnnl_runtime_error: return "runtime error";
-    case dnnl_not_required: return "not required";
+    case dnnl_success:
+        return "success";
+    case dnnl_out_of_memory:
+        return "out of memory";
+    case dnnl_invalid_arguments:
+        return "invalid arguments";
+    case dnnl_unimplemented:
+        return "unimplemented";
+    case dnnl_iterator_ends:
+        return "iterator ends";
+    case dnnl_runtime_error:
+        return "runtime error";
+    case dnnl_not_required:
+        return "not required";
     }
     return "unknown dnnl status";
 }
 
 ib_status ib_dnnl_fail(ib_err *e, dnnl_status_t s, const char *call)
 {
-    ib_status st = s == dnnl_unimplemented ? IB_UNSUPPORTED
+    ib_status st = s == dnnl_unimplemented   ? IB_UNSUPPORTED
                    : s == dnnl_out_of_memory ? IB_NOMEM
                                              : IB_FAILED;
     /* Only the function name: the arguments make the message unreadable. */
@@ -167,8 +174,8 @@ ib_status ib_dnnl_add_output(ib_dnnl_inst *in, int arg, const dnnl_memory_desc_t
     return add_memory(in, arg, prim_md, &in->dst, e);
 }
 
-ib_status ib_dnnl_prepare(ib_dnnl_setup_fn setup, const ib_desc *d, const ib_args *a,
-                          void **inst, ib_err *e)
+ib_status ib_dnnl_prepare(ib_dnnl_setup_fn setup, const ib_desc *d, const ib_args *a, void **inst,
+                          ib_err *e)
 {
     *inst = NULL;
     ib_dnnl_inst *in = calloc(1, sizeof *in);
@@ -245,16 +252,25 @@ const char *ib_onednn_impl_info(void *inst)
 static ib_dnnl_setup_fn setup_of(ib_op op)
 {
     switch (op) {
-    case IB_OP_CONV: return ib_dnnl_setup_conv;
-    case IB_OP_FC: return ib_dnnl_setup_fc;
+    case IB_OP_CONV:
+        return ib_dnnl_setup_conv;
+    case IB_OP_FC:
+        return ib_dnnl_setup_fc;
     case IB_OP_MAXPOOL:
-    case IB_OP_AVGPOOL: return ib_dnnl_setup_pool;
-    case IB_OP_GAP: return ib_dnnl_setup_gap;
-    case IB_OP_BN: return ib_dnnl_setup_bn;
-    case IB_OP_RELU: return ib_dnnl_setup_relu;
-    case IB_OP_SOFTMAX: return ib_dnnl_setup_softmax;
-    case IB_OP_CONCAT: return ib_dnnl_setup_concat;
-    default: return NULL;
+    case IB_OP_AVGPOOL:
+        return ib_dnnl_setup_pool;
+    case IB_OP_GAP:
+        return ib_dnnl_setup_gap;
+    case IB_OP_BN:
+        return ib_dnnl_setup_bn;
+    case IB_OP_RELU:
+        return ib_dnnl_setup_relu;
+    case IB_OP_SOFTMAX:
+        return ib_dnnl_setup_softmax;
+    case IB_OP_CONCAT:
+        return ib_dnnl_setup_concat;
+    default:
+        return NULL;
     }
 }
 

@@ -6,7 +6,7 @@
 
 #include "arch/onednn/onednn.h"
 #include "arch/onednn/onednn_net.h"
-#include "kernels/impl.h"
+#include "core/impl.h"
 
 enum { IB_DNNL_MAX_ARGS = IB_CONCAT_MAX + 8 };
 

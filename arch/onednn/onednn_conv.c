@@ -1,7 +1,7 @@
 /* oneDNN peer: convolution (batch-norm folded, or as post-ops) and inner product. */
 #include "arch/onednn/onednn_common.h"
-#include "kernels/conv_fold.h"
-#include "kernels/winograd.h"
+#include "core/conv_fold.h"
+#include "core/winograd.h"
 
 #include <string.h>
 
@@ -51,7 +51,7 @@ static ib_status add_postops_params(ib_dnnl_inst *in, const ib_conv_desc *d, con
 
 /* Convolution forward_inference, every layout "any" so oneDNN picks its own.
  * Folded (the default, as inference stacks deploy it): the batch-norm goes into the weights
- * and the bias at prepare time (kernels/conv_fold.h), leaving conv + bias + an eltwise ReLU
+ * and the bias at prepare time (core/conv_fold.h), leaving conv + bias + an eltwise ReLU
  * post-op, oneDNN's fastest path. Post-ops: (acc + bias) * scale + shift, then relu, becomes
  * bias + two per-channel binary post-ops + an eltwise post-op, the reference's operations in
  * its order (output scales would apply before the bias and need a rescaled bias). With the
@@ -187,7 +187,7 @@ static int wino_supports(const ib_desc *d, const char **why)
 }
 
 /* oneDNN's Winograd rounds as ours does, with its own transforms: it is held to our
- * F(4x4,3x3) bound (kernels/winograd.c), the larger of our two at equal channels. */
+ * F(4x4,3x3) bound (core/winograd.c), the larger of our two at equal channels. */
 static void wino_bound(const ib_desc *d, const ib_args *a, double *bound)
 {
     ib_wino_error_bound(&d->conv, a, &ib_wino_f4, bound);

@@ -2,7 +2,7 @@
 #ifndef IB_ONEDNN_NET_H
 #define IB_ONEDNN_NET_H
 
-#include "kernels/chain.h"
+#include "core/chain.h"
 
 extern const ib_chain_ops ib_onednn_chain;
 

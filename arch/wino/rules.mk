@@ -6,7 +6,7 @@ WINO_OBJ := $(WINO_ISAS:%=$(BUILD)/arch/wino/wino_%.o)
 
 ifneq ($(WINO_OBJ),)
 $(LIB): $(WINO_OBJ)
-$(BUILD)/kernels/registry.o: CPPFLAGS += -DIB_HAVE_WINO=1
+$(BUILD)/core/registry.o: CPPFLAGS += -DIB_HAVE_WINO=1
 
 $(BUILD)/arch/wino/wino_%.o: arch/wino/wino.c arch/wino/vec_%.h
 	@mkdir -p $(dir $@)

@@ -10,9 +10,9 @@
 #include <omp.h>
 #endif
 
-#include "kernels/conv_fold.h"
-#include "kernels/impl.h"
-#include "kernels/winograd.h"
+#include "core/conv_fold.h"
+#include "core/impl.h"
+#include "core/winograd.h"
 
 #ifndef WINO_VEC
 #error "WINO_VEC must name the vector header of the ISA (arch/wino/rules.mk sets it)"
@@ -24,7 +24,7 @@
 /* Tiles per job: three register tiles, so the weights of a point are reused by them all. */
 enum { WINO_TB = 3 * WINO_T, WINO_P_MAX = IB_WINO_ALPHA_MAX * IB_WINO_ALPHA_MAX };
 
-/* Packed: this header, the transformed weights (kernels/winograd.h), then one scratch slot per
+/* Packed: this header, the transformed weights (core/winograd.h), then one scratch slot per
  * thread (V and M of a job), sized for the threads OpenMP would start when packing; a later
  * call never runs more threads than there are slots. Kernels do not allocate, so the
  * workspace travels with the packed parameters. */

@@ -7,7 +7,7 @@
 
 #include "arch/xsmm/conv_plan.h"
 #include "arch/xsmm/xsmm.h"
-#include "kernels/conv_fold.h"
+#include "core/conv_fold.h"
 
 /* Input channel block: the stem (3 channels) reads nChw4c, so each batch entry is a K = 4
  * GEMM with one zero channel rather than K = 16 with 13 (K = 1 rank-1 updates over plain
@@ -124,7 +124,7 @@ fail:
     return 0;
 }
 
-/* Packed block: the plan (with its kernels), then the folded convolution's (kernels/conv_fold.h)
+/* Packed block: the plan (with its kernels), then the folded convolution's (core/conv_fold.h)
  * weights [ob][channel][tap][kdim][V] (zero for padding channels) and bias of ocb*V floats. */
 static size_t head_bytes(void)
 {

@@ -6,7 +6,7 @@
 #include <libxsmm.h>
 #include <stdint.h>
 
-#include "kernels/desc.h"
+#include "core/desc.h"
 
 /* Passes per output row at most (taps grouped by the output columns they reach: 1 for an
  * unpadded row, kw at most) and batch entries per kernel call (offset arrays on the stack). */

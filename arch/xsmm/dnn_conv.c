@@ -1,7 +1,7 @@
 /* libxsmm_dnn peer: libxsmm 1.17's own direct convolution. Its buffers are blocked with a
  * physical zero rim (symmetric padding only) and it fuses nothing in 1.17, so bias and ReLU
  * run as a second (timed) pass over the output; a batch-norm is folded into the filter and
- * bias at prepare time (kernels/conv_fold.h), as for every implementation. */
+ * bias at prepare time (core/conv_fold.h), as for every implementation. */
 #include <libxsmm.h>
 #include <omp.h>
 #include <stdio.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "arch/xsmm/xsmm.h"
-#include "kernels/conv_fold.h"
+#include "core/conv_fold.h"
 
 enum { XD_IN, XD_FILTER, XD_OUT, XD_NT };
 

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "kernels/impl.h"
+#include "core/impl.h"
 
 /* Channel block of the activations (nChw16c) for both of libxsmm's x86 targets: the GEMM's M.
  * On AVX-512 one zmm holds it and libxsmm blocks up to 30 output pixels (N) in registers. On

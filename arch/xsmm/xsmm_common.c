@@ -3,7 +3,7 @@
 #include <pthread.h>
 
 #include "arch/xsmm/xsmm.h"
-#include "kernels/cpu.h"
+#include "core/cpu.h"
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 

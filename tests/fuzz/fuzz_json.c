@@ -1,4 +1,4 @@
-/* libFuzzer target: the JSON reader behind baselines and results (bench/json.h). Malformed
+/* libFuzzer target: the JSON reader behind baselines and results (report/json.h). Malformed
  * input must be refused with a message; accepted input must write out, read back and write
  * out again to the same bytes. */
 #include <stdint.h>
@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench/json.h"
+#include "report/json.h"
 
 /* Writes v into a heap string; NULL when the writer fails. */
 static char *dump(const ib_json *v, size_t *len)

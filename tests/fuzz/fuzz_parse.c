@@ -1,8 +1,8 @@
 /* libFuzzer target: the command line's text parsers. The first byte picks one:
- *   0: a descriptor (bench/shapes_parse.h); an accepted one must be valid and read back from
+ *   0: a descriptor (harness/shapes_parse.h); an accepted one must be valid and read back from
  *      its own text (ib_desc_str) to the same text;
  *   1: a shapes file (the bytes as a file's contents, through a memfd);
- *   2: the strict integer parser with bounds from the input (bench/cli.h);
+ *   2: the strict integer parser with bounds from the input (cli/cli.h);
  *   3: the strict number parser, likewise.
  * Refusals must carry a message; nothing may crash or trip a sanitizer. */
 #include <math.h>
@@ -13,8 +13,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "bench/cli.h"
-#include "bench/shapes_parse.h"
+#include "cli/cli.h"
+#include "harness/shapes_parse.h"
 
 enum { MAX_TEXT = 4096, MAX_SHAPES = 64 };
 

@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench/cases.h"
-#include "kernels/impl.h"
-#include "kernels/registry.h"
+#include "core/impl.h"
+#include "core/registry.h"
+#include "harness/cases.h"
 #include "ops/op_traits.h"
 #include "reference/reference.h"
 

@@ -1,0 +1,392 @@
+/* incbench compare: ratios of implementations measured in one Google Benchmark run (the JSON
+ * that `incbench bench --benchmark_out=FILE` writes), each with its 95% interval: per layer
+ * (Hodges-Lehmann ratio, Moses interval), the geometric mean (bootstrap over repetitions) and
+ * for convolutions the whole network's sum (per-repetition sums), plus the worst layer. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "core/inception_v3.h"
+#include "harness/ratio_boot.h"
+#include "harness/stats.h"
+#include "report/json.h"
+
+enum { MAX_ROWS = 1024, MAX_TIMES = 64 };
+
+/* The repetitions of one benchmark OP/LAYER/IMPL, in the order of their repetition_index. */
+typedef struct series {
+    char op[16], layer[64], impl[32];
+    double t[MAX_TIMES];
+    int rep[MAX_TIMES]; /* repetition_index of t[i] */
+    int n;
+} series;
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: incbench compare FILE [--base IMPL] [--impl IMPL] [--op OP]\n\n"
+               "Reads the Google Benchmark JSON of one `incbench bench` run and prints, for each\n"
+               "layer timed by both (auxiliary-head layers left out), the ratio time(IMPL) /\n"
+               "time(BASE) from the repetitions: the Hodges-Lehmann estimate (median of the\n"
+               "pairwise ratios) and its 95%% Moses interval, the interval of the Mann-Whitney U\n"
+               "test. A layer is called faster or slower only when the interval excludes 1;\n"
+               "otherwise it is '~ not significant' and counts neither way. Then the geometric\n"
+               "mean with a bootstrap interval over repetitions (fixed seed), the worst layer,\n"
+               "the significant layers above 1.10, and for convolutions the sum over the\n"
+               "network's 94 (each distinct shape's time times how often Inception-v3 has it)\n"
+               "with the interval of the ratio of per-repetition sums. The first line states the\n"
+               "run's threads and load average when the file records them. Times are the\n"
+               "clock Google Benchmark iterated on: cpu_time of one-thread runs, real_time of\n"
+               "names ending in /real_time (threaded runs). Run bench with\n"
+               "--benchmark_repetitions=9 (or more) and\n"
+               "--benchmark_enable_random_interleaving=true, as make bench-conv does.\n\n");
+    ib_run_opts_help(f, IB_CMD_BIT(compare));
+}
+
+/* The file may come from another machine: its implementation names are not checked here. */
+static const ib_cmd_spec spec = IB_CMD_SPEC(compare, IB_SPEC_ANY_IMPL, 1, usage);
+
+static series *find_or_add(series *rows, int *n, const char *op, const char *layer,
+                           const char *impl)
+{
+    for (int i = 0; i < *n; i++)
+        if (!strcmp(rows[i].op, op) && !strcmp(rows[i].layer, layer) && !strcmp(rows[i].impl, impl))
+            return &rows[i];
+    if (*n >= MAX_ROWS)
+        return NULL;
+    series *s = &rows[(*n)++];
+    memset(s, 0, sizeof *s);
+    snprintf(s->op, sizeof s->op, "%s", op);
+    snprintf(s->layer, sizeof s->layer, "%s", layer);
+    snprintf(s->impl, sizeof s->impl, "%s", impl);
+    return s;
+}
+
+/* How many benchmarks were read on each clock, for the first line. */
+static int g_on_real, g_on_cpu;
+
+/* Collects the time of every repetition ("run_type": "iteration"), or of the "median"
+ * aggregates when the file holds aggregates only. */
+static int collect(const ib_json *doc, series *rows, int *n, int aggregates)
+{
+    const ib_json *list = ib_json_get(doc, "benchmarks");
+    if (!list || list->type != IB_JSON_ARRAY)
+        return 0;
+    int used = 0;
+    for (int i = 0; i < list->count; i++) {
+        const ib_json *b = list->items[i];
+        const char *name = ib_json_get_str(b, "run_name");
+        const char *type = ib_json_get_str(b, "run_type");
+        const char *agg = ib_json_get_str(b, "aggregate_name");
+        /* the clock Google Benchmark timed the run on: wall time for names ending in
+         * /real_time (threaded runs), else the benchmark thread's CPU time, which a
+         * neighbour on a shared machine does not lengthen */
+        const int real = name && strstr(name, "/real_time") != NULL;
+        double t = ib_json_get_num(b, real ? "real_time" : "cpu_time", NAN);
+        if (!name || !type || !isfinite(t) || ib_json_get_str(b, "error_message"))
+            continue;
+        if (aggregates ? strcmp(type, "aggregate") || !agg || strcmp(agg, "median")
+                       : strcmp(type, "iteration"))
+            continue;
+        /* OP/LAYER/IMPL, then Google Benchmark's /process_time/real_time of threaded runs */
+        char op[16], layer[64], impl[32];
+        if (sscanf(name, "%15[^/]/%63[^/]/%31[^/]", op, layer, impl) != 3 || !(t > 0))
+            continue;
+        series *s = find_or_add(rows, n, op, layer, impl);
+        if (s && s->n < MAX_TIMES) {
+            g_on_real += real;
+            g_on_cpu += !real;
+            s->rep[s->n] = (int)ib_json_get_num(b, "repetition_index", s->n);
+            s->t[s->n++] = t;
+            used++;
+        }
+    }
+    return used;
+}
+
+/* Without --impl: the one implementation of op the file holds beside base; NULL with a message
+ * when it holds none or several (then they are named). */
+static const char *the_other_impl(const series *rows, int nrows, const char *op, const char *base,
+                                  const char *file)
+{
+    const char *found[8];
+    int n = 0;
+    for (int i = 0; i < nrows; i++) {
+        if (strcmp(rows[i].op, op) || !strcmp(rows[i].impl, base))
+            continue;
+        int seen = 0;
+        for (int k = 0; k < n && !seen; k++)
+            seen = !strcmp(found[k], rows[i].impl);
+        if (!seen && n < 8)
+            found[n++] = rows[i].impl;
+    }
+    if (n == 1)
+        return found[0];
+    if (n == 0)
+        fprintf(stderr, "incbench compare: %s holds no %s implementation beside %s\n", file, op,
+                base);
+    else {
+        fprintf(stderr, "incbench compare: %s holds several %s implementations beside %s (", file,
+                op, base);
+        for (int k = 0; k < n; k++)
+            fprintf(stderr, "%s%s", k ? ", " : "", found[k]);
+        fprintf(stderr, "): name one with --impl\n");
+    }
+    return NULL;
+}
+
+/* 1 when name is a layer of the auxiliary classifier (left out of the summary). */
+static int is_aux(const ib_net *net, const char *name)
+{
+    for (int i = 0; i < net->count; i++)
+        if (!strcmp(net->layers[i].name, name))
+            return net->layers[i].aux;
+    return 0;
+}
+
+/* Position of layer name in the network (layers the network lacks sort last). */
+static int layer_pos(const ib_net *net, const char *name)
+{
+    for (int i = 0; i < net->count; i++)
+        if (!strcmp(net->layers[i].name, name))
+            return i;
+    return net->count;
+}
+
+static const ib_net *sort_net;
+static int by_position(const void *x, const void *y)
+{
+    const series *a = x, *b = y;
+    return layer_pos(sort_net, a->layer) - layer_pos(sort_net, b->layer);
+}
+
+/* How many non-auxiliary convolutions of the network share the descriptor of layer name. */
+static int conv_count(const ib_net *net, const char *name)
+{
+    char want[160] = "", have[160];
+    for (int i = 0; i < net->count; i++)
+        if (!strcmp(net->layers[i].name, name) && !net->layers[i].identity)
+            ib_desc_str(&net->layers[i].desc, want, sizeof want);
+    if (!want[0])
+        return 0;
+    int count = 0;
+    for (int i = 0; i < net->count; i++) {
+        const ib_layer *ly = &net->layers[i];
+        if (!ly->aux && !ly->identity && ly->desc.op == IB_OP_CONV &&
+            !strcmp(want, ib_desc_str(&ly->desc, have, sizeof have)))
+            count++;
+    }
+    return count;
+}
+
+/* Bootstrap of the geometric mean: enough replicates for a stable 95% interval; a fixed
+ * seed so the same file always prints the same interval. */
+enum { BOOT_REPLICATES = 2000 };
+static const uint64_t BOOT_SEED = 0x1bc0ffee;
+
+/* "1 thread, load average 0.52 at the start (2 CPUs)", from the context Google Benchmark and
+ * incbench bench write; what the file does not record is said to be unknown. */
+static void describe_run(const ib_json *doc, char *buf, int len)
+{
+    const ib_json *ctx = ib_json_get(doc, "context");
+    const char *th = ctx ? ib_json_get_str(ctx, "incbench_threads") : NULL;
+    const ib_json *load = ctx ? ib_json_get(ctx, "load_avg") : NULL;
+    const double cpus = ctx ? ib_json_get_num(ctx, "num_cpus", NAN) : NAN;
+    char l[80] = "machine load unknown";
+    if (load && load->type == IB_JSON_ARRAY && load->count > 0 &&
+        load->items[0]->type == IB_JSON_NUMBER) {
+        int k = snprintf(l, sizeof l, "load average %.2f at the start", load->items[0]->number);
+        if (isfinite(cpus) && k > 0 && k < (int)sizeof l)
+            snprintf(l + k, sizeof l - (size_t)k, " (%.0f CPUs)", cpus);
+    }
+    if (th)
+        snprintf(buf, (size_t)len, "%s thread%s, %s", th, strcmp(th, "1") ? "s" : "", l);
+    else
+        snprintf(buf, (size_t)len, "threads unknown, %s", l);
+}
+
+/* The network's sum over its convolutions (each distinct shape's time x its count) for each
+ * repetition index present in every layer of both implementations, then the ratio of those
+ * per-repetition sums with its Moses interval. Summing repetition r across layers pairs the
+ * runs that were closest in time when the repetitions were interleaved
+ * (--benchmark_enable_random_interleaving, as make bench-conv runs them); without
+ * interleaving each sum is still one draw of the network's time from each layer's
+ * repetitions. */
+static void network_sum(const series *const *pa, const series *const *pb, const int *counts, int n,
+                        const char *impl, const char *base)
+{
+    int weighted = 0;
+    for (int i = 0; i < n; i++)
+        weighted += counts[i];
+    if (!weighted)
+        return;
+    double sa[MAX_TIMES], sb[MAX_TIMES];
+    int nr = 0;
+    for (int r = 0; r < MAX_TIMES; r++) {
+        double a = 0, b = 0;
+        int all = 1;
+        for (int i = 0; i < n && all; i++) {
+            if (!counts[i])
+                continue;
+            int ka = -1, kb = -1;
+            for (int k = 0; k < pa[i]->n; k++)
+                ka = pa[i]->rep[k] == r ? k : ka;
+            for (int k = 0; k < pb[i]->n; k++)
+                kb = pb[i]->rep[k] == r ? k : kb;
+            all = ka >= 0 && kb >= 0;
+            if (all) {
+                a += counts[i] * pa[i]->t[ka];
+                b += counts[i] * pb[i]->t[kb];
+            }
+        }
+        if (all) {
+            sa[nr] = a;
+            sb[nr] = b;
+            nr++;
+        }
+    }
+    ib_ratio_ci ci;
+    if (nr == 0 || ib_ratio_ci_compute(sb, nr, sa, nr, 0.95, &ci) != 0) {
+        printf("network sum over %d convolutions: no repetition index common to every layer\n",
+               weighted);
+        return;
+    }
+    double tmp[MAX_TIMES];
+    char iv[64] = "no interval: too few repetitions";
+    if (isfinite(ci.lo))
+        snprintf(iv, sizeof iv, "95%% [%.3f, %.3f]%s", ci.lo, ci.hi,
+                 ib_ratio_ci_significant(&ci) ? "" : ", not significant");
+    printf("network sum over %d convolutions: %s %.2f ms, %s %.2f ms (medians of %d "
+           "per-repetition sums), ratio %.3f, %s\n",
+           weighted, impl, ib_median(sa, nr, tmp) / 1e6, base, ib_median(sb, nr, tmp) / 1e6, nr,
+           ci.est, iv);
+}
+
+int ib_cmd_compare(int argc, char **argv)
+{
+    ib_run_opts o;
+    ib_run_opts_init(&o, "compare");
+    o.base = "onednn";
+    o.op = "conv";
+    const int rc = ib_run_opts_parse(&o, &spec, argc, argv);
+    if (rc >= 0)
+        return rc;
+    const char *file = o.nargs ? o.args[0] : NULL, *base = o.base, *impl = o.impls, *op = o.op;
+    if (!file) {
+        usage(stderr);
+        return 2;
+    }
+    ib_json *doc = NULL;
+    ib_err e = {{0}};
+    if (ib_json_read_file(file, &doc, &e) != IB_OK) {
+        fprintf(stderr, "incbench compare: %s\n", e.msg);
+        return 2;
+    }
+    static series rows[MAX_ROWS];
+    int nrows = 0;
+    if (!collect(doc, rows, &nrows, 0))
+        collect(doc, rows, &nrows, 1);
+    char setting[160];
+    describe_run(doc, setting, sizeof setting);
+    ib_json_free(doc);
+    if (!nrows) {
+        fprintf(stderr, "incbench compare: %s holds no benchmark named OP/LAYER/IMPL\n", file);
+        return 2;
+    }
+    ib_net net;
+    if (ib_inception_v3_build(1, &net, &e) != IB_OK) {
+        fprintf(stderr, "incbench compare: %s\n", e.msg);
+        return 2;
+    }
+    if (!impl && !(impl = the_other_impl(rows, nrows, op, base, file))) {
+        ib_net_free(&net);
+        return 2;
+    }
+    sort_net = &net; /* rows in forward order, whatever order the run interleaved them in */
+    qsort(rows, (size_t)nrows, sizeof rows[0], by_position);
+    static ib_ratio_pair pairs[MAX_ROWS];
+    static const series *pa[MAX_ROWS], *pb[MAX_ROWS];
+    static int counts[MAX_ROWS];
+    int n = 0;
+    for (int i = 0; i < nrows; i++) {
+        const series *a = &rows[i];
+        if (strcmp(a->op, op) || strcmp(a->impl, impl) || is_aux(&net, a->layer))
+            continue;
+        for (int k = 0; k < nrows; k++)
+            if (!strcmp(rows[k].op, op) && !strcmp(rows[k].layer, a->layer) &&
+                !strcmp(rows[k].impl, base)) {
+                pa[n] = a;
+                pb[n] = &rows[k];
+                pairs[n] = (ib_ratio_pair){rows[k].t, rows[k].n, a->t, a->n};
+                counts[n] = !strcmp(op, "conv") ? conv_count(&net, a->layer) : 0;
+                n++;
+                break;
+            }
+    }
+    ib_net_free(&net);
+    if (!n) {
+        fprintf(stderr, "incbench compare: no %s layer was timed with both %s and %s\n", op, impl,
+                base);
+        return 2;
+    }
+    printf("%s: %s / %s, %s layers, %s; %s\n", file, impl, base, op, setting,
+           g_on_cpu && g_on_real ? "real_time where timed on it, else cpu_time"
+           : g_on_real           ? "real_time (wall)"
+                                 : "cpu_time (the benchmark thread's)");
+    printf("ratio = time(%s) / time(%s): Hodges-Lehmann estimate over the repetitions, 95%% "
+           "interval (Moses); '~' = not significant\n",
+           impl, base);
+    printf("%-34s %5s %11s %11s %7s %17s  %s\n", "layer", "reps", impl, base, "ratio",
+           "95% interval", "verdict");
+    double tmp[MAX_TIMES];
+    int faster = 0, slower = 0, unsure = 0, above = 0;
+    double worst = 0;
+    const char *worst_layer = "", *worst_verdict = "";
+    for (int i = 0; i < n; i++) {
+        ib_ratio_ci ci;
+        const char *verdict = "~ not significant";
+        if (ib_ratio_ci_compute(pb[i]->t, pb[i]->n, pa[i]->t, pa[i]->n, 0.95, &ci) != 0) {
+            verdict = "~ invalid times";
+            ci.est = ib_median(pa[i]->t, pa[i]->n, tmp) / ib_median(pb[i]->t, pb[i]->n, tmp);
+        } else if (!isfinite(ci.lo)) {
+            verdict = "~ too few repetitions for an interval";
+        } else if (ib_ratio_ci_significant(&ci)) {
+            verdict = ci.est > 1 ? "slower" : "faster";
+        }
+        const int sig = verdict[0] != '~';
+        faster += sig && ci.est < 1;
+        slower += sig && ci.est > 1;
+        unsure += !sig;
+        above += sig && ci.est > 1.10;
+        char iv[40] = "-";
+        if (isfinite(ci.lo))
+            snprintf(iv, sizeof iv, "[%.3f, %.3f]", ci.lo, ci.hi);
+        printf("%-34s %5d %9.1fus %9.1fus %7.3f %17s  %s%s\n", pa[i]->layer,
+               pa[i]->n < pb[i]->n ? pa[i]->n : pb[i]->n, ib_median(pa[i]->t, pa[i]->n, tmp) / 1e3,
+               ib_median(pb[i]->t, pb[i]->n, tmp) / 1e3, ci.est, iv, verdict,
+               sig && ci.est > 1.10 ? ", > 1.10" : "");
+        if (ci.est > worst) {
+            worst = ci.est;
+            worst_layer = pa[i]->layer;
+            worst_verdict = sig ? "" : ", not significant";
+        }
+    }
+    printf("\n%d layers: %d faster, %d slower, %d not significant (95%% intervals); %d "
+           "significantly above 1.10\n",
+           n, faster, slower, unsure, above);
+    ib_ratio_ci g;
+    if (ib_geomean_ratio_boot(pairs, n, 0.95, BOOT_REPLICATES, BOOT_SEED, &g) == 0) {
+        char iv[64] = "no interval: a layer has a single repetition";
+        if (isfinite(g.lo))
+            snprintf(iv, sizeof iv, "95%% [%.3f, %.3f]%s", g.lo, g.hi,
+                     g.lo <= 1 && g.hi >= 1 ? ", not significant" : "");
+        printf("geometric mean %.3f, %s (bootstrap over repetitions, %d resamples, fixed "
+               "seed); worst %.3f (%s%s)\n",
+               g.est, iv, BOOT_REPLICATES, worst, worst_layer, worst_verdict);
+    }
+    network_sum(pa, pb, counts, n, impl, base);
+    return 0;
+}

@@ -1,0 +1,107 @@
+/* The analysis of one factorization pair's timings: intervals, decomposition, verdict. */
+#include "studies/factor_verdict.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "harness/stats.h"
+
+enum { ARTEFACT_PCT = 80, REALIZED_PCT = 80 };
+
+const char *ib_fverdict_name(ib_fverdict v)
+{
+    switch (v) {
+    case IB_FV_PAYS:
+        return "pays";
+    case IB_FV_PAYS_PARTLY:
+        return "pays partly";
+    case IB_FV_DOES_NOT_PAY:
+        return "does not pay here";
+    case IB_FV_NOT_SIGNIFICANT:
+        return "not significant";
+    default:
+        return "n/a";
+    }
+}
+
+int ib_fpair_analyze(const ib_fpair_in *in, ib_fpair *r)
+{
+    *r = (ib_fpair){.verdict = IB_FV_NONE};
+    const int nmax = in->na > in->nb ? in->na : in->nb;
+    double *tmp = nmax > 0 ? malloc((size_t)nmax * sizeof *tmp) : NULL;
+    ib_ratio_ci ci;
+    if (!tmp || ib_ratio_ci_compute(in->ta, in->na, in->tb, in->nb, 0.95, &ci) != 0) {
+        free(tmp);
+        return -1;
+    }
+    r->med_a = ib_median(in->ta, in->na, tmp);
+    ib_median_ci(in->ta, in->na, 0.95, &r->lo_a, &r->hi_a, tmp);
+    r->med_b = ib_median(in->tb, in->nb, tmp);
+    ib_median_ci(in->tb, in->nb, 0.95, &r->lo_b, &r->hi_b, tmp);
+    free(tmp);
+
+    r->peak_a = r->peak_b = NAN;
+    if (in->peak > 0) {
+        r->peak_a =
+            2.0 * (in->peak_work_a > 0 ? in->peak_work_a : in->work_a) / r->med_a / in->peak;
+        r->peak_b =
+            2.0 * (in->peak_work_b > 0 ? in->peak_work_b : in->work_b) / r->med_b / in->peak;
+    }
+    r->work_saving = in->work_a > 0 ? 1.0 - in->work_b / in->work_a : NAN;
+    r->work_saving_nom = in->work_nom_a > 0 ? 1.0 - in->work_nom_b / in->work_nom_a : NAN;
+    /* time(B)/time(A) = (work_B/eff_B) / (work_A/eff_A) = (1 - w) x eff_A/eff_B */
+    r->saving = 1.0 - ci.est;
+    r->saving_lo = 1.0 - ci.hi;
+    r->saving_hi = 1.0 - ci.lo;
+    r->eff_ratio = in->work_a > 0 && in->work_b > 0 ? ci.est / (1.0 - r->work_saving) : NAN;
+    r->realized = fabs(r->work_saving) > 1e-9 ? r->saving / r->work_saving : NAN;
+
+    if (isfinite(r->eff_ratio)) {
+        if (r->eff_ratio * 100 < ARTEFACT_PCT)
+            r->artefact = IB_FA_BASE_SLOW;
+        else if (100 < ARTEFACT_PCT * r->eff_ratio)
+            r->artefact = IB_FA_FACTORED_SLOW;
+    }
+    if (!ib_ratio_ci_significant(&ci))
+        r->verdict = IB_FV_NOT_SIGNIFICANT;
+    else if (r->saving < 0)
+        r->verdict = IB_FV_DOES_NOT_PAY;
+    else if (!(r->work_saving > 0) || r->saving_hi * 100 >= REALIZED_PCT * r->work_saving)
+        r->verdict = IB_FV_PAYS; /* the interval reaches 80% of the work saving */
+    else
+        r->verdict = IB_FV_PAYS_PARTLY; /* the whole interval falls short of it */
+    return 0;
+}
+
+/* 1 when the samples y have a lower median than x (both usable), else 0. */
+static int median_below(const double *y, int ny, const double *x, int nx)
+{
+    const int nmax = nx > ny ? nx : ny;
+    double *tmp = nmax > 0 ? malloc((size_t)nmax * sizeof *tmp) : NULL;
+    if (!tmp || ny < 1 || nx < 1) {
+        free(tmp);
+        return 0;
+    }
+    const double my = ib_median(y, ny, tmp), mx = ib_median(x, nx, tmp);
+    free(tmp);
+    return my < mx;
+}
+
+int ib_ffast_analyze(const ib_fpair_in *direct, const ib_fpair_in *fast, int fast_ok_a,
+                     int fast_ok_b, ib_ffast *r)
+{
+    *r = (ib_ffast){0};
+    r->fast_a = fast_ok_a && median_below(fast->ta, fast->na, direct->ta, direct->na);
+    r->fast_b = fast_ok_b && median_below(fast->tb, fast->nb, direct->tb, direct->nb);
+    ib_fpair_in in = *direct;
+    if (r->fast_a) {
+        in.ta = fast->ta;
+        in.na = fast->na;
+    }
+    if (r->fast_b) {
+        in.tb = fast->tb;
+        in.nb = fast->nb;
+    }
+    in.peak = 0;
+    return ib_fpair_analyze(&in, &r->p);
+}

@@ -1,0 +1,877 @@
+/* Inception-v3 forward pass per implementation family, against the reference network. */
+#include "studies/net.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/chain.h"
+#include "core/inception_v3.h"
+#include "core/registry.h"
+#include "core/rng.h"
+#include "harness/gbench.h"
+#include "harness/peak_probes.h"
+#include "harness/stats.h"
+#include "ops/op_traits.h"
+#include "reference/reference.h"
+#include "report/results.h"
+#include "studies/net_best.h"
+
+enum { MAX_FAM = 8 };
+
+/* The network with its parameters and the reference activations. */
+typedef struct model {
+    ib_net net;
+    int use_aux;
+    float *params[256][IB_MAX_IN]; /* per layer: parameter inputs (NULL for data) */
+    float *input;
+    float **ref_out; /* per layer, NCHW */
+    int logits;      /* index of the main fc */
+    int depth;       /* conv/fc layers on the longest path */
+    int64_t kmax;    /* longest accumulation */
+} model;
+
+static int included(const model *m, int i)
+{
+    return !m->net.layers[i].aux || m->use_aux;
+}
+
+static int64_t out_elems(const ib_desc *d)
+{
+    ib_arg_shapes s;
+    ib_arg_shapes_of(d, &s);
+    return ib_dims_count(s.out[0]);
+}
+
+/* Fills the parameters: He-uniform conv weights (activations keep their scale through
+ * ReLUs), folded batch-norm scale near 1 and shift near 0, small fc weights. */
+static ib_status model_init(model *m, int64_t batch, int aux, ib_err *e)
+{
+    memset(m, 0, sizeof *m);
+    m->use_aux = aux;
+    if (ib_inception_v3_build(batch, &m->net, e) != IB_OK)
+        return IB_FAILED;
+    if (m->net.count > 256)
+        return ib_fail(e, IB_INVALID, "net: %d layers", m->net.count);
+    uint64_t s = 0x1ce97;
+    m->input = ib_alloc((size_t)(batch * 3 * 299 * 299) * sizeof(float));
+    m->ref_out = calloc((size_t)m->net.count, sizeof *m->ref_out);
+    if (!m->input || !m->ref_out)
+        return ib_fail(e, IB_NOMEM, "net: out of memory");
+    for (int64_t k = 0; k < batch * 3 * 299 * 299; k++)
+        m->input[k] = ib_rng_uniform(&s, -1, 1);
+    int *depth = calloc((size_t)m->net.count, sizeof *depth);
+    for (int i = 0; i < m->net.count; i++) {
+        ib_layer *l = &m->net.layers[i];
+        int dep = 0;
+        for (int k = 0; k < l->nsrc; k++)
+            if (l->src[k] >= 0 && depth[l->src[k]] > dep)
+                dep = depth[l->src[k]];
+        if (l->identity) {
+            depth[i] = dep;
+            continue;
+        }
+        ib_arg_shapes as;
+        ib_arg_shapes_of(&l->desc, &as);
+        const int weighted = l->desc.op == IB_OP_CONV || l->desc.op == IB_OP_FC;
+        depth[i] = dep + weighted;
+        if (!l->aux && l->desc.op == IB_OP_FC)
+            m->logits = i;
+        int64_t fan = l->desc.op == IB_OP_CONV ? l->desc.conv.ic * l->desc.conv.kh * l->desc.conv.kw
+                      : l->desc.op == IB_OP_FC ? l->desc.fc.ic
+                                               : 1;
+        if (weighted && fan > m->kmax && included(m, i))
+            m->kmax = fan;
+        for (int k = 0; k < as.nin; k++) {
+            int64_t n = ib_dims_count(as.in[k]);
+            if (as.in_is_data[k] || n == 0)
+                continue;
+            float *p = m->params[i][k] = ib_alloc((size_t)n * sizeof(float));
+            if (!p)
+                return ib_fail(e, IB_NOMEM, "net: out of memory");
+            const float a =
+                l->desc.op == IB_OP_CONV ? sqrtf(6.0f / (float)fan) : 1.0f / sqrtf((float)fan);
+            for (int64_t j = 0; j < n; j++) {
+                if (k == 1)
+                    p[j] = ib_rng_uniform(&s, -a, a);
+                else if (l->desc.op == IB_OP_CONV && k == 3)
+                    p[j] = ib_rng_uniform(&s, 0.9f, 1.1f); /* scale */
+                else
+                    p[j] = ib_rng_uniform(&s, -0.05f, 0.05f); /* bias, shift */
+            }
+        }
+    }
+    m->depth = depth[m->logits];
+    free(depth);
+    return IB_OK;
+}
+
+static void model_free(model *m)
+{
+    for (int i = 0; i < m->net.count; i++) {
+        for (int k = 0; k < IB_MAX_IN; k++)
+            ib_free(m->params[i][k]);
+        if (m->ref_out && !m->net.layers[i].identity)
+            ib_free(m->ref_out[i]);
+    }
+    free(m->ref_out);
+    ib_free(m->input);
+    ib_net_free(&m->net);
+}
+
+/* Arguments of layer i with its inputs taken from bufs (NCHW). */
+static void layer_args(const model *m, int i, float *const *bufs, float *out, ib_args *a)
+{
+    const ib_layer *l = &m->net.layers[i];
+    memset(a, 0, sizeof *a);
+    for (int k = 0; k < IB_MAX_IN; k++)
+        a->in[k] = m->params[i][k];
+    for (int k = 0; k < l->nsrc; k++)
+        a->in[k] = l->src[k] < 0 ? m->input : bufs[l->src[k]];
+    a->out[0] = out;
+}
+
+static ib_status model_reference(model *m, ib_err *e)
+{
+    for (int i = 0; i < m->net.count; i++) {
+        const ib_layer *l = &m->net.layers[i];
+        if (!included(m, i))
+            continue;
+        if (l->identity) {
+            m->ref_out[i] = m->ref_out[l->src[0]];
+            continue;
+        }
+        if (!(m->ref_out[i] = ib_alloc((size_t)out_elems(&l->desc) * sizeof(float))))
+            return ib_fail(e, IB_NOMEM, "net: out of memory");
+        ib_args a;
+        layer_args(m, i, m->ref_out, m->ref_out[i], &a);
+        ib_ref_run(&l->desc, &a);
+    }
+    return IB_OK;
+}
+
+/* One executable step of a family's forward pass: a native kernel, one of our reorders, or
+ * a step of a peer's own chain (a layer or a reorder of its own). */
+typedef enum { STEP_NATIVE, STEP_REORDER, STEP_PEER } step_kind;
+typedef struct step {
+    step_kind kind;
+    int reorder; /* a layout change (ours or the peer's) */
+    int layer;
+    const ib_desc *d;
+    const ib_impl *impl;
+    const ib_native *nat;
+    void *packed;
+    void *peer; /* STEP_PEER: the chain and its step */
+    const ib_chain_ops *ops;
+    int k;
+    const float *src[IB_MAX_IN];
+    float *dst[IB_MAX_OUT];
+    /* reorder */
+    const float *rsrc;
+    float *rdst;
+    ib_layout rsl, rdl;
+    ib_dims rdims;
+    ib_timing t;    /* timed alone, repeated */
+    double in_pass; /* median wall seconds inside whole passes (profile_passes) */
+    char label[96];
+} step;
+
+typedef struct chain {
+    step *steps;
+    int n;
+    float **out; /* per layer output buffer (its layout in lay[]) */
+    ib_layout *lay;
+    float **extra; /* buffers to free */
+    int nextra;
+    void *peer; /* a peer's own chain, when the family has one */
+    const ib_chain_ops *peer_ops;
+} chain;
+
+static int run_step(void *p)
+{
+    step *s = p;
+    switch (s->kind) {
+    case STEP_NATIVE:
+        s->nat->exec(s->d, s->packed, s->src, s->dst);
+        return 0;
+    case STEP_PEER:
+        return s->ops->run_step(s->peer, s->k) != IB_OK;
+    case STEP_REORDER:
+        ib_reorder(s->rsrc, s->rsl, s->rdst, s->rdl, s->rdims.n, s->rdims.c, s->rdims.h,
+                   s->rdims.w);
+        return 0;
+    }
+    return 1;
+}
+
+static float *chain_alloc(chain *c, int64_t elems)
+{
+    float *p = ib_alloc((size_t)(elems > 0 ? elems : 1) * sizeof(float));
+    if (p)
+        c->extra[c->nextra++] = p;
+    return p;
+}
+
+static void chain_free(chain *c)
+{
+    if (c->peer)
+        c->peer_ops->release(c->peer);
+    for (int i = 0; i < c->nextra; i++)
+        ib_free(c->extra[i]);
+    free(c->extra);
+    free(c->steps);
+    free(c->out);
+    free(c->lay);
+    memset(c, 0, sizeof *c);
+}
+
+/* The implementation layer i runs with in family fam: the family's own (or, for an algorithm
+ * family, the direct family of its ISA: ib_registry_family_impl) when it runs here and
+ * supports the problem, else our direct native kernels of the highest ISA that run it (an
+ * algorithm that rounds differently, with an error_bound, is not one), else the reference. */
+static const ib_impl *choose(const ib_desc *d, const char *fam, int *fallback)
+{
+    const ib_impl *im = ib_registry_family_impl(fam, d);
+    *fallback = !im || strcmp(im->name, fam) != 0;
+    if (im)
+        return im;
+    const ib_impl *impls[64], *best = NULL;
+    const int n = ib_registry_find(d->op, 0, impls, 64); /* usable here, reference first */
+    for (int k = 0; k < n; k++) {
+        const ib_impl *c = impls[k];
+        const int direct = c->kind == IB_KIND_NATIVE && !c->error_bound;
+        const int fits = !c->supports || c->supports(d, NULL);
+        if (fits && (!best || (direct && (best->kind != IB_KIND_NATIVE || c->isa > best->isa))))
+            best = c;
+    }
+    return best;
+}
+
+/* Input k of layer i in layout want: the producer's buffer, or a reorder step into a new
+ * buffer (timed with the pass: a layout change costs what it costs). */
+static const float *input_in(const model *m, chain *c, int i, int k, ib_layout want, ib_err *e)
+{
+    const ib_layer *l = &m->net.layers[i];
+    const int p = l->src[k];
+    const float *buf = p < 0 ? m->input : c->out[p];
+    const ib_layout have = p < 0 ? IB_LAYOUT_NCHW : c->lay[p];
+    if (have == want)
+        return buf;
+    ib_arg_shapes as;
+    ib_arg_shapes_of(&l->desc, &as);
+    const ib_dims dd = as.in[k];
+    float *dst = chain_alloc(c, ib_layout_elems(want, dd.n, dd.c, dd.h, dd.w));
+    if (!dst) {
+        ib_fail(e, IB_NOMEM, "net: out of memory");
+        return NULL;
+    }
+    step *s = &c->steps[c->n++];
+    memset(s, 0, sizeof *s);
+    *s = (step){.kind = STEP_REORDER,
+                .reorder = 1,
+                .layer = i,
+                .rsrc = buf,
+                .rdst = dst,
+                .rsl = have,
+                .rdl = want,
+                .rdims = dd};
+    snprintf(s->label, sizeof s->label, "reorder %s->%s", ib_layout_name(have),
+             ib_layout_name(want));
+    run_step(s);
+    return dst;
+}
+
+/* Builds and runs once the forward pass with impls[i] per layer; the chain keeps every
+ * buffer so that each step can be timed again on its real input. */
+static ib_status chain_build(const model *m, const ib_impl *const *impls, chain *c, ib_err *e)
+{
+    const int nl = m->net.count;
+    memset(c, 0, sizeof *c);
+    c->steps = calloc((size_t)nl * 4, sizeof *c->steps);
+    c->out = calloc((size_t)nl, sizeof *c->out);
+    c->lay = calloc((size_t)nl, sizeof *c->lay);
+    c->extra = calloc((size_t)nl * 8, sizeof *c->extra);
+    if (!c->steps || !c->out || !c->lay || !c->extra)
+        return ib_fail(e, IB_NOMEM, "net: out of memory");
+    for (int i = 0; i < nl; i++) {
+        const ib_layer *l = &m->net.layers[i];
+        if (!included(m, i))
+            continue;
+        if (l->identity) {
+            c->out[i] = c->out[l->src[0]];
+            c->lay[i] = c->lay[l->src[0]];
+            continue;
+        }
+        const ib_impl *im = impls[i];
+        ib_arg_shapes as;
+        ib_arg_shapes_of(&l->desc, &as);
+        const ib_dims od = as.out[0];
+        if (im->native) {
+            const ib_native *nat = im->native(&l->desc);
+            if (!nat || !nat->exec)
+                return ib_fail(e, IB_UNSUPPORTED, "net: %s: %s has no kernel", l->name, im->name);
+            const float *src[IB_MAX_IN] = {0};
+            for (int k = 0; k < l->nsrc; k++)
+                if (!(src[k] = input_in(m, c, i, k, nat->src_layout, e)))
+                    return IB_NOMEM;
+            float *dst = chain_alloc(c, ib_layout_elems(nat->dst_layout, od.n, od.c, od.h, od.w));
+            size_t pb = nat->packed_bytes ? nat->packed_bytes(&l->desc) : 0;
+            void *packed = pb ? chain_alloc(c, (int64_t)(pb + 3) / 4) : NULL;
+            if (!dst || (pb && !packed))
+                return ib_fail(e, IB_NOMEM, "net: out of memory");
+            if (nat->pack) {
+                ib_args a;
+                layer_args(m, i, c->out, NULL, &a);
+                nat->pack(&l->desc, &a, packed);
+            }
+            step *s = &c->steps[c->n++];
+            *s = (step){.kind = STEP_NATIVE,
+                        .layer = i,
+                        .d = &l->desc,
+                        .impl = im,
+                        .nat = nat,
+                        .packed = packed};
+            memcpy(s->src, src, sizeof src);
+            s->dst[0] = dst;
+            snprintf(s->label, sizeof s->label, "%s", nat->kernel ? nat->kernel : im->name);
+            c->out[i] = dst;
+            c->lay[i] = nat->dst_layout;
+            run_step(s);
+        } else {
+            /* A peer that owns its memory and has no chained form would run each layer on a
+             * private copy of its input: not a network. */
+            return ib_fail(e, IB_UNSUPPORTED,
+                           "%s has no chained form (it runs each layer on its own copy of the "
+                           "input), so it has no whole-network time",
+                           im->name);
+        }
+    }
+    return IB_OK;
+}
+
+/* The family's own chain when its layers belong to a peer that builds one (every layer the
+ * same peer): steps are the peer's, reorders included; the whole pass runs once. */
+static ib_status chain_build_peer(const model *m, const ib_impl *const *impls,
+                                  const ib_chain_ops *ops, chain *c, ib_err *e)
+{
+    const int nl = m->net.count;
+    memset(c, 0, sizeof *c);
+    int *use = calloc((size_t)nl, sizeof *use);
+    c->out = calloc((size_t)nl, sizeof *c->out);
+    c->lay = calloc((size_t)nl, sizeof *c->lay);
+    c->extra = calloc(1, sizeof *c->extra);
+    if (!use || !c->out || !c->lay || !c->extra) {
+        free(use);
+        return ib_fail(e, IB_NOMEM, "net: out of memory");
+    }
+    for (int i = 0; i < nl; i++) {
+        use[i] = included(m, i);
+        if (use[i] && !m->net.layers[i].identity && impls[i]->chain != ops) {
+            free(use);
+            return ib_fail(e, IB_UNSUPPORTED, "net: %s: %s is not part of the %s chain",
+                           m->net.layers[i].name, impls[i]->name, impls[i]->name);
+        }
+    }
+    const ib_chain_spec sp = {.net = &m->net, .use = use, .params = m->params, .input = m->input};
+    ib_status st = ops->create(&sp, &c->peer, e);
+    free(use);
+    if (st != IB_OK)
+        return st;
+    c->peer_ops = ops;
+    const int ns = ops->steps(c->peer);
+    if (!(c->steps = calloc((size_t)ns + 1, sizeof *c->steps)))
+        return ib_fail(e, IB_NOMEM, "net: out of memory");
+    for (int k = 0; k < ns; k++) {
+        step *s = &c->steps[c->n++];
+        const char *label = "";
+        int ro = 0;
+        const int i = ops->step_info(c->peer, k, &ro, &label);
+        *s = (step){
+            .kind = STEP_PEER, .reorder = ro, .layer = i, .peer = c->peer, .ops = ops, .k = k};
+        if (!ro) {
+            s->d = &m->net.layers[i].desc;
+            s->impl = impls[i];
+        }
+        snprintf(s->label, sizeof s->label, "%s", label);
+        if (run_step(s))
+            return ib_fail(e, IB_FAILED, "net: %s: %s failed", m->net.layers[i].name, label);
+    }
+    c->out[m->logits] = chain_alloc(c, out_elems(&m->net.layers[m->logits].desc));
+    if (!c->out[m->logits])
+        return ib_fail(e, IB_NOMEM, "net: out of memory");
+    if (ops->read(c->peer, m->logits, c->out[m->logits]) != IB_OK)
+        return ib_fail(e, IB_FAILED, "net: reading the logits back failed");
+    return IB_OK;
+}
+
+/* 1 when every layer of the pass runs a native kernel (buffers another family can read). */
+static int native_only(const model *m, const ib_impl *const *impls)
+{
+    for (int i = 0; impls && i < m->net.count; i++)
+        if (included(m, i) && !m->net.layers[i].identity && (!impls[i] || !impls[i]->native))
+            return 0;
+    return impls != NULL;
+}
+
+/* Normwise relative error of the logits: max |got - want| / max |want|. */
+static double logits_error(const model *m, const chain *c)
+{
+    const ib_desc *d = &m->net.layers[m->logits].desc;
+    const int64_t n = out_elems(d);
+    const float *got = c->out[m->logits], *want = m->ref_out[m->logits];
+    double num = 0, den = 0;
+    for (int64_t k = 0; k < n; k++) {
+        if (!isfinite(got[k]))
+            return INFINITY;
+        num = fmax(num, fabs((double)got[k] - want[k]));
+        den = fmax(den, fabs((double)want[k]));
+    }
+    return den > 0 ? num / den : num;
+}
+
+enum { PASS_CALLS = 256 }; /* calls of the pass whose per-step times are kept */
+
+typedef struct e2e_ctx {
+    chain *c;
+    double *per_call; /* NULL, or [PASS_CALLS][c->n]: per call, each step's seconds per pass */
+    int calls;
+} e2e_ctx;
+
+static int run_all(void *p)
+{
+    chain *c = ((e2e_ctx *)p)->c;
+    for (int i = 0; i < c->n; i++)
+        if (run_step(&c->steps[i]))
+            return 1;
+    return 0;
+}
+
+/* Google Benchmark bodies: a step, or the whole pass, iters times. */
+static int gb_step(void *p, int64_t iters)
+{
+    for (int64_t k = 0; k < iters; k++)
+        if (run_step(p))
+            return 1;
+    return 0;
+}
+
+/* The pass, with the clock read between steps (tens of nanoseconds each, against
+ * milliseconds of work per step): what each step costs inside the running network. */
+static int gb_all(void *p, int64_t iters)
+{
+    e2e_ctx *x = p;
+    const chain *c = x->c;
+    double *acc =
+        x->per_call && x->calls < PASS_CALLS ? x->per_call + (size_t)x->calls * c->n : NULL;
+    for (int64_t k = 0; !acc && k < iters; k++)
+        if (run_all(p))
+            return 1;
+    if (!acc)
+        return 0;
+    memset(acc, 0, (size_t)c->n * sizeof *acc);
+    for (int64_t k = 0; k < iters; k++) {
+        double t0 = ib_now();
+        for (int i = 0; i < c->n; i++) {
+            if (run_step(&c->steps[i]))
+                return 1;
+            const double t1 = ib_now();
+            acc[i] += t1 - t0;
+            t0 = t1;
+        }
+    }
+    for (int i = 0; i < c->n; i++)
+        acc[i] /= (double)iters;
+    x->calls++;
+    return 0;
+}
+
+typedef struct fam_result {
+    char name[24];
+    int ok; /* built and timed */
+    char why[256];
+    double err;
+    int pass;
+    ib_timing total;    /* end to end */
+    double sum_layers;  /* sum of per-step medians */
+    double sum_in_pass; /* sum of the steps' medians inside whole passes */
+    double reorders;    /* of which reorder steps */
+    int skipped;        /* no whole-network form (why says why) */
+    double predicted;   /* best: the sum of step minimums its choice predicted */
+    double flops;
+    double peak;
+    int fallbacks;
+    double *kernel_min; /* per layer: its steps' minimums, reorders excluded */
+} fam_result;
+
+/* A step whose rate is compared with the FMA peak (not a reorder; a multiply-add layer type). */
+static int fma_step(const step *s)
+{
+    return !s->reorder && ib_op_traits_of(s->d->op)->fma_bound;
+}
+
+static int cmp_step_desc(const void *x, const void *y)
+{
+    const step *a = x, *b = y;
+    return (a->t.med < b->t.med) - (a->t.med > b->t.med);
+}
+
+static double layer_flops(const ib_desc *d)
+{
+    ib_work w;
+    ib_desc_work(d, &w);
+    return (double)w.flops_exec;
+}
+
+/* Each step's median over the timed calls of the pass (NaN when none was recorded). */
+static void in_pass_medians(chain *c, const e2e_ctx *x)
+{
+    double v[PASS_CALLS], tmp[PASS_CALLS];
+    for (int i = 0; i < c->n; i++) {
+        for (int k = 0; k < x->calls; k++)
+            v[k] = x->per_call[(size_t)k * c->n + i];
+        c->steps[i].in_pass = x->calls > 0 ? ib_median(v, x->calls, tmp) : NAN;
+    }
+}
+
+static int run_family(const ib_run_opts *o, FILE *out, const model *m, const char *fam,
+                      const ib_impl *const *impls, int threads, double tol, fam_result *r,
+                      FILE *lcsv, ib_gbjson *js, int top)
+{
+    ib_err e = {{0}};
+    chain c;
+    snprintf(r->name, sizeof r->name, "%s", fam);
+    r->kernel_min = calloc((size_t)m->net.count, sizeof *r->kernel_min);
+    const ib_chain_ops *peer = NULL;
+    for (int i = 0; i < m->net.count && !peer; i++)
+        if (included(m, i) && !m->net.layers[i].identity)
+            peer = impls[i]->chain;
+    ib_status st = !r->kernel_min ? ib_fail(&e, IB_NOMEM, "net: out of memory")
+                   : peer         ? chain_build_peer(m, impls, peer, &c, &e)
+                                  : chain_build(m, impls, &c, &e);
+    if (st != IB_OK) {
+        snprintf(r->why, sizeof r->why, "%s", e.msg);
+        chain_free(&c);
+        if (st == IB_UNSUPPORTED) { /* said in the table, not an error of the run */
+            r->skipped = 1;
+            return 0;
+        }
+        fprintf(stderr, "incbench %s: %s: %s\n", o->cmd, fam, e.msg);
+        return 1;
+    }
+    r->err = logits_error(m, &c);
+    r->pass = r->err <= tol;
+    /* Every step and the whole pass are Google Benchmark benchmarks, timed like `incbench
+     * bench`'s, their repetitions interleaved at random, so that the sum of steps and the
+     * total share whatever load the machine had meanwhile. */
+    e2e_ctx ec = {&c, malloc((size_t)PASS_CALLS * (size_t)c.n * sizeof(double)), 0};
+    const int reps = (int)o->reps;
+    ib_progress(o, 1, 1, "%s: %d steps and the pass, %d repetitions each, interleaved", fam, c.n,
+                reps);
+    ib_gb_init_interleaved();
+    memset(&r->total, 0, sizeof r->total);
+    for (int i = 0; i <= c.n; i++) {
+        step *s = i < c.n ? &c.steps[i] : NULL;
+        char nm[200];
+        if (s)
+            snprintf(nm, sizeof nm, "net/%s/%s%s", fam, m->net.layers[s->layer].name,
+                     s->reorder ? "/reorder" : "");
+        else
+            snprintf(nm, sizeof nm, "net/%s/total", fam);
+        if (s)
+            memset(&s->t, 0, sizeof s->t);
+        const ib_gb_bench b = {.name = nm,
+                               .fn = s ? gb_step : gb_all,
+                               .ctx = s ? (void *)s : (void *)&ec,
+                               .use_real_time = 1, /* the pass as a user waits for it */
+                               .repetitions = reps,
+                               .min_time = s ? o->min_time * 0.25 : o->min_time,
+                               .tag = s ? &s->t : &r->total};
+        ib_gb_register(&b);
+    }
+    ib_gb_run_collect(ib_gb_collect_timing, NULL);
+    ib_gb_clear();
+    for (int i = 0; i <= c.n; i++) {
+        ib_timing *t = i < c.n ? &c.steps[i].t : &r->total;
+        if (t->failed || t->reps < 1) {
+            snprintf(r->why, sizeof r->why, "%s failed while timing",
+                     i < c.n ? m->net.layers[c.steps[i].layer].name : "the forward pass");
+            free(ec.per_call);
+            chain_free(&c);
+            return 1;
+        }
+        ib_timing_summarize(t);
+    }
+    in_pass_medians(&c, &ec);
+    free(ec.per_call);
+    for (int i = 0; i < c.n; i++) {
+        const step *s = &c.steps[i];
+        r->sum_layers += s->t.med;
+        r->sum_in_pass += s->in_pass;
+        if (s->reorder)
+            r->reorders += s->t.med;
+        else
+            r->kernel_min[s->layer] += s->t.min, r->flops += layer_flops(s->d);
+    }
+    if (c.peer) { /* the logits of the timed passes, not only of the first */
+        if (c.peer_ops->read(c.peer, m->logits, c.out[m->logits]) != IB_OK) {
+            snprintf(r->why, sizeof r->why, "reading the logits back failed");
+            chain_free(&c);
+            return 1;
+        }
+        r->err = fmax(r->err, logits_error(m, &c));
+        r->pass = r->err <= tol;
+    }
+    r->ok = 1;
+    r->peak = 0; /* the peak of the ISA this family's convolutions use */
+    for (int i = 0; i < c.n && r->peak == 0; i++)
+        if (!c.steps[i].reorder && c.steps[i].d->op == IB_OP_CONV)
+            r->peak = ib_impl_peak(c.steps[i].impl, threads);
+    /* per step lines, then the breakdown sorted by time */
+    for (int i = 0; i < c.n; i++) {
+        step *s = &c.steps[i];
+        const ib_layer *l = &m->net.layers[s->layer];
+        ib_work w = {0}; /* a reorder does no arithmetic */
+        if (!s->reorder)
+            ib_desc_work(s->d, &w);
+        const double fl = (double)w.flops_exec;
+        const double pk = s->impl ? ib_impl_peak(s->impl, threads) : 0;
+        const int weighted = fma_step(s);
+        const double pfl = weighted ? ib_impl_peak_flops(s->impl, s->d) : fl;
+        if (lcsv)
+            fprintf(lcsv, "%s,%s,%s,%s,%s,%.6e,%.6e,%.6e,%.4f,%.6e,%.4f,%.4f,%.0f,%.0f,%.6e\n", fam,
+                    l->name, s->reorder ? "reorder" : ib_op_name(s->d->op),
+                    s->impl ? s->impl->name : "-", s->label, s->t.med, s->t.min, s->t.max, s->t.cv,
+                    fl / s->t.med, weighted && pk > 0 ? pfl / s->t.med / pk * 100 : 0,
+                    s->t.med / r->sum_layers * 100, (double)w.macs, (double)w.macs_nonpad,
+                    s->in_pass);
+        if (js) {
+            char nm[200];
+            snprintf(nm, sizeof nm, "net/%s/%s%s", fam, l->name, s->reorder ? "/reorder" : "");
+            ib_gbjson_add(js, nm, &s->t, pfl, weighted ? pk : 0, s->label);
+        }
+    }
+    if (js) {
+        char nm[64];
+        snprintf(nm, sizeof nm, "net/%s/total", fam);
+        ib_gbjson_add(js, nm, &r->total, r->flops, r->peak, NULL);
+    }
+    if (out && top > 0) {
+        step *sorted = malloc((size_t)c.n * sizeof *sorted);
+        memcpy(sorted, c.steps, (size_t)c.n * sizeof *sorted);
+        qsort(sorted, (size_t)c.n, sizeof *sorted, cmp_step_desc);
+        fprintf(out,
+                "\n%s: top %d of %d steps (median [min, max]; %% of the sum of steps; %% of "
+                "the peak of the ISA used)\n",
+                fam, top < c.n ? top : c.n, c.n);
+        for (int i = 0; i < c.n && i < top; i++) {
+            const step *s = &sorted[i];
+            char a[24], b[24], d[24];
+            const double fl = s->reorder ? 0 : layer_flops(s->d);
+            const double pk = s->impl ? ib_impl_peak(s->impl, threads) : 0;
+            const int weighted = fma_step(s);
+            fprintf(out, "  %-34.34s %-26.26s %9s [%s, %s] %5.1f%% %7.1f GF/s",
+                    m->net.layers[s->layer].name, s->label, ib_fmt_time(s->t.med, a, 24),
+                    ib_fmt_time(s->t.min, b, 24), ib_fmt_time(s->t.max, d, 24),
+                    s->t.med / r->sum_layers * 100, fl / s->t.med * 1e-9);
+            if (weighted && pk > 0)
+                fprintf(out, " %5.1f%% peak",
+                        ib_impl_peak_flops(s->impl, s->d) / s->t.med / pk * 100);
+            fputc('\n', out);
+        }
+        free(sorted);
+    }
+    chain_free(&c);
+    return r->pass ? 0 : 1;
+}
+
+static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *env)
+{
+    const int threads = env->threads;
+    model m;
+    ib_err e = {{0}};
+    ib_progress(o, 0, 1, "building Inception-v3 (batch %lld) and running the reference network",
+                (long long)o->batch);
+    if (model_init(&m, o->batch, o->aux, &e) != IB_OK) {
+        fprintf(stderr, "incbench %s: %s\n", o->cmd, e.msg);
+        model_free(&m);
+        return 2;
+    }
+    /* every results file opened before the work: one that cannot be written is an error */
+    FILE *lcsv = NULL, *csv = NULL;
+    ib_gbjson js = {0}, *jsp = NULL;
+    if (o->out) {
+        if ((lcsv = ib_results_open(o->out, "net_layers.csv")) != NULL &&
+            (csv = ib_results_open(o->out, "net.csv")) != NULL &&
+            ib_gbjson_begin(&js, o->out, "net.json", threads, 1) == 0) {
+            jsp = &js;
+        } else {
+            if (lcsv)
+                fclose(lcsv);
+            if (csv)
+                fclose(csv);
+            model_free(&m);
+            return 2;
+        }
+    }
+    if (model_reference(&m, &e) != IB_OK) {
+        fprintf(stderr, "incbench %s: %s\n", o->cmd, e.msg);
+        if (lcsv)
+            fclose(lcsv);
+        if (csv)
+            fclose(csv);
+        ib_gbjson_end(&js);
+        model_free(&m);
+        return 2;
+    }
+    /* A rounding per accumulation step grows like sqrt(K) on average; layers compound. */
+    const double tol = 4.0 * m.depth * sqrt((double)m.kmax) * FLT_EPSILON;
+    const char *fam[MAX_FAM + 1];
+    int nfam = ib_families(o->impls, fam, MAX_FAM);
+    const int want_best = !o->impls || ib_impl_listed(o->impls, "best");
+    const int nl = m.net.count;
+    const ib_impl **impls = calloc((size_t)nl, sizeof *impls);
+    fam_result *res = calloc((size_t)nfam + 1, sizeof *res);
+    const ib_impl ***chosen = calloc((size_t)nfam + 1, sizeof *chosen);
+    if (lcsv)
+        fprintf(lcsv, "impl,layer,op,kernel_impl,kernel,median_s,min_s,max_s,cv,flops_per_s,"
+                      "pct_peak,pct_total,macs_nominal,macs_exec,in_pass_s\n");
+    double pass_flops = 0, pass_flops_nom = 0;
+    for (int i = 0; i < m.net.count; i++)
+        if (included(&m, i) && !m.net.layers[i].identity) {
+            ib_work w;
+            ib_desc_work(&m.net.layers[i].desc, &w);
+            pass_flops += (double)w.flops_exec;
+            pass_flops_nom += (double)w.flops;
+        }
+    char ld[160];
+    if (out)
+        fprintf(out,
+                "Inception-v3 forward pass, batch %lld%s, %d thread%s%s, %s;\n%.2f GFLOP per pass "
+                "executed (padding taps left out; %.2f nominal); logits tolerance %.2e (4 x "
+                "depth %d x sqrt(K %lld) x eps).\nEvery step and the pass are timed through "
+                "Google Benchmark, %lld repetitions each interleaved at random, wall time; the\n"
+                "pass also reads the clock between its steps ('in pass': each step as it runs in "
+                "the network).\n",
+                (long long)o->batch, o->aux ? " with AuxLogits" : "", threads,
+                threads > 1 ? "s" : "", env->pinned ? " pinned to one CPU" : "",
+                ib_load_note(threads, ld, sizeof ld), pass_flops * 1e-9, pass_flops_nom * 1e-9, tol,
+                m.depth, (long long)m.kmax, (long long)o->reps);
+    int rc = 0;
+    int *use = calloc((size_t)nl, sizeof *use);
+    for (int i = 0; use && i < nl; i++)
+        use[i] = included(&m, i);
+    for (int f = 0; f <= nfam && impls && res && chosen && use; f++) {
+        const char *name = f < nfam ? fam[f] : "best";
+        if (f == nfam) {
+            /* best: per layer among the native families that passed (their buffers chain
+             * with each other), layout changes counted at their measured cost. Minimums,
+             * not medians: the families were timed one after the other, and the minimum is
+             * what another process's load disturbs least. */
+            ib_best_in bi = {
+                .net = &m.net, .use = use, .min_time = o->min_time * 0.25, .reps = (int)o->reps};
+            for (int g = 0; g < nfam && bi.ncand < IB_BEST_MAX; g++)
+                if (res[g].ok && res[g].pass && native_only(&m, chosen[g])) {
+                    bi.impls[bi.ncand] = chosen[g];
+                    bi.time[bi.ncand++] = res[g].kernel_min;
+                }
+            if (!want_best || bi.ncand < 2)
+                break;
+            ib_progress(o, f + 1, nfam + 1, "best: measuring reorders between layouts");
+            double ro = 0;
+            if ((res[f].predicted = ib_net_best_pick(&bi, impls, &ro)) < 0) {
+                fprintf(stderr, "incbench %s: best: measuring a reorder failed\n", o->cmd);
+                rc = 2;
+                break;
+            }
+        }
+        int fallbacks = 0;
+        chosen[f] = calloc((size_t)nl, sizeof **chosen);
+        for (int i = 0; i < nl && chosen[f]; i++) {
+            if (!use[i] || m.net.layers[i].identity)
+                continue;
+            int fb = 0;
+            if (f < nfam)
+                impls[i] = choose(&m.net.layers[i].desc, name, &fb);
+            if (!impls[i]) {
+                fprintf(stderr, "incbench %s: %s: no implementation runs %s\n", o->cmd, name,
+                        m.net.layers[i].name);
+                rc = 2;
+                break;
+            }
+            chosen[f][i] = impls[i];
+            fallbacks += fb;
+        }
+        if (rc == 2)
+            break;
+        ib_progress(o, f + 1, nfam + want_best, "net with %s%s", name,
+                    fallbacks ? " (some layers fall back to another family)" : "");
+        res[f].fallbacks = fallbacks;
+        int r = run_family(o, out, &m, name, impls, threads, tol, &res[f], lcsv, jsp, top);
+        rc = r > rc ? r : rc;
+    }
+    free(use);
+    if (lcsv)
+        fclose(lcsv);
+    ib_gbjson_end(&js);
+    if (csv)
+        fprintf(csv, "impl,status,total_med_s,total_min_s,total_max_s,sum_steps_s,gflops,"
+                     "pct_peak,logits_rel_err,tolerance,fallback_layers,reorders_s,"
+                     "predicted_s,sum_in_pass_s\n");
+    if (out)
+        fprintf(out, "\n%-8s %-7s %-34s %12s %10s %10s %9s %8s %11s  %s\n", "impl", "logits",
+                "total median [min, max]", "sum of steps", "in pass", "reorders", "GFLOP/s",
+                "%peak", "max rel err", "notes");
+    for (int f = 0; f <= nfam && res; f++) {
+        fam_result *r = &res[f];
+        if (!r->name[0])
+            continue;
+        char a[24], b[24], c[24], d[24], ip[24], ro[24], pr[24], tt[80], note[160] = "";
+        if (r->ok)
+            snprintf(tt, sizeof tt, "%s [%s, %s]", ib_fmt_time(r->total.med, a, 24),
+                     ib_fmt_time(r->total.min, b, 24), ib_fmt_time(r->total.max, c, 24));
+        const double gf = r->ok ? r->flops / r->total.med * 1e-9 : 0;
+        const double pp = r->ok && r->peak > 0 ? r->flops / r->total.med / r->peak * 100 : 0;
+        if (r->fallbacks)
+            snprintf(note, sizeof note, "some layers from another family");
+        if (r->predicted > 0)
+            snprintf(note, sizeof note, "per layer with reorders; sum of minimums predicted %s",
+                     ib_fmt_time(r->predicted, pr, 24));
+        if (out) {
+            if (r->ok)
+                fprintf(out, "%-8s %-7s %-34s %12s %10s %10s %9.1f %7.1f%% %11.2e  %s\n", r->name,
+                        r->pass ? "PASSED" : "FAILED", tt, ib_fmt_time(r->sum_layers, d, 24),
+                        ib_fmt_time(r->sum_in_pass, ip, 24),
+                        r->reorders > 0 ? ib_fmt_time(r->reorders, ro, 24) : "0", gf, pp, r->err,
+                        note);
+            else
+                fprintf(out, "%-8s %-7s %s\n", r->name, r->skipped ? "SKIPPED" : "ERROR", r->why);
+        }
+        if (csv && r->ok)
+            fprintf(csv, "%s,%s,%.6e,%.6e,%.6e,%.6e,%.4f,%.3f,%.4e,%.4e,%d,%.6e,%.6e,%.6e\n",
+                    r->name, r->pass ? "PASSED" : "FAILED", r->total.med, r->total.min,
+                    r->total.max, r->sum_layers, gf, pp, r->err, tol, r->fallbacks, r->reorders,
+                    r->predicted, r->sum_in_pass);
+        else if (csv && r->skipped)
+            fprintf(csv, "%s,SKIPPED,,,,,,,,,,,,\n", r->name);
+        free(r->kernel_min);
+    }
+    if (csv)
+        fclose(csv);
+    for (int f = 0; f <= nfam && chosen; f++)
+        free(chosen[f]);
+    free(chosen);
+    free(res);
+    free(impls);
+    model_free(&m);
+    return rc;
+}
+
+int ib_net_job(const ib_run_opts *o, FILE *out, int top)
+{
+    ib_run_env env; /* a question about the network, not about threads: 1 pinned thread */
+    ib_run_env_begin(o, &env);
+    const int rc = net_job(o, out, top, &env);
+    ib_run_env_end(&env);
+    return rc;
+}

@@ -1,0 +1,28 @@
+/* `best` in incbench net: one kernel per layer among the native families, with the cost of
+ * every layout change between layers (measured reorders) counted in the choice. */
+#ifndef IB_BENCH_NET_BEST_H
+#define IB_BENCH_NET_BEST_H
+
+#include "core/impl.h"
+#include "core/inception_v3.h"
+
+enum { IB_BEST_MAX = 8 };
+
+typedef struct ib_best_in {
+    const ib_net *net;
+    const int *use; /* per layer: part of the pass */
+    int ncand;      /* candidate families, each with native kernels only */
+    const ib_impl *const *impls[IB_BEST_MAX]; /* per candidate: its kernel per layer */
+    const double *time[IB_BEST_MAX];          /* per candidate: measured seconds per layer
+                                                 (minimums), reorders excluded */
+    double min_time;                          /* per reorder timing */
+    int reps;
+} ib_best_in;
+
+/* Writes the choice into pick[layer] and returns the sum of step minimums it predicts
+ * (seconds), of which *reorder_s are reorders (measured here, minimums too). The start is the
+ * fastest single family, and a layer only changes family when that lowers the prediction, reorders
+ * included, so the prediction is never above the best single family's. */
+double ib_net_best_pick(const ib_best_in *in, const ib_impl **pick, double *reorder_s);
+
+#endif
