@@ -498,7 +498,8 @@ typedef struct fam_result {
     double reorders;    /* of which reorder steps */
     int skipped;        /* no whole-network form (why says why) */
     double predicted;   /* best: the sum of step minimums its choice predicted */
-    double flops;
+    double flops;       /* executed direct FLOPs of the pass: its effective GFLOP/s */
+    double peak_flops;  /* what the kernels really multiply (Winograd: its products): %peak */
     double peak;
     int fallbacks;
     double *kernel_min; /* per layer: its steps' minimums, reorders excluded */
@@ -608,10 +609,13 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
         const step *s = &c.steps[i];
         r->sum_layers += s->t.med;
         r->sum_in_pass += s->in_pass;
-        if (s->reorder)
+        if (s->reorder) {
             r->reorders += s->t.med;
-        else
-            r->kernel_min[s->layer] += s->t.min, r->flops += layer_flops(s->d);
+            continue;
+        }
+        r->kernel_min[s->layer] += s->t.min;
+        r->flops += layer_flops(s->d);
+        r->peak_flops += fma_step(s) ? ib_impl_peak_flops(s->impl, s->d) : layer_flops(s->d);
     }
     if (c.peer) { /* the logits of the timed passes, not only of the first */
         if (c.peer_ops->read(c.peer, m->logits, c.out[m->logits]) != IB_OK) {
@@ -654,7 +658,7 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
     if (js) {
         char nm[64];
         snprintf(nm, sizeof nm, "net/%s/total", fam);
-        ib_gbjson_add(js, nm, &r->total, r->flops, r->peak, NULL);
+        ib_gbjson_add(js, nm, &r->total, r->peak_flops, r->peak, NULL);
     }
     if (out && top > 0) {
         step *sorted = malloc((size_t)c.n * sizeof *sorted);
@@ -831,7 +835,7 @@ static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *e
             snprintf(tt, sizeof tt, "%s [%s, %s]", ib_fmt_time(r->total.med, a, 24),
                      ib_fmt_time(r->total.min, b, 24), ib_fmt_time(r->total.max, c, 24));
         const double gf = r->ok ? r->flops / r->total.med * 1e-9 : 0;
-        const double pp = r->ok && r->peak > 0 ? r->flops / r->total.med / r->peak * 100 : 0;
+        const double pp = r->ok && r->peak > 0 ? r->peak_flops / r->total.med / r->peak * 100 : 0;
         if (r->fallbacks)
             snprintf(note, sizeof note, "some layers from another family");
         if (r->predicted > 0)
