@@ -7,6 +7,7 @@
 #   ARG = +COMMAND: a command whose output ends with its own "N passed, N failed" line
 passed=0
 failed=0
+failed_parts="" # named again at the end: a log read from its tail still says which part failed
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
@@ -24,6 +25,8 @@ run() {
     if [ -z "$line" ]; then
         echo "FAILED $name: exit status $rc and no closing 'N passed, N failed' line"
         failed=$((failed + 1))
+        failed_parts="$failed_parts
+  $name (no closing line, exit status $rc)"
         return
     fi
     p=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')
@@ -34,6 +37,10 @@ run() {
     fi
     passed=$((passed + p))
     failed=$((failed + f))
+    if [ "$f" -ne 0 ]; then
+        failed_parts="$failed_parts
+  $name: $f failed ($(grep -E '^(FAIL|FAILED)' "$log" | head -n 3 | tr '\n' ' '))"
+    fi
     echo "== $name: $p passed, $f failed ($(($(date +%s) - start)) s)"
 }
 
@@ -58,5 +65,8 @@ for arg in "$@"; do
         esac
     done
 done
+if [ -n "$failed_parts" ]; then
+    echo "failed parts:$failed_parts"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

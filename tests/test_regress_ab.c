@@ -295,11 +295,30 @@ int main(int argc, char **argv)
         mds = fmax(mds, r.mds_max);
         for (int i = 0; i < r.n; i++)
             worst = fmax(worst, r.rows[i].change);
-        if (r.count[IB_RG_SLOWER] && t > 0)
-            ib_rg_print(stdout, &r, &(ib_rg_opts){0.05, 0.05, 0, 0});
-        ib_check(ib_rg_exit_status(&r) == 0 && r.n == 6,
-                 "A/A trial %d: 6 benchmarks, none flagged (exit status %d)", t,
-                 ib_rg_exit_status(&r));
+        int status = ib_rg_exit_status(&r), n = r.n;
+        if (status != 0) {
+            /* A false alarm is allowed at rate alpha per check, so one flagged check is not
+             * a defect of the checker; the test asks, as a user would, for a repeat, and
+             * fails when the repeat flags too (two in a row: about alpha squared). */
+            if (t > 0)
+                ib_rg_print(stdout, &r, &(ib_rg_opts){0.05, 0.05, 0, 0});
+            ib_rg_report_free(&r);
+            r = (ib_rg_report){0};
+            ib_json *again = NULL;
+            measure(0, IB_RG_DEFAULT_CHECK_PROCS, &again);
+            const int ran2 = compare(base, again, &r, 1);
+            ib_json_free(again);
+            printf("A/A trial %d flagged (exit status %d); its repeat: %s\n", t, status,
+                   !ran2                   ? "did not run"
+                   : ib_rg_exit_status(&r) ? "flagged too"
+                                           : "not flagged");
+            status = ran2 ? ib_rg_exit_status(&r) : 2;
+            n = ran2 ? r.n : 0;
+        }
+        ib_check(status == 0 && n == 6,
+                 "A/A trial %d: 6 benchmarks, none flagged, or a repeat of a flagged check "
+                 "flags none (exit status %d)",
+                 t, status);
         ib_rg_report_free(&r);
     }
     printf("A/A: %d of %d trials flagged (%d of %d benchmark comparisons); largest median "
@@ -308,9 +327,11 @@ int main(int argc, char **argv)
 
     /* A/B: the planted slowdown must be flagged, there and nowhere else. On a busy machine one
      * check may lack the power to see it (the noise criterion then says "same"), so up to 3
-     * checks are made; any other benchmark flagged on the way is a failure. */
-    int caught = 0, others = 0, attempts = 0;
-    while (!caught && attempts < 3) {
+     * checks are made. Another benchmark flagged is a false alarm, allowed at rate alpha per
+     * check as in the A/A trials: it fails the test when the next check flags it again, so a
+     * check that flagged another benchmark is followed by one more. */
+    int caught = 0, others = 0, attempts = 0, prev_others = 0;
+    while ((!caught || prev_others) && attempts < 4) {
         ib_rg_report r = {0};
         if (attempts++ > 0)
             measure(PLANT, IB_RG_DEFAULT_CHECK_PROCS, &ab);
@@ -321,8 +342,10 @@ int main(int argc, char **argv)
         ib_json_free(ab);
         ab = NULL;
         const ib_rg_row *x = row_of(&r, planted_name);
-        caught = x && x->verdict == IB_RG_SLOWER && ib_rg_exit_status(&r) == 1;
-        others += r.count[IB_RG_SLOWER] - (x && x->verdict == IB_RG_SLOWER);
+        const int now_others = r.count[IB_RG_SLOWER] - (x && x->verdict == IB_RG_SLOWER);
+        others += prev_others && now_others; /* flagged in two checks in a row */
+        prev_others = now_others;
+        caught = caught || (x && x->verdict == IB_RG_SLOWER && ib_rg_exit_status(&r) == 1);
         printf("A/B attempt %d: %s %+.1f%% (noise %.1f%%, detectable %.1f%%): %s\n", attempts,
                planted_name, x ? 100 * x->change : NAN, x ? 100 * x->noise : NAN,
                x ? 100 * x->mds : NAN, caught ? "flagged" : "not flagged");
@@ -332,7 +355,10 @@ int main(int argc, char **argv)
     ib_json_free(docs[0]);
     ib_check(caught, "A/B: the planted %d%% slowdown in %s is flagged, exit status 1 (%d check%s)",
              PLANT, planted_name, attempts, attempts > 1 ? "s" : "");
-    ib_check(others == 0, "A/B: only that benchmark is flagged (%d others)", others);
+    ib_check(others == 0 && !prev_others,
+             "A/B: only that benchmark is flagged (another flagged in two checks in a row: %d; "
+             "in the last check: %d)",
+             others, prev_others);
 
     /* Measurement only: the detection rate of smaller slowdowns. */
     if (getenv("IB_REGRESS_SWEEP")) {
