@@ -15,7 +15,10 @@
 #include "studies/factor_measure.h"
 #include "studies/factor_verdict.h"
 
-enum { MAX_FAM = 8, MAX_CASES = 64, MIN_REPS = 6 };
+/* FACTOR_REPS: repetitions per round by default; the rounds sample buffer placement and
+ * CPU, so more rounds of fewer repetitions (5 x 5 instead of 3 x 9, the same time) make the
+ * interval over rounds honest and narrower. */
+enum { MAX_FAM = 8, MAX_CASES = 64, MIN_REPS = 6, FACTOR_REPS = 5 };
 
 static const char *fmt_pct(double v, char *buf, int len, int sign)
 {
@@ -69,9 +72,18 @@ static const char *artefact_note(ib_fartefact a)
 }
 
 /* The lines of one (case, family): times, then the saving and its decomposition. */
-static void print_family(FILE *out, const char *fam, const ib_fform_time *ra,
-                         const ib_fform_time *rb, const ib_fpair *p, int ok)
+/* "5 rounds", or "8 rounds, the cap" when a verdict is still open after the most allowed. */
+static const char *rounds_note(int rounds, const ib_fpair *p, int cap, char *buf, int len)
 {
+    snprintf(buf, (size_t)len, "%d round%s%s", rounds, rounds == 1 ? "" : "s",
+             rounds >= cap && ib_fverdict_open(p->verdict) ? ", the cap" : "");
+    return buf;
+}
+
+static void print_family(FILE *out, const char *fam, const ib_fform_time *ra,
+                         const ib_fform_time *rb, const ib_fpair *p, int ok, int cap)
+{
+    char rn[40];
     char a[96], b[96], s[16], lo[16], hi[16], w[16], rl[16];
     fprintf(out, "    %-8s %s | %s\n", fam, fmt_form(ra, p, 0, a, sizeof a),
             fmt_form(rb, p, 1, b, sizeof b));
@@ -82,11 +94,11 @@ static void print_family(FILE *out, const char *fam, const ib_fform_time *ra,
     }
     fprintf(out,
             "             saving %s [%s, %s] = 1 - (1 - %s work) x %.2f efficiency A/B; "
-            "realized %s: %s%s\n",
+            "realized %s: %s (%s)%s\n",
             fmt_pct(p->saving, s, sizeof s, 1), fmt_pct(p->saving_lo, lo, sizeof lo, 1),
             fmt_pct(p->saving_hi, hi, sizeof hi, 1), fmt_pct(p->work_saving, w, sizeof w, 0),
             p->eff_ratio, fmt_pct(p->realized, rl, sizeof rl, 0), ib_fverdict_name(p->verdict),
-            artefact_note(p->artefact));
+            rounds_note(ra->rounds, p, cap, rn, sizeof rn), artefact_note(p->artefact));
     if (p->peak_a > 1.02 || p->peak_b > 1.02)
         fprintf(out,
                 "             WARNING: above 102%% of the FMA peak: the FMA probe (%.1f GFLOP/s "
@@ -99,7 +111,7 @@ static void print_family(FILE *out, const char *fam, const ib_fform_time *ra,
 }
 
 static void print_sweep_row(FILE *out, const ib_fcase *c, const char *fam, const ib_fpair *p,
-                            int ok)
+                            int ok, int rounds)
 {
     char w[16], s[16], lo[16], hi[16], rl[16];
     fprintf(out, "%-22.22s %4d %4d %7s  %-8s", c->pair_name, c->grid, c->channels,
@@ -108,13 +120,14 @@ static void print_sweep_row(FILE *out, const ib_fcase *c, const char *fam, const
         fprintf(out, "  n/a\n");
         return;
     }
-    fprintf(out, " %7s [%7s, %7s] %6.2f %7s  %s\n", fmt_pct(p->saving, s, sizeof s, 1),
+    fprintf(out, " %7s [%7s, %7s] %6.2f %7s %6d  %s\n", fmt_pct(p->saving, s, sizeof s, 1),
             fmt_pct(p->saving_lo, lo, sizeof lo, 1), fmt_pct(p->saving_hi, hi, sizeof hi, 1),
-            p->eff_ratio, fmt_pct(p->realized, rl, sizeof rl, 0), ib_fverdict_name(p->verdict));
+            p->eff_ratio, fmt_pct(p->realized, rl, sizeof rl, 0), rounds,
+            ib_fverdict_name(p->verdict));
 }
 
 static const char *csv_head =
-    "pair,pair_name,case,grid,channels,form_a,form_b,impl,threads,reps,macs_a,macs_b,"
+    "pair,pair_name,case,grid,channels,form_a,form_b,impl,threads,reps,rounds,macs_a,macs_b,"
     "macs_exec_a,macs_exec_b,params_a,params_b,theory,theory_exec,med_a,lo_a,hi_a,med_b,lo_b,"
     "hi_b,peak_frac_a,peak_frac_b,measured,measured_lo,measured_hi,eff_ratio,realized,verdict,"
     "artefact,kernel_a,kernel_b,fastest_a,fastest_b,fastest,fastest_lo,fastest_hi,fastest_"
@@ -132,7 +145,7 @@ static void csv_fastest(FILE *csv, const char *fam, const char *wino, const ib_f
     ib_csv_put(csv, f ? ib_fverdict_name(f->p.verdict) : "", '\n');
 }
 
-static void csv_row(FILE *csv, const ib_fcase *c, const char *fam, int threads, int reps,
+static void csv_row(FILE *csv, const ib_fcase *c, const char *fam, int threads,
                     const ib_fform_time *ra, const ib_fform_time *rb, const ib_fpair *p, int ok)
 {
     fprintf(csv, "%d,", c->pair);
@@ -142,8 +155,8 @@ static void csv_row(FILE *csv, const ib_fcase *c, const char *fam, int threads, 
     ib_csv_put(csv, c->a.name, ',');
     ib_csv_put(csv, c->b.name, ',');
     ib_csv_put(csv, fam, ',');
-    fprintf(csv, "%d,%d,%lld,%lld,%lld,%lld,%lld,%lld,%.6f,%.6f,", threads, reps,
-            (long long)c->a.macs, (long long)c->b.macs, (long long)c->a.macs_exec,
+    fprintf(csv, "%d,%d,%d,%lld,%lld,%lld,%lld,%lld,%lld,%.6f,%.6f,", threads, ra->t.reps,
+            ra->rounds, (long long)c->a.macs, (long long)c->b.macs, (long long)c->a.macs_exec,
             (long long)c->b.macs_exec, (long long)c->a.params, (long long)c->b.params,
             ib_fcase_theory(c), ib_fcase_theory_exec(c));
     const double nan = NAN;
@@ -233,9 +246,58 @@ static void print_fastest(FILE *out, const char *fam, const char *wino, const ib
             fmt_pct(direct->saving_hi, h2, sizeof h2, 1), ib_fverdict_name(direct->verdict));
 }
 
+/* The inputs of family k's analysis of case c. */
+static ib_fpair_in pair_input(const ib_fcase *c, const char *fam, const ib_fform_time *fa,
+                              const ib_fform_time *fb)
+{
+    return (ib_fpair_in){.ta = fa->on_cpu ? fa->t.cpu_samples : fa->t.samples,
+                         .tb = fb->on_cpu ? fb->t.cpu_samples : fb->t.samples,
+                         .na = fa->t.reps,
+                         .nb = fb->t.reps,
+                         .work_a = (double)c->a.macs_exec,
+                         .work_b = (double)c->b.macs_exec,
+                         .work_nom_a = (double)c->a.macs,
+                         .work_nom_b = (double)c->b.macs,
+                         .peak = fa->peak,
+                         .peak_work_a = form_peak_flops(fam, &c->a) / 2,
+                         .peak_work_b = form_peak_flops(fam, &c->b) / 2,
+                         .ends_a = fa->ends,
+                         .ends_b = fb->ends,
+                         .rounds = fa->rounds < fb->rounds ? fa->rounds : fb->rounds};
+}
+
+/* Family k's analysis of a case into p; 1 when both forms were timed and analysed. */
+static int analyze(const ib_fcase *c, const char *fam, const ib_fform_time *fa,
+                   const ib_fform_time *fb, ib_fpair_in *in, ib_fpair *p)
+{
+    *in = pair_input(c, fam, fa, fb);
+    *p = (ib_fpair){0};
+    return fa->state == 1 && fb->state == 1 && ib_fpair_analyze(in, p) == 0;
+}
+
+/* 1 when more rounds could settle a verdict of the case: some family's is open. */
+static int case_open(const ib_fcase *c, const char **fam, int nfam, const ib_fform_time *fa,
+                     const ib_fform_time *fb)
+{
+    for (int k = 0; k < nfam; k++) {
+        ib_fpair_in in;
+        ib_fpair p;
+        if (analyze(c, fam[k], &fa[k], &fb[k], &in, &p) && ib_fverdict_open(p.verdict))
+            return 1;
+    }
+    return 0;
+}
+
+/* The rounds a case may take: --rounds, and up to --max-rounds while a verdict is open. */
+static int rounds_cap(const ib_run_opts *o)
+{
+    return (int)(o->max_rounds > o->rounds ? o->max_rounds : o->rounds);
+}
+
 /* Every case measured in o->rounds rounds (all cases once per round, each round on fresh
  * instances and, when pinned, on the next CPU), so each case's repetitions are spread over the
- * run and over memory placements; then analysed and printed. */
+ * run and over memory placements; then, sequentially, the cases with a verdict still open
+ * get more rounds, up to the cap; then analysed and printed. */
 static int run_cases(const ib_run_opts *o, ib_run_env *env, FILE *out, const ib_fcase *cases, int n,
                      const char **fam, int nfam, FILE *csv, ib_gbjson *js, int sweep)
 {
@@ -243,25 +305,44 @@ static int run_cases(const ib_run_opts *o, ib_run_env *env, FILE *out, const ib_
     int rc = 0;
     ib_fform_time *ra = calloc(2 * (size_t)n * MAX_FAM, sizeof *ra);
     ib_fform_time *rb = ra ? ra + (size_t)n * MAX_FAM : NULL;
-    if (!ra) {
+    int *open = calloc((size_t)n, sizeof *open);
+    if (!ra || !open) {
         fprintf(stderr, "incbench %s: out of memory\n", o->cmd);
+        free(ra);
+        free(open);
         return 2;
     }
-    const int rounds = (int)o->rounds;
-    for (int r = 0; r < rounds && rc != 2; r++) {
+    const int rounds = (int)o->rounds, cap = rounds_cap(o);
+    int more = n;
+    for (int r = 0; r < cap && more && rc != 2; r++) {
         ib_run_env_round(env, r);
         for (int i = 0; i < n && rc != 2; i++) {
             const ib_fcase *c = &cases[i];
-            ib_progress(o, r * n + i + 1, rounds * n, "%sround %d/%d %s | %s",
-                        sweep ? "sweep " : "", r + 1, rounds, c->pair_name, c->name);
+            if (r >= rounds && !open[i])
+                continue;
+            if (r < rounds)
+                ib_progress(o, r * n + i + 1, rounds * n, "%sround %d/%d %s | %s",
+                            sweep ? "sweep " : "", r + 1, rounds, c->pair_name, c->name);
+            else
+                ib_progress(o, r + 1, cap, "%sextra round, verdict open: %s | %s",
+                            sweep ? "sweep " : "", c->pair_name, c->name);
             int q = ib_factor_measure(o, sweep ? "sweep" : "factor", c, fam, nfam, threads, r,
                                       ra + (size_t)i * MAX_FAM, rb + (size_t)i * MAX_FAM);
             rc = q > rc ? q : rc;
         }
+        if (r + 1 < rounds)
+            continue;
+        more = 0;
+        for (int i = 0; i < n; i++) {
+            open[i] =
+                case_open(&cases[i], fam, nfam, ra + (size_t)i * MAX_FAM, rb + (size_t)i * MAX_FAM);
+            more += open[i];
+        }
     }
+    free(open);
     if (sweep && out && rc != 2)
-        fprintf(out, "\n%-22s %4s %4s %7s  %-8s %7s [%-16s] %6s %7s  %s\n", "pair", "grid", "C",
-                "work", "impl", "saving", "95% interval", "eff", "realized", "verdict");
+        fprintf(out, "\n%-22s %4s %4s %7s  %-8s %7s [%-16s] %6s %7s %6s  %s\n", "pair", "grid", "C",
+                "work", "impl", "saving", "95% interval", "eff", "realized", "rounds", "verdict");
     for (int i = 0; i < n && rc != 2; i++) {
         const ib_fcase *c = &cases[i];
         const ib_fform_time *fa = ra + (size_t)i * MAX_FAM, *fb = rb + (size_t)i * MAX_FAM;
@@ -271,27 +352,13 @@ static int run_cases(const ib_run_opts *o, ib_run_env *env, FILE *out, const ib_
         ib_fpair_in ins[MAX_FAM];
         int okk[MAX_FAM];
         for (int k = 0; k < nfam; k++) {
-            ib_fpair p = {0};
-            const ib_fpair_in in = {.ta = fa[k].on_cpu ? fa[k].t.cpu_samples : fa[k].t.samples,
-                                    .tb = fb[k].on_cpu ? fb[k].t.cpu_samples : fb[k].t.samples,
-                                    .na = fa[k].t.reps,
-                                    .nb = fb[k].t.reps,
-                                    .work_a = (double)c->a.macs_exec,
-                                    .work_b = (double)c->b.macs_exec,
-                                    .work_nom_a = (double)c->a.macs,
-                                    .work_nom_b = (double)c->b.macs,
-                                    .peak = fa[k].peak,
-                                    .peak_work_a = form_peak_flops(fam[k], &c->a) / 2,
-                                    .peak_work_b = form_peak_flops(fam[k], &c->b) / 2};
-            const int ok = fa[k].state == 1 && fb[k].state == 1 && ib_fpair_analyze(&in, &p) == 0;
-            pk[k] = p;
-            ins[k] = in;
-            okk[k] = ok;
+            okk[k] = analyze(c, fam[k], &fa[k], &fb[k], &ins[k], &pk[k]);
+            const ib_fpair *p = &pk[k];
             if (out && !sweep)
-                print_family(out, fam[k], &fa[k], &fb[k], &p, ok);
+                print_family(out, fam[k], &fa[k], &fb[k], p, okk[k], cap);
             if (out && sweep)
-                print_sweep_row(out, c, fam[k], &p, ok);
-            if (js && ok) {
+                print_sweep_row(out, c, fam[k], p, okk[k], ins[k].rounds);
+            if (js && okk[k]) {
                 const ib_form *fs[2] = {&c->a, &c->b};
                 const ib_fform_time *rr[2] = {&fa[k], &fb[k]};
                 for (int s = 0; s < 2; s++)
@@ -306,7 +373,7 @@ static int run_cases(const ib_run_opts *o, ib_run_env *env, FILE *out, const ib_
             if (out && !sweep && has)
                 print_fastest(out, fam[k], fam[w], &pk[k], &f);
             if (csv) {
-                csv_row(csv, c, fam[k], threads, fa[k].t.reps, &fa[k], &fb[k], &pk[k], okk[k]);
+                csv_row(csv, c, fam[k], threads, &fa[k], &fb[k], &pk[k], okk[k]);
                 csv_fastest(csv, fam[k], has ? fam[w] : "", has ? &f : NULL);
             }
         }
@@ -347,16 +414,21 @@ static void print_head(const ib_run_opts *o, FILE *out, int threads, int pinned)
             "Forms A (base) and B (factorized) of each pair are verified against the reference,\n"
             "then timed through Google Benchmark in %lld rounds (each with fresh instances%s),\n"
             "each round %lld repetitions of at least %.3g s, A's and B's interleaved at random,\n"
-            "%s time; the rounds' repetitions pooled. Times: median [95%% interval of the\n"
-            "median]. %%peak: executed (non-padding) FLOPs over the FMA peak of the ISA\n"
-            "the implementation runs, measured at %d thread%s. saving = 1 - time(B)/time(A)\n"
-            "(Hodges-Lehmann) [95%% Moses interval]; its decomposition: saving = 1 - (1 - work\n"
-            "saving on executed MACs) x (efficiency of A's kernels / B's). realized = saving /\n"
-            "work saving. Verdict: 'not significant' when the interval contains 0; 'pays' when\n"
-            "the interval reaches 80%% of the work saving; 'pays partly' when all of it is\n"
-            "below; 'does not pay here' when B is slower. Pools and concats count no FLOPs.\n",
+            "%s time. Times: median [95%% interval of the median] of all repetitions.\n"
+            "%%peak: executed (non-padding) FLOPs over the FMA peak of the ISA the\n"
+            "implementation runs, measured at %d thread%s. saving = 1 - time(B)/time(A): per\n"
+            "round the ratio of the fastest repetitions (other work only adds time), their\n"
+            "geometric mean [95%% t interval over the rounds, the independent units]; its\n"
+            "decomposition: saving = 1 - (1 - work saving on executed MACs) x (efficiency of\n"
+            "A's kernels / B's). realized = saving / work saving. Verdict: 'not significant'\n"
+            "when the interval contains 0; 'does not pay here' when all of it is below 0;\n"
+            "'pays' when all of it is at or above 80%% of the work saving; 'pays partly' when\n"
+            "all of it is below that; 'undecided' when it straddles that line. A pair whose\n"
+            "verdict is not significant or undecided gets more rounds, up to %d. Pools and\n"
+            "concats count no FLOPs.\n",
             (long long)o->rounds, pinned ? ", on the next allowed CPU" : "", (long long)o->reps,
-            o->min_time, threads > 1 ? "wall" : "CPU", threads, threads > 1 ? "s" : "");
+            o->min_time, threads > 1 ? "wall" : "CPU", threads, threads > 1 ? "s" : "",
+            rounds_cap(o));
 }
 
 static int factor_job(const ib_run_opts *o, FILE *out, ib_run_env *env)
@@ -368,11 +440,11 @@ static int factor_job(const ib_run_opts *o, FILE *out, ib_run_env *env)
                 o->cmd, (long long)o->reps, (long long)o->rounds, MIN_REPS);
         return 2;
     }
-    if (o->reps * o->rounds > IB_MAX_REPS) {
+    if (o->reps * rounds_cap(o) > IB_MAX_REPS) {
         fprintf(stderr,
-                "incbench %s: --repetitions %lld x --rounds %lld is more than the %d "
+                "incbench %s: --repetitions %lld x --max-rounds %d is more than the %d "
                 "repetitions a form can hold\n",
-                o->cmd, (long long)o->reps, (long long)o->rounds, IB_MAX_REPS);
+                o->cmd, (long long)o->reps, rounds_cap(o), IB_MAX_REPS);
         return 2;
     }
     const int threads = env->threads;
@@ -478,6 +550,7 @@ int ib_cmd_factor(int argc, char **argv)
 {
     ib_run_opts o;
     ib_run_opts_init(&o, "factor");
+    o.reps = FACTOR_REPS;
     int rc = ib_run_opts_parse(&o, &spec, argc, argv);
     if (rc >= 0)
         return rc;

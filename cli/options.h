@@ -11,7 +11,13 @@
 
 /* IB_MAX_ARGS operands and as many --benchmark_* flags; IB_MAX_GIVEN options in all (every
  * --shape of IB_MAX_USER_SHAPES among them). */
-enum { IB_MAX_USER_SHAPES = 64, IB_MAX_REPS = 100, IB_MAX_ARGS = 64, IB_MAX_GIVEN = 128 };
+enum {
+    IB_MAX_USER_SHAPES = 64,
+    IB_MAX_REPS = 100,
+    IB_MAX_ROUNDS = 20,
+    IB_MAX_ARGS = 64,
+    IB_MAX_GIVEN = 128
+};
 
 /* One bit per command of cli/commands.inc. */
 enum {
@@ -46,18 +52,19 @@ typedef struct ib_given {
 
 /* Every option's value; a command sets its defaults between ib_run_opts_init and the parse. */
 typedef struct ib_run_opts {
-    const char *cmd;   /* "factor", ... for messages */
-    int64_t threads;   /* 0: OpenMP's default */
-    int64_t batch;     /* default 1 */
-    double min_time;   /* seconds per repetition, at least (default 0.02) */
-    int64_t reps;      /* repetitions (default 9) */
-    int64_t rounds;    /* factor: passes over the cases, each with fresh instances (default 3) */
-    int quiet;         /* no progress */
-    int quick;         /* fewer problems and shorter timing */
-    int verbose;       /* bench: each benchmark's kernel and plan on stderr */
-    const char *impls; /* comma list; NULL: every implementation but ref */
-    const char *layer; /* substring or glob of layer names */
-    const char *out;   /* results folder: write CSV and JSON there (NULL: none) */
+    const char *cmd;    /* "factor", ... for messages */
+    int64_t threads;    /* 0: OpenMP's default */
+    int64_t batch;      /* default 1 */
+    double min_time;    /* seconds per repetition, at least (default 0.02) */
+    int64_t reps;       /* repetitions (default 9) */
+    int64_t rounds;     /* factor: passes over the cases, each with fresh instances (default 5) */
+    int64_t max_rounds; /* factor: rounds a pair may take while its verdict is open (default 8) */
+    int quiet;          /* no progress */
+    int quick;          /* fewer problems and shorter timing */
+    int verbose;        /* bench: each benchmark's kernel and plan on stderr */
+    const char *impls;  /* comma list; NULL: every implementation but ref */
+    const char *layer;  /* substring or glob of layer names */
+    const char *out;    /* results folder: write CSV and JSON there (NULL: none) */
     int sweep, aux, json, force;
     const char *base, *op;       /* compare */
     const char *baseline;        /* regress */

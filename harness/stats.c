@@ -274,3 +274,103 @@ int ib_ratio_ci_significant(const ib_ratio_ci *r)
 {
     return isfinite(r->lo) && isfinite(r->hi) && (r->lo > 1 || r->hi < 1);
 }
+
+/* The regularized incomplete beta function I_x(a, b) by its continued fraction (modified
+ * Lentz), on the side where it converges fast. */
+static double beta_cf(double a, double b, double x)
+{
+    const double tiny = 1e-300;
+    double c = 1, d = 1 - (a + b) * x / (a + 1);
+    d = 1 / (fabs(d) < tiny ? tiny : d);
+    double h = d;
+    for (int m = 1; m <= 300; m++) {
+        for (int odd = 0; odd < 2; odd++) {
+            const double num = odd ? -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))
+                                   : m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m));
+            d = 1 + num * d;
+            d = 1 / (fabs(d) < tiny ? tiny : d);
+            c = 1 + num / c;
+            c = fabs(c) < tiny ? tiny : c;
+            h *= d * c;
+        }
+        if (fabs(d * c - 1) < 1e-15)
+            break;
+    }
+    return h;
+}
+
+static double inc_beta(double a, double b, double x)
+{
+    if (x <= 0)
+        return 0;
+    if (x >= 1)
+        return 1;
+    const double lbt = lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x);
+    if (x < (a + 1) / (a + b + 2))
+        return exp(lbt) * beta_cf(a, b, x) / a;
+    return 1 - exp(lbt) * beta_cf(b, a, 1 - x) / b;
+}
+
+/* P(T <= t) for Student's t with df degrees of freedom. */
+static double student_t_cdf(double t, int df)
+{
+    const double tail = 0.5 * inc_beta(df / 2.0, 0.5, df / (df + t * t));
+    return t > 0 ? 1 - tail : tail;
+}
+
+double ib_student_t_quantile(double q, int df)
+{
+    if (!(q > 0 && q < 1) || df < 1)
+        return NAN;
+    double lo = -1e6, hi = 1e6; /* df = 1 at q = 1e-6 is about -3e5 */
+    for (int i = 0; i < 200; i++) {
+        const double mid = 0.5 * (lo + hi);
+        if (student_t_cdf(mid, df) < q)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
+static double min_of(const double *v, int n)
+{
+    double m = v[0];
+    for (int i = 1; i < n; i++)
+        m = v[i] < m ? v[i] : m;
+    return m;
+}
+
+int ib_ratio_ci_rounds(const double *x, const int *xend, const double *y, const int *yend,
+                       int nrounds, double conf, ib_ratio_ci *r)
+{
+    r->est = r->lo = r->hi = NAN;
+    r->conf = conf;
+    if (nrounds < 2 || !(conf > 0 && conf < 1))
+        return -1;
+    for (int i = 0; i < nrounds; i++)
+        if (xend[i] - (i ? xend[i - 1] : 0) < 1 || yend[i] - (i ? yend[i - 1] : 0) < 1)
+            return -1;
+    for (int i = 0; i < xend[nrounds - 1] + yend[nrounds - 1]; i++) {
+        const double v = i < xend[nrounds - 1] ? x[i] : y[i - xend[nrounds - 1]];
+        if (!(v > 0) || !isfinite(v))
+            return -1;
+    }
+    double *l = malloc((size_t)nrounds * sizeof *l);
+    if (!l)
+        return -1;
+    double mean = 0, var = 0;
+    for (int i = 0; i < nrounds; i++) {
+        const int x0 = i ? xend[i - 1] : 0, y0 = i ? yend[i - 1] : 0;
+        l[i] = log(min_of(y + y0, yend[i] - y0)) - log(min_of(x + x0, xend[i] - x0));
+        mean += l[i] / nrounds;
+    }
+    for (int i = 0; i < nrounds; i++)
+        var += (l[i] - mean) * (l[i] - mean) / (nrounds - 1);
+    free(l);
+    const double half = ib_student_t_quantile((1 + conf) / 2, nrounds - 1) * sqrt(var / nrounds);
+    r->est = exp(mean);
+    r->lo = exp(mean - half);
+    r->hi = exp(mean + half);
+    return 0;
+}

@@ -1,4 +1,5 @@
-/* Order statistics and the Mann-Whitney U test used by incbench regress. */
+/* Order statistics, the Mann-Whitney U test used by incbench regress, and the ratio
+ * intervals of compare and factor. */
 #ifndef IB_BENCH_STATS_H
 #define IB_BENCH_STATS_H
 
@@ -55,6 +56,23 @@ double ib_hl_ratio(const double *x, int nx, const double *y, int ny, double *tmp
  * that is not positive and finite, or memory runs out. */
 int ib_ratio_ci_compute(const double *x, int nx, const double *y, int ny, double conf,
                         ib_ratio_ci *r);
+/* The ratio y / x when the repetitions come in rounds (fresh buffers, another CPU, later in
+ * the run) that are not independent of one another within a round: a round's repetitions
+ * share its buffer placement and the load of the machine at that moment, so rounds, not
+ * repetitions, are the independent units. Round i holds x[xend[i-1] .. xend[i]-1] and
+ * y[yend[i-1] .. yend[i]-1] (xend[-1] = 0). Each round gives the ratio of its fastest
+ * repetitions, min(y) / min(x): interference from other work only ever adds time, so a
+ * round's fastest repetition of each form is its least disturbed one (benchdnn's "min"). est
+ * is the exponentiated mean of the rounds' log ratios and the interval Student's t interval
+ * of that mean with nrounds - 1 degrees of freedom, so the spread between rounds widens it
+ * as it widens the spread between runs. 0, or -1 with fewer than 2 rounds, an empty round, a
+ * value that is not positive and finite, conf outside (0, 1), or no memory. */
+int ib_ratio_ci_rounds(const double *x, const int *xend, const double *y, const int *yend,
+                       int nrounds, double conf, ib_ratio_ci *r);
+/* The q-quantile of Student's t distribution with df > 0 degrees of freedom (NaN for q outside
+ * (0, 1) or df < 1). */
+double ib_student_t_quantile(double q, int df);
+
 /* 1 when the interval excludes 1 (a difference at that confidence), else 0. */
 int ib_ratio_ci_significant(const ib_ratio_ci *r);
 

@@ -172,9 +172,11 @@ int ib_factor_measure(const ib_run_opts *o, const char *prefix, const ib_fcase *
                     res->state = -1;
                     snprintf(res->why, sizeof res->why, "no repetition was timed");
                 }
-                if (res->state == 1)
+                if (res->state == 1 && round < IB_MAX_ROUNDS) {
                     ib_timing_summarize(&res->t);
-                else if (res->state < 0)
+                    res->ends[round] = res->t.reps;
+                    res->rounds = round + 1;
+                } else if (res->state < 0)
                     rc = rc ? rc : 1;
             }
     }

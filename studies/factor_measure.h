@@ -15,13 +15,16 @@ typedef struct ib_fform_time {
     double peak;      /* FMA peak (FLOP/s) of the ISA the family runs, at the threads used */
     char kernel[160]; /* what ran, layer by layer ("jit:avx2 + jit_1x1:avx2"), when known */
     char name[320];   /* its benchmark: PREFIX/pair/case/form/family */
+    int rounds;       /* rounds measured */
+    int ends[IB_MAX_ROUNDS]; /* one past the last repetition of each round in t's samples */
 } ib_fform_time;
 
 /* One round of case c: verifies both forms on each family (into freshly allocated instances),
  * then times them: o->reps repetitions of at least o->min_time seconds each, A's and B's in
  * random order, wall time when threads > 1, else this process's CPU time. Benchmarks are named
  * PREFIX/pair/case/form/family. ra[k], rb[k] receive family k: round 0 starts them, later rounds
- * append their repetitions (a family that failed or is n/a stays so). Returns 0, 1 when a
+ * append their repetitions and mark where the round ends (a family that failed or is n/a
+ * stays so). Returns 0, 1 when a
  * verification or a run failed (that family's entry says so), 2 on an error (message on
  * stderr). */
 int ib_factor_measure(const ib_run_opts *o, const char *prefix, const ib_fcase *c, const char **fam,

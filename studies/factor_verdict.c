@@ -19,9 +19,27 @@ const char *ib_fverdict_name(ib_fverdict v)
         return "does not pay here";
     case IB_FV_NOT_SIGNIFICANT:
         return "not significant";
+    case IB_FV_UNDECIDED:
+        return "undecided";
     default:
         return "n/a";
     }
+}
+
+int ib_fverdict_open(ib_fverdict v)
+{
+    return v == IB_FV_NOT_SIGNIFICANT || v == IB_FV_UNDECIDED;
+}
+
+/* The ratio time(B)/time(A) with its interval: over rounds when there are 2 or more. */
+static int saving_ratio(const ib_fpair_in *in, ib_ratio_ci *ci)
+{
+    if (in->rounds >= 2 && in->ends_a && in->ends_b)
+        return in->ends_a[in->rounds - 1] != in->na || in->ends_b[in->rounds - 1] != in->nb
+                   ? -1
+                   : ib_ratio_ci_rounds(in->ta, in->ends_a, in->tb, in->ends_b, in->rounds, 0.95,
+                                        ci);
+    return ib_ratio_ci_compute(in->ta, in->na, in->tb, in->nb, 0.95, ci);
 }
 
 int ib_fpair_analyze(const ib_fpair_in *in, ib_fpair *r)
@@ -30,7 +48,7 @@ int ib_fpair_analyze(const ib_fpair_in *in, ib_fpair *r)
     const int nmax = in->na > in->nb ? in->na : in->nb;
     double *tmp = nmax > 0 ? malloc((size_t)nmax * sizeof *tmp) : NULL;
     ib_ratio_ci ci;
-    if (!tmp || ib_ratio_ci_compute(in->ta, in->na, in->tb, in->nb, 0.95, &ci) != 0) {
+    if (!tmp || saving_ratio(in, &ci) != 0) {
         free(tmp);
         return -1;
     }
@@ -66,10 +84,12 @@ int ib_fpair_analyze(const ib_fpair_in *in, ib_fpair *r)
         r->verdict = IB_FV_NOT_SIGNIFICANT;
     else if (r->saving < 0)
         r->verdict = IB_FV_DOES_NOT_PAY;
-    else if (!(r->work_saving > 0) || r->saving_hi * 100 >= REALIZED_PCT * r->work_saving)
-        r->verdict = IB_FV_PAYS; /* the interval reaches 80% of the work saving */
-    else
+    else if (!(r->work_saving > 0) || r->saving_lo * 100 >= REALIZED_PCT * r->work_saving)
+        r->verdict = IB_FV_PAYS; /* the whole interval at or above 80% of the work saving */
+    else if (r->saving_hi * 100 < REALIZED_PCT * r->work_saving)
         r->verdict = IB_FV_PAYS_PARTLY; /* the whole interval falls short of it */
+    else
+        r->verdict = IB_FV_UNDECIDED;
     return 0;
 }
 
@@ -97,11 +117,14 @@ int ib_ffast_analyze(const ib_fpair_in *direct, const ib_fpair_in *fast, int fas
     if (r->fast_a) {
         in.ta = fast->ta;
         in.na = fast->na;
+        in.ends_a = fast->ends_a;
     }
     if (r->fast_b) {
         in.tb = fast->tb;
         in.nb = fast->nb;
+        in.ends_b = fast->ends_b;
     }
+    in.rounds = direct->rounds < fast->rounds ? direct->rounds : fast->rounds;
     in.peak = 0;
     return ib_fpair_analyze(&in, &r->p);
 }

@@ -7,10 +7,12 @@
 
 typedef enum ib_fverdict {
     IB_FV_NONE,            /* not measured */
-    IB_FV_PAYS,            /* significant, and the saving's interval reaches 80% of the
-                              work saving: the data are consistent with the theory realized */
+    IB_FV_PAYS,            /* significant, and the whole interval of the saving at or above
+                              80% of the work saving: the theory realized, beyond the noise */
     IB_FV_PAYS_PARTLY,     /* significant, positive, and the whole interval below 80% of the
                               work saving: it falls short, beyond the noise */
+    IB_FV_UNDECIDED,       /* significant and positive, but the interval straddles 80% of the
+                              work saving: more rounds could tell pays from pays partly */
     IB_FV_DOES_NOT_PAY,    /* significantly slower than the base form */
     IB_FV_NOT_SIGNIFICANT, /* the interval of the saving contains 0 */
 } ib_fverdict;
@@ -34,6 +36,12 @@ typedef struct ib_fpair_in {
     /* MACs that %peak counts where they are not work_a/b (an algorithm's real multiply-adds,
      * Winograd's); 0: work_a/b */
     double peak_work_a, peak_work_b;
+    /* The repetitions in rounds (fresh buffers, another CPU): ends_a[i] is one past round i's
+     * last sample in ta, ends_b the same in tb. With 2 or more rounds the saving's interval is
+     * Student's t over the rounds' estimates (ib_ratio_ci_rounds), the rounds being the
+     * independent units; with fewer, the Moses interval of the pooled repetitions. */
+    const int *ends_a, *ends_b;
+    int rounds;
 } ib_fpair_in;
 
 typedef struct ib_fpair {
@@ -43,8 +51,11 @@ typedef struct ib_fpair {
                                (NaN: no peak) */
     double work_saving;     /* 1 - work_b / work_a, executed MACs */
     double work_saving_nom; /* the same on nominal MACs */
-    double saving, saving_lo, saving_hi; /* 1 - time(B)/time(A) (Hodges-Lehmann ratio) and
-                                            its 95% interval (Moses) */
+    double saving, saving_lo, saving_hi; /* 1 - time(B)/time(A) and its 95% interval: over
+                                            rounds (ib_ratio_ci_rounds: each round's fastest
+                                            repetitions, a t interval), or with one round
+                                            the pooled Hodges-Lehmann ratio and Moses
+                                            interval */
     double eff_ratio;                    /* efficiency of A's kernels over B's: saving =
                                             1 - (1 - work_saving) x eff_ratio */
     double realized;                     /* saving / work_saving (NaN when no work is saved) */
@@ -52,15 +63,20 @@ typedef struct ib_fpair {
     ib_fartefact artefact;
 } ib_fpair;
 
-/* 0, or -1 when the samples are unusable (empty, not positive and finite). */
+/* 0, or -1 when the samples are unusable (empty, not positive and finite, an empty round). */
 int ib_fpair_analyze(const ib_fpair_in *in, ib_fpair *r);
+
+/* 1 when more rounds could change the verdict: 'not significant' (the interval holds 0) or
+ * 'undecided' (it holds 80% of the work saving). */
+int ib_fverdict_open(ib_fverdict v);
 
 /* The saving when each form runs its fastest algorithm: form A on the fast algorithm's samples
  * (fast->ta) when fast_ok_a and their median is below the direct one's (direct->ta), else on
- * direct's; B likewise. The chosen samples are analysed as ib_fpair_analyze does (the saving's
- * Hodges-Lehmann ratio, Moses interval and verdict, on the direct work counts); %peak is left
- * out (NaN), the two forms' algorithms counting different work. fast_a/fast_b say which
- * algorithm each form used (1: the fast one). 0, or -1 when the chosen samples are unusable. */
+ * direct's (with the rounds of the samples chosen); B likewise. The chosen samples are analysed as
+ * ib_fpair_analyze does (the saving's Hodges-Lehmann ratio, Moses interval and verdict, on the
+ * direct work counts); %peak is left out (NaN), the two forms' algorithms counting different work.
+ * fast_a/fast_b say which algorithm each form used (1: the fast one). 0, or -1 when the chosen
+ * samples are unusable. */
 typedef struct ib_ffast {
     int fast_a, fast_b;
     ib_fpair p;

@@ -1,11 +1,13 @@
 /* The arithmetic behind incbench's comparisons: the Hodges-Lehmann ratio and its Moses
  * confidence interval (checked against values computed independently, the exact null
  * distribution of U enumerated in Python), the median's interval, the bootstrap interval of a
- * geometric mean of ratios, the factorization decomposition and verdicts on synthetic pairs,
- * and the work counts on executed MACs. */
+ * geometric mean of ratios, the interval over rounds (Student's t), the factorization decomposition
+ * and verdicts on synthetic pairs, and the work counts on executed MACs. */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "core/rng.h"
 #include "harness/ratio_boot.h"
 #include "harness/stats.h"
 #include "studies/factor.h"
@@ -96,7 +98,7 @@ static void test_decomposition(void)
     /* B does 60% of A's work in half the time: its kernels are 1.2x as efficient as A's */
     spread(1e-3, a);
     spread(0.5e-3, b);
-    ib_fpair_in in = {a, b, 9, 9, 100e6, 60e6, 110e6, 66e6, 400e9, 0, 0};
+    ib_fpair_in in = {a, b, 9, 9, 100e6, 60e6, 110e6, 66e6, 400e9, 0, 0, NULL, NULL, 0};
     ok = ib_fpair_analyze(&in, &p) == 0;
     ib_check(ok && fabs(p.saving - 0.5) < 1e-9 && fabs(p.work_saving - 0.4) < 1e-12 &&
                  fabs(p.work_saving_nom - 0.4) < 1e-12 && fabs(p.eff_ratio - 0.5 / 0.6) < 1e-9 &&
@@ -137,7 +139,7 @@ static void test_decomposition(void)
              "pays partly, factored kernels slow: realized %g", p.realized);
 
     /* the same times: not significant, whatever the work saving */
-    const ib_fpair_in aa = {a, a, 9, 9, 100e6, 60e6, 100e6, 60e6, 0, 0, 0};
+    const ib_fpair_in aa = {a, a, 9, 9, 100e6, 60e6, 100e6, 60e6, 0, 0, 0, NULL, NULL, 0};
     ok = ib_fpair_analyze(&aa, &p) == 0;
     ib_check(ok && p.verdict == IB_FV_NOT_SIGNIFICANT && isnan(p.peak_a),
              "A/A: not significant (interval [%g, %g])", p.saving_lo, p.saving_hi);
@@ -226,11 +228,11 @@ static void test_fastest(void)
     spread(0.7e-3, db);
     spread(0.5e-3, wa);
     spread(0.9e-3, wb);
-    const ib_fpair_in d = {da, db, 9, 9, 100e6, 67e6, 100e6, 67e6, 400e9, 0, 0};
-    const ib_fpair_in w = {wa, wb, 9, 9, 100e6, 67e6, 100e6, 67e6, 400e9, 0, 0};
+    const ib_fpair_in d = {da, db, 9, 9, 100e6, 67e6, 100e6, 67e6, 400e9, 0, 0, NULL, NULL, 0};
+    const ib_fpair_in w = {wa, wb, 9, 9, 100e6, 67e6, 100e6, 67e6, 400e9, 0, 0, NULL, NULL, 0};
     ib_ffast f;
     ib_fpair ref;
-    const ib_fpair_in chosen = {wa, db, 9, 9, 100e6, 67e6, 100e6, 67e6, 0, 0, 0};
+    const ib_fpair_in chosen = {wa, db, 9, 9, 100e6, 67e6, 100e6, 67e6, 0, 0, 0, NULL, NULL, 0};
     ib_check(ib_ffast_analyze(&d, &w, 1, 1, &f) == 0 && ib_fpair_analyze(&chosen, &ref) == 0 &&
                  f.fast_a == 1 && f.fast_b == 0,
              "fastest: A on Winograd (lower median), B direct (its Winograd is slower)");
@@ -247,13 +249,180 @@ static void test_fastest(void)
     /* equal medians: direct is kept */
     ib_check(ib_ffast_analyze(&d, &d, 1, 1, &f) == 0 && f.fast_a == 0 && f.fast_b == 0,
              "a tie keeps the direct algorithm");
-    const ib_fpair_in empty = {wa, wb, 0, 0, 100e6, 67e6, 100e6, 67e6, 0, 0, 0};
+    const ib_fpair_in empty = {wa, wb, 0, 0, 100e6, 67e6, 100e6, 67e6, 0, 0, 0, NULL, NULL, 0};
     ib_check(ib_ffast_analyze(&d, &empty, 1, 1, &f) == 0 && f.fast_a == 0 && f.fast_b == 0,
              "a fast algorithm without samples is not chosen");
 }
 
+/* Student's t quantiles against tabulated values (scipy.stats.t.ppf). */
+static void test_student_t(void)
+{
+    static const struct {
+        int df;
+        double q975;
+    } tab[] = {{1, 12.706204736174707},
+               {2, 4.302652729749464},
+               {4, 2.7764451051977934},
+               {7, 2.3646242515927849},
+               {30, 2.0422724563012373}};
+    for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++) {
+        const double t = ib_student_t_quantile(0.975, tab[i].df);
+        ib_check(fabs(t - tab[i].q975) < 1e-9 * tab[i].q975 &&
+                     fabs(ib_student_t_quantile(0.025, tab[i].df) + t) < 1e-9 * t,
+                 "t quantile 0.975 at %d df: %.15g (want %.15g), symmetric", tab[i].df, t,
+                 tab[i].q975);
+    }
+    ib_check(isnan(ib_student_t_quantile(1, 3)) && isnan(ib_student_t_quantile(0.5, 0)),
+             "t quantile refuses q outside (0, 1) and df < 1");
+}
+
+/* Five rounds of five repetitions: A steady at 1 ms, B at ratio 0.9 times a per-round factor
+ * off[r] (the round's buffer placement), each repetition with a +-0.5% within-round spread. */
+enum { NR = 5, NPR = 5 };
+static void rounds_sample(const double *off, double ratio, double *a, double *b, int *ends)
+{
+    static const double f[NPR] = {1.000, 0.995, 1.004, 0.998, 1.005};
+    for (int r = 0; r < NR; r++) {
+        for (int i = 0; i < NPR; i++) {
+            a[r * NPR + i] = 1e-3 * f[(i + r) % NPR];
+            b[r * NPR + i] = 1e-3 * ratio * off[r] * f[(i + 2 * r + 1) % NPR];
+        }
+        ends[r] = (r + 1) * NPR;
+    }
+}
+
+/* A standard normal deviate (Box-Muller on splitmix64). */
+static double normal(uint64_t *s)
+{
+    const double u = ((double)(ib_splitmix64(s) >> 11) + 0.5) / 9007199254740992.0;
+    const double v = (double)(ib_splitmix64(s) >> 11) / 9007199254740992.0;
+    return sqrt(-2 * log(u)) * cos(2 * M_PI * v);
+}
+
+/* The interval over rounds covers what differs between runs: 400 synthetic runs of 5 rounds
+ * x 5 repetitions, true ratio 0.9, each round's placement shifting B by a factor of sd 3%
+ * and each repetition by sd 0.5%. The interval over rounds holds the true ratio in about
+ * 95% of the runs; the pooled Moses interval, treating the 25 repetitions as independent,
+ * in far fewer. Then the interval is the t interval of the rounds' log ratios of their
+ * fastest repetitions, computed independently here. */
+static void test_rounds_ci(void)
+{
+    static const double placed[NR] = {1.06, 1.05, 0.97, 1.04, 0.98}, none[NR] = {1, 1, 1, 1, 1};
+    double a[NR * NPR], b[NR * NPR];
+    int ends[NR];
+    ib_ratio_ci pooled, rounds, flat;
+    enum { RUNS = 400 };
+    uint64_t seed = 11;
+    int cover_rounds = 0, cover_pooled = 0, ok = 1;
+    double wide = 0;
+    for (int run = 0; run < RUNS; run++) {
+        double off[NR];
+        for (int r = 0; r < NR; r++)
+            off[r] = exp(0.03 * normal(&seed));
+        rounds_sample(off, 0.9, a, b, ends);
+        for (int i = 0; i < NR * NPR; i++) {
+            a[i] *= exp(0.005 * normal(&seed));
+            b[i] *= exp(0.005 * normal(&seed));
+        }
+        ok &= ib_ratio_ci_compute(a, NR * NPR, b, NR * NPR, 0.95, &pooled) == 0 &&
+              ib_ratio_ci_rounds(a, ends, b, ends, NR, 0.95, &rounds) == 0;
+        cover_rounds += rounds.lo <= 0.9 && 0.9 <= rounds.hi;
+        cover_pooled += pooled.lo <= 0.9 && 0.9 <= pooled.hi;
+        wide += log(rounds.hi / rounds.lo) / log(pooled.hi / pooled.lo) / RUNS;
+    }
+    ib_check(ok && cover_rounds >= 0.92 * RUNS && cover_rounds <= 0.98 * RUNS &&
+                 cover_pooled < 0.85 * RUNS && wide > 1.5,
+             "between-round effect: the interval over rounds holds the true ratio in %d of %d "
+             "runs (want about 95%%), the pooled one in %d; over rounds %.2fx as wide",
+             cover_rounds, RUNS, cover_pooled, wide);
+    rounds_sample(placed, 0.9, a, b, ends);
+    ok = ib_ratio_ci_rounds(a, ends, b, ends, NR, 0.95, &rounds) == 0;
+    /* independently: mean and sample deviation of the rounds' log ratios of their fastest
+     * repetitions, t at 4 df */
+    double l[NR], mean = 0, var = 0;
+    for (int r = 0; r < NR; r++) {
+        double ma = a[r * NPR], mb = b[r * NPR];
+        for (int i = 1; i < NPR; i++) {
+            ma = fmin(ma, a[r * NPR + i]);
+            mb = fmin(mb, b[r * NPR + i]);
+        }
+        mean += (l[r] = log(mb / ma)) / NR;
+    }
+    for (int r = 0; r < NR; r++)
+        var += (l[r] - mean) * (l[r] - mean) / (NR - 1);
+    const double half = 2.7764451051977934 * sqrt(var / NR);
+    ib_check(ok && fabs(log(rounds.est) - mean) < 1e-12 &&
+                 fabs(log(rounds.lo) - (mean - half)) < 1e-9 &&
+                 fabs(log(rounds.hi) - (mean + half)) < 1e-9,
+             "over rounds: est %g [%g, %g] is the t interval of the rounds' log ratios of minima",
+             rounds.est, rounds.lo, rounds.hi);
+    /* without a between-round effect it stays narrow and significant */
+    rounds_sample(none, 0.9, a, b, ends);
+    ok = ib_ratio_ci_rounds(a, ends, b, ends, NR, 0.95, &flat) == 0;
+    ib_check(ok && flat.lo > 0.88 && flat.hi < 0.92 && ib_ratio_ci_significant(&flat),
+             "no between-round effect: [%g, %g] narrow", flat.lo, flat.hi);
+    /* other work slowing all but the fastest repetition of a round leaves its estimate */
+    double slowed[NR * NPR];
+    for (int i = 0; i < NR * NPR; i++)
+        slowed[i] = b[i];
+    for (int i = 2 * NPR; i < 3 * NPR; i++) {
+        int fastest = 1;
+        for (int j = 2 * NPR; j < 3 * NPR; j++)
+            fastest &= b[i] <= b[j];
+        slowed[i] *= fastest ? 1 : 1.4;
+    }
+    ib_ratio_ci busy;
+    ok = ib_ratio_ci_rounds(a, ends, slowed, ends, NR, 0.95, &busy) == 0;
+    ib_check(ok && busy.est == flat.est && busy.lo == flat.lo && busy.hi == flat.hi,
+             "repetitions slowed by other work, the fastest untouched: the same interval");
+    /* bad input refused: one round, an empty round, a zero time */
+    int bad_ends[NR] = {5, 5, 15, 20, 25};
+    b[3] = 0;
+    ib_check(ib_ratio_ci_rounds(a, ends, a, ends, 1, 0.95, &flat) == -1 &&
+                 ib_ratio_ci_rounds(a, bad_ends, a, ends, NR, 0.95, &flat) == -1 &&
+                 ib_ratio_ci_rounds(a, ends, b, ends, NR, 0.95, &flat) == -1,
+             "rounds interval refuses one round, an empty round and a zero time");
+}
+
+/* A pair analysed over rounds: a saving of 3% whose rounds disagree by +-3% is 'not
+ * significant' (the pooled repetitions would call it significant), and one near 80% of the
+ * work saving is 'undecided'; both are open, so the job gives them more rounds. */
+static void test_rounds_verdicts(void)
+{
+    static const double placed[NR] = {1.03, 0.98, 1.02, 0.97, 1.00};
+    double a[NR * NPR], b[NR * NPR];
+    int ends[NR];
+    ib_fpair p, q;
+    rounds_sample(placed, 0.97, a, b, ends);
+    ib_fpair_in in = {a, b, NR * NPR, NR * NPR, 100e6, 60e6, 100e6, 60e6, 0, 0, 0, ends, ends, NR};
+    ib_fpair_in pooled = in;
+    pooled.rounds = 0;
+    int ok = ib_fpair_analyze(&in, &p) == 0 && ib_fpair_analyze(&pooled, &q) == 0;
+    ib_check(ok && p.verdict == IB_FV_NOT_SIGNIFICANT && ib_fverdict_open(p.verdict) &&
+                 q.verdict != IB_FV_NOT_SIGNIFICANT,
+             "3%% saving, rounds +-3%%: over rounds %s [%g, %g], pooled %s [%g, %g]",
+             ib_fverdict_name(p.verdict), p.saving_lo, p.saving_hi, ib_fverdict_name(q.verdict),
+             q.saving_lo, q.saving_hi);
+    /* saving 32% = 80% of the 40% work saving, rounds +-4%: the interval straddles the line */
+    rounds_sample(placed, 0.68, a, b, ends);
+    ok = ib_fpair_analyze(&in, &p) == 0;
+    ib_check(ok && p.verdict == IB_FV_UNDECIDED && ib_fverdict_open(p.verdict) &&
+                 !strcmp(ib_fverdict_name(p.verdict), "undecided"),
+             "saving at 80%% of the work saving: %s [%g, %g]", ib_fverdict_name(p.verdict),
+             p.saving_lo, p.saving_hi);
+    ib_check(!ib_fverdict_open(IB_FV_PAYS) && !ib_fverdict_open(IB_FV_PAYS_PARTLY) &&
+                 !ib_fverdict_open(IB_FV_DOES_NOT_PAY),
+             "pays, pays partly and does not pay are settled");
+    /* rounds that do not account for every sample are refused */
+    in.na = NR * NPR - 1;
+    ib_check(ib_fpair_analyze(&in, &p) == -1, "round ends past the samples are refused");
+}
+
 int main(void)
 {
+    test_student_t();
+    test_rounds_ci();
+    test_rounds_verdicts();
     test_decomposition();
     test_fastest();
     test_executed_theory();
