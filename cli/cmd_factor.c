@@ -71,7 +71,6 @@ static const char *artefact_note(ib_fartefact a)
     }
 }
 
-/* The lines of one (case, family): times, then the saving and its decomposition. */
 /* "5 rounds", or "8 rounds, the cap" when a verdict is still open after the most allowed. */
 static const char *rounds_note(int rounds, const ib_fpair *p, int cap, char *buf, int len)
 {
@@ -80,6 +79,7 @@ static const char *rounds_note(int rounds, const ib_fpair *p, int cap, char *buf
     return buf;
 }
 
+/* The lines of one (case, family): times, then the saving and its decomposition. */
 static void print_family(FILE *out, const char *fam, const ib_fform_time *ra,
                          const ib_fform_time *rb, const ib_fpair *p, int ok, int cap)
 {
@@ -246,7 +246,7 @@ static void print_fastest(FILE *out, const char *fam, const char *wino, const ib
             fmt_pct(direct->saving_hi, h2, sizeof h2, 1), ib_fverdict_name(direct->verdict));
 }
 
-/* The inputs of family k's analysis of case c. */
+/* The inputs of the analysis of case c on family fam. */
 static ib_fpair_in pair_input(const ib_fcase *c, const char *fam, const ib_fform_time *fa,
                               const ib_fform_time *fb)
 {
@@ -266,7 +266,7 @@ static ib_fpair_in pair_input(const ib_fcase *c, const char *fam, const ib_fform
                          .rounds = fa->rounds < fb->rounds ? fa->rounds : fb->rounds};
 }
 
-/* Family k's analysis of a case into p; 1 when both forms were timed and analysed. */
+/* The analysis of case c on family fam into p; 1 when both forms were timed and analysed. */
 static int analyze(const ib_fcase *c, const char *fam, const ib_fform_time *fa,
                    const ib_fform_time *fb, ib_fpair_in *in, ib_fpair *p)
 {
@@ -418,7 +418,7 @@ static void print_head(const ib_run_opts *o, FILE *out, int threads, int pinned)
             "%%peak: executed (non-padding) FLOPs over the FMA peak of the ISA the\n"
             "implementation runs, measured at %d thread%s. saving = 1 - time(B)/time(A): per\n"
             "round the ratio of the fastest repetitions (other work only adds time), their\n"
-            "geometric mean [95%% t interval over the rounds, the independent units]; its\n"
+            "median [95%% t interval over the rounds, the independent units]; its\n"
             "decomposition: saving = 1 - (1 - work saving on executed MACs) x (efficiency of\n"
             "A's kernels / B's). realized = saving / work saving. Verdict: 'not significant'\n"
             "when the interval contains 0; 'does not pay here' when all of it is below 0;\n"

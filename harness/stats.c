@@ -356,21 +356,23 @@ int ib_ratio_ci_rounds(const double *x, const int *xend, const double *y, const 
         if (!(v > 0) || !isfinite(v))
             return -1;
     }
-    double *l = malloc((size_t)nrounds * sizeof *l);
+    double *l = malloc((size_t)nrounds * 2 * sizeof *l), *dev = l + nrounds;
     if (!l)
         return -1;
-    double mean = 0, var = 0;
     for (int i = 0; i < nrounds; i++) {
         const int x0 = i ? xend[i - 1] : 0, y0 = i ? yend[i - 1] : 0;
         l[i] = log(min_of(y + y0, yend[i] - y0)) - log(min_of(x + x0, xend[i] - x0));
-        mean += l[i] / nrounds;
     }
+    const double mid = ib_median(l, nrounds, dev);
     for (int i = 0; i < nrounds; i++)
-        var += (l[i] - mean) * (l[i] - mean) / (nrounds - 1);
+        l[i] = fabs(l[i] - mid);
+    /* the standard error of the median of n normal values: 1.2533 sd / sqrt(n), the sd
+     * estimated as 1.4826 x the median absolute deviation */
+    const double se = 1.2533 * 1.4826 * ib_median(l, nrounds, dev) / sqrt((double)nrounds);
+    r->est = exp(mid);
     free(l);
-    const double half = ib_student_t_quantile((1 + conf) / 2, nrounds - 1) * sqrt(var / nrounds);
-    r->est = exp(mean);
-    r->lo = exp(mean - half);
-    r->hi = exp(mean + half);
+    const double half = ib_student_t_quantile((1 + conf) / 2, nrounds - 1) * se;
+    r->lo = r->est * exp(-half);
+    r->hi = r->est * exp(half);
     return 0;
 }

@@ -60,13 +60,15 @@ int ib_ratio_ci_compute(const double *x, int nx, const double *y, int ny, double
  * the run) that are not independent of one another within a round: a round's repetitions
  * share its buffer placement and the load of the machine at that moment, so rounds, not
  * repetitions, are the independent units. Round i holds x[xend[i-1] .. xend[i]-1] and
- * y[yend[i-1] .. yend[i]-1] (xend[-1] = 0). Each round gives the ratio of its fastest
- * repetitions, min(y) / min(x): interference from other work only ever adds time, so a
- * round's fastest repetition of each form is its least disturbed one (benchdnn's "min"). est
- * is the exponentiated mean of the rounds' log ratios and the interval Student's t interval
- * of that mean with nrounds - 1 degrees of freedom, so the spread between rounds widens it
- * as it widens the spread between runs. 0, or -1 with fewer than 2 rounds, an empty round, a
- * value that is not positive and finite, conf outside (0, 1), or no memory. */
+ * y[yend[i-1] .. yend[i]-1] (xend[-1] = 0). Each round gives the log ratio of its fastest
+ * repetitions, log(min y / min x): other work only ever adds time, so a round's fastest
+ * repetition is its least disturbed one. On a shared machine other work slows whole rounds
+ * too, so the rounds are combined robustly: est is the exponentiated median of their log
+ * ratios, the interval est x exp(+-t se), t Student's quantile with nrounds - 1 degrees of
+ * freedom and se the standard error of that median (1.2533 s / sqrt(nrounds), s = 1.4826 x
+ * the median absolute deviation), so that one disturbed round moves neither much more than
+ * one placement does. 0, or -1 with fewer than 2 rounds, an empty round, a value that is not
+ * positive and finite, conf outside (0, 1), or no memory. */
 int ib_ratio_ci_rounds(const double *x, const int *xend, const double *y, const int *yend,
                        int nrounds, double conf, ib_ratio_ci *r);
 /* The q-quantile of Student's t distribution with df > 0 degrees of freedom (NaN for q outside

@@ -37,9 +37,10 @@ typedef struct ib_fpair_in {
      * Winograd's); 0: work_a/b */
     double peak_work_a, peak_work_b;
     /* The repetitions in rounds (fresh buffers, another CPU): ends_a[i] is one past round i's
-     * last sample in ta, ends_b the same in tb. With 2 or more rounds the saving's interval is
-     * Student's t over the rounds' estimates (ib_ratio_ci_rounds), the rounds being the
-     * independent units; with fewer, the Moses interval of the pooled repetitions. */
+     * last sample in ta, ends_b the same in tb. With 2 or more rounds the saving is
+     * ib_ratio_ci_rounds's (the ratio of the samples' low quantiles, a t interval over the
+     * rounds); with fewer, the Hodges-Lehmann ratio and Moses
+     * interval of the one round's repetitions. */
     const int *ends_a, *ends_b;
     int rounds;
 } ib_fpair_in;
@@ -51,11 +52,8 @@ typedef struct ib_fpair {
                                (NaN: no peak) */
     double work_saving;     /* 1 - work_b / work_a, executed MACs */
     double work_saving_nom; /* the same on nominal MACs */
-    double saving, saving_lo, saving_hi; /* 1 - time(B)/time(A) and its 95% interval: over
-                                            rounds (ib_ratio_ci_rounds: each round's fastest
-                                            repetitions, a t interval), or with one round
-                                            the pooled Hodges-Lehmann ratio and Moses
-                                            interval */
+    double saving, saving_lo, saving_hi; /* 1 - time(B)/time(A) and its 95% interval, as
+                                            ib_fpair_in's rounds say */
     double eff_ratio;                    /* efficiency of A's kernels over B's: saving =
                                             1 - (1 - work_saving) x eff_ratio */
     double realized;                     /* saving / work_saving (NaN when no work is saved) */
