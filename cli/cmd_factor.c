@@ -16,9 +16,10 @@
 #include "studies/factor_verdict.h"
 
 /* FACTOR_REPS: repetitions per round by default; the rounds sample buffer placement and
- * CPU, so more rounds of fewer repetitions (5 x 5 instead of 3 x 9, the same time) make the
- * interval over rounds honest and narrower. */
-enum { MAX_FAM = 8, MAX_CASES = 64, MIN_REPS = 6, FACTOR_REPS = 5 };
+ * CPU, so more rounds of fewer repetitions (6 x 4 instead of 3 x 9, about the same time)
+ * make the interval over rounds honest: 6 rounds are the fewest whose median has a 95%
+ * distribution-free interval. */
+enum { MAX_FAM = 8, MAX_CASES = 64, MIN_REPS = 6, FACTOR_REPS = 4 };
 
 static const char *fmt_pct(double v, char *buf, int len, int sign)
 {
@@ -418,7 +419,9 @@ static void print_head(const ib_run_opts *o, FILE *out, int threads, int pinned)
             "%%peak: executed (non-padding) FLOPs over the FMA peak of the ISA the\n"
             "implementation runs, measured at %d thread%s. saving = 1 - time(B)/time(A): per\n"
             "round the ratio of the fastest repetitions (other work only adds time), their\n"
-            "median [95%% t interval over the rounds, the independent units]; its\n"
+            "median [95%% distribution-free interval of that median from order statistics\n"
+            "over the rounds, the independent units; with fewer than 6 rounds the Moses\n"
+            "interval of the pooled repetitions]; its\n"
             "decomposition: saving = 1 - (1 - work saving on executed MACs) x (efficiency of\n"
             "A's kernels / B's). realized = saving / work saving. Verdict: 'not significant'\n"
             "when the interval contains 0; 'does not pay here' when all of it is below 0;\n"

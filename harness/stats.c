@@ -275,64 +275,6 @@ int ib_ratio_ci_significant(const ib_ratio_ci *r)
     return isfinite(r->lo) && isfinite(r->hi) && (r->lo > 1 || r->hi < 1);
 }
 
-/* The regularized incomplete beta function I_x(a, b) by its continued fraction (modified
- * Lentz), on the side where it converges fast. */
-static double beta_cf(double a, double b, double x)
-{
-    const double tiny = 1e-300;
-    double c = 1, d = 1 - (a + b) * x / (a + 1);
-    d = 1 / (fabs(d) < tiny ? tiny : d);
-    double h = d;
-    for (int m = 1; m <= 300; m++) {
-        for (int odd = 0; odd < 2; odd++) {
-            const double num = odd ? -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))
-                                   : m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m));
-            d = 1 + num * d;
-            d = 1 / (fabs(d) < tiny ? tiny : d);
-            c = 1 + num / c;
-            c = fabs(c) < tiny ? tiny : c;
-            h *= d * c;
-        }
-        if (fabs(d * c - 1) < 1e-15)
-            break;
-    }
-    return h;
-}
-
-static double inc_beta(double a, double b, double x)
-{
-    if (x <= 0)
-        return 0;
-    if (x >= 1)
-        return 1;
-    const double lbt = lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x);
-    if (x < (a + 1) / (a + b + 2))
-        return exp(lbt) * beta_cf(a, b, x) / a;
-    return 1 - exp(lbt) * beta_cf(b, a, 1 - x) / b;
-}
-
-/* P(T <= t) for Student's t with df degrees of freedom. */
-static double student_t_cdf(double t, int df)
-{
-    const double tail = 0.5 * inc_beta(df / 2.0, 0.5, df / (df + t * t));
-    return t > 0 ? 1 - tail : tail;
-}
-
-double ib_student_t_quantile(double q, int df)
-{
-    if (!(q > 0 && q < 1) || df < 1)
-        return NAN;
-    double lo = -1e6, hi = 1e6; /* df = 1 at q = 1e-6 is about -3e5 */
-    for (int i = 0; i < 200; i++) {
-        const double mid = 0.5 * (lo + hi);
-        if (student_t_cdf(mid, df) < q)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return 0.5 * (lo + hi);
-}
-
 static double min_of(const double *v, int n)
 {
     double m = v[0];
@@ -363,16 +305,16 @@ int ib_ratio_ci_rounds(const double *x, const int *xend, const double *y, const 
         const int x0 = i ? xend[i - 1] : 0, y0 = i ? yend[i - 1] : 0;
         l[i] = log(min_of(y + y0, yend[i] - y0)) - log(min_of(x + x0, xend[i] - x0));
     }
+    /* the median of the rounds' log ratios and its distribution-free interval: a disturbed
+     * round moves an order statistic by one place, never the interval by its size */
+    double lo, hi;
     const double mid = ib_median(l, nrounds, dev);
-    for (int i = 0; i < nrounds; i++)
-        l[i] = fabs(l[i] - mid);
-    /* the standard error of the median of n normal values: 1.2533 sd / sqrt(n), the sd
-     * estimated as 1.4826 x the median absolute deviation */
-    const double se = 1.2533 * 1.4826 * ib_median(l, nrounds, dev) / sqrt((double)nrounds);
-    r->est = exp(mid);
+    ib_median_ci(l, nrounds, conf, &lo, &hi, dev);
     free(l);
-    const double half = ib_student_t_quantile((1 + conf) / 2, nrounds - 1) * se;
-    r->lo = r->est * exp(-half);
-    r->hi = r->est * exp(half);
+    if (!isfinite(lo))
+        return -1;
+    r->est = exp(mid);
+    r->lo = exp(lo);
+    r->hi = exp(hi);
     return 0;
 }

@@ -63,17 +63,14 @@ int ib_ratio_ci_compute(const double *x, int nx, const double *y, int ny, double
  * y[yend[i-1] .. yend[i]-1] (xend[-1] = 0). Each round gives the log ratio of its fastest
  * repetitions, log(min y / min x): other work only ever adds time, so a round's fastest
  * repetition is its least disturbed one. On a shared machine other work slows whole rounds
- * too, so the rounds are combined robustly: est is the exponentiated median of their log
- * ratios, the interval est x exp(+-t se), t Student's quantile with nrounds - 1 degrees of
- * freedom and se the standard error of that median (1.2533 s / sqrt(nrounds), s = 1.4826 x
- * the median absolute deviation), so that one disturbed round moves neither much more than
- * one placement does. 0, or -1 with fewer than 2 rounds, an empty round, a value that is not
- * positive and finite, conf outside (0, 1), or no memory. */
+ * too, so the rounds are combined by order statistics: est is the exponentiated median of
+ * their log ratios, the interval ib_median_ci's distribution-free interval of that median
+ * (6 rounds at 95%: from the smallest to the largest, coverage 96.9%; 9 rounds: the 2nd to
+ * the 8th). One disturbed round moves an end by one order statistic, not by its size. 0, or
+ * -1 with too few rounds for conf (fewer than 6 at 95%), an empty round, a value that is
+ * not positive and finite, conf outside (0, 1), or no memory. */
 int ib_ratio_ci_rounds(const double *x, const int *xend, const double *y, const int *yend,
                        int nrounds, double conf, ib_ratio_ci *r);
-/* The q-quantile of Student's t distribution with df > 0 degrees of freedom (NaN for q outside
- * (0, 1) or df < 1). */
-double ib_student_t_quantile(double q, int df);
 
 /* 1 when the interval excludes 1 (a difference at that confidence), else 0. */
 int ib_ratio_ci_significant(const ib_ratio_ci *r);

@@ -31,14 +31,16 @@ int ib_fverdict_open(ib_fverdict v)
     return v == IB_FV_NOT_SIGNIFICANT || v == IB_FV_UNDECIDED;
 }
 
-/* The ratio time(B)/time(A) with its interval: over rounds when there are 2 or more. */
+/* The ratio time(B)/time(A) with its interval: over rounds when there are enough of them
+ * for a 95% interval of their median (6), else the Moses interval of the pooled repetitions. */
 static int saving_ratio(const ib_fpair_in *in, ib_ratio_ci *ci)
 {
-    if (in->rounds >= 2 && in->ends_a && in->ends_b)
-        return in->ends_a[in->rounds - 1] != in->na || in->ends_b[in->rounds - 1] != in->nb
-                   ? -1
-                   : ib_ratio_ci_rounds(in->ta, in->ends_a, in->tb, in->ends_b, in->rounds, 0.95,
-                                        ci);
+    if (in->rounds >= 2 && in->ends_a && in->ends_b) {
+        if (in->ends_a[in->rounds - 1] != in->na || in->ends_b[in->rounds - 1] != in->nb)
+            return -1;
+        if (ib_ratio_ci_rounds(in->ta, in->ends_a, in->tb, in->ends_b, in->rounds, 0.95, ci) == 0)
+            return 0;
+    }
     return ib_ratio_ci_compute(in->ta, in->na, in->tb, in->nb, 0.95, ci);
 }
 

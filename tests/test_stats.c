@@ -254,31 +254,9 @@ static void test_fastest(void)
              "a fast algorithm without samples is not chosen");
 }
 
-/* Student's t quantiles against tabulated values (scipy.stats.t.ppf). */
-static void test_student_t(void)
-{
-    static const struct {
-        int df;
-        double q975;
-    } tab[] = {{1, 12.706204736174707},
-               {2, 4.302652729749464},
-               {4, 2.7764451051977934},
-               {7, 2.3646242515927849},
-               {30, 2.0422724563012373}};
-    for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++) {
-        const double t = ib_student_t_quantile(0.975, tab[i].df);
-        ib_check(fabs(t - tab[i].q975) < 1e-9 * tab[i].q975 &&
-                     fabs(ib_student_t_quantile(0.025, tab[i].df) + t) < 1e-9 * t,
-                 "t quantile 0.975 at %d df: %.15g (want %.15g), symmetric", tab[i].df, t,
-                 tab[i].q975);
-    }
-    ib_check(isnan(ib_student_t_quantile(1, 3)) && isnan(ib_student_t_quantile(0.5, 0)),
-             "t quantile refuses q outside (0, 1) and df < 1");
-}
-
-/* Five rounds of five repetitions: A steady at 1 ms, B at ratio 0.9 times a per-round factor
+/* Six rounds of five repetitions: A steady at 1 ms, B at ratio 0.9 times a per-round factor
  * off[r] (the round's buffer placement), each repetition with a +-0.5% within-round spread. */
-enum { NR = 5, NPR = 5 };
+enum { NR = 6, NPR = 5 };
 static void rounds_sample(const double *off, double ratio, double *a, double *b, int *ends)
 {
     static const double f[NPR] = {1.000, 0.995, 1.004, 0.998, 1.005};
@@ -299,14 +277,15 @@ static double normal(uint64_t *s)
     return sqrt(-2 * log(u)) * cos(2 * M_PI * v);
 }
 
-/* The interval over rounds covers what differs between runs: 400 synthetic runs of 5 rounds
+/* The interval over rounds covers what differs between runs: 400 synthetic runs of 6 rounds
  * x 5 repetitions, true ratio 0.9, each round's placement shifting B by a factor of sd 3%
- * and each repetition by sd 0.5%. The interval over rounds holds the true ratio in most
- * runs; the pooled Moses interval, treating the 25 repetitions as independent, in far fewer.
- * Then the interval is computed independently here. */
+ * and each repetition by sd 0.5%. The interval over rounds holds the true ratio in at least
+ * its nominal 95% of runs (6 rounds: 96.9%); the pooled Moses interval, treating the 30
+ * repetitions as independent, in far fewer. Then the interval is computed independently. */
 static void test_rounds_ci(void)
 {
-    static const double placed[NR] = {1.06, 1.05, 0.97, 1.04, 0.98}, none[NR] = {1, 1, 1, 1, 1};
+    static const double placed[NR] = {1.06, 1.05, 0.97, 1.04, 0.98, 1.01},
+                        none[NR] = {1, 1, 1, 1, 1, 1};
     double a[NR * NPR], b[NR * NPR];
     int ends[NR];
     ib_ratio_ci pooled, rounds, flat;
@@ -329,17 +308,15 @@ static void test_rounds_ci(void)
         cover_pooled += pooled.lo <= 0.9 && 0.9 <= pooled.hi;
         wide += log(rounds.hi / rounds.lo) / log(pooled.hi / pooled.lo) / RUNS;
     }
-    /* 85% here: the median absolute deviation of five rounds is a rough spread, the price of
-     * not letting one disturbed round swing the interval */
-    ib_check(ok && cover_rounds >= 0.80 * RUNS && cover_pooled < 0.70 * RUNS && wide > 2,
+    ib_check(ok && cover_rounds >= 0.94 * RUNS && cover_pooled < 0.70 * RUNS && wide > 2,
              "between-round effect: the interval over rounds holds the true ratio in %d of %d "
              "runs, the pooled one in %d; over rounds %.2fx as wide",
              cover_rounds, RUNS, cover_pooled, wide);
     rounds_sample(placed, 0.9, a, b, ends);
     ok = ib_ratio_ci_rounds(a, ends, b, ends, NR, 0.95, &rounds) == 0;
     /* independently: the median of the rounds' log ratios of their fastest repetitions, and
-     * the standard error of a median from their median absolute deviation, t at 4 df */
-    double l[NR], tmp[NR * NPR];
+     * at 6 rounds the interval from the smallest to the largest of them (P = 1 - 2/64) */
+    double l[NR], tmp[NR * NPR], lmin = INFINITY, lmax = -INFINITY;
     for (int r = 0; r < NR; r++) {
         double ma = a[r * NPR], mb = b[r * NPR];
         for (int i = 1; i < NPR; i++) {
@@ -347,34 +324,37 @@ static void test_rounds_ci(void)
             mb = fmin(mb, b[r * NPR + i]);
         }
         l[r] = log(mb / ma);
+        lmin = fmin(lmin, l[r]);
+        lmax = fmax(lmax, l[r]);
     }
-    const double mid = ib_median(l, NR, tmp);
-    for (int r = 0; r < NR; r++)
-        l[r] = fabs(l[r] - mid);
-    const double est = exp(mid);
-    const double half = 2.7764451051977934 * 1.2533 * 1.4826 * ib_median(l, NR, tmp) / sqrt(NR);
-    ib_check(ok && fabs(rounds.est / est - 1) < 1e-12 &&
-                 fabs(log(rounds.lo) - (log(est) - half)) < 1e-9 &&
-                 fabs(log(rounds.hi) - (log(est) + half)) < 1e-9,
-             "over rounds: est %g [%g, %g]: the median of the rounds, a robust t interval",
+    const double est = exp(ib_median(l, NR, tmp));
+    ib_check(ok && fabs(rounds.est / est - 1) < 1e-12 && fabs(log(rounds.lo) - lmin) < 1e-12 &&
+                 fabs(log(rounds.hi) - lmax) < 1e-12,
+             "over rounds: est %g [%g, %g]: the median of the rounds, its order-statistics "
+             "interval",
              rounds.est, rounds.lo, rounds.hi);
+    /* five rounds are too few for a 95% interval of their median: refused */
+    ib_check(ib_ratio_ci_rounds(a, ends, b, ends, NR - 1, 0.95, &flat) == -1,
+             "five rounds: no 95%% interval over rounds");
     /* without a between-round effect it stays narrow and significant */
     rounds_sample(none, 0.9, a, b, ends);
     ok = ib_ratio_ci_rounds(a, ends, b, ends, NR, 0.95, &flat) == 0;
     ib_check(ok && flat.lo > 0.88 && flat.hi < 0.92 && ib_ratio_ci_significant(&flat),
              "no between-round effect: [%g, %g] narrow", flat.lo, flat.hi);
-    /* other work slowing a whole round of B by 40%: the estimate stays, and the interval
-     * widens no more than one placement would */
+    /* other work slowing a whole round of B by 40%: the estimate moves by one order
+     * statistic, and the interval widens to that round only on its own side */
     double slowed[NR * NPR];
     for (int i = 0; i < NR * NPR; i++)
         slowed[i] = b[i] * (i / NPR == 2 ? 1.4 : 1);
     ib_ratio_ci busy;
     ok = ib_ratio_ci_rounds(a, ends, slowed, ends, NR, 0.95, &busy) == 0;
-    ib_check(ok && fabs(busy.est / flat.est - 1) < 0.003 && busy.lo > 0.88 && busy.hi < 0.92,
-             "one round slowed by other work: est %g (undisturbed %g) [%g, %g]", busy.est, flat.est,
-             busy.lo, busy.hi);
+    ib_check(ok && fabs(busy.est / flat.est - 1) < 0.01 && fabs(busy.lo / flat.lo - 1) < 0.01 &&
+                 busy.hi > 1.2,
+             "one round slowed by other work: est %g (undisturbed %g), interval [%g, %g] "
+             "reaching that round on its side only",
+             busy.est, flat.est, busy.lo, busy.hi);
     /* bad input refused: one round, an empty round, a zero time */
-    int bad_ends[NR] = {5, 5, 15, 20, 25};
+    int bad_ends[NR] = {5, 5, 15, 20, 25, 30};
     b[3] = 0;
     ib_check(ib_ratio_ci_rounds(a, ends, a, ends, 1, 0.95, &flat) == -1 &&
                  ib_ratio_ci_rounds(a, bad_ends, a, ends, NR, 0.95, &flat) == -1 &&
@@ -387,7 +367,7 @@ static void test_rounds_ci(void)
  * work saving is 'undecided'; both are open, so the job gives them more rounds. */
 static void test_rounds_verdicts(void)
 {
-    static const double placed[NR] = {1.03, 0.98, 1.02, 0.97, 1.00};
+    static const double placed[NR] = {1.03, 0.98, 1.02, 0.97, 1.00, 1.04};
     double a[NR * NPR], b[NR * NPR];
     int ends[NR];
     ib_fpair p, q;
@@ -418,7 +398,6 @@ static void test_rounds_verdicts(void)
 
 int main(void)
 {
-    test_student_t();
     test_rounds_ci();
     test_rounds_verdicts();
     test_decomposition();
