@@ -131,7 +131,8 @@ static void test_branches(const build *b)
     const ib_desc big1x1 = conv(1280, 8, 8, 320, 1, 1, 1, 0, 0, 0, 0);
     const ib512_conv_plan a = b->plan(&big1x1.conv, &big), s = b->plan(&big1x1.conv, &small);
     const ib_desc mid1x1 = conv(768, 17, 17, 192, 1, 1, 1, 0, 0, 0, 0);
-    ib_check(b->plan(&mid1x1.conv, &big).flat, "%s: 17x17 1x1 tiles run across rows", b->name);
+    ib_check(b->plan(&mid1x1.conv, &big).walk == IB512_WALK_FLAT,
+             "%s: 17x17 1x1 tiles run across rows", b->name);
     ib_check(a.nchunks == 1 && s.nchunks > 1,
              "%s: 8x8 1x1 x1280: one reduction chunk with 2 MiB L2 (%lld), several with 16 KiB "
              "(%lld)",
@@ -141,7 +142,14 @@ static void test_branches(const build *b)
              (long long)a.ntiles, a.p);
 
     const ib_desc pad = conv(32, 8, 8, 32, 3, 3, 1, 1, 1, 1, 1);
-    ib_check(!b->plan(&pad.conv, &big).flat, "%s: a padded 3x3 keeps tiles within rows", b->name);
+    ib_check(b->plan(&pad.conv, &big).walk == IB512_WALK_ROWS,
+             "%s: a padded 3x3 keeps tiles within rows", b->name);
+    /* Padded only in w: down columns, the taps in the padding are skipped for a whole tile. */
+    const ib_desc w7 = conv(128, 17, 17, 128, 1, 7, 1, 0, 0, 3, 3);
+    ib_check(b->plan(&w7.conv, &big).walk == IB512_WALK_COLS, "%s: 1x7 pad 3 walks columns",
+             b->name);
+    const ib_desc h7 = conv(128, 17, 17, 128, 7, 1, 1, 3, 3, 0, 0);
+    ib_check(b->plan(&h7.conv, &big).walk == IB512_WALK_ROWS, "%s: 7x1 pad 3 walks rows", b->name);
 
     /* Big input, small weights: the input of a pixel block stays in L2 while groups run. */
     const ib_desc wide = conv(64, 73, 73, 256, 1, 1, 1, 0, 0, 0, 0);

@@ -20,6 +20,8 @@ typedef struct conv_run {
     int has_bias;       /* of the folded convolution */
     int64_t out_blk;    /* floats between output channel blocks: oh*ow*16 */
     int64_t row_floats; /* weights of one reduction row of one full group */
+    int64_t px_step;    /* flat output pixels between a tile's pixels (the plan's) */
+    int64_t dh, dw;     /* input rows, columns between a tile's pixels: (0, sw) or (sh, 0) */
 } conv_run;
 
 /* One tile's work: np pixels from flat output pixel q0, reduction rows [r0, r1); first: start
@@ -100,8 +102,8 @@ IB512_INLINE void conv_step(__m512 acc[IB512_CONV_GMAX][IB512_CONV_PMAX], const 
 
 /* Input pointers of the P pixels for tap (kh, kw) of input block ib; 0 when every pixel's tap
  * lies in the padding. F (unpadded): pixel p's tap (0, 0) is at offset off[p] (in pixels) of
- * every block and no tap is out of bounds; else the pixels are consecutive in one output row,
- * whose tap (0, 0) is at input row at[0], column at[1]. */
+ * every block and no tap is out of bounds; else the pixels lie in one output row or column,
+ * pixel p's tap (0, 0) at input row at[0] + p dh, column at[1] + p dw. */
 IB512_INLINE int conv_taps(const conv_run *r, const float *src_n, const int64_t *at,
                            const int64_t *off, int64_t ib, int64_t kh, int64_t kw, const float **sp,
                            int64_t *cst, const int P, const int B, const int F)
@@ -124,17 +126,16 @@ IB512_INLINE int conv_taps(const conv_run *r, const float *src_n, const int64_t 
         }
         return 1;
     }
-    const int64_t ih = at[0] + kh;
-    if (ih < 0 || ih >= IH)
+    const int64_t ih0 = at[0] + kh, iw0 = at[1] + kw;
+    /* The whole row (column) of a tile within a row (column) in the padding. */
+    if ((r->dh == 0 && (ih0 < 0 || ih0 >= IH)) || (r->dw == 0 && (iw0 < 0 || iw0 >= IW)))
         return 0;
-    const float *row = blk + ih * IW * ps;
-    const int64_t iw0 = at[1] + kw;
     int any = 0;
     IB512_UNROLL
     for (int p = 0; p < P; p++) {
-        const int64_t iw = iw0 + p * c->sw;
-        const int in = iw >= 0 && iw < IW;
-        const float *q = in ? row + iw * ps : conv_zeros;
+        const int64_t ih = ih0 + p * r->dh, iw = iw0 + p * r->dw;
+        const int in = ih >= 0 && ih < IH && iw >= 0 && iw < IW;
+        const float *q = in ? blk + (ih * IW + iw) * ps : conv_zeros;
         /* Opaque to the optimiser: GCC otherwise duplicates the 16 loads of the pixel into
          * both arms of the select and spills them. */
         __asm__("" : "+r"(q));
@@ -163,7 +164,7 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
     if (F) {
         IB512_UNROLL
         for (int p = 0; p < P; p++) {
-            const int64_t q = s->q0 + p;
+            const int64_t q = s->q0 + p * r->px_step;
             off[p] = q / c->ow * c->sh * c->iw + q % c->ow * c->sw;
         }
     }
@@ -171,9 +172,9 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
     for (int o = 0; o < G; o++)
         IB512_UNROLL
     for (int p = 0; p < P; p++)
-        acc[o][p] =
-            s->first ? _mm512_setzero_ps() : _mm512_loadu_ps(dst + o * r->out_blk + p * IB512_V);
-    /* Input row and column of tap (0, 0) of pixel 0 (rows: every pixel is in one row). */
+        acc[o][p] = s->first ? _mm512_setzero_ps()
+                             : _mm512_loadu_ps(dst + o * r->out_blk + p * r->px_step * IB512_V);
+    /* Input row and column of tap (0, 0) of pixel 0. */
     const int64_t at[2] = {s->q0 / c->ow * c->sh - c->pt, s->q0 % c->ow * c->sw - c->pl};
     int64_t ib = s->r0 / KH, kh = s->r0 % KH;
     for (int64_t row = s->r0; row < s->r1; row++, kh = kh + 1 == KH ? (ib++, 0) : kh + 1) {
@@ -206,7 +207,7 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
                 v = _mm512_add_ps(v, b);
             if (s->last && c->relu)
                 v = _mm512_max_ps(zero, v); /* returns v when v is NaN; keeps -0 */
-            _mm512_storeu_ps(dst + o * r->out_blk + p * IB512_V, v);
+            _mm512_storeu_ps(dst + o * r->out_blk + p * r->px_step * IB512_V, v);
         }
     }
 }
@@ -235,15 +236,6 @@ static const conv_tile_fn conv_tiles[4][IB512_CONV_GMAX][IB512_CONV_PMAX] = {
     CONV_ALL(CONV_TILE_SET, 0) CONV_ALL(CONV_TILE_SET, 1) CONV_ALL(CONV_TILE_SET, 2)
         CONV_ALL(CONV_TILE_SET, 3)};
 
-/* Pixel tile t of the plan: its first flat output pixel and width. */
-static int64_t conv_tile_at(const ib512_conv_plan *pl, int64_t t, int64_t *q0)
-{
-    const int64_t line = t / pl->tiles_per_line, j = t % pl->tiles_per_line;
-    const int64_t base = pl->line_px / pl->tiles_per_line, rem = pl->line_px % pl->tiles_per_line;
-    *q0 = line * pl->line_px + j * base + (j < rem ? j : rem);
-    return base + (j < rem);
-}
-
 /* One group's tiles of one pixel block, chunk by chunk of the reduction. */
 static void conv_block(const conv_run *r, const float *src_n, float *out_n, int64_t gi, int64_t blk,
                        int kind)
@@ -259,7 +251,7 @@ static void conv_block(const conv_run *r, const float *src_n, float *out_n, int6
         conv_span s = {.r0 = k * pl->rows_per_chunk, .first = k == 0, .last = k == pl->nchunks - 1};
         s.r1 = s.r0 + pl->rows_per_chunk < pl->rows ? s.r0 + pl->rows_per_chunk : pl->rows;
         for (int64_t t = t0; t < t1; t++) {
-            const int64_t np = conv_tile_at(pl, t, &s.q0);
+            const int64_t np = ib512_conv_tile_at(pl, t, &s.q0);
             conv_tiles[kind][gsz - 1][np - 1](r, src_n, wg, dg + s.q0 * IB512_V, &s,
                                               gi * pl->g * IB512_V);
         }
@@ -276,6 +268,9 @@ static void conv_exec(const ib_desc *d, const void *packed, const float *const *
     r.w = r.bias + pl->ocb * IB512_V;
     r.out_blk = c->oh * c->ow * IB512_V;
     r.row_floats = c->kw * pl->icn * pl->g * IB512_V;
+    r.px_step = pl->px_step;
+    r.dh = pl->walk == IB512_WALK_COLS ? c->sh : 0;
+    r.dw = pl->walk == IB512_WALK_COLS ? 0 : c->sw;
     const int kind = !ib512_conv_plain(c) + 2 * ib512_conv_unpadded(c);
     const int64_t in_img = pl->icb * pl->icn * c->ih * c->iw;
     const int64_t out_img = pl->ocb * r.out_blk;

@@ -30,23 +30,14 @@ static int64_t min64(int64_t a, int64_t b)
     return a < b ? a : b;
 }
 
-/* Pixels of tile j of a line of len pixels split into n tiles of as equal width as possible
- * (8 -> 4 + 4, not 6 + 2), and where it starts. */
-static int64_t tile_width(int64_t len, int64_t n, int64_t j, int64_t *start)
-{
-    const int64_t base = len / n, rem = len % n;
-    *start = j * base + min64(j, rem);
-    return base + (j < rem);
-}
-
-/* Kernel taps (kh, kw) of a tile of np pixels from flat output pixel q0 that read at least one
- * input pixel: the taps the kernel runs (a tap wholly in the padding is skipped). */
-static int64_t tile_taps(const ib_conv_desc *c, int64_t q0, int64_t np)
+/* Kernel taps (kh, kw) of a tile of np pixels from flat output pixel q0, step apart, that read
+ * at least one input pixel: the taps the kernel runs (a tap wholly in the padding is skipped). */
+static int64_t tile_taps(const ib_conv_desc *c, int64_t q0, int64_t np, int64_t step)
 {
     int64_t taps = 0;
     for (int64_t kh = 0; kh < c->kh; kh++)
         for (int64_t kw = 0; kw < c->kw; kw++)
-            for (int64_t q = q0; q < q0 + np; q++) {
+            for (int64_t q = q0; q < q0 + np * step; q += step) {
                 const int64_t ih = q / c->ow * c->sh - c->pt + kh;
                 const int64_t iw = q % c->ow * c->sw - c->pl + kw;
                 if (ih >= 0 && ih < c->ih && iw >= 0 && iw < c->iw) {
@@ -68,8 +59,11 @@ static double step_cycles(int64_t g, int64_t p)
 
 static void shape_tiles(ib512_conv_plan *pl, const ib_conv_desc *c)
 {
-    pl->lines = pl->flat ? 1 : c->oh;
-    pl->line_px = pl->flat ? c->oh * c->ow : c->ow;
+    const int cols = pl->walk == IB512_WALK_COLS, flat = pl->walk == IB512_WALK_FLAT;
+    pl->lines = flat ? 1 : cols ? c->ow : c->oh;
+    pl->line_px = flat ? c->oh * c->ow : cols ? c->oh : c->ow;
+    pl->line_step = cols ? 1 : pl->line_px;
+    pl->px_step = cols ? c->ow : 1;
     pl->tiles_per_line = cdiv(pl->line_px, pl->p);
     pl->ntiles = pl->lines * pl->tiles_per_line;
 }
@@ -81,32 +75,34 @@ static double model_cycles(const ib_conv_desc *c, ib512_conv_plan *pl)
     shape_tiles(pl, c);
     const int64_t last_g = pl->ocb - (pl->ngroups - 1) * pl->g;
     double cycles = 0;
-    for (int64_t line = 0; line < pl->lines; line++)
-        for (int64_t j = 0; j < pl->tiles_per_line; j++) {
-            int64_t start;
-            const int64_t np = tile_width(pl->line_px, pl->tiles_per_line, j, &start);
-            const double taps = (double)tile_taps(c, line * pl->line_px + start, np);
-            const double groups =
-                (double)(pl->ngroups - 1) * step_cycles(pl->g, np) + step_cycles(last_g, np);
-            cycles += taps * ((double)pl->icn * groups + (double)pl->ngroups * (2.0 + 1.5 * np));
-        }
+    for (int64_t t = 0; t < pl->ntiles; t++) {
+        int64_t q0;
+        const int64_t np = ib512_conv_tile_at(pl, t, &q0);
+        const double taps = (double)tile_taps(c, q0, np, pl->px_step);
+        const double groups =
+            (double)(pl->ngroups - 1) * step_cycles(pl->g, np) + step_cycles(last_g, np);
+        cycles += taps * ((double)pl->icn * groups + (double)pl->ngroups * (2.0 + 1.5 * np));
+    }
     return cycles * (double)pl->icb;
 }
 
-/* The tile and the pixel walk (rows or flat) of least modelled time; ties keep the earlier
- * table entry and rows. */
+/* The tile and the pixel walk of least modelled time; ties keep the earlier table entry and
+ * walk (rows first). Flat needs no padding (a tile's taps are then one offset from its first);
+ * columns only pay where padding is (they can skip taps rows cannot). */
 static void choose_tile(ib512_conv_plan *pl, const ib_conv_desc *c)
 {
     double best = -1;
     ib512_conv_plan t = *pl, keep = *pl;
     for (int i = 0; i < IB512_CONV_NTILES; i++)
-        for (int flat = 0; flat <= 1; flat++) {
-            if (flat && (!ib512_conv_unpadded(c) || c->oh == 1))
+        for (int walk = IB512_WALK_ROWS; walk <= IB512_WALK_COLS; walk++) {
+            if (walk == IB512_WALK_FLAT && (!ib512_conv_unpadded(c) || c->oh == 1))
+                continue;
+            if (walk == IB512_WALK_COLS && ib512_conv_unpadded(c))
                 continue;
             t.tile = i;
             t.g = tiles[i].g;
             t.p = tiles[i].p;
-            t.flat = flat;
+            t.walk = walk;
             t.ngroups = cdiv(t.ocb, t.g);
             const double m = model_cycles(c, &t);
             if (best < 0 || m < best * 0.999) {
@@ -179,14 +175,17 @@ ib512_conv_plan IB_AVX512_SYM(ib512_conv_plan_make)(const ib_conv_desc *c, const
     return pl;
 }
 
+static const char *const walk_names[] = {"rows", "flat", "columns"};
+static const char *const line_names[] = {"row", "image", "column"};
+
 int IB_AVX512_SYM(ib512_conv_plan_describe)(const ib512_conv_plan *pl, char *buf, size_t n)
 {
     return snprintf(buf, n,
                     "tile %dx%d %s (%lld tiles of <= %d px per %lld-px %s), %lld oc groups; "
                     "reduction %lld rows in %lld chunks of %lld (%.1f KiB weights per group); "
                     "%lld pixel blocks of %lld tiles (%.1f KiB input), %s outer (L2 %lld KiB)",
-                    pl->g, pl->p, pl->flat ? "flat" : "rows", (long long)pl->tiles_per_line, pl->p,
-                    (long long)pl->line_px, pl->flat ? "image" : "row", (long long)pl->ngroups,
+                    pl->g, pl->p, walk_names[pl->walk], (long long)pl->tiles_per_line, pl->p,
+                    (long long)pl->line_px, line_names[pl->walk], (long long)pl->ngroups,
                     (long long)pl->rows, (long long)pl->nchunks, (long long)pl->rows_per_chunk,
                     (double)pl->chunk_bytes / 1024.0, (long long)pl->nblocks,
                     (long long)pl->tiles_per_block, (double)pl->block_bytes / 1024.0,

@@ -33,6 +33,16 @@ typedef struct ib512_caches {
     int64_t l1d, l2, l3;
 } ib512_caches;
 
+/* How the tiles walk the output pixels. A tile's pixels are consecutive in rows and flat, one
+ * row apart in columns: down a column every pixel of a tile shares its input column, so a tap
+ * whose column lies in the left or right padding is skipped for the whole tile instead of
+ * multiplying zeros (the 1x7 convolutions, padded only in w). */
+typedef enum ib512_conv_walk {
+    IB512_WALK_ROWS, /* tiles within an output row */
+    IB512_WALK_FLAT, /* across rows: the image as one line (unpadded only) */
+    IB512_WALK_COLS  /* tiles within an output column */
+} ib512_conv_walk;
+
 typedef enum ib512_conv_order {
     IB512_ORDER_GROUPS_OUTER, /* a group's weights stay cached while its pixel blocks run */
     IB512_ORDER_BLOCKS_OUTER  /* a pixel block's input stays in L2 while every group runs */
@@ -41,13 +51,15 @@ typedef enum ib512_conv_order {
 /* The reduction (input channels x kernel taps) is walked in rows: one row = one input-channel
  * block (16 channels; the plain source: all of them) x one kernel row (kw taps). */
 typedef struct ib512_conv_plan {
-    int32_t tile;           /* ib512_conv_tile: the main register tile */
-    int32_t g, p;           /* its output-channel blocks and pixels */
-    int32_t flat;           /* 1: tiles run across output rows (unpadded only); 0: within a row */
-    int32_t order;          /* ib512_conv_order */
-    int64_t icb, icn;       /* input blocks, channels per block (plain source: 1 block of ic) */
-    int64_t ocb, ngroups;   /* output blocks, groups of g blocks (the last may be smaller) */
-    int64_t lines, line_px; /* tiles split lines of line_px pixels: rows (oh x ow) or 1 x oh*ow */
+    int32_t tile;               /* ib512_conv_tile: the main register tile */
+    int32_t g, p;               /* its output-channel blocks and pixels */
+    int32_t walk;               /* ib512_conv_walk */
+    int32_t order;              /* ib512_conv_order */
+    int64_t icb, icn;           /* input blocks, channels per block (plain source: 1 block of ic) */
+    int64_t ocb, ngroups;       /* output blocks, groups of g blocks (the last may be smaller) */
+    int64_t lines, line_px;     /* tiles split lines of line_px pixels: rows (oh x ow), 1 x oh*ow
+                                   (flat) or columns (ow x oh) */
+    int64_t line_step, px_step; /* flat output pixels between lines, between a line's pixels */
     int64_t tiles_per_line, ntiles;
     int64_t rows, rows_per_chunk, nchunks; /* reduction rows, per chunk, chunks */
     int64_t tiles_per_block, nblocks;      /* pixel blocks (L2 and threads) */
@@ -55,6 +67,17 @@ typedef struct ib512_conv_plan {
     int64_t block_bytes;                   /* one pixel block's input (L2) */
     ib512_caches caches;                   /* what it was built for */
 } ib512_conv_plan;
+
+/* Pixel tile t of the plan: its first flat output pixel (*q0) and its width; the line is split
+ * into tiles of as equal width as possible (8 -> 4 + 4, not 6 + 2). Pixel p of the tile is flat
+ * output pixel *q0 + p * px_step. */
+static inline int64_t ib512_conv_tile_at(const ib512_conv_plan *pl, int64_t t, int64_t *q0)
+{
+    const int64_t line = t / pl->tiles_per_line, j = t % pl->tiles_per_line;
+    const int64_t base = pl->line_px / pl->tiles_per_line, rem = pl->line_px % pl->tiles_per_line;
+    *q0 = line * pl->line_step + (j * base + (j < rem ? j : rem)) * pl->px_step;
+    return base + (j < rem);
+}
 
 /* Declared for both builds of arch/avx512 (native, and _simde in test programs). */
 #define IB512_CONV_PLAN_DECLARE(sfx)                                                               \
