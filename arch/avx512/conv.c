@@ -84,10 +84,11 @@ static void conv_pack(const ib_desc *d, const ib_args *a, void *packed)
 }
 
 /* One step of the inner loop: input channel i of the tap, G weight vectors, G*P FMAs.
- * cst: per-pixel channel stride (plain source; 0 for padded taps, which read conv_zeros). */
+ * cst: per-pixel channel stride (plain source; 0 for padded taps, which read conv_zeros); e: the
+ * tap's offset from every pixel's pointer (plain unpadded source; else 0). */
 IB512_INLINE void conv_step(__m512 acc[IB512_CONV_GMAX][IB512_CONV_PMAX], const float *wp,
-                            const float *const *sp, const int64_t *cst, int64_t i, const int G,
-                            const int P, const int B)
+                            const float *const *sp, const int64_t *cst, int64_t e, int64_t i,
+                            const int G, const int P, const int B)
 {
     __m512 wv[IB512_CONV_GMAX];
     IB512_UNROLL
@@ -97,7 +98,8 @@ IB512_INLINE void conv_step(__m512 acc[IB512_CONV_GMAX][IB512_CONV_PMAX], const 
     for (int p = 0; p < P; p++)
         IB512_UNROLL
     for (int o = 0; o < G; o++)
-        acc[o][p] = _mm512_fmadd_ps(_mm512_set1_ps(sp[p][B ? i : i * cst[p]]), wv[o], acc[o][p]);
+        acc[o][p] =
+            _mm512_fmadd_ps(_mm512_set1_ps(sp[p][B ? i : e + i * cst[p]]), wv[o], acc[o][p]);
 }
 
 /* Input pointers of the P pixels for tap (kh, kw) of input block ib; 0 when every pixel's tap
@@ -174,23 +176,38 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
     for (int p = 0; p < P; p++)
         acc[o][p] = s->first ? _mm512_setzero_ps()
                              : _mm512_loadu_ps(dst + o * r->out_blk + p * r->px_step * IB512_V);
+    /* Plain unpadded source (the stem): a tap is one offset from every pixel's tap (0, 0), and
+     * its few input channels one stride apart, so the pixel pointers are set once per tile and
+     * each tap only moves an index (setting P pointers per tap of 3 channels costs as much as
+     * its FMAs). */
+    const int fixed = F && !B;
+    if (fixed) {
+        IB512_UNROLL
+        for (int p = 0; p < P; p++) {
+            const float *q = src_n + off[p];
+            __asm__("" : "+r"(q)); /* see conv_taps */
+            sp[p] = q;
+            cst[p] = c->ih * c->iw;
+        }
+    }
     /* Input row and column of tap (0, 0) of pixel 0. */
     const int64_t at[2] = {s->q0 / c->ow * c->sh - c->pt, s->q0 % c->ow * c->sw - c->pl};
     int64_t ib = s->r0 / KH, kh = s->r0 % KH;
     for (int64_t row = s->r0; row < s->r1; row++, kh = kh + 1 == KH ? (ib++, 0) : kh + 1) {
         const float *wk = wg + row * KW * icn * wstep;
         for (int64_t kw = 0; kw < KW; kw++) {
-            if (!conv_taps(r, src_n, at, off, ib, kh, kw, sp, cst, P, B, F))
+            const int64_t e = fixed ? kh * c->iw + kw : 0;
+            if (!fixed && !conv_taps(r, src_n, at, off, ib, kh, kw, sp, cst, P, B, F))
                 continue; /* wholly in the padding */
             const float *wp = wk + kw * icn * wstep;
             IB512_MCA_BEGIN("conv_tile", F * 10000 + B * 1000 + G * 100 + P);
             if (B) {
 #pragma GCC unroll 16
                 for (int i = 0; i < IB512_V; i++)
-                    conv_step(acc, wp + i * wstep, sp, cst, i, G, P, 1);
+                    conv_step(acc, wp + i * wstep, sp, cst, 0, i, G, P, 1);
             } else {
                 for (int64_t i = 0; i < icn; i++)
-                    conv_step(acc, wp + i * wstep, sp, cst, i, G, P, 0);
+                    conv_step(acc, wp + i * wstep, sp, cst, e, i, G, P, 0);
             }
             IB512_MCA_END("conv_tile", F * 10000 + B * 1000 + G * 100 + P);
         }
