@@ -164,10 +164,14 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
     int64_t cst[IB512_CONV_PMAX], off[IB512_CONV_PMAX];
 
     if (F) {
+        /* Output row and column of each pixel by stepping from the first one's: a division per
+         * pixel costs as much as a stem tile's 3-channel taps. */
+        int64_t oh = s->q0 / c->ow, ow = s->q0 % c->ow;
         IB512_UNROLL
         for (int p = 0; p < P; p++) {
-            const int64_t q = s->q0 + p * r->px_step;
-            off[p] = q / c->ow * c->sh * c->iw + q % c->ow * c->sw;
+            off[p] = oh * c->sh * c->iw + ow * c->sw;
+            for (ow += r->px_step; ow >= c->ow; ow -= c->ow)
+                oh++;
         }
     }
     IB512_UNROLL
