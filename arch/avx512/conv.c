@@ -24,10 +24,12 @@ typedef struct conv_run {
     int64_t dh, dw;     /* input rows, columns between a tile's pixels: (0, sw) or (sh, 0) */
 } conv_run;
 
-/* One tile's work: np pixels from flat output pixel q0, reduction rows [r0, r1); first: start
- * from zero (else from the partial sums in dst); last: apply the epilogue. */
+/* One tile's work: np pixels from flat output pixel q0 (output row and column oh_ow), reduction
+ * rows [r0, r1) (the first: input block ib0, kernel row kh0); first: start from zero (else from
+ * the partial sums in dst); last: apply the epilogue. Found by the caller once per tile or chunk:
+ * a tile that divides for them pays as much as a stem tile's FMAs. */
 typedef struct conv_span {
-    int64_t q0, r0, r1;
+    int64_t q0, oh_ow[2], r0, r1, ib0, kh0;
     int first, last;
 } conv_span;
 
@@ -164,9 +166,8 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
     int64_t cst[IB512_CONV_PMAX], off[IB512_CONV_PMAX];
 
     if (F) {
-        /* Output row and column of each pixel by stepping from the first one's: a division per
-         * pixel costs as much as a stem tile's 3-channel taps. */
-        int64_t oh = s->q0 / c->ow, ow = s->q0 % c->ow;
+        /* Output row and column of each pixel by stepping from the first one's (no division). */
+        int64_t oh = s->oh_ow[0], ow = s->oh_ow[1];
         IB512_UNROLL
         for (int p = 0; p < P; p++) {
             off[p] = oh * c->sh * c->iw + ow * c->sw;
@@ -195,8 +196,8 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
         }
     }
     /* Input row and column of tap (0, 0) of pixel 0. */
-    const int64_t at[2] = {s->q0 / c->ow * c->sh - c->pt, s->q0 % c->ow * c->sw - c->pl};
-    int64_t ib = s->r0 / KH, kh = s->r0 % KH;
+    const int64_t at[2] = {s->oh_ow[0] * c->sh - c->pt, s->oh_ow[1] * c->sw - c->pl};
+    int64_t ib = s->ib0, kh = s->kh0;
     for (int64_t row = s->r0; row < s->r1; row++, kh = kh + 1 == KH ? (ib++, 0) : kh + 1) {
         const float *wk = wg + row * KW * icn * wstep;
         for (int64_t kw = 0; kw < KW; kw++) {
@@ -271,10 +272,17 @@ static void conv_block(const conv_run *r, const float *src_n, float *out_n, int6
     for (int64_t k = 0; k < pl->nchunks; k++) {
         conv_span s = {.r0 = k * pl->rows_per_chunk, .first = k == 0, .last = k == pl->nchunks - 1};
         s.r1 = s.r0 + pl->rows_per_chunk < pl->rows ? s.r0 + pl->rows_per_chunk : pl->rows;
+        s.ib0 = s.r0 / r->c->kh;
+        s.kh0 = s.r0 % r->c->kh;
+        int64_t line = t0 / pl->tiles_per_line, j = t0 % pl->tiles_per_line;
         for (int64_t t = t0; t < t1; t++) {
-            const int64_t np = ib512_conv_tile_at(pl, t, &s.q0);
+            const int64_t np = ib512_conv_tile_in_line(pl, r->c->ow, line, j, &s.q0, s.oh_ow);
             conv_tiles[kind][gsz - 1][np - 1](r, src_n, wg, dg + s.q0 * IB512_V, &s,
                                               gi * pl->g * IB512_V);
+            if (++j == pl->tiles_per_line) {
+                j = 0;
+                line++;
+            }
         }
     }
 }

@@ -66,6 +66,8 @@ static void shape_tiles(ib512_conv_plan *pl, const ib_conv_desc *c)
     pl->px_step = cols ? c->ow : 1;
     pl->tiles_per_line = cdiv(pl->line_px, pl->p);
     pl->ntiles = pl->lines * pl->tiles_per_line;
+    pl->tile_base = pl->line_px / pl->tiles_per_line;
+    pl->tile_rem = pl->line_px % pl->tiles_per_line;
 }
 
 /* Modelled cycles of the whole convolution with tile t, across rows or not. Per tap of each
@@ -75,14 +77,15 @@ static double model_cycles(const ib_conv_desc *c, ib512_conv_plan *pl)
     shape_tiles(pl, c);
     const int64_t last_g = pl->ocb - (pl->ngroups - 1) * pl->g;
     double cycles = 0;
-    for (int64_t t = 0; t < pl->ntiles; t++) {
-        int64_t q0;
-        const int64_t np = ib512_conv_tile_at(pl, t, &q0);
-        const double taps = (double)tile_taps(c, q0, np, pl->px_step);
-        const double groups =
-            (double)(pl->ngroups - 1) * step_cycles(pl->g, np) + step_cycles(last_g, np);
-        cycles += taps * ((double)pl->icn * groups + (double)pl->ngroups * (2.0 + 1.5 * np));
-    }
+    for (int64_t line = 0; line < pl->lines; line++)
+        for (int64_t j = 0; j < pl->tiles_per_line; j++) {
+            int64_t q0, at[2];
+            const int64_t np = ib512_conv_tile_in_line(pl, c->ow, line, j, &q0, at);
+            const double taps = (double)tile_taps(c, q0, np, pl->px_step);
+            const double groups =
+                (double)(pl->ngroups - 1) * step_cycles(pl->g, np) + step_cycles(last_g, np);
+            cycles += taps * ((double)pl->icn * groups + (double)pl->ngroups * (2.0 + 1.5 * np));
+        }
     return cycles * (double)pl->icb;
 }
 

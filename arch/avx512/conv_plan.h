@@ -61,6 +61,7 @@ typedef struct ib512_conv_plan {
                                    (flat) or columns (ow x oh) */
     int64_t line_step, px_step; /* flat output pixels between lines, between a line's pixels */
     int64_t tiles_per_line, ntiles;
+    int64_t tile_base, tile_rem; /* a line's tiles: tile_rem of tile_base + 1 px, then tile_base */
     int64_t rows, rows_per_chunk, nchunks; /* reduction rows, per chunk, chunks */
     int64_t tiles_per_block, nblocks;      /* pixel blocks (L2 and threads) */
     int64_t chunk_bytes;                   /* one group's weights of one chunk (L1) */
@@ -68,15 +69,22 @@ typedef struct ib512_conv_plan {
     ib512_caches caches;                   /* what it was built for */
 } ib512_conv_plan;
 
-/* Pixel tile t of the plan: its first flat output pixel (*q0) and its width; the line is split
- * into tiles of as equal width as possible (8 -> 4 + 4, not 6 + 2). Pixel p of the tile is flat
- * output pixel *q0 + p * px_step. */
-static inline int64_t ib512_conv_tile_at(const ib512_conv_plan *pl, int64_t t, int64_t *q0)
+/* Tile j of line `line` (tile line * tiles_per_line + j of the plan; a line is split into tiles
+ * of as equal width as possible: 8 -> 4 + 4, not 6 + 2): its width, its first flat output pixel
+ * (*q0) and that pixel's output row and column (oh_ow), which only the flat walk divides for.
+ * Pixel p of the tile is flat output pixel *q0 + p * px_step. */
+static inline int64_t ib512_conv_tile_in_line(const ib512_conv_plan *pl, int64_t ow, int64_t line,
+                                              int64_t j, int64_t *q0, int64_t oh_ow[2])
 {
-    const int64_t line = t / pl->tiles_per_line, j = t % pl->tiles_per_line;
-    const int64_t base = pl->line_px / pl->tiles_per_line, rem = pl->line_px % pl->tiles_per_line;
-    *q0 = line * pl->line_step + (j * base + (j < rem ? j : rem)) * pl->px_step;
-    return base + (j < rem);
+    const int64_t start = j * pl->tile_base + (j < pl->tile_rem ? j : pl->tile_rem);
+    *q0 = line * pl->line_step + start * pl->px_step;
+    oh_ow[0] = pl->walk == IB512_WALK_ROWS   ? line
+               : pl->walk == IB512_WALK_COLS ? start
+                                             : start / ow;
+    oh_ow[1] = pl->walk == IB512_WALK_ROWS   ? start
+               : pl->walk == IB512_WALK_COLS ? line
+                                             : start % ow;
+    return pl->tile_base + (j < pl->tile_rem);
 }
 
 /* Declared for both builds of arch/avx512 (native, and _simde in test programs). */
