@@ -255,13 +255,14 @@ def tile_of(isa, func, name):
         kern = "conv_%s_%s__avx2" % (f.group(1), main)
         return kern, j, p, mask == (1 << p) - 1  # masked taps occur only at image borders
     if isa == "avx512":
-        m = re.match(r"conv_tile_(\d+)$", name)  # id F*10000 + B*1000 + G*100 + P
+        m = re.match(r"conv_tile_(\d+)$", name)  # id C*100000 + F*10000 + B*1000 + G*100 + P
         if not m:
             return None
         i = int(m.group(1))
-        f, b, g, p = i // 10000, i // 1000 % 10, i // 100 % 10, i % 100
+        c, f, b = i // 100000, i // 10000 % 10, i // 1000 % 10
+        g, p = i // 100 % 10, i % 100
         kern = ("conv_nchw16c" if b else "conv_nchw_to_nchw16c") + \
-            ("_unpadded" if f else "") + "__avx512"
+            ("_unpadded" if f else "") + ("_columns" if c else "") + "__avx512"
         return kern, g, p, True
     m = re.match(r"tile_(\d)x(\d)$", func or "")
     if not m or name not in NEON_FULL_P:

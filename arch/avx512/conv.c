@@ -21,7 +21,6 @@ typedef struct conv_run {
     int64_t out_blk;    /* floats between output channel blocks: oh*ow*16 */
     int64_t row_floats; /* weights of one reduction row of one full group */
     int64_t px_step;    /* flat output pixels between a tile's pixels (the plan's) */
-    int64_t dh, dw;     /* input rows, columns between a tile's pixels: (0, sw) or (sh, 0) */
 } conv_run;
 
 /* One tile's work: np pixels from flat output pixel q0 (output row and column oh_ow), reduction
@@ -104,13 +103,36 @@ IB512_INLINE void conv_step(__m512 acc[IB512_CONV_GMAX][IB512_CONV_PMAX], const 
             _mm512_fmadd_ps(_mm512_set1_ps(sp[p][B ? i : e + i * cst[p]]), wv[o], acc[o][p]);
 }
 
+/* Pointers of P pixels along one input line (a row, or a column) from position v0, v_step
+ * apart, v_floats floats per position, n positions long; a pixel outside reads conv_zeros.
+ * Returns whether any pixel is inside. */
+IB512_INLINE int conv_line_taps(const float *line, int64_t v0, int64_t n, int64_t v_step,
+                                int64_t v_floats, const float **sp, int64_t *cst, int64_t cs,
+                                const int P)
+{
+    int any = 0;
+    IB512_UNROLL
+    for (int p = 0; p < P; p++) {
+        const int64_t v = v0 + p * v_step;
+        const int in = v >= 0 && v < n;
+        const float *q = in ? line + v * v_floats : conv_zeros;
+        /* Opaque to the optimiser: GCC otherwise duplicates the 16 loads of the pixel into
+         * both arms of the select and spills them. */
+        __asm__("" : "+r"(q));
+        sp[p] = q;
+        cst[p] = in ? cs : 0;
+        any |= in;
+    }
+    return any;
+}
+
 /* Input pointers of the P pixels for tap (kh, kw) of input block ib; 0 when every pixel's tap
  * lies in the padding. F (unpadded): pixel p's tap (0, 0) is at offset off[p] (in pixels) of
  * every block and no tap is out of bounds; else the pixels lie in one output row or column,
  * pixel p's tap (0, 0) at input row at[0] + p dh, column at[1] + p dw. */
 IB512_INLINE int conv_taps(const conv_run *r, const float *src_n, const int64_t *at,
                            const int64_t *off, int64_t ib, int64_t kh, int64_t kw, const float **sp,
-                           int64_t *cst, const int P, const int B, const int F)
+                           int64_t *cst, const int P, const int B, const int F, const int C)
 {
     const ib_conv_desc *c = r->c;
     const int64_t IH = c->ih, IW = c->iw;
@@ -130,34 +152,30 @@ IB512_INLINE int conv_taps(const conv_run *r, const float *src_n, const int64_t 
         }
         return 1;
     }
-    const int64_t ih0 = at[0] + kh, iw0 = at[1] + kw;
-    /* The whole row (column) of a tile within a row (column) in the padding. */
-    if ((r->dh == 0 && (ih0 < 0 || ih0 >= IH)) || (r->dw == 0 && (iw0 < 0 || iw0 >= IW)))
-        return 0;
-    int any = 0;
-    IB512_UNROLL
-    for (int p = 0; p < P; p++) {
-        const int64_t ih = ih0 + p * r->dh, iw = iw0 + p * r->dw;
-        const int in = ih >= 0 && ih < IH && iw >= 0 && iw < IW;
-        const float *q = in ? blk + (ih * IW + iw) * ps : conv_zeros;
-        /* Opaque to the optimiser: GCC otherwise duplicates the 16 loads of the pixel into
-         * both arms of the select and spills them. */
-        __asm__("" : "+r"(q));
-        sp[p] = q;
-        cst[p] = in ? cs : 0;
-        any |= in;
+    /* Rows: the pixels share the input row and step by sw along it; columns: they share the
+     * column and step by sh rows down it. Rows pass their strides as constants. */
+    if (!C) {
+        const int64_t ih = at[0] + kh;
+        if (ih < 0 || ih >= IH)
+            return 0;
+        return conv_line_taps(blk + ih * IW * ps, at[1] + kw, IW, c->sw, ps, sp, cst, cs, P);
     }
-    return any;
+    const int64_t iw = at[1] + kw;
+    if (iw < 0 || iw >= IW)
+        return 0;
+    return conv_line_taps(blk + iw * ps, at[0] + kh, IH, c->sh, IW * ps, sp, cst, cs, P);
 }
 
-/* G output blocks x P pixels from flat output pixel q0 (one output row unless flat), reduction
- * rows [r0, r1); B: blocked source. The epilogue is the folded convolution's: + bias, relu
- * (NaN passes through). */
+/* G output blocks x P pixels from flat output pixel q0 (one output row unless flat; C: one
+ * column), reduction rows [r0, r1); B: blocked source; F: unpadded. The epilogue is the folded
+ * convolution's: + bias, relu (NaN passes through). C is a compile-time choice, as runtime
+ * pixel strides slowed the padded row tiles by 3-10% (measured on the Xeon). */
 IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *wg, float *dst,
                             const conv_span *s, int64_t oc0, const int G, const int P, const int B,
-                            const int F)
+                            const int F, const int C)
 {
     const ib_conv_desc *c = r->c;
+    const int64_t pxs = C ? r->px_step : 1; /* flat output pixels between the tile's pixels */
     const int64_t KH = c->kh, KW = c->kw;
     const int64_t icn = B ? IB512_V : r->pl->icn;
     const int64_t wstep = G * IB512_V; /* weights per input channel */
@@ -171,7 +189,7 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
         IB512_UNROLL
         for (int p = 0; p < P; p++) {
             off[p] = oh * c->sh * c->iw + ow * c->sw;
-            for (ow += r->px_step; ow >= c->ow; ow -= c->ow)
+            for (ow += pxs; ow >= c->ow; ow -= c->ow)
                 oh++;
         }
     }
@@ -180,7 +198,7 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
         IB512_UNROLL
     for (int p = 0; p < P; p++)
         acc[o][p] = s->first ? _mm512_setzero_ps()
-                             : _mm512_loadu_ps(dst + o * r->out_blk + p * r->px_step * IB512_V);
+                             : _mm512_loadu_ps(dst + o * r->out_blk + p * pxs * IB512_V);
     /* Plain unpadded source (the stem): a tap is one offset from every pixel's tap (0, 0), and
      * its few input channels one stride apart, so the pixel pointers are set once per tile and
      * each tap only moves an index (setting P pointers per tap of 3 channels costs as much as
@@ -202,10 +220,10 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
         const float *wk = wg + row * KW * icn * wstep;
         for (int64_t kw = 0; kw < KW; kw++) {
             const int64_t e = fixed ? kh * c->iw + kw : 0;
-            if (!fixed && !conv_taps(r, src_n, at, off, ib, kh, kw, sp, cst, P, B, F))
+            if (!fixed && !conv_taps(r, src_n, at, off, ib, kh, kw, sp, cst, P, B, F, C))
                 continue; /* wholly in the padding */
             const float *wp = wk + kw * icn * wstep;
-            IB512_MCA_BEGIN("conv_tile", F * 10000 + B * 1000 + G * 100 + P);
+            IB512_MCA_BEGIN("conv_tile", C * 100000 + F * 10000 + B * 1000 + G * 100 + P);
             if (B) {
 #pragma GCC unroll 16
                 for (int i = 0; i < IB512_V; i++)
@@ -214,7 +232,7 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
                 for (int64_t i = 0; i < icn; i++)
                     conv_step(acc, wp + i * wstep, sp, cst, e, i, G, P, 0);
             }
-            IB512_MCA_END("conv_tile", F * 10000 + B * 1000 + G * 100 + P);
+            IB512_MCA_END("conv_tile", C * 100000 + F * 10000 + B * 1000 + G * 100 + P);
         }
     }
 
@@ -229,21 +247,22 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
                 v = _mm512_add_ps(v, b);
             if (s->last && c->relu)
                 v = _mm512_max_ps(zero, v); /* returns v when v is NaN; keeps -0 */
-            _mm512_storeu_ps(dst + o * r->out_blk + p * r->px_step * IB512_V, v);
+            _mm512_storeu_ps(dst + o * r->out_blk + p * pxs * IB512_V, v);
         }
     }
 }
 
 /* Every (kind, g, p) tile with g <= G, p <= P of a main tile as its own function, and a table
- * of them indexed [kind][g - 1][p - 1] (NULL where no main tile reaches). Kind = B + 2 F: the
- * source blocked (else plain NCHW, the stem), the convolution unpadded. */
+ * of them indexed [kind][g - 1][p - 1] (NULL where no main tile reaches). Kind = B + 2 F + 4 C:
+ * the source blocked (else plain NCHW, the stem), the convolution unpadded, the tiles down
+ * columns (padded convolutions only). */
 typedef void (*conv_tile_fn)(const conv_run *r, const float *src_n, const float *wg, float *dst,
                              const conv_span *s, int64_t oc0);
 #define CONV_TILE_FN(K, G, P)                                                                      \
     static void conv_tile_k##K##_##G##x##P(const conv_run *r, const float *src_n, const float *wg, \
                                            float *dst, const conv_span *s, int64_t oc0)            \
     {                                                                                              \
-        conv_tile(r, src_n, wg, dst, s, oc0, G, P, K & 1, K >> 1);                                 \
+        conv_tile(r, src_n, wg, dst, s, oc0, G, P, K & 1, K >> 1 & 1, K >> 2);                     \
     }
 #define CONV_P6(X, B, G) X(B, G, 1) X(B, G, 2) X(B, G, 3) X(B, G, 4) X(B, G, 5) X(B, G, 6)
 #define CONV_P8(X, B, G) CONV_P6(X, B, G) X(B, G, 7) X(B, G, 8)
@@ -253,10 +272,12 @@ CONV_ALL(CONV_TILE_FN, 0)
 CONV_ALL(CONV_TILE_FN, 1)
 CONV_ALL(CONV_TILE_FN, 2)
 CONV_ALL(CONV_TILE_FN, 3)
+CONV_ALL(CONV_TILE_FN, 4)
+CONV_ALL(CONV_TILE_FN, 5)
 #define CONV_TILE_SET(K, G, P) [K][G - 1][P - 1] = conv_tile_k##K##_##G##x##P,
-static const conv_tile_fn conv_tiles[4][IB512_CONV_GMAX][IB512_CONV_PMAX] = {
+static const conv_tile_fn conv_tiles[6][IB512_CONV_GMAX][IB512_CONV_PMAX] = {
     CONV_ALL(CONV_TILE_SET, 0) CONV_ALL(CONV_TILE_SET, 1) CONV_ALL(CONV_TILE_SET, 2)
-        CONV_ALL(CONV_TILE_SET, 3)};
+        CONV_ALL(CONV_TILE_SET, 3) CONV_ALL(CONV_TILE_SET, 4) CONV_ALL(CONV_TILE_SET, 5)};
 
 /* One group's tiles of one pixel block, chunk by chunk of the reduction. */
 static void conv_block(const conv_run *r, const float *src_n, float *out_n, int64_t gi, int64_t blk,
@@ -298,9 +319,8 @@ static void conv_exec(const ib_desc *d, const void *packed, const float *const *
     r.out_blk = c->oh * c->ow * IB512_V;
     r.row_floats = c->kw * pl->icn * pl->g * IB512_V;
     r.px_step = pl->px_step;
-    r.dh = pl->walk == IB512_WALK_COLS ? c->sh : 0;
-    r.dw = pl->walk == IB512_WALK_COLS ? 0 : c->sw;
-    const int kind = !ib512_conv_plain(c) + 2 * ib512_conv_unpadded(c);
+    const int kind = !ib512_conv_plain(c) + 2 * ib512_conv_unpadded(c) +
+                     4 * (pl->walk == IB512_WALK_COLS); /* columns: padded only */
     const int64_t in_img = pl->icb * pl->icn * c->ih * c->iw;
     const int64_t out_img = pl->ocb * r.out_blk;
     const int blocks_outer = pl->order == IB512_ORDER_BLOCKS_OUTER;
