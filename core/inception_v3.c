@@ -78,28 +78,35 @@ static int push(builder *b, const char *prefix, const char *name, const ib_desc 
     return net->count++;
 }
 
-/* BasicConv2d: conv(bias=False) -> BatchNorm2d(eps=0.001) folded into scale/shift -> ReLU. */
-static int conv(builder *b, const char *prefix, const char *name, int src, int64_t oc, int64_t kh,
-                int64_t kw, int64_t stride, int64_t ph, int64_t pw)
+ib_desc ib_basic_conv(int64_t n, int64_t ic, int64_t ih, int64_t iw, int64_t oc, int64_t kh,
+                      int64_t kw, int64_t stride, int64_t pt, int64_t pb, int64_t pl, int64_t pr)
 {
-    shape in = shape_of(b, src);
     ib_desc d = {.op = IB_OP_CONV};
-    d.conv = (ib_conv_desc){.n = b->net->batch,
-                            .ic = in.c,
-                            .ih = in.h,
-                            .iw = in.w,
+    d.conv = (ib_conv_desc){.n = n,
+                            .ic = ic,
+                            .ih = ih,
+                            .iw = iw,
                             .oc = oc,
                             .kh = kh,
                             .kw = kw,
                             .sh = stride,
                             .sw = stride,
-                            .pt = ph,
-                            .pb = ph,
-                            .pl = pw,
-                            .pr = pw,
+                            .pt = pt,
+                            .pb = pb,
+                            .pl = pl,
+                            .pr = pr,
                             .has_bias = 0,
                             .has_scale_shift = 1,
                             .relu = 1};
+    return d;
+}
+
+/* BasicConv2d: conv(bias=False) -> BatchNorm2d(eps=0.001) folded into scale/shift -> ReLU. */
+static int conv(builder *b, const char *prefix, const char *name, int src, int64_t oc, int64_t kh,
+                int64_t kw, int64_t stride, int64_t ph, int64_t pw)
+{
+    shape in = shape_of(b, src);
+    ib_desc d = ib_basic_conv(b->net->batch, in.c, in.h, in.w, oc, kh, kw, stride, ph, ph, pw, pw);
     return push(b, prefix, name, &d, 1, &src);
 }
 

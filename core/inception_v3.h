@@ -24,6 +24,12 @@ typedef struct ib_net {
 ib_status ib_inception_v3_build(int64_t batch, ib_net *net, ib_err *e);
 void ib_net_free(ib_net *net);
 
+/* Inception-v3's BasicConv2d as one descriptor: conv(bias=False) on an n x ic x ih x iw input,
+ * BatchNorm folded into a scale/shift, then ReLU; the table and the factorization forms build
+ * their convolutions with it. */
+ib_desc ib_basic_conv(int64_t n, int64_t ic, int64_t ih, int64_t iw, int64_t oc, int64_t kh,
+                      int64_t kw, int64_t stride, int64_t pt, int64_t pb, int64_t pl, int64_t pr);
+
 /* Totals over the table, with or without the auxiliary classifier. */
 typedef struct ib_net_totals {
     int64_t macs, params, convs;

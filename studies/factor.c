@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/inception_v3.h"
+
 /* Building forms: each helper appends one validated layer and returns its output shape. */
 typedef struct fshape {
     int64_t c, h, w;
@@ -55,22 +57,7 @@ static fshape push(fb *b, ib_desc *d, fshape fallback)
 static fshape conv(fb *b, fshape in, int64_t oc, int64_t kh, int64_t kw, int64_t s, int64_t pt,
                    int64_t pb, int64_t pl, int64_t pr)
 {
-    ib_desc d = {.op = IB_OP_CONV};
-    d.conv = (ib_conv_desc){.n = b->n,
-                            .ic = in.c,
-                            .ih = in.h,
-                            .iw = in.w,
-                            .oc = oc,
-                            .kh = kh,
-                            .kw = kw,
-                            .sh = s,
-                            .sw = s,
-                            .pt = pt,
-                            .pb = pb,
-                            .pl = pl,
-                            .pr = pr,
-                            .has_scale_shift = 1,
-                            .relu = 1};
+    ib_desc d = ib_basic_conv(b->n, in.c, in.h, in.w, oc, kh, kw, s, pt, pb, pl, pr);
     return push(b, &d, in);
 }
 
@@ -287,20 +274,9 @@ static int bn_fold(ib_fcase *c, int64_t n, int64_t ic, int64_t oc, int64_t g, in
     memset(c, 0, sizeof *c);
     fshape in = {ic, g, g};
     form_begin(&a, &c->a, "conv,bn,relu", n, e);
-    ib_desc d = {.op = IB_OP_CONV};
-    d.conv = (ib_conv_desc){.n = n,
-                            .ic = ic,
-                            .ih = g,
-                            .iw = g,
-                            .oc = oc,
-                            .kh = kh,
-                            .kw = kw,
-                            .sh = 1,
-                            .sw = 1,
-                            .pt = (kh - 1) / 2,
-                            .pb = (kh - 1) / 2,
-                            .pl = (kw - 1) / 2,
-                            .pr = (kw - 1) / 2};
+    ib_desc d = ib_basic_conv(n, ic, g, g, oc, kh, kw, 1, (kh - 1) / 2, (kh - 1) / 2, (kw - 1) / 2,
+                              (kw - 1) / 2);
+    d.conv.has_scale_shift = d.conv.relu = 0; /* the epilogue runs as the two steps below */
     fshape o = push(&a, &d, in);
     ib_desc bn = {.op = IB_OP_BN, .bn = {n, o.c, o.h, o.w, 0.001f}};
     push(&a, &bn, o);
