@@ -5,48 +5,12 @@
 #include <string.h>
 
 #define IB_IMPL(sym) extern const ib_impl sym;
-#include "reference/impls.inc"
-#if IB_HAVE_AVX2
-#include "arch/avx2/impls.inc"
-#endif
-#if IB_HAVE_AVX512
-#include "arch/avx512/impls.inc"
-#endif
-#if IB_HAVE_NEON
-#include "arch/neon/impls.inc"
-#endif
-#if IB_HAVE_ONEDNN
-#include "arch/onednn/impls.inc"
-#endif
-#if IB_HAVE_XSMM
-#include "arch/xsmm/impls.inc"
-#endif
-#if IB_HAVE_WINO
-#include "arch/wino/impls.inc"
-#endif
+#include "core/impl_lists.inc"
 #undef IB_IMPL
 
 #define IB_IMPL(sym) &sym,
 static const ib_impl *const table[] = {
-#include "reference/impls.inc"
-#if IB_HAVE_AVX2
-#include "arch/avx2/impls.inc"
-#endif
-#if IB_HAVE_AVX512
-#include "arch/avx512/impls.inc"
-#endif
-#if IB_HAVE_NEON
-#include "arch/neon/impls.inc"
-#endif
-#if IB_HAVE_ONEDNN
-#include "arch/onednn/impls.inc"
-#endif
-#if IB_HAVE_XSMM
-#include "arch/xsmm/impls.inc"
-#endif
-#if IB_HAVE_WINO
-#include "arch/wino/impls.inc"
-#endif
+#include "core/impl_lists.inc"
     NULL /* keeps the array non-empty when every list is */
 };
 #undef IB_IMPL
