@@ -72,11 +72,11 @@ static const char *artefact_note(ib_fartefact a)
     }
 }
 
-/* "5 rounds", or "8 rounds, the cap" when a verdict is still open after the most allowed. */
+/* "5 rounds", or "8 rounds, the cap" when the pair is still open after the most allowed. */
 static const char *rounds_note(int rounds, const ib_fpair *p, int cap, char *buf, int len)
 {
     snprintf(buf, (size_t)len, "%d round%s%s", rounds, rounds == 1 ? "" : "s",
-             rounds >= cap && ib_fverdict_open(p->verdict) ? ", the cap" : "");
+             rounds >= cap && ib_fpair_open(p) ? ", the cap" : "");
     return buf;
 }
 
@@ -283,13 +283,13 @@ static int case_open(const ib_fcase *c, const char **fam, int nfam, const ib_ffo
     for (int k = 0; k < nfam; k++) {
         ib_fpair_in in;
         ib_fpair p;
-        if (analyze(c, fam[k], &fa[k], &fb[k], &in, &p) && ib_fverdict_open(p.verdict))
+        if (analyze(c, fam[k], &fa[k], &fb[k], &in, &p) && ib_fpair_open(&p))
             return 1;
     }
     return 0;
 }
 
-/* The rounds a case may take: --rounds, and up to --max-rounds while a verdict is open. */
+/* The rounds a case may take: --rounds, and up to --max-rounds while the case is open. */
 static int rounds_cap(const ib_run_opts *o)
 {
     return (int)(o->max_rounds > o->rounds ? o->max_rounds : o->rounds);
@@ -297,7 +297,7 @@ static int rounds_cap(const ib_run_opts *o)
 
 /* Every case measured in o->rounds rounds (all cases once per round, each round on fresh
  * instances and, when pinned, on the next CPU), so each case's repetitions are spread over the
- * run and over memory placements; then, sequentially, the cases with a verdict still open
+ * run and over memory placements; then, sequentially, the cases still open
  * get more rounds, up to the cap; then analysed and printed. */
 static int run_cases(const ib_run_opts *o, ib_run_env *env, FILE *out, const ib_fcase *cases, int n,
                      const char **fam, int nfam, FILE *csv, ib_gbjson *js, int sweep)
@@ -423,12 +423,13 @@ static void print_head(const ib_run_opts *o, FILE *out, int threads, int pinned)
             "over the rounds, the independent units; with fewer than 6 rounds the Moses\n"
             "interval of the pooled repetitions]; its\n"
             "decomposition: saving = 1 - (1 - work saving on executed MACs) x (efficiency of\n"
-            "A's kernels / B's). realized = saving / work saving. Verdict: 'not significant'\n"
-            "when the interval contains 0; 'does not pay here' when all of it is below 0;\n"
-            "'pays' when all of it is at or above 80%% of the work saving; 'pays partly' when\n"
-            "all of it is below that; 'undecided' when it straddles that line. A pair whose\n"
-            "verdict is not significant or undecided gets more rounds, up to %d. Pools and\n"
-            "concats count no FLOPs.\n",
+            "A's kernels / B's). realized = saving / work saving. Verdict: 'negligible' when\n"
+            "the saving is under 2%% either way; else 'not significant' when the interval\n"
+            "contains 0; 'does not pay here' when all of it is below 0; 'pays' when the saving\n"
+            "is at least 80%% of the work saving, 'pays partly' when below (the interval says\n"
+            "whether there is a difference, the estimate which side of a line it is on). A\n"
+            "pair not significant, or whose interval spans more than 20%% of the work saving\n"
+            "(realized +-0.10), gets more rounds, up to %d. Pools and concats count no FLOPs.\n",
             (long long)o->rounds, pinned ? ", on the next allowed CPU" : "", (long long)o->reps,
             o->min_time, threads > 1 ? "wall" : "CPU", threads, threads > 1 ? "s" : "",
             rounds_cap(o));

@@ -58,7 +58,7 @@ typedef struct ib_run_opts {
     double min_time;    /* seconds per repetition, at least (default 0.02) */
     int64_t reps;       /* repetitions (default 9) */
     int64_t rounds;     /* factor: passes over the cases, each with fresh instances (default 5) */
-    int64_t max_rounds; /* factor: rounds a pair may take while its verdict is open (default 8) */
+    int64_t max_rounds; /* factor: rounds a pair may take while it is open (default 10) */
     int quiet;          /* no progress */
     int quick;          /* fewer problems and shorter timing */
     int verbose;        /* bench: each benchmark's kernel and plan on stderr */

@@ -13,7 +13,7 @@ static const char *verdict_class(const char *v)
            : !strcmp(v, "pays partly")       ? "v-partly"
            : !strcmp(v, "does not pay here") ? "v-no"
            : !strcmp(v, "not significant")   ? "v-ns"
-           : !strcmp(v, "undecided")         ? "v-und"
+           : !strcmp(v, "negligible")        ? "v-neg"
                                              : "v-none";
 }
 
@@ -109,13 +109,13 @@ static void machine_table(FILE *f, ib_report *r)
     fprintf(f, "</table>\n");
 }
 
-enum { V_PAYS, V_PARTLY, V_UNDECIDED, V_NS, V_NO, V_NONE, V_COUNT };
+enum { V_PAYS, V_PARTLY, V_NEGLIGIBLE, V_NS, V_NO, V_NONE, V_COUNT };
 
 static int verdict_index(const char *v)
 {
     return !strcmp(v, "pays")                ? V_PAYS
            : !strcmp(v, "pays partly")       ? V_PARTLY
-           : !strcmp(v, "undecided")         ? V_UNDECIDED
+           : !strcmp(v, "negligible")        ? V_NEGLIGIBLE
            : !strcmp(v, "not significant")   ? V_NS
            : !strcmp(v, "does not pay here") ? V_NO
                                              : V_NONE;
@@ -372,17 +372,17 @@ void ib_r_summary(FILE *f, ib_report *r)
         pairs_table(t, r, counts);
         fclose(t);
         const int sum =
-            counts[V_PAYS] + counts[V_PARTLY] + counts[V_UNDECIDED] + counts[V_NS] + counts[V_NO];
+            counts[V_PAYS] + counts[V_PARTLY] + counts[V_NEGLIGIBLE] + counts[V_NS] + counts[V_NO];
         fprintf(f,
                 "<li><b>Factorizations:</b> of %d measured (case, family) pairs, "
                 "<span class='tag v-pays'>%d pay</span> (at least 80%% of the executed "
                 "work saved shows as time saved), <span class='tag v-partly'>%d pay "
-                "partly</span>, <span class='tag v-und'>%d are undecided</span> (the 95%% "
-                "interval straddles 80%% of the work saving after the most rounds allowed), "
+                "partly</span>, <span class='tag v-neg'>%d are negligible</span> (under 2%% "
+                "either way), "
                 "<span class='tag v-ns'>%d are not significant</span> (the "
                 "95%% interval holds 0) and <span class='tag v-no'>%d do not pay here</span> "
                 "(B slower)%s.",
-                sum, counts[V_PAYS], counts[V_PARTLY], counts[V_UNDECIDED], counts[V_NS],
+                sum, counts[V_PAYS], counts[V_PARTLY], counts[V_NEGLIGIBLE], counts[V_NS],
                 counts[V_NO],
                 counts[V_NONE] ? "; the others were not run (no kernel for that form)" : "");
         pair_sentence(f, r);

@@ -6,7 +6,13 @@
 
 #include "harness/stats.h"
 
-enum { ARTEFACT_PCT = 80, REALIZED_PCT = 80 };
+enum {
+    ARTEFACT_PCT = 80,
+    REALIZED_PCT = 80,      /* the line between pays and pays partly, % of the work saving */
+    NEGLIGIBLE_PERMIL = 20, /* a saving under 2% of the time, either way, is negligible */
+    PRECISION_PCT = 20      /* open while the saving's interval spans more than 20% of the
+                               work saving (realized +-0.10) */
+};
 
 const char *ib_fverdict_name(ib_fverdict v)
 {
@@ -19,16 +25,19 @@ const char *ib_fverdict_name(ib_fverdict v)
         return "does not pay here";
     case IB_FV_NOT_SIGNIFICANT:
         return "not significant";
-    case IB_FV_UNDECIDED:
-        return "undecided";
+    case IB_FV_NEGLIGIBLE:
+        return "negligible";
     default:
         return "n/a";
     }
 }
 
-int ib_fverdict_open(ib_fverdict v)
+int ib_fpair_open(const ib_fpair *p)
 {
-    return v == IB_FV_NOT_SIGNIFICANT || v == IB_FV_UNDECIDED;
+    if (p->verdict == IB_FV_NOT_SIGNIFICANT)
+        return 1;
+    return p->work_saving > 0 &&
+           (p->saving_hi - p->saving_lo) * 100 > PRECISION_PCT * p->work_saving;
 }
 
 /* The ratio time(B)/time(A) with its interval: over rounds when there are enough of them
@@ -82,16 +91,20 @@ int ib_fpair_analyze(const ib_fpair_in *in, ib_fpair *r)
         else if (100 < ARTEFACT_PCT * r->eff_ratio)
             r->artefact = IB_FA_FACTORED_SLOW;
     }
-    if (!ib_ratio_ci_significant(&ci))
+    /* The interval decides whether there is a difference; the estimate, which moves between
+     * runs far less than the interval's ends, decides which side of a line it falls on. A
+     * verdict taken on an end of the interval flips from run to run whenever that end sits
+     * near the line, which is where a pair whose true saving is near the line puts it. */
+    if (fabs(r->saving) * 1000 < NEGLIGIBLE_PERMIL)
+        r->verdict = IB_FV_NEGLIGIBLE;
+    else if (!ib_ratio_ci_significant(&ci))
         r->verdict = IB_FV_NOT_SIGNIFICANT;
     else if (r->saving < 0)
         r->verdict = IB_FV_DOES_NOT_PAY;
-    else if (!(r->work_saving > 0) || r->saving_lo * 100 >= REALIZED_PCT * r->work_saving)
-        r->verdict = IB_FV_PAYS; /* the whole interval at or above 80% of the work saving */
-    else if (r->saving_hi * 100 < REALIZED_PCT * r->work_saving)
-        r->verdict = IB_FV_PAYS_PARTLY; /* the whole interval falls short of it */
+    else if (!(r->work_saving > 0) || r->saving * 100 >= REALIZED_PCT * r->work_saving)
+        r->verdict = IB_FV_PAYS;
     else
-        r->verdict = IB_FV_UNDECIDED;
+        r->verdict = IB_FV_PAYS_PARTLY;
     return 0;
 }
 

@@ -7,14 +7,13 @@
 
 typedef enum ib_fverdict {
     IB_FV_NONE,            /* not measured */
-    IB_FV_PAYS,            /* significant, and the whole interval of the saving at or above
-                              80% of the work saving: the theory realized, beyond the noise */
-    IB_FV_PAYS_PARTLY,     /* significant, positive, and the whole interval below 80% of the
-                              work saving: it falls short, beyond the noise */
-    IB_FV_UNDECIDED,       /* significant and positive, but the interval straddles 80% of the
-                              work saving: more rounds could tell pays from pays partly */
+    IB_FV_PAYS,            /* significant, and the saving at or above 80% of the work saving:
+                              the theory realized */
+    IB_FV_PAYS_PARTLY,     /* significant and positive, below 80% of the work saving */
+    IB_FV_NEGLIGIBLE,      /* the saving, either way, under 2% of the time: too small to act
+                              on, whether or not its interval holds 0 */
     IB_FV_DOES_NOT_PAY,    /* significantly slower than the base form */
-    IB_FV_NOT_SIGNIFICANT, /* the interval of the saving contains 0 */
+    IB_FV_NOT_SIGNIFICANT, /* the interval of the saving contains 0, the saving 2% or more */
 } ib_fverdict;
 
 const char *ib_fverdict_name(ib_fverdict v); /* "pays", "pays partly", ... */
@@ -64,9 +63,10 @@ typedef struct ib_fpair {
 /* 0, or -1 when the samples are unusable (empty, not positive and finite, an empty round). */
 int ib_fpair_analyze(const ib_fpair_in *in, ib_fpair *r);
 
-/* 1 when more rounds could change the verdict: 'not significant' (the interval holds 0) or
- * 'undecided' (it holds 80% of the work saving). */
-int ib_fverdict_open(ib_fverdict v);
+/* 1 when the pair needs more rounds: its verdict is 'not significant', or the interval of its
+ * realized fraction is wider than +-0.10 (the saving's interval over 20% of the work saving),
+ * too wide for a realized fraction that a second run would repeat. */
+int ib_fpair_open(const ib_fpair *p);
 
 /* The saving when each form runs its fastest algorithm: form A on the fast algorithm's samples
  * (fast->ta) when fast_ok_a and their median is below the direct one's (direct->ta), else on

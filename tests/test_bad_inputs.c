@@ -694,7 +694,7 @@ static void cli_good(const char *bin, const char *work)
     result(strstr(fcsv, ",theory,theory_exec,") && strstr(fcsv, ",measured_lo,measured_hi,") &&
                strstr(fcsv, ",verdict,") &&
                (strstr(fcsv, ",pays") || strstr(fcsv, ",not significant") ||
-                strstr(fcsv, ",undecided") || strstr(fcsv, ",does not pay here")),
+                strstr(fcsv, ",negligible") || strstr(fcsv, ",does not pay here")),
            NULL,
            "incbench factor --out out                     -> out/factor.csv has both work "
            "bases, intervals and verdicts");

@@ -138,11 +138,12 @@ static void test_decomposition(void)
                  fabs(p.realized - 0.5) < 1e-9,
              "pays partly, factored kernels slow: realized %g", p.realized);
 
-    /* the same times: not significant, whatever the work saving */
+    /* the same times: a saving of exactly 0 is negligible, whatever the work saving */
     const ib_fpair_in aa = {a, a, 9, 9, 100e6, 60e6, 100e6, 60e6, 0, 0, 0, NULL, NULL, 0};
     ok = ib_fpair_analyze(&aa, &p) == 0;
-    ib_check(ok && p.verdict == IB_FV_NOT_SIGNIFICANT && isnan(p.peak_a),
-             "A/A: not significant (interval [%g, %g])", p.saving_lo, p.saving_hi);
+    ib_check(ok && p.verdict == IB_FV_NEGLIGIBLE && isnan(p.peak_a) &&
+                 !strcmp(ib_fverdict_name(p.verdict), "negligible"),
+             "A/A: negligible (interval [%g, %g])", p.saving_lo, p.saving_hi);
 
     /* B slower: does not pay */
     spread(1.2e-3, b);
@@ -363,11 +364,14 @@ static void test_rounds_ci(void)
 }
 
 /* A pair analysed over rounds: a saving of 3% whose rounds disagree by +-3% is 'not
- * significant' (the pooled repetitions would call it significant), and one near 80% of the
- * work saving is 'undecided'; both are open, so the job gives them more rounds. */
+ * significant' (the pooled repetitions would call it significant) and open, so the job gives
+ * it more rounds; near 80% of the work saving the estimate, not an end of the interval, says
+ * pays or pays partly; a saving under 2% is negligible; a realized fraction known to less
+ * than +-0.10 keeps the pair open. */
 static void test_rounds_verdicts(void)
 {
-    static const double placed[NR] = {1.03, 0.98, 1.02, 0.97, 1.00, 1.04};
+    static const double placed[NR] = {1.03, 0.98, 1.02, 0.97, 1.00, 1.04}; /* median 1.01 */
+    static const double none[NR] = {1, 1, 1, 1, 1, 1};
     double a[NR * NPR], b[NR * NPR];
     int ends[NR];
     ib_fpair p, q;
@@ -376,21 +380,42 @@ static void test_rounds_verdicts(void)
     ib_fpair_in pooled = in;
     pooled.rounds = 0;
     int ok = ib_fpair_analyze(&in, &p) == 0 && ib_fpair_analyze(&pooled, &q) == 0;
-    ib_check(ok && p.verdict == IB_FV_NOT_SIGNIFICANT && ib_fverdict_open(p.verdict) &&
+    ib_check(ok && p.verdict == IB_FV_NOT_SIGNIFICANT && ib_fpair_open(&p) &&
                  q.verdict != IB_FV_NOT_SIGNIFICANT,
              "3%% saving, rounds +-3%%: over rounds %s [%g, %g], pooled %s [%g, %g]",
              ib_fverdict_name(p.verdict), p.saving_lo, p.saving_hi, ib_fverdict_name(q.verdict),
              q.saving_lo, q.saving_hi);
-    /* saving 32% = 80% of the 40% work saving, rounds +-4%: the interval straddles the line */
-    rounds_sample(placed, 0.68, a, b, ends);
+    /* 80% of the 40% work saving is 32%; the rounds' interval straddles it either way */
+    rounds_sample(placed, 0.68, a, b, ends); /* saving 1 - 0.68 x 1.01 = 31.3% */
     ok = ib_fpair_analyze(&in, &p) == 0;
-    ib_check(ok && p.verdict == IB_FV_UNDECIDED && ib_fverdict_open(p.verdict) &&
-                 !strcmp(ib_fverdict_name(p.verdict), "undecided"),
-             "saving at 80%% of the work saving: %s [%g, %g]", ib_fverdict_name(p.verdict),
-             p.saving_lo, p.saving_hi);
-    ib_check(!ib_fverdict_open(IB_FV_PAYS) && !ib_fverdict_open(IB_FV_PAYS_PARTLY) &&
-                 !ib_fverdict_open(IB_FV_DOES_NOT_PAY),
-             "pays, pays partly and does not pay are settled");
+    rounds_sample(placed, 0.665, a, b, ends); /* 32.8% */
+    ok &= ib_fpair_analyze(&in, &q) == 0;
+    ib_check(ok && p.verdict == IB_FV_PAYS_PARTLY && q.verdict == IB_FV_PAYS &&
+                 p.saving_hi > 0.32 && q.saving_lo < 0.32 && !ib_fpair_open(&p) &&
+                 !ib_fpair_open(&q),
+             "near the 80%% line the estimate decides: %.3f [%g, %g] %s, %.3f [%g, %g] %s",
+             p.saving, p.saving_lo, p.saving_hi, ib_fverdict_name(p.verdict), q.saving, q.saving_lo,
+             q.saving_hi, ib_fverdict_name(q.verdict));
+    /* 1.5% saving: negligible, whether the interval holds 0 (rounds +-3%) or not */
+    rounds_sample(placed, 0.985 / 1.01, a, b, ends);
+    ok = ib_fpair_analyze(&in, &p) == 0;
+    rounds_sample(none, 0.985, a, b, ends);
+    ok &= ib_fpair_analyze(&in, &q) == 0;
+    ib_check(ok && p.verdict == IB_FV_NEGLIGIBLE && q.verdict == IB_FV_NEGLIGIBLE &&
+                 p.saving_lo < 0 && q.saving_lo > 0,
+             "1.5%% saving: negligible with [%g, %g] and with [%g, %g]", p.saving_lo, p.saving_hi,
+             q.saving_lo, q.saving_hi);
+    /* a 10% work saving, 9% saved: rounds +-3% leave the realized fraction open (its interval
+     * spans 0.7), steady rounds settle it */
+    in.work_b = in.work_nom_b = 90e6;
+    rounds_sample(placed, 0.91 / 1.01, a, b, ends);
+    ok = ib_fpair_analyze(&in, &p) == 0;
+    rounds_sample(none, 0.91, a, b, ends);
+    ok &= ib_fpair_analyze(&in, &q) == 0;
+    ib_check(ok && p.verdict == IB_FV_PAYS && ib_fpair_open(&p) && q.verdict == IB_FV_PAYS &&
+                 !ib_fpair_open(&q),
+             "realized %.2f of a 10%% work saving: open with [%g, %g], settled with [%g, %g]",
+             p.realized, p.saving_lo, p.saving_hi, q.saving_lo, q.saving_hi);
     /* rounds that do not account for every sample are refused */
     in.na = NR * NPR - 1;
     ib_check(ib_fpair_analyze(&in, &p) == -1, "round ends past the samples are refused");
