@@ -4,6 +4,8 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "core/cpu.h"
+
 #define IB_IMPL(sym) extern const ib_impl sym;
 #include "core/impl_lists.inc"
 #undef IB_IMPL
@@ -56,6 +58,18 @@ int ib_impl_usable(const ib_impl *impl, const char **why)
         return 0;
     }
     return ib_isa_usable(impl->isa, why);
+}
+
+ib_isa ib_impl_peak_isa(const ib_impl *impl)
+{
+    if (impl->kind == IB_KIND_REFERENCE)
+        return IB_ISA_SCALAR;
+    if (impl->kind == IB_KIND_NATIVE) /* our kernels, algorithm families (wino_avx2) too */
+        return impl->isa;
+    /* A peer that dispatches itself (oneDNN, libxsmm) uses the best ISA under the cap,
+     * whatever minimum its registry entry states. */
+    const ib_cpu *cpu = ib_cpu_get();
+    return cpu->cap;
 }
 
 const ib_impl *ib_registry_lookup(ib_op op, const char *name)

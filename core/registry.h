@@ -11,6 +11,10 @@ const ib_impl *ib_registry_at(int i);
 /* 1 when impl runs on this CPU under the INCBENCH_ISA cap; else 0 and *why. */
 int ib_impl_usable(const ib_impl *impl, const char **why);
 
+/* The ISA whose FMA peak an implementation is held to: its own for our kernels, the best
+ * usable one for library peers (they dispatch themselves), scalar for the reference. */
+ib_isa ib_impl_peak_isa(const ib_impl *impl);
+
 /* Implementations of op that run here, reference first; test-only ones only when
  * with_test_only. Returns how many were written (at most max). */
 int ib_registry_find(ib_op op, int with_test_only, const ib_impl **out, int max);

@@ -252,18 +252,6 @@ void ib_timing_summarize(ib_timing *t)
     t->cv = mean > 0 ? sqrt(var) / mean : 0;
 }
 
-ib_isa ib_impl_peak_isa(const ib_impl *impl)
-{
-    if (impl->kind == IB_KIND_REFERENCE)
-        return IB_ISA_SCALAR;
-    if (impl->kind == IB_KIND_NATIVE) /* our kernels, algorithm families (wino_avx2) too */
-        return impl->isa;
-    /* A peer that dispatches itself (oneDNN, libxsmm) uses the best ISA under the cap,
-     * whatever minimum its registry entry states. */
-    const ib_cpu *cpu = ib_cpu_get();
-    return cpu->cap;
-}
-
 double ib_impl_peak_flops(const ib_impl *impl, const ib_desc *d)
 {
     if (impl && impl->work) {

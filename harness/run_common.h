@@ -72,9 +72,6 @@ int ib_time(ib_timed_fn fn, void *ctx, double min_time, int reps, ib_timing *t);
 int ib_time_more(ib_timed_fn fn, void *ctx, ib_timing *t);
 double ib_now(void);
 
-/* The ISA whose FMA peak an implementation is held to: its own for our kernels, the best
- * usable one for library peers (they dispatch themselves), scalar for the reference. */
-ib_isa ib_impl_peak_isa(const ib_impl *impl);
 /* Measured peak FLOP/s of that ISA with the given threads (cached). */
 double ib_impl_peak(const ib_impl *impl, int threads);
 /* The FLOPs %peak counts for impl on d: 2 x its algorithm's own multiply-adds where it has

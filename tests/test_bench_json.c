@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/cpu.h"
 #include "core/inception_v3.h"
 #include "core/registry.h"
 #include "harness/gbench.h"
@@ -130,9 +131,6 @@ static void avx512_pct_peak(void)
              l ? l->count : -1, 2 + has_onednn);
     const double share = nonpad_share(layer);
     const ib_json *ctx = doc ? ib_json_get(doc, "context") : NULL;
-    const char *ps = ctx ? ib_json_get_str(ctx, "incbench_peak_fma_avx512") : NULL;
-    const char *p2 = ctx ? ib_json_get_str(ctx, "incbench_peak_fma_avx2") : NULL;
-    const double peak512 = ps ? atof(ps) : NAN, peak2 = p2 ? atof(p2) : NAN;
     int above = 0;
     for (int i = 0; l && i < l->count; i++) {
         const ib_json *b = l->items[i];
@@ -141,9 +139,16 @@ static void avx512_pct_peak(void)
         const double fl = ib_json_get_num(b, "FLOPS", NAN);
         const double nom = ib_json_get_num(b, "FLOPS_nominal", NAN);
         printf("%s: pct_peak %.1f%%\n", name ? name : "?", pct);
-        /* pct_peak = FLOPS (executed) / the peak of the kernel's ISA, as printed in the
-         * context; both counters use the same clock, so they agree to the context's 4 digits. */
-        const double peak = name && strstr(name, "/avx2") ? peak2 : peak512;
+        /* pct_peak = FLOPS (executed) / the peak of the ISA the implementation is held to
+         * (the registry's rule), as printed in the context; both counters use the same clock,
+         * so they agree to the context's 4 digits. */
+        const char *fam = name ? strrchr(name, '/') : NULL;
+        const ib_impl *im = fam ? ib_registry_lookup(IB_OP_CONV, fam + 1) : NULL;
+        const ib_isa pisa = im ? ib_impl_peak_isa(im) : IB_ISA_SCALAR;
+        char key[64];
+        snprintf(key, sizeof key, "incbench_peak_fma_%s", ib_isa_name(pisa));
+        const char *pk = ctx ? ib_json_get_str(ctx, key) : NULL;
+        const double peak = pk ? atof(pk) : NAN;
         ib_check(pct > 0 && fabs(pct - 100 * fl / peak) < 2e-3 * pct,
                  "%s: pct_peak %g = 100 x FLOPS %g / the context's peak %g", name, pct, fl, peak);
         above += pct > 102;
