@@ -90,6 +90,7 @@ int main(void)
     const shape shapes[] = {
         {"1x1 8x8 ic1280 oc tail", "ic1280ih8oc20kh1"},
         {"1x1 8x8 ic2048", "ic2048ih8oc48kh1"},
+        {"1x1 8x8 groups 3,3,2,2 oc tail", "ic44ih8oc76kh1"},
         {"1x1 17x17 ic tail", "ic77ih17oc40kh1"},
         {"1x1 stride 2", "ic32ih9oc24kh1sh2"},
         {"3x3 pad each side", "ic24ih11iw10oc32kh3ph1"},
@@ -151,6 +152,31 @@ int main(void)
              (long long)pz.rsplit, (long long)chunk_bytes);
     ib_check(px.rsplit == 1 && px.kchunk == 1, "5x5 on 48 KiB L1d: %lld row parts, %lld blocks",
              (long long)px.rsplit, (long long)px.kchunk);
+
+    /* The 1x1 path's largest group follows the pixel count: on 8x8 (64 pixels) groups of 3
+     * blocks, whose 3x4 tiles cover the pixels exactly (4x3 leaves a 1-pixel tile), with the
+     * rest in groups of 2 when the blocks do not divide by 3; on 17x17 (289 = 96 x 3 + 1 =
+     * 72 x 4 + 1) the main 4x3. Direct convolutions keep the main tile's groups. */
+    const struct {
+        const char *text;
+        int64_t gbase, gextra, groups;
+    } groups[] = {
+        {"ic1280ih8oc192kh1", 3, 0, 8},    /* Mixed_7b.branch_pool */
+        {"ic2048ih8oc320kh1", 2, 12, 14},  /* Mixed_7c.branch1x1: 12x3 + 2x2 */
+        {"ic768ih17oc192kh1", 4, 0, 6},    /* Mixed_6b.branch1x1 */
+        {"ic448ih8oc384kh3ph1", 4, 0, 12}, /* Mixed_7b.branch3x3dbl_2, direct */
+    };
+    for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
+        const ib_desc g = ib_test_desc(groups[i].text);
+        ib_avx2_conv_plan pg;
+        plan(&g, &here, &pg);
+        ib_check(pg.gbase == groups[i].gbase && pg.gextra == groups[i].gextra &&
+                     pg.groups == groups[i].groups,
+                 "%s: %lld groups of %lld, %lld of them one more (want %lld, %lld, %lld)",
+                 groups[i].text, (long long)pg.groups, (long long)pg.gbase, (long long)pg.gextra,
+                 (long long)groups[i].groups, (long long)groups[i].gbase,
+                 (long long)groups[i].gextra);
+    }
 
     /* describe: one line naming the tile and the caches it was planned for. */
     char line[320];

@@ -11,13 +11,19 @@
 /* The register tiles, X(J, P): J output-channel blocks of 8 x P output pixels, J*P
  * accumulators + min(J, P) + 1 operands in the 16 ymm registers. The first is the main tile
  * (it names the kernels); output channels are split into groups of 1..4 blocks, each run by
- * its J's tile. This list drives the instantiations (conv_tiles.c), the plan, tools/mca.py
- * and the tests. */
+ * its J's tile, the largest group chosen per layer so its tiles waste the fewest FMA slots
+ * on its pixel count (conv_plan.c). This list drives the instantiations (conv_tiles.c), the plan,
+ * tools/mca.py and the tests. */
 #define IB_AVX2_CONV_TILE_MAIN(X) X(4, 3)
 #define IB_AVX2_CONV_TILES(X) IB_AVX2_CONV_TILE_MAIN(X) X(3, 4) X(2, 4) X(1, 4)
 
 /* Bounds of the tiles above (array sizes). */
 enum { IB_CONV_JMAX = 4, IB_CONV_PMAX = 4 };
+
+/* Independent FMAs a core must have in flight to issue one per slot: latency 4 x 2 pipes on
+ * the AVX2 cores this runs on (Haswell to Golden Cove, Zen 2 and 3). A tile with fewer
+ * accumulators waits on them; the plan counts its steps at this many slots. */
+enum { IB_AVX2_FMA_INFLIGHT = 8 };
 
 /* "4x3": the main tile, as kernel names carry it. */
 #define IB_AVX2_CONV_TILE_STR_(J, P) #J "x" #P
