@@ -91,6 +91,7 @@ int main(void)
         {"1x1 8x8 ic1280 oc tail", "ic1280ih8oc20kh1"},
         {"1x1 8x8 ic2048", "ic2048ih8oc48kh1"},
         {"1x1 8x8 groups 3,3,2,2 oc tail", "ic44ih8oc76kh1"},
+        {"1x1 8x8 chunks outside groups, ic and oc tails, 2 images", "mb2ic1020ih8oc76kh1"},
         {"1x1 17x17 ic tail", "ic77ih17oc40kh1"},
         {"1x1 stride 2", "ic32ih9oc24kh1sh2"},
         {"3x3 pad each side", "ic24ih11iw10oc32kh3ph1"},
@@ -177,6 +178,34 @@ int main(void)
                  (long long)groups[i].groups, (long long)groups[i].gbase,
                  (long long)groups[i].gextra);
     }
+
+    /* The 1x1 path on 8x8 runs its chunks outside the groups when a chunk of at least
+     * IB_AVX2_CONV_MIN_BLOCKS blocks over all 64 pixels fits in L1 beside a group's weights of
+     * it: on Zen 3's caches and unknown ones, in one pixel range, but not on the tiny caches,
+     * nor on 17x17 or a direct convolution. */
+    const ib_desc c7 = ib_test_desc("ic2048ih8oc320kh1"); /* Mixed_7c.branch1x1 */
+    const ib_desc c6 = ib_test_desc("ic768ih17oc192kh1"); /* Mixed_6b.branch1x1 */
+    const ib_desc mixed = ib_test_desc("mb2ic1020ih8oc76kh1");
+    ib_avx2_conv_plan pc;
+    plan(&c7, &zen3, &pc);
+    const int64_t cj = pc.gbase + (pc.gextra > 0);
+    const int64_t c_bytes = pc.kchunk * (cj * 8 + pc.q) * 8 * (int64_t)sizeof(float);
+    ib_check(pc.chunks_outer && pc.pbmax >= pc.q && pc.kchunk >= IB_AVX2_CONV_MIN_BLOCKS &&
+                 c_bytes <= zen3.l1d * 3 / 4,
+             "Mixed_7c.branch1x1 on Zen 3: chunks outside %d, chunk %lld blocks (%lld bytes), "
+             "pixel ranges of %lld",
+             pc.chunks_outer, (long long)pc.kchunk, (long long)c_bytes, (long long)pc.pbmax);
+    plan(&mixed, &unknown, &pc);
+    ib_check(pc.chunks_outer && pc.icb / pc.kchunk >= 4 && pc.groups == 4,
+             "the exact 8x8 shape has chunks outside %d, %lld chunks, %lld groups", pc.chunks_outer,
+             (long long)(pc.icb / pc.kchunk), (long long)pc.groups);
+    plan(&mixed, &tiny, &pc);
+    ib_check(!pc.chunks_outer, "tiny caches: the chunks outside the groups");
+    plan(&c6, &zen3, &pc);
+    ib_check(!pc.chunks_outer, "17x17 1x1: the chunks outside the groups");
+    const ib_desc direct = ib_test_desc("ic448ih8oc384kh3ph1"); /* Mixed_7b.branch3x3dbl_2 */
+    plan(&direct, &zen3, &pc);
+    ib_check(!pc.chunks_outer, "direct 3x3 on 8x8: the chunks outside the groups");
 
     /* describe: one line naming the tile and the caches it was planned for. */
     char line[320];

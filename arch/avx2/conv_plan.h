@@ -25,6 +25,11 @@ enum { IB_CONV_JMAX = 4, IB_CONV_PMAX = 4 };
  * accumulators waits on them; the plan counts its steps at this many slots. */
 enum { IB_AVX2_FMA_INFLIGHT = 8 };
 
+/* Input blocks a chunk has at least when chunks are outside the groups: a tile's J*P partial
+ * sums are loaded and stored once per chunk, against 8*J*P FMAs per 8-channel block, so 4
+ * blocks keep that traffic at 1/16 of the FMAs. */
+enum { IB_AVX2_CONV_MIN_BLOCKS = 4 };
+
 /* "4x3": the main tile, as kernel names carry it. */
 #define IB_AVX2_CONV_TILE_STR_(J, P) #J "x" #P
 #define IB_AVX2_CONV_TILE_NAME IB_AVX2_CONV_TILE_MAIN(IB_AVX2_CONV_TILE_STR_)
@@ -66,6 +71,9 @@ typedef struct ib_avx2_conv_plan {
     /* Pixels per work item at most (a multiple of every tile's P): the range's partial sums
      * and its inputs of one chunk stay in L2 while the chunks pass. */
     int64_t pbmax, palign;
+    /* Loop order: chunks outside the oc groups (the 1x1 path on small images), or each group
+     * through all its chunks (conv_plan.c's plan_chunks_outer). */
+    int chunks_outer;
     ib_avx2_conv_caches caches; /* what the plan was made for (as detected or pretended) */
 } ib_avx2_conv_plan;
 
