@@ -130,7 +130,20 @@ def is_main(isa, kern, j, p):
     """A main tile (not a row or oc tail) of its kernel."""
     if isa == "avx512":
         return (j, p) in avx512_main_tiles()
+    if isa == "avx2" and kern.startswith("conv_nchw8c_1x1_"):
+        # the 1x1 plan picks its largest group (a tile's J) per layer, 3x4 on 8x8, among the
+        # tiles with enough accumulators to hide the FMA latency (conv_plan.c's step_slots)
+        return p == full_p(isa, kern, j) and j * p >= avx2_fma_inflight()
     return j == jmax_of(isa) and p == full_p(isa, kern, j)
+
+
+def avx2_fma_inflight():
+    """IB_AVX2_FMA_INFLIGHT of arch/avx2/conv_plan.h: the FMAs in flight the AVX2 plan counts."""
+    with open(os.path.join(ROOT, "arch/avx2/conv_plan.h")) as f:
+        m = re.search(r"IB_AVX2_FMA_INFLIGHT\s*=\s*(\d+)", f.read())
+    if not m:
+        die("arch/avx2/conv_plan.h: IB_AVX2_FMA_INFLIGHT not found")
+    return int(m.group(1))
 
 
 def die(msg):
