@@ -1,9 +1,13 @@
 /* Direct convolution: nChw16c (plain NCHW for few input channels) in, nChw16c out, fused epilogue,
  * run as its plan (arch/avx512/conv_plan.h) says. */
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "arch/avx512/common.h"
 #include "arch/avx512/conv_plan.h"
+#include "arch/avx512/conv_split.h"
 #include "core/conv_fold.h"
 
 /* Packed block: the plan (padded to 64 bytes), the bias (oc rounded up to 16, zero-padded),
@@ -279,17 +283,14 @@ static const conv_tile_fn conv_tiles[6][IB512_CONV_GMAX][IB512_CONV_PMAX] = {
     CONV_ALL(CONV_TILE_SET, 0) CONV_ALL(CONV_TILE_SET, 1) CONV_ALL(CONV_TILE_SET, 2)
         CONV_ALL(CONV_TILE_SET, 3) CONV_ALL(CONV_TILE_SET, 4) CONV_ALL(CONV_TILE_SET, 5)};
 
-/* One group's tiles of one pixel block, chunk by chunk of the reduction. */
-static void conv_block(const conv_run *r, const float *src_n, float *out_n, int64_t gi, int64_t blk,
-                       int kind)
+/* One group's tiles [t0, t1) (within one pixel block), chunk by chunk of the reduction. */
+static void conv_block(const conv_run *r, const float *src_n, float *out_n, int64_t gi, int64_t t0,
+                       int64_t t1, int kind)
 {
     const ib512_conv_plan *pl = r->pl;
     const int64_t gsz = pl->ocb - gi * pl->g < pl->g ? pl->ocb - gi * pl->g : pl->g;
     const float *wg = r->w + gi * r->row_floats * pl->rows;
     float *dg = out_n + gi * pl->g * r->out_blk;
-    const int64_t t0 = blk * pl->tiles_per_block;
-    const int64_t t1 =
-        t0 + pl->tiles_per_block < pl->ntiles ? t0 + pl->tiles_per_block : pl->ntiles;
     for (int64_t k = 0; k < pl->nchunks; k++) {
         conv_span s = {.r0 = k * pl->rows_per_chunk, .first = k == 0, .last = k == pl->nchunks - 1};
         s.r1 = s.r0 + pl->rows_per_chunk < pl->rows ? s.r0 + pl->rows_per_chunk : pl->rows;
@@ -308,6 +309,8 @@ static void conv_block(const conv_run *r, const float *src_n, float *out_n, int6
     }
 }
 
+/* Each thread runs its stretch of the work sequence (arch/avx512/conv_split.h), cut for the
+ * threads of this parallel region: the count at pack time need not be the count now. */
 static void conv_exec(const ib_desc *d, const void *packed, const float *const *src,
                       float *const *dst)
 {
@@ -323,18 +326,27 @@ static void conv_exec(const ib_desc *d, const void *packed, const float *const *
                      4 * (pl->walk == IB512_WALK_COLS); /* columns: padded only */
     const int64_t in_img = pl->icb * pl->icn * c->ih * c->iw;
     const int64_t out_img = pl->ocb * r.out_blk;
-    const int blocks_outer = pl->order == IB512_ORDER_BLOCKS_OUTER;
-    const int64_t na = blocks_outer ? pl->nblocks : pl->ngroups;
-    const int64_t nb = blocks_outer ? pl->ngroups : pl->nblocks;
+    const ib512_conv_seq seq = ib512_conv_seq_of(pl, c);
     const float *s = src[0];
     float *out = dst[0];
 
-#pragma omp parallel for collapse(3) schedule(static)
-    for (int64_t n = 0; n < c->n; n++)
-        for (int64_t a = 0; a < na; a++)
-            for (int64_t b = 0; b < nb; b++)
-                conv_block(&r, s + n * in_img, out + n * out_img, blocks_outer ? b : a,
-                           blocks_outer ? a : b, kind);
+#pragma omp parallel
+    {
+        int64_t k = 0, nthreads = 1;
+#ifdef _OPENMP
+        k = omp_get_thread_num();
+        nthreads = omp_get_num_threads();
+#endif
+        const ib512_conv_cut from = ib512_conv_cut_at(&seq, k, nthreads);
+        const ib512_conv_cut to = ib512_conv_cut_at(&seq, k + 1, nthreads);
+        for (int64_t u = from.unit; u <= to.unit && u < seq.units; u++) {
+            const ib512_conv_unit un = ib512_conv_unit_of(&seq, u);
+            const int64_t t0 = u == from.unit ? from.tile : un.t0;
+            const int64_t t1 = u == to.unit ? to.tile : un.t1;
+            if (t0 < t1)
+                conv_block(&r, s + un.n * in_img, out + un.n * out_img, un.group, t0, t1, kind);
+        }
+    }
 }
 
 static int conv_describe(const ib_desc *d, char *buf, size_t n)

@@ -5,10 +5,6 @@
 
 #include "arch/avx512/common.h"
 
-enum {
-    MIN_UNITS = 8 /* parallel work units (image x group x pixel block) the plan aims for */
-};
-
 /* When detection found no size: those of the smaller of the CPUs this project runs on. */
 static const ib512_caches default_caches = {32 << 10, 512 << 10, 8 << 20};
 
@@ -134,7 +130,8 @@ static void choose_chunks(ib512_conv_plan *pl, const ib_conv_desc *c)
 
 /* Pixel blocks and loop order, from the bytes each order moves beyond L2: groups outer reads
  * the input once per group unless the image's input fits in half of L2; blocks outer reads
- * every weight once per block unless they all fit. Then enough blocks for the threads. */
+ * every weight once per block unless they all fit. The blocks are for L2 only: the threads cut
+ * the work between tiles at exec time (arch/avx512/conv_split.h), whatever the unit count. */
 static void choose_blocks(ib512_conv_plan *pl, const ib_conv_desc *c)
 {
     const int64_t fl = (int64_t)sizeof(float);
@@ -144,7 +141,7 @@ static void choose_blocks(ib512_conv_plan *pl, const ib_conv_desc *c)
     const int64_t px_bytes = in_bytes / (c->oh * c->ow) + 1; /* input per output pixel */
 
     int64_t tpb = budget / (px_bytes * pl->p);
-    tpb = tpb < 1 ? 1 : tpb > pl->ntiles ? pl->ntiles : tpb;
+    tpb = tpb < 1 ? 1 : min64(tpb, pl->ntiles);
     const int64_t nb = cdiv(pl->ntiles, tpb);
     const double groups_outer =
         (double)w_bytes + (double)in_bytes * (in_bytes <= budget ? 1.0 : (double)pl->ngroups);
@@ -152,10 +149,6 @@ static void choose_blocks(ib512_conv_plan *pl, const ib_conv_desc *c)
         (double)in_bytes + (double)w_bytes * (w_bytes <= budget ? 1.0 : (double)nb);
     pl->order = blocks_outer < groups_outer ? IB512_ORDER_BLOCKS_OUTER : IB512_ORDER_GROUPS_OUTER;
     pl->nblocks = pl->order == IB512_ORDER_BLOCKS_OUTER ? nb : 1;
-
-    const int64_t units = c->n * pl->ngroups;
-    if (units * pl->nblocks < MIN_UNITS)
-        pl->nblocks = min64(pl->ntiles, cdiv(MIN_UNITS, units));
     pl->tiles_per_block = cdiv(pl->ntiles, pl->nblocks);
     pl->nblocks = cdiv(pl->ntiles, pl->tiles_per_block);
     pl->block_bytes = pl->tiles_per_block * pl->p * px_bytes;

@@ -1,0 +1,184 @@
+/* The AVX-512 convolution's thread split. One call's work is a sequence, in the plan's loop
+ * order, of units (image x output-channel group x pixel block) of tiles. At exec time, with the
+ * thread count of that moment, each of T threads takes one contiguous stretch of it holding 1/T
+ * of the multiply-adds the kernel runs, cut between tiles rather than between units: any unit
+ * count, a smaller last group and tiles of unequal width or taps are then balanced to within one
+ * tile of one group. A stretch keeps what the plan's order keeps cached: groups outer, the threads
+ * split the weights and each streams the input; blocks outer, they split the pixels and each
+ * streams the weights. Pure functions of the plan, so every thread finds the same cuts. */
+#ifndef IB_AVX512_CONV_SPLIT_H
+#define IB_AVX512_CONV_SPLIT_H
+
+#include <stdint.h>
+
+#include "arch/avx512/conv_plan.h"
+
+/* Kernel taps along one dimension (extent k, stride s, padding pad before an input of extent n)
+ * that read inside the input for at least one of the np output positions v0, v0 + 1, ...: the
+ * taps a tile runs along a dimension its pixels span (np = 1: along one they share). */
+static inline int64_t ib512_conv_dim_taps(int64_t v0, int64_t np, int64_t s, int64_t pad, int64_t k,
+                                          int64_t n)
+{
+    int64_t taps = 0;
+    for (int64_t kk = 0; kk < k; kk++) {
+        /* Positions v read inside when pad - kk <= v s <= n - 1 + pad - kk. */
+        const int64_t lo = pad - kk, hi = n - 1 + pad - kk;
+        if (hi < 0)
+            continue;
+        const int64_t first = lo <= v0 * s ? v0 : (lo + s - 1) / s;
+        const int64_t last = hi / s < v0 + np - 1 ? hi / s : v0 + np - 1;
+        taps += first <= last;
+    }
+    return taps;
+}
+
+/* The taps the kernel runs for tile j of line `line` (a tap is skipped when it reads only
+ * padding for every pixel of the tile) are line_taps x span_taps: a row's pixels share their
+ * input row, so its kernel rows inside times the kernel columns some pixel reads inside (the
+ * other way round down columns; every tap across rows, which only unpadded shapes do). */
+static inline int64_t ib512_conv_line_taps(const ib512_conv_plan *pl, const ib_conv_desc *c,
+                                           int64_t line)
+{
+    return pl->walk == IB512_WALK_ROWS   ? ib512_conv_dim_taps(line, 1, c->sh, c->pt, c->kh, c->ih)
+           : pl->walk == IB512_WALK_COLS ? ib512_conv_dim_taps(line, 1, c->sw, c->pl, c->kw, c->iw)
+                                         : c->kh;
+}
+
+/* Tile j of a line: its pixels (returned) and, in *taps, its span taps (see above). */
+static inline int64_t ib512_conv_span_taps(const ib512_conv_plan *pl, const ib_conv_desc *c,
+                                           int64_t j, int64_t *taps)
+{
+    int64_t q0, at[2];
+    const int64_t np = ib512_conv_tile_in_line(pl, c->ow, 0, j, &q0, at);
+    *taps = pl->walk == IB512_WALK_ROWS ? ib512_conv_dim_taps(at[1], np, c->sw, c->pl, c->kw, c->iw)
+            : pl->walk == IB512_WALK_COLS
+                ? ib512_conv_dim_taps(at[0], np, c->sh, c->pt, c->kh, c->ih)
+                : c->kw;
+    return np;
+}
+
+/* The work of one call. Work is counted in pixel-taps of one output block: x 16 output channels
+ * x the channels of an input block (icn) x the input blocks (icb) = the kernel's multiply-adds. */
+typedef struct ib512_conv_seq {
+    const ib512_conv_plan *pl;
+    const ib_conv_desc *c;
+    int64_t outer, inner; /* loops per image: groups x blocks, or blocks x groups (blocks outer) */
+    int64_t units;        /* images x outer x inner */
+    int64_t line_work;    /* a line's pixels x span taps (times its line taps: its work) */
+    int64_t image_work;   /* one image, every group: that of every tile x the output blocks */
+} ib512_conv_seq;
+
+/* Unit u of the sequence: image n, group (gsz output blocks), tiles [t0, t1). */
+typedef struct ib512_conv_unit {
+    int64_t n, group, gsz, t0, t1;
+} ib512_conv_unit;
+
+/* A cut between tiles: before tile `tile` of unit `unit` (the unit's t1: after its last); the
+ * end of the sequence is unit `units`. */
+typedef struct ib512_conv_cut {
+    int64_t unit, tile;
+} ib512_conv_cut;
+
+static inline ib512_conv_unit ib512_conv_unit_of(const ib512_conv_seq *s, int64_t u)
+{
+    const ib512_conv_plan *pl = s->pl;
+    const int64_t a = u / s->inner % s->outer, b = u % s->inner;
+    const int blocks_outer = pl->order == IB512_ORDER_BLOCKS_OUTER;
+    ib512_conv_unit un = {.n = u / (s->outer * s->inner), .group = blocks_outer ? b : a};
+    const int64_t blk = blocks_outer ? a : b;
+    un.gsz = pl->ocb - un.group * pl->g < pl->g ? pl->ocb - un.group * pl->g : pl->g;
+    un.t0 = blk * pl->tiles_per_block;
+    un.t1 = un.t0 + pl->tiles_per_block < pl->ntiles ? un.t0 + pl->tiles_per_block : pl->ntiles;
+    return un;
+}
+
+/* Walks tiles [t, t1) of one output block, whole lines at once where it can, while the work
+ * passed stays within budget: returns the tile it stopped before (t1: it got through) and adds
+ * the work passed to *done. */
+static inline int64_t ib512_conv_walk_tiles(const ib512_conv_seq *s, int64_t t, int64_t t1,
+                                            int64_t budget, int64_t *done)
+{
+    const ib512_conv_plan *pl = s->pl;
+    int64_t passed = 0;
+    while (t < t1) {
+        const int64_t line = t / pl->tiles_per_line, j = t % pl->tiles_per_line;
+        const int64_t lt = ib512_conv_line_taps(pl, s->c, line);
+        if (j == 0 && t + pl->tiles_per_line <= t1 && passed + lt * s->line_work <= budget) {
+            passed += lt * s->line_work;
+            t += pl->tiles_per_line;
+            continue;
+        }
+        int64_t st;
+        const int64_t w = lt * ib512_conv_span_taps(pl, s->c, j, &st) * st;
+        if (passed + w > budget)
+            break;
+        passed += w;
+        t++;
+    }
+    *done += passed;
+    return t;
+}
+
+static inline ib512_conv_seq ib512_conv_seq_of(const ib512_conv_plan *pl, const ib_conv_desc *c)
+{
+    const int blocks_outer = pl->order == IB512_ORDER_BLOCKS_OUTER;
+    ib512_conv_seq s = {.pl = pl, .c = c};
+    s.outer = blocks_outer ? pl->nblocks : pl->ngroups;
+    s.inner = blocks_outer ? pl->ngroups : pl->nblocks;
+    s.units = c->n * s.outer * s.inner;
+    for (int64_t j = 0; j < pl->tiles_per_line; j++) {
+        int64_t st;
+        s.line_work += ib512_conv_span_taps(pl, c, j, &st) * st;
+    }
+    int64_t all = 0;
+    ib512_conv_walk_tiles(&s, 0, pl->ntiles, INT64_MAX, &all);
+    s.image_work = all * pl->ocb;
+    return s;
+}
+
+/* The work of tiles [t0, t1) of a group of gsz output blocks. */
+static inline int64_t ib512_conv_tiles_work(const ib512_conv_seq *s, int64_t gsz, int64_t t0,
+                                            int64_t t1)
+{
+    int64_t w = 0;
+    ib512_conv_walk_tiles(s, t0, t1, INT64_MAX, &w);
+    return w * gsz;
+}
+
+/* The start of unit u (u = units: the end). */
+static inline ib512_conv_cut ib512_conv_unit_start(const ib512_conv_seq *s, int64_t u)
+{
+    return (ib512_conv_cut){u, u < s->units ? ib512_conv_unit_of(s, u).t0 : 0};
+}
+
+/* Cut k of T (0 <= k <= T): the tile boundary whose work before it is nearest k/T of the total
+ * (ties: the earlier one); thread k runs from cut k to cut k + 1. */
+static inline ib512_conv_cut ib512_conv_cut_at(const ib512_conv_seq *s, int64_t k, int64_t T)
+{
+    if (k <= 0)
+        return ib512_conv_unit_start(s, 0);
+    const int64_t total = s->c->n * s->image_work;
+    if (k >= T || total == 0)
+        return ib512_conv_unit_start(s, k >= T ? s->units : 0);
+    /* floor(total k / T) without overflowing the product. */
+    const int64_t target = total / T * k + total % T * k / T;
+    const int64_t per_image = s->outer * s->inner, image = target / s->image_work;
+    int64_t rest = target - image * s->image_work;
+    for (int64_t u = image * per_image; u < (image + 1) * per_image; u++) {
+        const ib512_conv_unit un = ib512_conv_unit_of(s, u);
+        const int64_t w = ib512_conv_tiles_work(s, un.gsz, un.t0, un.t1);
+        if (rest >= w) {
+            rest -= w;
+            continue;
+        }
+        int64_t done = 0;
+        const int64_t t = ib512_conv_walk_tiles(s, un.t0, un.t1, rest / un.gsz, &done);
+        /* Tile t holds the target: cut before or after it, whichever is nearer. */
+        const int64_t before = rest - done * un.gsz;
+        const int64_t after = ib512_conv_tiles_work(s, un.gsz, t, t + 1) - before;
+        return (ib512_conv_cut){u, before <= after ? t : t + 1};
+    }
+    return ib512_conv_unit_start(s, (image + 1) * per_image); /* only work-free units remain */
+}
+
+#endif

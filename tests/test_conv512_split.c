@@ -1,0 +1,207 @@
+/* The AVX-512 convolution's thread split (arch/avx512/conv_split.h) on every Inception-v3
+ * convolution and on edge shapes, for this CPU's caches and a pretend CPU of small ones, at
+ * several thread counts: the cuts give every (image, group, tile) to exactly one thread, the
+ * work the split counts is the kernel's (taps counted pixel by pixel here), and each thread's
+ * work is within one tile of one group of its share. Prints each layer's imbalance at 2 threads
+ * (the most work one thread gets over the ideal), worst first. Ends with "N passed, N failed". */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "arch/avx512/conv_split.h"
+#include "core/inception_v3.h"
+#include "core/registry.h"
+#include "tests/check.h"
+#include "tests/desc_text.h"
+#include "tests/extras.h"
+
+typedef ib512_conv_plan (*plan_fn)(const ib_conv_desc *c, const ib512_caches *cs);
+
+static const ib512_caches big = {48 << 10, 2 << 20, 256 << 20};
+static const ib512_caches small = {4 << 10, 16 << 10, 64 << 10};
+
+enum { MAX_THREADS = 8 };
+
+/* The taps tile t runs, pixel by pixel: those that read inside the input for one of its pixels. */
+static int64_t tile_taps(const ib512_conv_plan *pl, const ib_conv_desc *c, int64_t t, int64_t *np)
+{
+    int64_t q0, at[2], taps = 0;
+    *np =
+        ib512_conv_tile_in_line(pl, c->ow, t / pl->tiles_per_line, t % pl->tiles_per_line, &q0, at);
+    for (int64_t kh = 0; kh < c->kh; kh++)
+        for (int64_t kw = 0; kw < c->kw; kw++) {
+            int in = 0;
+            for (int64_t p = 0; p < *np && !in; p++) {
+                const int64_t q = q0 + p * pl->px_step;
+                const int64_t ih = q / c->ow * c->sh - c->pt + kh;
+                const int64_t iw = q % c->ow * c->sw - c->pl + kw;
+                in = ih >= 0 && ih < c->ih && iw >= 0 && iw < c->iw;
+            }
+            taps += in;
+        }
+    return taps;
+}
+
+/* Splits c's work among nthreads; checks the cuts. Returns the most work one thread gets over
+ * the ideal (1: balanced). */
+static double check_split(const char *what, const ib_conv_desc *c, const ib512_caches *cs,
+                          plan_fn plan, int nthreads)
+{
+    const ib512_conv_plan pl = plan(c, cs);
+    const ib512_conv_seq seq = ib512_conv_seq_of(&pl, c);
+    int64_t *tile_work = calloc((size_t)pl.ntiles, sizeof *tile_work);
+    unsigned char *seen = calloc((size_t)(c->n * pl.ngroups * pl.ntiles), 1);
+    int64_t total = 0, most_tile = 0;
+    for (int64_t t = 0; t < pl.ntiles; t++) {
+        int64_t np;
+        const int64_t taps = tile_taps(&pl, c, t, &np);
+        tile_work[t] = np * taps;
+        total += tile_work[t] * pl.ocb;
+        most_tile = tile_work[t] * pl.g > most_tile ? tile_work[t] * pl.g : most_tile;
+    }
+    total *= c->n;
+    ib_check(seq.image_work * c->n == total,
+             "%s: the split counts %lld pixel-taps, the kernel runs %lld", what,
+             (long long)(seq.image_work * c->n), (long long)total);
+
+    int64_t work[MAX_THREADS] = {0}, most = 0;
+    int ordered = 1, once = 1;
+    for (int k = 0; k < nthreads; k++) {
+        const ib512_conv_cut from = ib512_conv_cut_at(&seq, k, nthreads);
+        const ib512_conv_cut to = ib512_conv_cut_at(&seq, k + 1, nthreads);
+        ordered &= from.unit < to.unit || (from.unit == to.unit && from.tile <= to.tile);
+        for (int64_t u = from.unit; u <= to.unit && u < seq.units; u++) {
+            const ib512_conv_unit un = ib512_conv_unit_of(&seq, u);
+            const int64_t t0 = u == from.unit ? from.tile : un.t0;
+            const int64_t t1 = u == to.unit ? to.tile : un.t1;
+            for (int64_t t = t0; t < t1; t++) {
+                once &= !seen[(un.n * pl.ngroups + un.group) * pl.ntiles + t]++;
+                work[k] += tile_work[t] * un.gsz;
+            }
+        }
+        most = work[k] > most ? work[k] : most;
+    }
+    int all = 1;
+    for (int64_t i = 0; i < c->n * pl.ngroups * pl.ntiles; i++)
+        all &= seen[i] == 1;
+    ib_check(ordered && once && all, "%s, %d threads: cuts in order %d, tiles run once %d, all %d",
+             what, nthreads, ordered, once, all);
+    /* Each cut is the tile boundary nearest its share, so a thread is within a tile of its own. */
+    const double ideal = (double)total / nthreads;
+    for (int k = 0; k < nthreads; k++)
+        ib_check(work[k] >= ideal - (double)most_tile - 1 && work[k] <= ideal + most_tile + 1,
+                 "%s, %d threads: thread %d gets %lld pixel-taps, its share %.1f, a tile %lld",
+                 what, nthreads, k, (long long)work[k], ideal, (long long)most_tile);
+    free(tile_work);
+    free(seen);
+    return total ? (double)most / ideal : 1.0;
+}
+
+typedef struct layer_balance {
+    const char *name;
+    double macs, imbalance;
+} layer_balance;
+
+static int worst_first(const void *a, const void *b)
+{
+    const double x = ((const layer_balance *)a)->imbalance,
+                 y = ((const layer_balance *)b)->imbalance;
+    return (x < y) - (x > y);
+}
+
+/* Every convolution of the network at batch 1 and 3, both CPUs, 1 to MAX_THREADS threads; the
+ * imbalance at 2 threads on this project's Xeon of the layers above 20 MFLOP, worst first. */
+static void test_network(plan_fn plan)
+{
+    ib_err e = {{0}};
+    ib_net net;
+    if (ib_inception_v3_build(1, &net, &e) != IB_OK) {
+        ib_check(0, "the layer table: %s", e.msg);
+        return;
+    }
+    layer_balance *rows = calloc((size_t)net.count, sizeof *rows);
+    int nrows = 0;
+    for (int i = 0; i < net.count; i++) {
+        const ib_layer *l = &net.layers[i];
+        if (l->identity || l->desc.op != IB_OP_CONV)
+            continue;
+        ib_conv_desc c = l->desc.conv;
+        ib_work w;
+        ib_desc_work(&l->desc, &w);
+        for (int nthreads = 1; nthreads <= MAX_THREADS; nthreads++) {
+            const double im = check_split(l->name, &c, &big, plan, nthreads);
+            if (nthreads == 2 && !l->aux && w.flops >= 20000000)
+                rows[nrows++] = (layer_balance){l->name, (double)w.macs, im};
+            check_split(l->name, &c, &small, plan, nthreads);
+        }
+        c.n = 3;
+        check_split(l->name, &c, &big, plan, 2);
+        check_split(l->name, &c, &small, plan, 3);
+    }
+    qsort(rows, (size_t)nrows, sizeof *rows, worst_first);
+    int over = 0;
+    for (int i = 0; i < nrows; i++)
+        over += rows[i].imbalance > 1.01;
+    printf("2 threads, this Xeon's caches: %d of %d layers above 20 MFLOP over 1.01x of an even "
+           "split; worst:\n",
+           over, nrows);
+    for (int i = 0; i < nrows && i < 8; i++)
+        printf("  %-28s %7.1f MMAC  %.4fx\n", rows[i].name, rows[i].macs / 1e6, rows[i].imbalance);
+    free(rows);
+    ib_net_free(&net);
+}
+
+/* Shapes whose tiles differ in taps or width, groups in size, units in number. */
+static void test_edges(plan_fn plan)
+{
+    static const char *const shapes[] = {
+        "mb1ic40ih9iw11oc72kh3kw3ph1",         /* oc and row tails */
+        "mb2ic16ih7iw9oc32kh3kw3pt2pb0pl0pr0", /* padding on one side, 2 images */
+        "mb1ic16ih7iw9oc32kh3kw3pt0pb2pl0pr0", /* ... the other sides */
+        "mb1ic16ih7iw9oc32kh3kw3pt0pb0pl2pr0", /* */
+        "mb3ic16ih7iw9oc80kh3kw3pt0pb0pl0pr2", /* a last group of one block */
+        "mb1ic32ih17iw17oc160kh1kw7ph0pw3",    /* groups 4 4 2, down columns */
+        "mb1ic24ih11iw13oc40kh1kw5sh2sw2pl2",  /* stride 2, padded left */
+        "mb1ic16ih5iw5oc32kh3kw3ph3pw3",       /* rows and columns wholly in the padding */
+        "mb1ic48ih13iw11oc32kh1kw1sh2sw2",     /* flat, stride 2 */
+        "mb1ic3ih21iw23oc32kh3kw3sh2sw2",      /* the plain stem */
+        "mb1ic1280ih8iw8oc320kh1kw1",          /* 8x8, many input blocks */
+        "mb1ic8ih1iw1oc16kh1kw1",              /* one tile */
+        "mb5ic16ih3iw3oc16kh3kw3ph1",          /* more images than tiles */
+    };
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        const ib_desc d = ib_test_desc(shapes[i]);
+        for (int nthreads = 1; nthreads <= MAX_THREADS; nthreads++) {
+            check_split(shapes[i], &d.conv, &big, plan, nthreads);
+            check_split(shapes[i], &d.conv, &small, plan, nthreads);
+        }
+    }
+}
+
+int main(void)
+{
+    ib_test_register_extras();
+    /* The plan from a build of arch/avx512 that runs here; the split itself is built here. */
+    static const struct {
+        const char *name;
+        plan_fn plan;
+    } builds[] = {
+#ifdef __x86_64__
+        {"avx512", ib512_conv_plan_make},
+#endif
+#ifdef IB_TEST_AVX512_SIMDE
+        {"avx512_simde", ib512_conv_plan_make_simde},
+#endif
+    };
+    for (size_t i = 0; i < sizeof builds / sizeof builds[0]; i++) {
+        const ib_impl *impl = ib_registry_lookup(IB_OP_CONV, builds[i].name);
+        if (impl && ib_impl_usable(impl, NULL)) {
+            printf("the plans of %s:\n", builds[i].name);
+            test_edges(builds[i].plan);
+            test_network(builds[i].plan);
+            return ib_check_done();
+        }
+    }
+    printf("SKIPPED: neither build of arch/avx512 runs here\n");
+    ib_check_skip();
+    return ib_check_done();
+}
