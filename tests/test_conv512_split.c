@@ -6,9 +6,11 @@
  * (the most work one thread gets over the ideal), worst first. Ends with "N passed, N failed". */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "arch/avx512/conv_split.h"
 #include "core/inception_v3.h"
+#include "core/isa.h"
 #include "core/registry.h"
 #include "tests/check.h"
 #include "tests/desc_text.h"
@@ -41,10 +43,18 @@ static int64_t tile_taps(const ib512_conv_plan *pl, const ib_conv_desc *c, int64
     return taps;
 }
 
-/* Splits c's work among nthreads; checks the cuts. Returns the most work one thread gets over
- * the ideal (1: balanced). */
-static double check_split(const char *what, const ib_conv_desc *c, const ib512_caches *cs,
-                          plan_fn plan, int nthreads)
+/* What a split gives the threads: the most work one gets over the ideal (1: balanced), the most
+ * weights and input one streams (input: the share of the output pixels it computes, halos left
+ * out), and the groups more than one thread streams. */
+typedef struct split_report {
+    double imbalance, weight_kib, input_kib, all_weight_kib, all_input_kib;
+    int64_t shared_groups;
+    const char *order;
+} split_report;
+
+/* Splits c's work among nthreads; checks the cuts. */
+static split_report check_split(const char *what, const ib_conv_desc *c, const ib512_caches *cs,
+                                plan_fn plan, int nthreads)
 {
     const ib512_conv_plan pl = plan(c, cs);
     const ib512_conv_seq seq = ib512_conv_seq_of(&pl, c);
@@ -63,9 +73,19 @@ static double check_split(const char *what, const ib_conv_desc *c, const ib512_c
              "%s: the split counts %lld pixel-taps, the kernel runs %lld", what,
              (long long)(seq.image_work * c->n), (long long)total);
 
+    const int64_t v = ib_isa_traits_of(IB_ISA_AVX512)->vector_floats; /* an output block */
+    const double group_kib = (double)(v * pl.icb * pl.icn * c->kh * c->kw) * 4 / 1024;
+    const double input_kib = (double)(c->n * pl.icb * pl.icn * c->ih * c->iw) * 4 / 1024;
+    split_report rep = {.all_weight_kib = group_kib * (double)pl.ocb,
+                        .all_input_kib = input_kib,
+                        .order = pl.order == IB512_ORDER_BLOCKS_OUTER ? "blocks" : "groups"};
+    int64_t *threads_of = calloc((size_t)pl.ngroups, sizeof *threads_of);
+    unsigned char *mine = calloc((size_t)(c->n * pl.ngroups + c->n * pl.ntiles), 1);
     int64_t work[MAX_THREADS] = {0}, most = 0;
     int ordered = 1, once = 1;
     for (int k = 0; k < nthreads; k++) {
+        double blocks = 0, pixels = 0; /* output blocks of the groups it runs, pixels it runs */
+        memset(mine, 0, (size_t)(c->n * pl.ngroups + c->n * pl.ntiles));
         const ib512_conv_cut from = ib512_conv_cut_at(&seq, k, nthreads);
         const ib512_conv_cut to = ib512_conv_cut_at(&seq, k + 1, nthreads);
         ordered &= from.unit < to.unit || (from.unit == to.unit && from.tile <= to.tile);
@@ -73,13 +93,27 @@ static double check_split(const char *what, const ib_conv_desc *c, const ib512_c
             const ib512_conv_unit un = ib512_conv_unit_of(&seq, u);
             const int64_t t0 = u == from.unit ? from.tile : un.t0;
             const int64_t t1 = u == to.unit ? to.tile : un.t1;
+            if (t0 < t1 && !mine[un.group]++) {
+                threads_of[un.group]++;
+                blocks += (double)un.gsz;
+            }
             for (int64_t t = t0; t < t1; t++) {
                 once &= !seen[(un.n * pl.ngroups + un.group) * pl.ntiles + t]++;
                 work[k] += tile_work[t] * un.gsz;
+                if (!mine[c->n * pl.ngroups + un.n * pl.ntiles + t]++) {
+                    int64_t q0, at[2];
+                    pixels += (double)ib512_conv_tile_in_line(&pl, c->ow, t / pl.tiles_per_line,
+                                                              t % pl.tiles_per_line, &q0, at);
+                }
             }
         }
         most = work[k] > most ? work[k] : most;
+        rep.weight_kib = blocks * group_kib > rep.weight_kib ? blocks * group_kib : rep.weight_kib;
+        pixels *= input_kib / (double)(c->n * c->oh * c->ow);
+        rep.input_kib = pixels > rep.input_kib ? pixels : rep.input_kib;
     }
+    for (int64_t g = 0; g < pl.ngroups; g++)
+        rep.shared_groups += threads_of[g] > 1;
     int all = 1;
     for (int64_t i = 0; i < c->n * pl.ngroups * pl.ntiles; i++)
         all &= seen[i] == 1;
@@ -93,18 +127,22 @@ static double check_split(const char *what, const ib_conv_desc *c, const ib512_c
                  what, nthreads, k, (long long)work[k], ideal, (long long)most_tile);
     free(tile_work);
     free(seen);
-    return total ? (double)most / ideal : 1.0;
+    free(threads_of);
+    free(mine);
+    rep.imbalance = total ? (double)most / ideal : 1.0;
+    return rep;
 }
 
 typedef struct layer_balance {
     const char *name;
-    double macs, imbalance;
+    double macs;
+    split_report r;
 } layer_balance;
 
 static int worst_first(const void *a, const void *b)
 {
-    const double x = ((const layer_balance *)a)->imbalance,
-                 y = ((const layer_balance *)b)->imbalance;
+    const double x = ((const layer_balance *)a)->r.imbalance;
+    const double y = ((const layer_balance *)b)->r.imbalance;
     return (x < y) - (x > y);
 }
 
@@ -128,9 +166,9 @@ static void test_network(plan_fn plan)
         ib_work w;
         ib_desc_work(&l->desc, &w);
         for (int nthreads = 1; nthreads <= MAX_THREADS; nthreads++) {
-            const double im = check_split(l->name, &c, &big, plan, nthreads);
+            const split_report r = check_split(l->name, &c, &big, plan, nthreads);
             if (nthreads == 2 && !l->aux && w.flops >= 20000000)
-                rows[nrows++] = (layer_balance){l->name, (double)w.macs, im};
+                rows[nrows++] = (layer_balance){l->name, (double)w.macs, r};
             check_split(l->name, &c, &small, plan, nthreads);
         }
         c.n = 3;
@@ -140,12 +178,17 @@ static void test_network(plan_fn plan)
     qsort(rows, (size_t)nrows, sizeof *rows, worst_first);
     int over = 0;
     for (int i = 0; i < nrows; i++)
-        over += rows[i].imbalance > 1.01;
-    printf("2 threads, this Xeon's caches: %d of %d layers above 20 MFLOP over 1.01x of an even "
-           "split; worst:\n",
-           over, nrows);
-    for (int i = 0; i < nrows && i < 8; i++)
-        printf("  %-28s %7.1f MMAC  %.4fx\n", rows[i].name, rows[i].macs / 1e6, rows[i].imbalance);
+        over += rows[i].r.imbalance > 1.01;
+    printf("2 threads, this Xeon's caches (L2 %lld KiB a core): %d of %d layers above 20 MFLOP "
+           "over 1.01x of an even split; worst, with what the thread streaming most streams "
+           "(KiB, of the layer's) and the groups both threads stream:\n",
+           (long long)(big.l2 >> 10), over, nrows);
+    for (int i = 0; i < nrows && i < 10; i++)
+        printf("  %-26s %6.1f MMAC %.4fx  %s outer: weights %6.0f of %6.0f, input %5.0f of %5.0f, "
+               "%lld shared\n",
+               rows[i].name, rows[i].macs / 1e6, rows[i].r.imbalance, rows[i].r.order,
+               rows[i].r.weight_kib, rows[i].r.all_weight_kib, rows[i].r.input_kib,
+               rows[i].r.all_input_kib, (long long)rows[i].r.shared_groups);
     free(rows);
     ib_net_free(&net);
 }
