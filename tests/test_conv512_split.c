@@ -52,6 +52,37 @@ typedef struct split_report {
     const char *order;
 } split_report;
 
+/* The taps along one dimension (ib512_conv_dim_taps) against counting them position by
+ * position, over strides, paddings, kernel and input extents and runs of positions. */
+static void test_dim_taps(void)
+{
+    int bad = 0;
+    char first[160] = "";
+    for (int64_t s = 1; s <= 3; s++)
+        for (int64_t pad = 0; pad <= 4; pad++)
+            for (int64_t k = 1; k <= 7; k++)
+                for (int64_t n = 1; n <= 9; n++)
+                    for (int64_t v0 = 0; v0 <= 6; v0++)
+                        for (int64_t np = 1; np <= 5; np++) {
+                            int64_t want = 0;
+                            for (int64_t kk = 0; kk < k; kk++) {
+                                int in = 0;
+                                for (int64_t v = v0; v < v0 + np; v++)
+                                    in |= v * s - pad + kk >= 0 && v * s - pad + kk < n;
+                                want += in;
+                            }
+                            const int64_t got = ib512_conv_dim_taps(v0, np, s, pad, k, n);
+                            if (got != want && !bad++)
+                                snprintf(first, sizeof first,
+                                         "v0 %lld np %lld s %lld pad %lld k %lld n %lld: %lld, "
+                                         "not %lld",
+                                         (long long)v0, (long long)np, (long long)s, (long long)pad,
+                                         (long long)k, (long long)n, (long long)got,
+                                         (long long)want);
+                        }
+    ib_check(!bad, "taps along a dimension: %d wrong, first %s", bad, first);
+}
+
 /* Splits c's work among nthreads; checks the cuts. */
 static split_report check_split(const char *what, const ib_conv_desc *c, const ib512_caches *cs,
                                 plan_fn plan, int nthreads)
@@ -239,6 +270,7 @@ int main(void)
         const ib_impl *impl = ib_registry_lookup(IB_OP_CONV, builds[i].name);
         if (impl && ib_impl_usable(impl, NULL)) {
             printf("the plans of %s:\n", builds[i].name);
+            test_dim_taps();
             test_edges(builds[i].plan);
             test_network(builds[i].plan);
             return ib_check_done();

@@ -34,14 +34,15 @@ static inline int64_t ib512_conv_dim_taps(int64_t v0, int64_t np, int64_t s, int
 
 /* The taps the kernel runs for tile j of line `line` (a tap is skipped when it reads only
  * padding for every pixel of the tile) are line_taps x span_taps: a row's pixels share their
- * input row, so its kernel rows inside times the kernel columns some pixel reads inside (the
- * other way round down columns; every tap across rows, which only unpadded shapes do). */
+ * input row, so its kernel rows inside times the kernel columns some pixel reads inside, and the
+ * other way round down columns. A flat tile (one line; no column padded) runs every kernel column
+ * of the kernel rows some pixel reads inside, over the output rows its pixels reach. */
 static inline int64_t ib512_conv_line_taps(const ib512_conv_plan *pl, const ib_conv_desc *c,
                                            int64_t line)
 {
     return pl->walk == IB512_WALK_ROWS   ? ib512_conv_dim_taps(line, 1, c->sh, c->pt, c->kh, c->ih)
            : pl->walk == IB512_WALK_COLS ? ib512_conv_dim_taps(line, 1, c->sw, c->pl, c->kw, c->iw)
-                                         : c->kh;
+                                         : 1;
 }
 
 /* Tile j of a line: its pixels (returned) and, in *taps, its span taps (see above). */
@@ -50,10 +51,15 @@ static inline int64_t ib512_conv_span_taps(const ib512_conv_plan *pl, const ib_c
 {
     int64_t q0, at[2];
     const int64_t np = ib512_conv_tile_in_line(pl, c->ow, 0, j, &q0, at);
-    *taps = pl->walk == IB512_WALK_ROWS ? ib512_conv_dim_taps(at[1], np, c->sw, c->pl, c->kw, c->iw)
-            : pl->walk == IB512_WALK_COLS
-                ? ib512_conv_dim_taps(at[0], np, c->sh, c->pt, c->kh, c->ih)
-                : c->kw;
+    if (pl->walk == IB512_WALK_ROWS)
+        *taps = ib512_conv_dim_taps(at[1], np, c->sw, c->pl, c->kw, c->iw);
+    else if (pl->walk == IB512_WALK_COLS)
+        *taps = ib512_conv_dim_taps(at[0], np, c->sh, c->pt, c->kh, c->ih);
+    else if (c->pt == 0 && c->pb == 0)
+        *taps = c->kh * c->kw; /* every row inside: no division per tile */
+    else
+        *taps = c->kw * ib512_conv_dim_taps(at[0], (q0 + np - 1) / c->ow - at[0] + 1, c->sh, c->pt,
+                                            c->kh, c->ih);
     return np;
 }
 
