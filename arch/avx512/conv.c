@@ -133,6 +133,7 @@ enum {
     KIND_FLAT,      /* consecutive flat pixels, no tap outside the input */
     KIND_COLS,      /* pixels down an output column, taps checked */
     KIND_FLAT_ROWS, /* consecutive flat pixels, tap rows checked (padded in h only) */
+    KIND_FLAT_LINE, /* as KIND_FLAT, and the pixels' inputs one pixel apart: one pointer */
     NKINDS
 };
 _Static_assert((int)KIND_ROWS == (int)IB512_WALK_ROWS && (int)KIND_FLAT == (int)IB512_WALK_FLAT &&
@@ -154,6 +155,18 @@ IB512_INLINE int conv_taps(const conv_run *r, const float *src_n, const int64_t 
     const int64_t ps = B ? IB512_V : 1;                /* floats between neighbouring pixels */
     const int64_t cs = B ? 1 : IH * IW;                /* floats between channels */
     const float *blk = src_n + ib * IH * IW * IB512_V; /* input block ib (plain: one block) */
+    if (W == KIND_FLAT_LINE) {
+        /* One opaque pointer, the pixels at constant offsets from it: no per-pixel address
+         * work per tap, and the broadcasts take their address from it. */
+        const float *q = blk + (off[0] + kh * IW + kw) * ps;
+        __asm__("" : "+r"(q));
+        IB512_UNROLL
+        for (int p = 0; p < P; p++) {
+            sp[p] = q + p * ps;
+            cst[p] = cs;
+        }
+        return 1;
+    }
     if (W == KIND_FLAT || W == KIND_FLAT_ROWS) {
         const int64_t tap = kh * IW + kw;
         int any = 0;
@@ -193,7 +206,7 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
                             const int W)
 {
     const ib_conv_desc *c = r->c;
-    const int C = W == KIND_COLS, F = W == KIND_FLAT || W == KIND_FLAT_ROWS;
+    const int C = W == KIND_COLS, F = W == KIND_FLAT || W == KIND_FLAT_ROWS || W == KIND_FLAT_LINE;
     const int64_t pxs = C ? r->px_step : 1; /* flat output pixels between the tile's pixels */
     const int64_t KH = c->kh, KW = c->kw;
     const int64_t icn = B ? IB512_V : r->pl->icn;
@@ -295,11 +308,12 @@ CONV_ALL(CONV_TILE_FN, 4)
 CONV_ALL(CONV_TILE_FN, 5)
 CONV_ALL(CONV_TILE_FN, 6)
 CONV_ALL(CONV_TILE_FN, 7)
+CONV_ALL(CONV_TILE_FN, 9) /* KIND_FLAT_LINE: blocked source only */
 #define CONV_TILE_SET(K, G, P) [K][G - 1][P - 1] = conv_tile_k##K##_##G##x##P,
 static const conv_tile_fn conv_tiles[2 * NKINDS][IB512_CONV_GMAX][IB512_CONV_PMAX] = {
     CONV_ALL(CONV_TILE_SET, 0) CONV_ALL(CONV_TILE_SET, 1) CONV_ALL(CONV_TILE_SET, 2)
         CONV_ALL(CONV_TILE_SET, 3) CONV_ALL(CONV_TILE_SET, 4) CONV_ALL(CONV_TILE_SET, 5)
-            CONV_ALL(CONV_TILE_SET, 6) CONV_ALL(CONV_TILE_SET, 7)};
+            CONV_ALL(CONV_TILE_SET, 6) CONV_ALL(CONV_TILE_SET, 7) CONV_ALL(CONV_TILE_SET, 9)};
 
 /* Whether a flat tile of np pixels from output row and column oh_ow reads no padding row: its
  * first pixel's first tap row and its last pixel's last tap row lie in the input (stepping, no
@@ -312,8 +326,25 @@ static int conv_flat_inside(const ib_conv_desc *c, const int64_t *oh_ow, int64_t
     return oh_ow[0] * c->sh - c->pt >= 0 && oh * c->sh - c->pt + c->kh <= c->ih;
 }
 
+/* Whether the inputs of a flat tile's pixels lie one pixel apart in every tap (stride 1 in w,
+ * and the tile within one output row, or rows that follow each other in the input: 1x1, kx1). */
+static int conv_flat_line(const ib_conv_desc *c, const int64_t *oh_ow, int64_t np)
+{
+    return c->sw == 1 && (oh_ow[1] + np <= c->ow || c->sh * c->iw == c->ow);
+}
+
+/* The kernel kind of a flat tile (plan kind k: KIND_FLAT, blocked or not) of np pixels from
+ * output row and column oh_ow: rows checked where it reaches a padding row, one pointer where
+ * its inputs lie one pixel apart (blocked source). */
+static int conv_flat_kind(const ib_conv_desc *c, int k, const int64_t *oh_ow, int64_t np)
+{
+    if (!conv_flat_inside(c, oh_ow, np))
+        return (k & 1) + 2 * KIND_FLAT_ROWS;
+    return (k & 1) && conv_flat_line(c, oh_ow, np) ? 1 + 2 * KIND_FLAT_LINE : k;
+}
+
 /* One group's tiles of one pixel block, chunk by chunk of the reduction. kind: the plan's (a flat
- * tile that reaches a padding row runs the checked kind). */
+ * tile runs the kind conv_flat_kind picks for it). */
 static void conv_block(const conv_run *r, const float *src_n, float *out_n, int64_t gi, int64_t blk,
                        int kind)
 {
@@ -332,9 +363,8 @@ static void conv_block(const conv_run *r, const float *src_n, float *out_n, int6
         int64_t line = t0 / pl->tiles_per_line, j = t0 % pl->tiles_per_line;
         for (int64_t t = t0; t < t1; t++) {
             const int64_t np = ib512_conv_tile_in_line(pl, r->c->ow, line, j, &s.q0, s.oh_ow);
-            const int k_tile = kind >> 1 == KIND_FLAT && !conv_flat_inside(r->c, s.oh_ow, np)
-                                   ? (kind & 1) + 2 * KIND_FLAT_ROWS
-                                   : kind;
+            const int k_tile =
+                kind >> 1 == KIND_FLAT ? conv_flat_kind(r->c, kind, s.oh_ow, np) : kind;
             conv_tiles[k_tile][gsz - 1][np - 1](r, src_n, wg, dg + s.q0 * IB512_V, &s,
                                                 gi * pl->g * IB512_V);
             if (++j == pl->tiles_per_line) {
