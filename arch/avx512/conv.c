@@ -218,10 +218,12 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
     if (F) {
         /* Output row and column of each pixel by stepping from the first one's (no division). */
         int64_t oh = s->oh_ow[0], ow = s->oh_ow[1];
+        /* Pixels of the padding before tap (0, 0) of output pixel (0, 0); 0 unpadded. */
+        const int64_t pad_shift = -(c->pt * c->iw + c->pl);
         IB512_UNROLL
         for (int p = 0; p < P; p++) {
             ihp[p] = oh * c->sh - c->pt;
-            off[p] = ihp[p] * c->iw + ow * c->sw - c->pl;
+            off[p] = oh * c->sh * c->iw + ow * c->sw + pad_shift;
             for (ow += pxs; ow >= c->ow; ow -= c->ow)
                 oh++;
         }
@@ -355,6 +357,8 @@ static void conv_block(const conv_run *r, const float *src_n, float *out_n, int6
     const int64_t t0 = blk * pl->tiles_per_block;
     const int64_t t1 =
         t0 + pl->tiles_per_block < pl->ntiles ? t0 + pl->tiles_per_block : pl->ntiles;
+    /* Flat tiles whose kind may differ from the plan's (the stem's never does). */
+    const int per_tile = kind >> 1 == KIND_FLAT && ((kind & 1) || r->c->pt > 0 || r->c->pb > 0);
     for (int64_t k = 0; k < pl->nchunks; k++) {
         conv_span s = {.r0 = k * pl->rows_per_chunk, .first = k == 0, .last = k == pl->nchunks - 1};
         s.r1 = s.r0 + pl->rows_per_chunk < pl->rows ? s.r0 + pl->rows_per_chunk : pl->rows;
@@ -363,8 +367,7 @@ static void conv_block(const conv_run *r, const float *src_n, float *out_n, int6
         int64_t line = t0 / pl->tiles_per_line, j = t0 % pl->tiles_per_line;
         for (int64_t t = t0; t < t1; t++) {
             const int64_t np = ib512_conv_tile_in_line(pl, r->c->ow, line, j, &s.q0, s.oh_ow);
-            const int k_tile =
-                kind >> 1 == KIND_FLAT ? conv_flat_kind(r->c, kind, s.oh_ow, np) : kind;
+            const int k_tile = per_tile ? conv_flat_kind(r->c, kind, s.oh_ow, np) : kind;
             conv_tiles[k_tile][gsz - 1][np - 1](r, src_n, wg, dg + s.q0 * IB512_V, &s,
                                                 gi * pl->g * IB512_V);
             if (++j == pl->tiles_per_line) {
