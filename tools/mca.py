@@ -86,7 +86,8 @@ ISA_NOTES = {
              "stem (conv_nchw_to_nchw8c) runs the kernel width's taps (3) through the same "
              "code, entered by a switch; its 8-tap line stands for it."],
     "avx512": ["region = one tap of a 16-channel block (blocked, straight line; _unpadded: "
-               "no bounds checks, tiles may run across rows), or the loop over the input channels of one tap (NCHW stem). "
+               "no bounds checks, tiles may run across rows; _flat_rowpad: across rows, tap rows "
+               "checked; _flat_line: unpadded with the pixels' inputs one pixel apart, one pointer), or the loop over the input channels of one tap (NCHW stem). "
                "Main tiles: IB512_CONV_MAIN_TILES in arch/avx512/conv_tiles.h."],
     "neon": ["region = one tap: 4 channels (nChw4c) or 1 channel (NCHW stem). The NCHW tile "
              "has a contiguous copy (stride 1) and a strided one (lane loads; the stride-2 "
@@ -268,14 +269,14 @@ def tile_of(isa, func, name):
         kern = "conv_%s_%s__avx2" % (f.group(1), main)
         return kern, j, p, mask == (1 << p) - 1  # masked taps occur only at image borders
     if isa == "avx512":
-        m = re.match(r"conv_tile_(\d+)$", name)  # id C*100000 + F*10000 + B*1000 + G*100 + P
+        m = re.match(r"conv_tile_(\d+)$", name)  # id W*10000 + B*1000 + G*100 + P
         if not m:
             return None
         i = int(m.group(1))
-        c, f, b = i // 100000, i // 10000 % 10, i // 1000 % 10
+        w, b = i // 10000, i // 1000 % 10  # w: KIND_ROWS, _FLAT, _COLS, _FLAT_ROWS, _FLAT_LINE
         g, p = i // 100 % 10, i % 100
         kern = ("conv_nchw16c" if b else "conv_nchw_to_nchw16c") + \
-            ("_unpadded" if f else "") + ("_columns" if c else "") + "__avx512"
+            ("", "_unpadded", "_columns", "_flat_rowpad", "_flat_line")[w] + "__avx512"
         return kern, g, p, True
     m = re.match(r"tile_(\d)x(\d)$", func or "")
     if not m or name not in NEON_FULL_P:

@@ -130,35 +130,66 @@ IB512_INLINE int conv_line_taps(const float *line, int64_t v0, int64_t n, int64_
     return any;
 }
 
+/* How a tile's pixels lie and which of their taps are checked against the input's bounds (the
+ * kernel's kind is 2 W + B, B: blocked source). */
+enum {
+    KIND_ROWS,      /* pixels along an output row, taps checked */
+    KIND_FLAT,      /* consecutive flat pixels, no tap outside the input */
+    KIND_COLS,      /* pixels down an output column, taps checked */
+    KIND_FLAT_ROWS, /* consecutive flat pixels, tap rows checked (padded in h only) */
+    KIND_FLAT_LINE, /* as KIND_FLAT, and the pixels' inputs one pixel apart: one pointer */
+    NKINDS
+};
+_Static_assert((int)KIND_ROWS == (int)IB512_WALK_ROWS && (int)KIND_FLAT == (int)IB512_WALK_FLAT &&
+                   (int)KIND_COLS == (int)IB512_WALK_COLS,
+               "a walk's kernel kind is its number");
+
 /* Input pointers of the P pixels for tap (kh, kw) of input block ib; 0 when every pixel's tap
- * lies in the padding. F (unpadded): pixel p's tap (0, 0) is at offset off[p] (in pixels) of
- * every block and no tap is out of bounds; else the pixels lie in one output row or column,
- * pixel p's tap (0, 0) at input row at[0] + p dh, column at[1] + p dw. */
+ * lies in the padding. Flat kinds: pixel p's tap (0, 0) is at offset off[p] (in pixels) of every
+ * block, input row ihp[p] (checked only by KIND_FLAT_ROWS: no column is padded); else the pixels
+ * lie in one output row or column, pixel p's tap (0, 0) at input row at[0] + p dh, column
+ * at[1] + p dw. */
 IB512_INLINE int conv_taps(const conv_run *r, const float *src_n, const int64_t *at,
-                           const int64_t *off, int64_t ib, int64_t kh, int64_t kw, const float **sp,
-                           int64_t *cst, const int P, const int B, const int F, const int C)
+                           const int64_t *off, const int64_t *ihp, int64_t ib, int64_t kh,
+                           int64_t kw, const float **sp, int64_t *cst, const int P, const int B,
+                           const int W)
 {
     const ib_conv_desc *c = r->c;
     const int64_t IH = c->ih, IW = c->iw;
     const int64_t ps = B ? IB512_V : 1;                /* floats between neighbouring pixels */
     const int64_t cs = B ? 1 : IH * IW;                /* floats between channels */
     const float *blk = src_n + ib * IH * IW * IB512_V; /* input block ib (plain: one block) */
-    if (F) {
-        const int64_t tap = kh * IW + kw;
+    if (W == KIND_FLAT_LINE) {
+        /* One opaque pointer, the pixels at constant offsets from it: no per-pixel address
+         * work per tap, and the broadcasts take their address from it. */
+        const float *q = blk + (off[0] + kh * IW + kw) * ps;
+        __asm__("" : "+r"(q));
         IB512_UNROLL
         for (int p = 0; p < P; p++) {
-            const float *q = blk + (off[p] + tap) * ps;
-            /* Opaque, as below: GCC otherwise broadcasts the tap's 16 x P inputs up front
-             * and spills them all to the stack. */
-            __asm__("" : "+r"(q));
-            sp[p] = q;
+            sp[p] = q + p * ps;
             cst[p] = cs;
         }
         return 1;
     }
+    if (W == KIND_FLAT || W == KIND_FLAT_ROWS) {
+        const int64_t tap = kh * IW + kw;
+        int any = 0;
+        IB512_UNROLL
+        for (int p = 0; p < P; p++) {
+            const int in = W == KIND_FLAT || (uint64_t)(ihp[p] + kh) < (uint64_t)IH;
+            const float *q = in ? blk + (off[p] + tap) * ps : conv_zeros;
+            /* Opaque, as below: GCC otherwise broadcasts the tap's 16 x P inputs up front
+             * and spills them all to the stack. */
+            __asm__("" : "+r"(q));
+            sp[p] = q;
+            cst[p] = in ? cs : 0;
+            any |= in;
+        }
+        return any;
+    }
     /* Rows: the pixels share the input row and step by sw along it; columns: they share the
      * column and step by sh rows down it. Rows pass their strides as constants. */
-    if (!C) {
+    if (W == KIND_ROWS) {
         const int64_t ih = at[0] + kh;
         if (ih < 0 || ih >= IH)
             return 0;
@@ -170,29 +201,33 @@ IB512_INLINE int conv_taps(const conv_run *r, const float *src_n, const int64_t 
     return conv_line_taps(blk + iw * ps, at[0] + kh, IH, c->sh, IW * ps, sp, cst, cs, P);
 }
 
-/* G output blocks x P pixels from flat output pixel q0 (one output row unless flat; C: one
- * column), reduction rows [r0, r1); B: blocked source; F: unpadded. The epilogue is the folded
- * convolution's: + bias, relu (NaN passes through). C is a compile-time choice, as runtime
- * pixel strides slowed the padded row tiles by 3-10% (measured on the Xeon). */
+/* G output blocks x P pixels from flat output pixel q0 (laid out as kind W says), reduction rows
+ * [r0, r1); B: blocked source. The epilogue is the folded convolution's: + bias, relu (NaN
+ * passes through). W is a compile-time choice, as runtime pixel strides slowed the padded row
+ * tiles by 3-10% (measured on the Xeon). */
 IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *wg, float *dst,
                             const conv_span *s, int64_t oc0, const int G, const int P, const int B,
-                            const int F, const int C)
+                            const int W)
 {
     const ib_conv_desc *c = r->c;
+    const int C = W == KIND_COLS, F = W == KIND_FLAT || W == KIND_FLAT_ROWS || W == KIND_FLAT_LINE;
     const int64_t pxs = C ? r->px_step : 1; /* flat output pixels between the tile's pixels */
     const int64_t KH = c->kh, KW = c->kw;
     const int64_t icn = B ? IB512_V : r->pl->icn;
     const int64_t wstep = G * IB512_V; /* weights per input channel */
     __m512 acc[IB512_CONV_GMAX][IB512_CONV_PMAX];
     const float *sp[IB512_CONV_PMAX];
-    int64_t cst[IB512_CONV_PMAX], off[IB512_CONV_PMAX];
+    int64_t cst[IB512_CONV_PMAX], off[IB512_CONV_PMAX], ihp[IB512_CONV_PMAX];
 
     if (F) {
         /* Output row and column of each pixel by stepping from the first one's (no division). */
         int64_t oh = s->oh_ow[0], ow = s->oh_ow[1];
+        /* Pixels of the padding before tap (0, 0) of output pixel (0, 0); 0 unpadded. */
+        const int64_t pad_shift = -(c->pt * c->iw + c->pl);
         IB512_UNROLL
         for (int p = 0; p < P; p++) {
-            off[p] = oh * c->sh * c->iw + ow * c->sw;
+            ihp[p] = oh * c->sh - c->pt;
+            off[p] = oh * c->sh * c->iw + ow * c->sw + pad_shift;
             for (ow += pxs; ow >= c->ow; ow -= c->ow)
                 oh++;
         }
@@ -207,7 +242,7 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
      * its few input channels one stride apart, so the pixel pointers are set once per tile and
      * each tap only moves an index (setting P pointers per tap of 3 channels costs as much as
      * its FMAs). */
-    const int fixed = F && !B;
+    const int fixed = W == KIND_FLAT && !B;
     if (fixed) {
         IB512_UNROLL
         for (int p = 0; p < P; p++) {
@@ -224,10 +259,10 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
         const float *wk = wg + row * KW * icn * wstep;
         for (int64_t kw = 0; kw < KW; kw++) {
             const int64_t e = fixed ? kh * c->iw + kw : 0;
-            if (!fixed && !conv_taps(r, src_n, at, off, ib, kh, kw, sp, cst, P, B, F, C))
+            if (!fixed && !conv_taps(r, src_n, at, off, ihp, ib, kh, kw, sp, cst, P, B, W))
                 continue; /* wholly in the padding */
             const float *wp = wk + kw * icn * wstep;
-            IB512_MCA_BEGIN("conv_tile", C * 100000 + F * 10000 + B * 1000 + G * 100 + P);
+            IB512_MCA_BEGIN("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
             if (B) {
 #pragma GCC unroll 16
                 for (int i = 0; i < IB512_V; i++)
@@ -236,7 +271,7 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
                 for (int64_t i = 0; i < icn; i++)
                     conv_step(acc, wp + i * wstep, sp, cst, e, i, G, P, 0);
             }
-            IB512_MCA_END("conv_tile", C * 100000 + F * 10000 + B * 1000 + G * 100 + P);
+            IB512_MCA_END("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
         }
     }
 
@@ -257,16 +292,15 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
 }
 
 /* Every (kind, g, p) tile with g <= G, p <= P of a main tile as its own function, and a table
- * of them indexed [kind][g - 1][p - 1] (NULL where no main tile reaches). Kind = B + 2 F + 4 C:
- * the source blocked (else plain NCHW, the stem), the convolution unpadded, the tiles down
- * columns (padded convolutions only). */
+ * of them indexed [kind][g - 1][p - 1] (NULL where no main tile reaches). Kind = B + 2 W: the
+ * source blocked (else plain NCHW, the stem), W the pixels' layout and checks (KIND_*). */
 typedef void (*conv_tile_fn)(const conv_run *r, const float *src_n, const float *wg, float *dst,
                              const conv_span *s, int64_t oc0);
 #define CONV_TILE_FN(K, G, P)                                                                      \
     static void conv_tile_k##K##_##G##x##P(const conv_run *r, const float *src_n, const float *wg, \
                                            float *dst, const conv_span *s, int64_t oc0)            \
     {                                                                                              \
-        conv_tile(r, src_n, wg, dst, s, oc0, G, P, K & 1, K >> 1 & 1, K >> 2);                     \
+        conv_tile(r, src_n, wg, dst, s, oc0, G, P, K & 1, K >> 1);                                 \
     }
 #define CONV_P6(X, B, G) X(B, G, 1) X(B, G, 2) X(B, G, 3) X(B, G, 4) X(B, G, 5) X(B, G, 6)
 #define CONV_P8(X, B, G) CONV_P6(X, B, G) X(B, G, 7) X(B, G, 8)
@@ -278,12 +312,45 @@ CONV_ALL(CONV_TILE_FN, 2)
 CONV_ALL(CONV_TILE_FN, 3)
 CONV_ALL(CONV_TILE_FN, 4)
 CONV_ALL(CONV_TILE_FN, 5)
+CONV_ALL(CONV_TILE_FN, 6)
+CONV_ALL(CONV_TILE_FN, 7)
+CONV_ALL(CONV_TILE_FN, 9) /* KIND_FLAT_LINE: blocked source only */
 #define CONV_TILE_SET(K, G, P) [K][G - 1][P - 1] = conv_tile_k##K##_##G##x##P,
-static const conv_tile_fn conv_tiles[6][IB512_CONV_GMAX][IB512_CONV_PMAX] = {
+static const conv_tile_fn conv_tiles[2 * NKINDS][IB512_CONV_GMAX][IB512_CONV_PMAX] = {
     CONV_ALL(CONV_TILE_SET, 0) CONV_ALL(CONV_TILE_SET, 1) CONV_ALL(CONV_TILE_SET, 2)
-        CONV_ALL(CONV_TILE_SET, 3) CONV_ALL(CONV_TILE_SET, 4) CONV_ALL(CONV_TILE_SET, 5)};
+        CONV_ALL(CONV_TILE_SET, 3) CONV_ALL(CONV_TILE_SET, 4) CONV_ALL(CONV_TILE_SET, 5)
+            CONV_ALL(CONV_TILE_SET, 6) CONV_ALL(CONV_TILE_SET, 7) CONV_ALL(CONV_TILE_SET, 9)};
 
-/* One group's tiles [t0, t1) (within one pixel block), chunk by chunk of the reduction. */
+/* Whether a flat tile of np pixels from output row and column oh_ow reads no padding row: its
+ * first pixel's first tap row and its last pixel's last tap row lie in the input (stepping, no
+ * division). */
+static int conv_flat_inside(const ib_conv_desc *c, const int64_t *oh_ow, int64_t np)
+{
+    int64_t oh = oh_ow[0];
+    for (int64_t ow = oh_ow[1] + np - 1; ow >= c->ow; ow -= c->ow)
+        oh++;
+    return oh_ow[0] * c->sh - c->pt >= 0 && oh * c->sh - c->pt + c->kh <= c->ih;
+}
+
+/* Whether the inputs of a flat tile's pixels lie one pixel apart in every tap (stride 1 in w,
+ * and the tile within one output row, or rows that follow each other in the input: 1x1, kx1). */
+static int conv_flat_line(const ib_conv_desc *c, const int64_t *oh_ow, int64_t np)
+{
+    return c->sw == 1 && (oh_ow[1] + np <= c->ow || c->sh * c->iw == c->ow);
+}
+
+/* The kernel kind of a flat tile (plan kind k: KIND_FLAT, blocked or not) of np pixels from
+ * output row and column oh_ow: rows checked where it reaches a padding row, one pointer where
+ * its inputs lie one pixel apart (blocked source). */
+static int conv_flat_kind(const ib_conv_desc *c, int k, const int64_t *oh_ow, int64_t np)
+{
+    if (!conv_flat_inside(c, oh_ow, np))
+        return (k & 1) + 2 * KIND_FLAT_ROWS;
+    return (k & 1) && conv_flat_line(c, oh_ow, np) ? 1 + 2 * KIND_FLAT_LINE : k;
+}
+
+/* One group's tiles [t0, t1) (within one pixel block), chunk by chunk of the reduction. kind:
+ * the plan's (a flat tile runs the kind conv_flat_kind picks for it). */
 static void conv_block(const conv_run *r, const float *src_n, float *out_n, int64_t gi, int64_t t0,
                        int64_t t1, int kind)
 {
@@ -291,6 +358,8 @@ static void conv_block(const conv_run *r, const float *src_n, float *out_n, int6
     const int64_t gsz = pl->ocb - gi * pl->g < pl->g ? pl->ocb - gi * pl->g : pl->g;
     const float *wg = r->w + gi * r->row_floats * pl->rows;
     float *dg = out_n + gi * pl->g * r->out_blk;
+    /* Flat tiles whose kind may differ from the plan's (the stem's never does). */
+    const int per_tile = kind >> 1 == KIND_FLAT && ((kind & 1) || r->c->pt > 0 || r->c->pb > 0);
     for (int64_t k = 0; k < pl->nchunks; k++) {
         conv_span s = {.r0 = k * pl->rows_per_chunk, .first = k == 0, .last = k == pl->nchunks - 1};
         s.r1 = s.r0 + pl->rows_per_chunk < pl->rows ? s.r0 + pl->rows_per_chunk : pl->rows;
@@ -299,8 +368,9 @@ static void conv_block(const conv_run *r, const float *src_n, float *out_n, int6
         int64_t line = t0 / pl->tiles_per_line, j = t0 % pl->tiles_per_line;
         for (int64_t t = t0; t < t1; t++) {
             const int64_t np = ib512_conv_tile_in_line(pl, r->c->ow, line, j, &s.q0, s.oh_ow);
-            conv_tiles[kind][gsz - 1][np - 1](r, src_n, wg, dg + s.q0 * IB512_V, &s,
-                                              gi * pl->g * IB512_V);
+            const int k_tile = per_tile ? conv_flat_kind(r->c, kind, s.oh_ow, np) : kind;
+            conv_tiles[k_tile][gsz - 1][np - 1](r, src_n, wg, dg + s.q0 * IB512_V, &s,
+                                                gi * pl->g * IB512_V);
             if (++j == pl->tiles_per_line) {
                 j = 0;
                 line++;
@@ -322,8 +392,8 @@ static void conv_exec(const ib_desc *d, const void *packed, const float *const *
     r.out_blk = c->oh * c->ow * IB512_V;
     r.row_floats = c->kw * pl->icn * pl->g * IB512_V;
     r.px_step = pl->px_step;
-    const int kind = !ib512_conv_plain(c) + 2 * ib512_conv_unpadded(c) +
-                     4 * (pl->walk == IB512_WALK_COLS); /* columns: padded only */
+    /* The walks' kernels: KIND_ROWS, KIND_FLAT, KIND_COLS in the walks' order. */
+    const int kind = !ib512_conv_plain(c) + 2 * pl->walk;
     const int64_t in_img = pl->icb * pl->icn * c->ih * c->iw;
     const int64_t out_img = pl->ocb * r.out_blk;
     const ib512_conv_seq seq = ib512_conv_seq_of(pl, c);

@@ -86,15 +86,16 @@ static double model_cycles(const ib_conv_desc *c, ib512_conv_plan *pl)
 }
 
 /* The tile and the pixel walk of least modelled time; ties keep the earlier table entry and
- * walk (rows first). Flat needs no padding (a tile's taps are then one offset from its first);
- * columns only pay where padding is (they can skip taps rows cannot). */
+ * walk (rows first). Flat needs no column padding (a tile's taps are then one offset from its
+ * first, its pixels' rows checked only near padding rows); columns only pay where padding is
+ * (they can skip taps rows cannot). */
 static void choose_tile(ib512_conv_plan *pl, const ib_conv_desc *c)
 {
     double best = -1;
     ib512_conv_plan t = *pl, keep = *pl;
     for (int i = 0; i < IB512_CONV_NTILES; i++)
         for (int walk = IB512_WALK_ROWS; walk <= IB512_WALK_COLS; walk++) {
-            if (walk == IB512_WALK_FLAT && (!ib512_conv_unpadded(c) || c->oh == 1))
+            if (walk == IB512_WALK_FLAT && (c->pl > 0 || c->pr > 0 || c->oh == 1))
                 continue;
             if (walk == IB512_WALK_COLS && ib512_conv_unpadded(c))
                 continue;

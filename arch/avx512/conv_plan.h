@@ -36,10 +36,12 @@ typedef struct ib512_caches {
 /* How the tiles walk the output pixels. A tile's pixels are consecutive in rows and flat, one
  * row apart in columns: down a column every pixel of a tile shares its input column, so a tap
  * whose column lies in the left or right padding is skipped for the whole tile instead of
- * multiplying zeros (the 1x7 convolutions, padded only in w). */
+ * multiplying zeros (the 1x7 convolutions, padded only in w). Flat tiles run across rows, so
+ * the columns must have no padding; padding rows (the 7x1 convolutions, padded only in h) are
+ * checked only in the tiles that reach them, the others run unchecked. */
 typedef enum ib512_conv_walk {
     IB512_WALK_ROWS, /* tiles within an output row */
-    IB512_WALK_FLAT, /* across rows: the image as one line (unpadded only) */
+    IB512_WALK_FLAT, /* across rows: the image as one line (no column padded) */
     IB512_WALK_COLS  /* tiles within an output column */
 } ib512_conv_walk;
 
