@@ -325,7 +325,7 @@ static int run_cases(const ib_run_opts *o, ib_run_env *env, FILE *out, const ib_
                 ib_progress(o, r * n + i + 1, rounds * n, "%sround %d/%d %s | %s",
                             sweep ? "sweep " : "", r + 1, rounds, c->pair_name, c->name);
             else
-                ib_progress(o, r + 1, cap, "%sextra round, verdict open: %s | %s",
+                ib_progress(o, r + 1, cap, "%sextra round, still open: %s | %s",
                             sweep ? "sweep " : "", c->pair_name, c->name);
             int q = ib_factor_measure(o, sweep ? "sweep" : "factor", c, fam, nfam, threads, r,
                                       ra + (size_t)i * MAX_FAM, rb + (size_t)i * MAX_FAM);
