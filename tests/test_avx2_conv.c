@@ -107,6 +107,10 @@ int main(void)
         {"3x1 8x8", "ic64ih8oc32kh3kw1ph1pw0"},
         {"2x2 asym pad", "ic32ih10oc40kh2pt0pb1pl0pr1"},
         {"stem ic3 stride 2", "ic3ih33iw31oc32kh3sh2"},
+        {"stem ic3 pad each side, oc tail, odd width", "ic3ih9iw11oc13kh3ph1"},
+        {"stem ic3 stride 2 pad left and top only", "ic3ih12iw13oc32kh3sh2pt1pb0pl1pr0"},
+        {"plain 3x3 ic5 stride 2 pad right and bottom only", "ic5ih12iw13oc24kh3sh2pt0pb1pl0pr1"},
+        {"plain 3x3 ic2", "ic2ih8iw7oc8kh3ph1"},
         {"ic1 big grid", "ic1ih70oc8kh3ph1"},
     };
     const int n = (int)(sizeof shapes / sizeof shapes[0]);
@@ -206,6 +210,18 @@ int main(void)
     const ib_desc direct = ib_test_desc("ic448ih8oc384kh3ph1"); /* Mixed_7b.branch3x3dbl_2 */
     plan(&direct, &zen3, &pc);
     ib_check(!pc.chunks_outer, "direct 3x3 on 8x8: the chunks outside the groups");
+
+    /* The stem's tile unrolls its 3 channels as one chunk: on any caches its plan has them
+     * all, and a plain 3x3 of other channel counts takes the general plain tile. */
+    const ib_desc stem = ib_test_desc("ic3ih299oc32kh3sh2"); /* Conv2d_1a_3x3 */
+    const ib_desc plain3 = ib_test_desc("ic5ih17oc16kh3");
+    ib_avx2_conv_plan ps;
+    plan(&stem, &tiny, &ps);
+    ib_check(ps.kchunk == 3 && ps.rsplit == 1 && ib_avx2_conv_kind(&stem.conv) == IB_CONV_STEM,
+             "the stem on tiny caches: chunks of %lld channels in %lld row parts",
+             (long long)ps.kchunk, (long long)ps.rsplit);
+    ib_check(ib_avx2_conv_kind(&plain3.conv) == IB_CONV_PLAIN,
+             "a 5-channel 3x3 took the stem tile");
 
     /* describe: one line naming the tile and the caches it was planned for. */
     char line[320];

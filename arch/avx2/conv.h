@@ -11,9 +11,9 @@
 /* What a tile needs of the problem, fixed for one exec. Strides are in floats. */
 typedef struct ib_avx2_conv_geom {
     int64_t ih, iw, ow, kh, kw, sh, sw, pt, pl;
-    int64_t sbs;    /* src per input block: ih*iw*8, or ih*iw when plain (a block is a channel) */
-    int64_t dbs;    /* dst per output block: oh*ow*8 */
-    int bias, relu; /* of the folded convolution: a batch-norm is in the weights and bias */
+    int64_t sbs; /* src per input block: ih*iw*8, or ih*iw when plain (a block is a channel) */
+    int64_t dbs; /* dst per output block: oh*ow*8 */
+    int relu;    /* a batch-norm is folded into the weights and bias, always present */
 } ib_avx2_conv_geom;
 
 /* A range of output pixels (row-major) for J output blocks, accumulated over one chunk of
@@ -43,16 +43,15 @@ typedef void (*ib_avx2_conv_tail_fn)(const ib_avx2_conv_geom *g, const ib_avx2_c
                                      int64_t q, int64_t oy, int64_t ox);
 
 /* The instantiated variants: blocked source; the pointwise 1x1 (stride 1, no padding) on
- * a blocked source, a matrix multiply over contiguous pixels; plain source; and plain 3x3 (the
- * stem), whose tiles are short (27 FMA steps) so that unrolling its tap loops at compile time
- * pays. */
-enum { IB_CONV_BLOCKED, IB_CONV_POINTWISE, IB_CONV_PLAIN, IB_CONV_PLAIN3, IB_CONV_KINDS };
+ * a blocked source, a matrix multiply over contiguous pixels; plain source; and the stem
+ * (conv_plan.h's ib_avx2_conv_stem: 3 channels, 3x3), whose loops unroll whole. */
+enum { IB_CONV_BLOCKED, IB_CONV_POINTWISE, IB_CONV_PLAIN, IB_CONV_STEM, IB_CONV_KINDS };
 
 static inline int ib_avx2_conv_kind(const ib_conv_desc *c)
 {
     if (!ib_avx2_conv_plain(c))
         return ib_avx2_conv_pointwise(c) ? IB_CONV_POINTWISE : IB_CONV_BLOCKED;
-    return c->kh == 3 && c->kw == 3 ? IB_CONV_PLAIN3 : IB_CONV_PLAIN;
+    return ib_avx2_conv_stem(c) ? IB_CONV_STEM : IB_CONV_PLAIN;
 }
 
 /* [kind][J], J in 1..IB_CONV_JMAX. */

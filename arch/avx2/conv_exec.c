@@ -2,7 +2,6 @@
 #include <omp.h>
 
 #include "arch/avx2/conv.h"
-#include "core/conv_fold.h"
 
 static int64_t round_up(int64_t x, int64_t m)
 {
@@ -147,7 +146,6 @@ void ib_avx2_conv_exec(const ib_desc *d, const void *packed, const float *const 
                 .pl = c->pl,
                 .sbs = c->ih * c->iw * p->cb,
                 .dbs = p->q * 8,
-                .bias = ib_conv_folded(c).has_bias,
                 .relu = c->relu,
             },
         .w = w,

@@ -112,7 +112,8 @@ static void plan_chunks(ib_avx2_conv_plan *p, const ib_conv_desc *c, int64_t jma
             p->rsplit = (c->kh + rows - 1) / rows;
         }
     }
-    if (k > p->icb)
+    /* The stem's tile unrolls its 3 channels: they are one chunk, whatever the caches. */
+    if (k > p->icb || ib_avx2_conv_stem(c))
         k = p->icb;
     const int64_t chunks = (p->icb + k - 1) / k;
     p->kchunk = (p->icb + chunks - 1) / chunks; /* even chunks */

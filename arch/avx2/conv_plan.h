@@ -87,6 +87,16 @@ static inline int ib_avx2_conv_plain(const ib_conv_desc *c)
     return c->ic < 8;
 }
 
+/* The RGB stem: a plain source of 3 channels and a 3x3 kernel. Its tiles are short (27 FMA
+ * steps), so its channel and tap loops unroll whole at compile time; its weights (3.4 KB for 32
+ * output channels) are one chunk on any L1d. */
+enum { IB_AVX2_CONV_STEM_C = 3, IB_AVX2_CONV_STEM_K = 3 };
+static inline int ib_avx2_conv_stem(const ib_conv_desc *c)
+{
+    return c->ic == IB_AVX2_CONV_STEM_C && c->kh == IB_AVX2_CONV_STEM_K &&
+           c->kw == IB_AVX2_CONV_STEM_K;
+}
+
 /* 1x1, stride 1, no padding on a blocked source: output pixel q reads input pixel q, so a
  * tile's pixels are contiguous in every input block (a matrix multiply, any grid). */
 static inline int ib_avx2_conv_pointwise(const ib_conv_desc *c)

@@ -146,8 +146,10 @@ IB_AVX2_INLINE void ib_avx2_conv_tap_masked(__m256 acc[IB_CONV_JMAX][IB_CONV_PMA
         IB_CONV_MASK(4)
         IB_CONV_MASK(5)
         IB_CONV_MASK(6)
-        IB_CONV_MASK(7) IB_CONV_MASK(8) IB_CONV_MASK(9) IB_CONV_MASK(10) IB_CONV_MASK(11)
-            IB_CONV_MASK(12) IB_CONV_MASK(13) IB_CONV_MASK(14) IB_CONV_MASK(15) default : break;
+        IB_CONV_MASK(7)
+        IB_CONV_MASK(8)
+        IB_CONV_MASK(9) IB_CONV_MASK(10) IB_CONV_MASK(11) IB_CONV_MASK(12) IB_CONV_MASK(13)
+            IB_CONV_MASK(14) IB_CONV_MASK(15) default : break;
     }
 }
 #undef IB_CONV_MASK
@@ -160,12 +162,13 @@ IB_AVX2_INLINE void ib_avx2_conv_tile(const ib_avx2_conv_geom *restrict g,
                                       int64_t oy, int64_t ox, const int J, const int P,
                                       const int KIND)
 {
-    const int PLAIN = KIND == IB_CONV_PLAIN || KIND == IB_CONV_PLAIN3;
+    const int PLAIN = KIND == IB_CONV_PLAIN || KIND == IB_CONV_STEM;
     const int PW = KIND == IB_CONV_POINTWISE;
     const int64_t ih = g->ih, iw = g->iw;
-    /* The stem's 3x3 as constants: its tap loops unroll and a tap's channel count is known. */
-    const int64_t KH = KIND == IB_CONV_PLAIN3 ? 3 : g->kh;
-    const int64_t KW = KIND == IB_CONV_PLAIN3 ? 3 : g->kw;
+    /* The stem's 3x3 and 3 channels as constants: its tap and channel loops unroll whole (its
+     * plan keeps the channels in one chunk) and a tap's channel count is known. */
+    const int64_t KH = KIND == IB_CONV_STEM ? IB_AVX2_CONV_STEM_K : g->kh;
+    const int64_t KW = KIND == IB_CONV_STEM ? IB_AVX2_CONV_STEM_K : g->kw;
     /* Plain source: each block is one channel plane (1 float per pixel). */
     const int64_t ps = PLAIN ? 1 : 8;             /* src floats per pixel */
     const int64_t wtap = (PLAIN ? 1 : 8) * J * 8; /* weight floats per tap */
@@ -186,12 +189,17 @@ IB_AVX2_INLINE void ib_avx2_conv_tile(const ib_avx2_conv_geom *restrict g,
         }
     }
 
+    /* The first chunk starts from the bias (a batch-norm was folded into it at pack time; zeros
+     * when the layer has none): one load per output block instead of an add per accumulator at
+     * the end, where the adds would take FMA ports. */
     float *dst = a->dst + q * 8;
 #pragma GCC unroll 4
-    for (int j = 0; j < J; j++)
+    for (int j = 0; j < J; j++) {
+        const __m256 start = _mm256_loadu_ps(a->bias + j * 8);
 #pragma GCC unroll 8
         for (int p = 0; p < P; p++)
-            acc[j][p] = a->first ? _mm256_setzero_ps() : _mm256_loadu_ps(dst + j * g->dbs + p * 8);
+            acc[j][p] = a->first ? start : _mm256_loadu_ps(dst + j * g->dbs + p * 8);
+    }
 
     /* The chunk's kernel rows (all but when a block's weights are split by rows). */
     const int64_t ky0 = PLAIN ? 0 : a->ky0, ky1 = PLAIN ? KH : a->ky1;
@@ -217,9 +225,11 @@ IB_AVX2_INLINE void ib_avx2_conv_tile(const ib_avx2_conv_geom *restrict g,
          * channels: up to 8 of them are one unrolled run of FMAs. */
         const int64_t run = PLAIN && KW <= 8 ? KW : 1; /* kx taps per step of the kx loop */
         const float *s = a->src;
-        for (int64_t blk = 0; blk < a->nblk;
-             blk++, s += g->sbs, w += (KH - ky1 + ky0) * KW * wtap) {
+        const int64_t NB = KIND == IB_CONV_STEM ? IB_AVX2_CONV_STEM_C : a->nblk;
+#pragma GCC unroll 4
+        for (int64_t blk = 0; blk < NB; blk++, s += g->sbs, w += (KH - ky1 + ky0) * KW * wtap) {
             const int64_t cnt = PLAIN ? run : blk == a->nblk - 1 ? a->lastcnt : 8;
+#pragma GCC unroll 4
             for (int64_t ky = ky0; ky < ky1; ky++) {
                 const float *row = s + ky * iw * ps;
                 for (int64_t kx = 0; kx < KW; kx += run, row += run * ps, w += run * wtap) {
@@ -278,17 +288,8 @@ IB_AVX2_INLINE void ib_avx2_conv_tile(const ib_avx2_conv_geom *restrict g,
         }
     }
 
-    /* The epilogue, one branch per step and tile rather than per accumulator. A batch-norm
-     * was folded into the weights and bias at pack time: bias and ReLU are all there is. */
-    if (a->last && g->bias) {
-#pragma GCC unroll 4
-        for (int j = 0; j < J; j++) {
-            const __m256 bias = _mm256_loadu_ps(a->bias + j * 8);
-#pragma GCC unroll 8
-            for (int p = 0; p < P; p++)
-                acc[j][p] = _mm256_add_ps(acc[j][p], bias);
-        }
-    }
+    /* The epilogue, one branch per tile rather than per accumulator: the bias is already in
+     * (above), ReLU is all there is. */
     if (a->last && g->relu) {
         const __m256 zero = _mm256_setzero_ps();
 #pragma GCC unroll 4

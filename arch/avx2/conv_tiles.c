@@ -3,7 +3,7 @@
  * of 4x3 tiles, conv_nchw8c_4x3_tail2__avx2 one last tile of 2 pixels. */
 #include "arch/avx2/conv_tile.h"
 
-/* The source kinds (conv.h): IB_CONV_BLOCKED, IB_CONV_POINTWISE, IB_CONV_PLAIN, IB_CONV_PLAIN3. */
+/* The source kinds (conv.h): IB_CONV_BLOCKED, IB_CONV_POINTWISE, IB_CONV_PLAIN, IB_CONV_STEM. */
 #define IB_CONV_KIND_0 nchw8c
 #define IB_CONV_KIND_1 nchw8c_1x1
 #define IB_CONV_KIND_2 nchw_to_nchw8c
