@@ -177,15 +177,29 @@ IB_AVX2_INLINE void ib_avx2_conv_tile(const ib_avx2_conv_geom *restrict g,
     int64_t iy0[IB_CONV_PMAX], ix0[IB_CONV_PMAX], po[IB_CONV_PMAX];
 
     int inside = 1;
+    if (!PW && ox + P <= g->ow) {
+        /* A tile within one row (all but the few that wrap): one position, its pixels sw apart,
+         * and one bounds test; the scalar work per tile shares ports with the FMAs on Intel. */
+        const int64_t y = oy * g->sh - g->pt, x = ox * g->sw - g->pl;
+        inside = y >= 0 && y + KH <= ih && x >= 0 && x + (P - 1) * g->sw + KW <= iw;
 #pragma GCC unroll 8
-    for (int p = 0; p < P && !PW; p++) {
-        iy0[p] = oy * g->sh - g->pt;
-        ix0[p] = ox * g->sw - g->pl;
-        po[p] = (iy0[p] * iw + ix0[p]) * ps;
-        inside &= iy0[p] >= 0 && iy0[p] + KH <= ih && ix0[p] >= 0 && ix0[p] + KW <= iw;
-        if (++ox == g->ow) {
-            ox = 0;
-            oy++;
+        for (int p = 0; p < P; p++) {
+            iy0[p] = y;
+            ix0[p] = x + p * g->sw;
+            po[p] = (y * iw + ix0[p]) * ps;
+        }
+    } else {
+        /* A tile that wraps to the next row: each pixel's own position. */
+#pragma GCC unroll 8
+        for (int p = 0; p < P && !PW; p++) {
+            iy0[p] = oy * g->sh - g->pt;
+            ix0[p] = ox * g->sw - g->pl;
+            po[p] = (iy0[p] * iw + ix0[p]) * ps;
+            inside &= iy0[p] >= 0 && iy0[p] + KH <= ih && ix0[p] >= 0 && ix0[p] + KW <= iw;
+            if (++ox == g->ow) {
+                ox = 0;
+                oy++;
+            }
         }
     }
 
