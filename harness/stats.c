@@ -186,6 +186,23 @@ int ib_mwu_test(const double *x, int nx, const double *y, int ny, ib_mwu *r)
     return 0;
 }
 
+/* The largest c with P(S <= c) <= tail, for a statistic S on 0..top whose null distribution
+ * has the counts c[0..top]; -1 when even P(S = 0) passes tail. */
+static int lower_critical(const double *c, int top, double tail)
+{
+    double total = 0, cum = 0;
+    for (int k = 0; k <= top; k++)
+        total += c[k];
+    int crit = -1;
+    for (int k = 0; k <= top; k++) {
+        cum += c[k];
+        if (cum / total > tail)
+            break;
+        crit = k;
+    }
+    return crit;
+}
+
 /* The largest c with P(U <= c) <= tail under the null for sizes (m, n); -1 when even U = 0
  * is more likely than tail (too few samples). */
 static int u_critical(int m, int n, double tail)
@@ -196,17 +213,7 @@ static int u_critical(int m, int n, double tail)
         if (!c)
             return -2;
         u_counts(m, n, c);
-        double total = 0;
-        for (int k = 0; k <= m * n; k++)
-            total += c[k];
-        double cum = 0;
-        int crit = -1;
-        for (int k = 0; k <= m * n; k++) {
-            cum += c[k];
-            if (cum / total > tail)
-                break;
-            crit = k;
-        }
+        const int crit = lower_critical(c, m * n, tail);
         free(c);
         return crit;
     }
@@ -275,12 +282,46 @@ int ib_ratio_ci_significant(const ib_ratio_ci *r)
     return isfinite(r->lo) && isfinite(r->hi) && (r->lo > 1 || r->hi < 1);
 }
 
-static double min_of(const double *v, int n)
+/* The largest c with P(T <= c) <= tail for the Wilcoxon signed-rank statistic T of n values
+ * under the null (counts of the subsets of {1..n} by their sum); -1 when even T = 0 is more
+ * likely than tail (too few values), -2 without memory. */
+static int signed_rank_critical(int n, double tail)
 {
-    double m = v[0];
-    for (int i = 1; i < n; i++)
-        m = v[i] < m ? v[i] : m;
-    return m;
+    const int top = n * (n + 1) / 2;
+    double *c = calloc((size_t)top + 1, sizeof *c);
+    if (!c)
+        return -2;
+    c[0] = 1;
+    for (int i = 1; i <= n; i++)
+        for (int k = top; k >= i; k--)
+            c[k] += c[k - i];
+    const int crit = lower_critical(c, top, tail);
+    free(c);
+    return crit;
+}
+
+/* The centre of n values from a symmetric distribution, distribution-free: the one-sample
+ * Hodges-Lehmann estimate (median of the n(n+1)/2 Walsh averages (v_i + v_j) / 2, i <= j)
+ * and its Wilcoxon signed-rank interval, from the (c+1)-th smallest to the (c+1)-th largest
+ * Walsh average. 0, or -1 when n is too small for conf or memory runs out. */
+static int walsh_center(const double *v, int n, double conf, double *est, double *lo, double *hi)
+{
+    const int m = n * (n + 1) / 2;
+    const int c = signed_rank_critical(n, (1 - conf) / 2);
+    if (c < 0 || c >= m - 1 - c)
+        return -1;
+    double *w = malloc((size_t)m * sizeof *w);
+    if (!w)
+        return -1;
+    for (int i = 0, k = 0; i < n; i++)
+        for (int j = i; j < n; j++)
+            w[k++] = 0.5 * (v[i] + v[j]);
+    qsort(w, (size_t)m, sizeof *w, cmp_double);
+    *est = ib_median_sorted(w, m);
+    *lo = w[c];
+    *hi = w[m - 1 - c];
+    free(w);
+    return 0;
 }
 
 int ib_ratio_ci_rounds(const double *x, const int *xend, const double *y, const int *yend,
@@ -290,28 +331,36 @@ int ib_ratio_ci_rounds(const double *x, const int *xend, const double *y, const 
     r->conf = conf;
     if (nrounds < 2 || !(conf > 0 && conf < 1))
         return -1;
-    for (int i = 0; i < nrounds; i++)
-        if (xend[i] - (i ? xend[i - 1] : 0) < 1 || yend[i] - (i ? yend[i - 1] : 0) < 1)
+    int most = 0; /* the largest round's count of pairs */
+    for (int i = 0; i < nrounds; i++) {
+        const int nx = xend[i] - (i ? xend[i - 1] : 0), ny = yend[i] - (i ? yend[i - 1] : 0);
+        if (nx < 1 || ny < 1 || (double)nx * ny > MAX_N)
             return -1;
+        most = nx * ny > most ? nx * ny : most;
+    }
     for (int i = 0; i < xend[nrounds - 1] + yend[nrounds - 1]; i++) {
         const double v = i < xend[nrounds - 1] ? x[i] : y[i - xend[nrounds - 1]];
         if (!(v > 0) || !isfinite(v))
             return -1;
     }
-    double *l = malloc((size_t)nrounds * 2 * sizeof *l), *dev = l + nrounds;
-    if (!l)
+    double *l = malloc((size_t)nrounds * sizeof *l);
+    double *pairs = malloc((size_t)most * sizeof *pairs);
+    if (!l || !pairs) {
+        free(l);
+        free(pairs);
         return -1;
+    }
     for (int i = 0; i < nrounds; i++) {
         const int x0 = i ? xend[i - 1] : 0, y0 = i ? yend[i - 1] : 0;
-        l[i] = log(min_of(y + y0, yend[i] - y0)) - log(min_of(x + x0, xend[i] - x0));
+        l[i] = log(ib_hl_ratio(x + x0, xend[i] - x0, y + y0, yend[i] - y0, pairs));
     }
-    /* the median of the rounds' log ratios and its distribution-free interval: a disturbed
-     * round moves an order statistic by one place, never the interval by its size */
-    double lo, hi;
-    const double mid = ib_median(l, nrounds, dev);
-    ib_median_ci(l, nrounds, conf, &lo, &hi, dev);
+    free(pairs);
+    /* the rounds' centre and its distribution-free interval: a disturbed round moves the
+     * Walsh averages it is part of, never the estimate or an end by its size */
+    double mid, lo, hi;
+    const int rc = walsh_center(l, nrounds, conf, &mid, &lo, &hi);
     free(l);
-    if (!isfinite(lo))
+    if (rc != 0)
         return -1;
     r->est = exp(mid);
     r->lo = exp(lo);

@@ -60,15 +60,17 @@ int ib_ratio_ci_compute(const double *x, int nx, const double *y, int ny, double
  * the run) that are not independent of one another within a round: a round's repetitions
  * share its buffer placement and the load of the machine at that moment, so rounds, not
  * repetitions, are the independent units. Round i holds x[xend[i-1] .. xend[i]-1] and
- * y[yend[i-1] .. yend[i]-1] (xend[-1] = 0). Each round gives the log ratio of its fastest
- * repetitions, log(min y / min x): other work only ever adds time, so a round's fastest
- * repetition is its least disturbed one. On a shared machine other work slows whole rounds
- * too, so the rounds are combined by order statistics: est is the exponentiated median of
- * their log ratios, the interval ib_median_ci's distribution-free interval of that median
- * (6 rounds at 95%: from the smallest to the largest, coverage 96.9%; 9 rounds: the 2nd to
- * the 8th). One disturbed round moves an end by one order statistic, not by its size. 0, or
- * -1 with too few rounds for conf (fewer than 6 at 95%), an empty round, a value that is
- * not positive and finite, conf outside (0, 1), or no memory. */
+ * y[yend[i-1] .. yend[i]-1] (xend[-1] = 0), its x's and y's interleaved in time, so that slow
+ * drift of the machine falls on both alike. Each round gives the log of its Hodges-Lehmann
+ * ratio (the median of its pairwise log ratios: every repetition counts, and a disturbed one
+ * moves it by one rank, where the fastest repetition of a few is itself a noisy extreme). The
+ * rounds are combined the same way: est is the exponentiated one-sample Hodges-Lehmann centre
+ * of their log ratios (median of the Walsh averages), the interval its distribution-free
+ * Wilcoxon signed-rank interval (6 rounds at 95%: from the smallest round to the largest,
+ * coverage 96.9%; 10 rounds: the 9th smallest to the 9th largest of 55 Walsh averages). One
+ * disturbed round moves the estimate and an end by a rank, not by its size. 0, or -1 with
+ * too few rounds for conf (fewer than 6 at 95%), an empty round, a round of more than 100000
+ * pairs, a value that is not positive and finite, conf outside (0, 1), or no memory. */
 int ib_ratio_ci_rounds(const double *x, const int *xend, const double *y, const int *yend,
                        int nrounds, double conf, ib_ratio_ci *r);
 

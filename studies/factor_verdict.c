@@ -41,7 +41,7 @@ int ib_fpair_open(const ib_fpair *p)
 }
 
 /* The ratio time(B)/time(A) with its interval: over rounds when there are enough of them
- * for a 95% interval of their median (6), else the Moses interval of the pooled repetitions. */
+ * for a 95% interval of their centre (6), else the Moses interval of the pooled repetitions. */
 static int saving_ratio(const ib_fpair_in *in, ib_ratio_ci *ci)
 {
     if (in->rounds >= 2 && in->ends_a && in->ends_b) {

@@ -36,10 +36,10 @@ typedef struct ib_fpair_in {
      * Winograd's); 0: work_a/b */
     double peak_work_a, peak_work_b;
     /* The repetitions in rounds (fresh buffers, another CPU): ends_a[i] is one past round i's
-     * last sample in ta, ends_b the same in tb. With 2 or more rounds the saving is
-     * ib_ratio_ci_rounds's (the ratio of the samples' low quantiles, a t interval over the
-     * rounds); with fewer, the Hodges-Lehmann ratio and Moses
-     * interval of the one round's repetitions. */
+     * last sample in ta, ends_b the same in tb. With 6 or more rounds the saving is
+     * ib_ratio_ci_rounds's (each round's Hodges-Lehmann ratio, their Hodges-Lehmann centre
+     * and signed-rank interval); with fewer, the Hodges-Lehmann ratio and Moses interval of
+     * the repetitions pooled. */
     const int *ends_a, *ends_b;
     int rounds;
 } ib_fpair_in;
