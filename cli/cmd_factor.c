@@ -20,8 +20,9 @@
  * interval); within a round, many short repetitions rather than a few long ones: a
  * repetition of a 5 ms module form on a shared machine varies by several percent from one to
  * the next (oneDNN's by 5-10% between its fastest and its median), so the round's ratio is
- * the Hodges-Lehmann ratio of all its repetitions, and 10 of 8 ms give it 100 pairs in the
- * time 4 of 20 ms took. 10 per round x --max-rounds 10 fill the IB_MAX_REPS a form holds. */
+ * the Hodges-Lehmann ratio of the faster halves of its repetitions, and 10 of 8 ms give it
+ * 5 x 5 pairs in the time 4 of 20 ms took. 10 per round x --max-rounds 10 fill the IB_MAX_REPS a
+ * form holds. */
 enum { MAX_FAM = 8, MAX_CASES = 64, MIN_REPS = 6, FACTOR_REPS = 10 };
 #define FACTOR_MIN_TIME 0.008
 
@@ -422,11 +423,11 @@ static void print_head(const ib_run_opts *o, FILE *out, int threads, int pinned)
             "%s time. Times: median [95%% interval of the median] of all repetitions.\n"
             "%%peak: executed (non-padding) FLOPs over the FMA peak of the ISA the\n"
             "implementation runs, measured at %d thread%s. saving = 1 - time(B)/time(A): per\n"
-            "round the Hodges-Lehmann ratio of its interleaved repetitions (median of all A x B\n"
-            "ratios: what slows the machine for a while slows both forms alike), over the\n"
-            "rounds (the independent units) the Hodges-Lehmann centre [95%% Wilcoxon\n"
-            "signed-rank interval]; with fewer than 6 rounds the Moses interval of the\n"
-            "pooled repetitions; its\n"
+            "round the Hodges-Lehmann ratio of the faster half of its interleaved repetitions\n"
+            "of each form (other work only adds time; what slows the machine for a while slows\n"
+            "both forms alike), over the rounds (the independent units) the Hodges-Lehmann\n"
+            "centre [95%% Wilcoxon signed-rank interval]; with fewer than 6 rounds the Moses\n"
+            "interval of the pooled repetitions; its\n"
             "decomposition: saving = 1 - (1 - work saving on executed MACs) x (efficiency of\n"
             "A's kernels / B's). realized = saving / work saving. Verdict: 'negligible' when\n"
             "the saving is under 2%% either way; else 'not significant' when the interval\n"

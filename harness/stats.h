@@ -61,11 +61,12 @@ int ib_ratio_ci_compute(const double *x, int nx, const double *y, int ny, double
  * share its buffer placement and the load of the machine at that moment, so rounds, not
  * repetitions, are the independent units. Round i holds x[xend[i-1] .. xend[i]-1] and
  * y[yend[i-1] .. yend[i]-1] (xend[-1] = 0), its x's and y's interleaved in time, so that slow
- * drift of the machine falls on both alike. Each round gives the log of its Hodges-Lehmann
- * ratio (the median of its pairwise log ratios: every repetition counts, and a disturbed one
- * moves it by one rank, where the fastest repetition of a few is itself a noisy extreme). The
- * rounds are combined the same way: est is the exponentiated one-sample Hodges-Lehmann centre
- * of their log ratios (median of the Walsh averages), the interval its distribution-free
+ * drift of the machine falls on both alike. Each round gives the log of the Hodges-Lehmann
+ * ratio of the faster half of its x's and of its y's (the median of their pairwise log
+ * ratios): other work only ever adds time, so the slower half is where disturbances land,
+ * and the faster half is still many values, where the fastest one of a few is a noisy
+ * extreme. The rounds are combined the same way: est is the exponentiated one-sample Hodges-Lehmann
+ * centre of their log ratios (median of the Walsh averages), the interval its distribution-free
  * Wilcoxon signed-rank interval (6 rounds at 95%: from the smallest round to the largest,
  * coverage 96.9%; 10 rounds: the 9th smallest to the 9th largest of 55 Walsh averages). One
  * disturbed round moves the estimate and an end by a rank, not by its size. 0, or -1 with
