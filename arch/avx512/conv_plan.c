@@ -26,24 +26,6 @@ static int64_t min64(int64_t a, int64_t b)
     return a < b ? a : b;
 }
 
-/* Kernel taps (kh, kw) of a tile of np pixels from flat output pixel q0, step apart, that read
- * at least one input pixel: the taps the kernel runs (a tap wholly in the padding is skipped). */
-static int64_t tile_taps(const ib_conv_desc *c, int64_t q0, int64_t np, int64_t step)
-{
-    int64_t taps = 0;
-    for (int64_t kh = 0; kh < c->kh; kh++)
-        for (int64_t kw = 0; kw < c->kw; kw++)
-            for (int64_t q = q0; q < q0 + np * step; q += step) {
-                const int64_t ih = q / c->ow * c->sh - c->pt + kh;
-                const int64_t iw = q % c->ow * c->sw - c->pl + kw;
-                if (ih >= 0 && ih < c->ih && iw >= 0 && iw < c->iw) {
-                    taps++;
-                    break;
-                }
-            }
-    return taps;
-}
-
 /* Modelled cycles of one reduction step (one input channel of one tap) of a g x p tile: its
  * FMAs on two ports, plus what each weight vector and each broadcast costs beyond them. The
  * weights' share is what makes wide tiles pay: fitted to this kernel on the Xeon (8x8 1x1 with
@@ -75,9 +57,8 @@ static double model_cycles(const ib_conv_desc *c, ib512_conv_plan *pl)
     double cycles = 0;
     for (int64_t line = 0; line < pl->lines; line++)
         for (int64_t j = 0; j < pl->tiles_per_line; j++) {
-            int64_t q0, at[2];
-            const int64_t np = ib512_conv_tile_in_line(pl, c->ow, line, j, &q0, at);
-            const double taps = (double)tile_taps(c, q0, np, pl->px_step);
+            int64_t np;
+            const double taps = (double)ib512_conv_tile_taps(pl, c, line, j, &np);
             const double groups =
                 (double)(pl->ngroups - 1) * step_cycles(pl->g, np) + step_cycles(last_g, np);
             cycles += taps * ((double)pl->icn * groups + (double)pl->ngroups * (2.0 + 1.5 * np));

@@ -89,6 +89,66 @@ static inline int64_t ib512_conv_tile_in_line(const ib512_conv_plan *pl, int64_t
     return pl->tile_base + (j < pl->tile_rem);
 }
 
+/* Kernel taps along one dimension (extent k, stride s, padding pad before an input of extent n)
+ * that read inside the input for at least one of the np output positions v0, v0 + 1, ...: the
+ * taps a tile runs along a dimension its pixels span (np = 1: along one they share). */
+static inline int64_t ib512_conv_dim_taps(int64_t v0, int64_t np, int64_t s, int64_t pad, int64_t k,
+                                          int64_t n)
+{
+    int64_t taps = 0;
+    for (int64_t kk = 0; kk < k; kk++) {
+        /* Positions v read inside when pad - kk <= v s <= n - 1 + pad - kk. */
+        const int64_t lo = pad - kk, hi = n - 1 + pad - kk;
+        if (hi < 0)
+            continue;
+        const int64_t first = lo <= v0 * s ? v0 : (lo + s - 1) / s;
+        const int64_t last = hi / s < v0 + np - 1 ? hi / s : v0 + np - 1;
+        taps += first <= last;
+    }
+    return taps;
+}
+
+/* The taps the kernel runs for tile j of line `line` (a tap is skipped when it reads only
+ * padding for every pixel of the tile) are line_taps x span_taps: a row's pixels share their
+ * input row, so its kernel rows inside times the kernel columns some pixel reads inside, and the
+ * other way round down columns. A flat tile (one line; no column padded) runs every kernel column
+ * of the kernel rows some pixel reads inside, over the output rows its pixels reach. */
+static inline int64_t ib512_conv_line_taps(const ib512_conv_plan *pl, const ib_conv_desc *c,
+                                           int64_t line)
+{
+    return pl->walk == IB512_WALK_ROWS   ? ib512_conv_dim_taps(line, 1, c->sh, c->pt, c->kh, c->ih)
+           : pl->walk == IB512_WALK_COLS ? ib512_conv_dim_taps(line, 1, c->sw, c->pl, c->kw, c->iw)
+                                         : 1;
+}
+
+/* Tile j of a line: its pixels (returned) and, in *taps, its span taps (see above). */
+static inline int64_t ib512_conv_span_taps(const ib512_conv_plan *pl, const ib_conv_desc *c,
+                                           int64_t j, int64_t *taps)
+{
+    int64_t q0, at[2];
+    const int64_t np = ib512_conv_tile_in_line(pl, c->ow, 0, j, &q0, at);
+    if (pl->walk == IB512_WALK_ROWS)
+        *taps = ib512_conv_dim_taps(at[1], np, c->sw, c->pl, c->kw, c->iw);
+    else if (pl->walk == IB512_WALK_COLS)
+        *taps = ib512_conv_dim_taps(at[0], np, c->sh, c->pt, c->kh, c->ih);
+    else if (c->pt == 0 && c->pb == 0)
+        *taps = c->kh * c->kw; /* every row inside: no division per tile */
+    else
+        *taps = c->kw * ib512_conv_dim_taps(at[0], (q0 + np - 1) / c->ow - at[0] + 1, c->sh, c->pt,
+                                            c->kh, c->ih);
+    return np;
+}
+
+/* The taps the kernel runs for tile j of line `line` (the plan's cost model and the thread
+ * split both count them here), its pixels in *np. */
+static inline int64_t ib512_conv_tile_taps(const ib512_conv_plan *pl, const ib_conv_desc *c,
+                                           int64_t line, int64_t j, int64_t *np)
+{
+    int64_t span;
+    *np = ib512_conv_span_taps(pl, c, j, &span);
+    return ib512_conv_line_taps(pl, c, line) * span;
+}
+
 /* Declared for both builds of arch/avx512 (native, and _simde in test programs). */
 #define IB512_CONV_PLAN_DECLARE(sfx)                                                               \
     ib512_conv_plan ib512_conv_plan_make##sfx(const ib_conv_desc *c, const ib512_caches *cs);      \
