@@ -121,18 +121,28 @@ static inline int64_t ib512_conv_line_taps(const ib512_conv_plan *pl, const ib_c
                                          : 1;
 }
 
+/* Whether the dimension a line's tiles span (columns along rows; rows down columns and across
+ * the flat image) is unpadded: every tap of every tile then reads inside along it. */
+static inline int ib512_conv_span_unpadded(const ib512_conv_plan *pl, const ib_conv_desc *c)
+{
+    return pl->walk == IB512_WALK_ROWS ? c->pl == 0 && c->pr == 0 : c->pt == 0 && c->pb == 0;
+}
+
 /* Tile j of a line: its pixels (returned) and, in *taps, its span taps (see above). */
 static inline int64_t ib512_conv_span_taps(const ib512_conv_plan *pl, const ib_conv_desc *c,
                                            int64_t j, int64_t *taps)
 {
+    const int rows = pl->walk == IB512_WALK_ROWS, cols = pl->walk == IB512_WALK_COLS;
+    if (ib512_conv_span_unpadded(pl, c)) { /* no division per tile */
+        *taps = rows ? c->kw : cols ? c->kh : c->kh * c->kw;
+        return pl->tile_base + (j < pl->tile_rem);
+    }
     int64_t q0, at[2];
     const int64_t np = ib512_conv_tile_in_line(pl, c->ow, 0, j, &q0, at);
-    if (pl->walk == IB512_WALK_ROWS)
+    if (rows)
         *taps = ib512_conv_dim_taps(at[1], np, c->sw, c->pl, c->kw, c->iw);
-    else if (pl->walk == IB512_WALK_COLS)
+    else if (cols)
         *taps = ib512_conv_dim_taps(at[0], np, c->sh, c->pt, c->kh, c->ih);
-    else if (c->pt == 0 && c->pb == 0)
-        *taps = c->kh * c->kw; /* every row inside: no division per tile */
     else
         *taps = c->kw * ib512_conv_dim_taps(at[0], (q0 + np - 1) / c->ow - at[0] + 1, c->sh, c->pt,
                                             c->kh, c->ih);

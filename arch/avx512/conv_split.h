@@ -82,9 +82,16 @@ static inline ib512_conv_seq ib512_conv_seq_of(const ib512_conv_plan *pl, const 
     s.outer = blocks_outer ? pl->nblocks : pl->ngroups;
     s.inner = blocks_outer ? pl->ngroups : pl->nblocks;
     s.units = c->n * s.outer * s.inner;
+    /* Unpadded along the span, every tile has the same taps: no walk over a line's tiles at
+     * every call (the stem's flat line is 1851 tiles, 2% of its time). */
     for (int64_t j = 0; j < pl->tiles_per_line; j++) {
         int64_t st;
-        s.line_work += ib512_conv_span_taps(pl, c, j, &st) * st;
+        const int64_t np = ib512_conv_span_taps(pl, c, j, &st);
+        if (ib512_conv_span_unpadded(pl, c)) {
+            s.line_work = pl->line_px * st;
+            break;
+        }
+        s.line_work += np * st;
     }
     int64_t all = 0;
     ib512_conv_walk_tiles(&s, 0, pl->ntiles, INT64_MAX, &all);
