@@ -131,6 +131,15 @@ static void test_shapes(const build *b)
         {"3x1 pad bottom stride 2", 16, 10, 7, 32, 3, 1, 2, 0, 1, 0, 0},
         {"3x3 pad h ow 1 oc tail", 20, 9, 3, 56, 3, 3, 1, 1, 1, 0, 0},
         {"plain 7x1 pad h", 3, 12, 7, 32, 7, 1, 1, 3, 3, 0, 0},
+        /* Flat tiles of one pointer, pixels' inputs 1 or 2 apart (one row, or rows that
+         * follow each other in the input), and the strides that keep a pointer per pixel. */
+        {"plain 3x3 stride 1 line", 3, 6, 31, 32, 3, 3, 1, 0, 0, 0, 0},
+        {"plain 1x1 rows follow oc tail", 4, 7, 9, 40, 1, 1, 1, 0, 0, 0, 0},
+        {"plain stride 2 oc tail odd", 3, 9, 37, 40, 3, 3, 2, 0, 0, 0, 0},
+        {"plain stride 3", 2, 17, 20, 32, 3, 3, 3, 0, 0, 0, 0},
+        {"plain stride 2 pad h", 3, 11, 13, 32, 3, 3, 2, 1, 1, 0, 0},
+        {"stride 2 1x1", 32, 8, 12, 48, 1, 1, 2, 0, 0, 0, 0},
+        {"stride 3 3x3", 16, 16, 14, 32, 3, 3, 3, 0, 0, 0, 0},
     };
     for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
         const ib_desc d =

@@ -273,10 +273,10 @@ def tile_of(isa, func, name):
         if not m:
             return None
         i = int(m.group(1))
-        w, b = i // 10000, i // 1000 % 10  # w: KIND_ROWS, _FLAT, _COLS, _FLAT_ROWS, _FLAT_LINE
+        w, b = i // 10000, i // 1000 % 10  # w: KIND_ROWS, _FLAT, _COLS, _FLAT_ROWS, _FLAT_LINE(2)
         g, p = i // 100 % 10, i % 100
         kern = ("conv_nchw16c" if b else "conv_nchw_to_nchw16c") + \
-            ("", "_unpadded", "_columns", "_flat_rowpad", "_flat_line")[w] + "__avx512"
+            ("", "_unpadded", "_columns", "_flat_rowpad", "_flat_line", "_flat_line2")[w] + "__avx512"
         return kern, g, p, True
     m = re.match(r"tile_(\d)x(\d)$", func or "")
     if not m or name not in NEON_FULL_P:

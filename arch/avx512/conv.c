@@ -133,11 +133,12 @@ IB512_INLINE int conv_line_taps(const float *line, int64_t v0, int64_t n, int64_
 /* How a tile's pixels lie and which of their taps are checked against the input's bounds (the
  * kernel's kind is 2 W + B, B: blocked source). */
 enum {
-    KIND_ROWS,      /* pixels along an output row, taps checked */
-    KIND_FLAT,      /* consecutive flat pixels, no tap outside the input */
-    KIND_COLS,      /* pixels down an output column, taps checked */
-    KIND_FLAT_ROWS, /* consecutive flat pixels, tap rows checked (padded in h only) */
-    KIND_FLAT_LINE, /* as KIND_FLAT, and the pixels' inputs one pixel apart: one pointer */
+    KIND_ROWS,       /* pixels along an output row, taps checked */
+    KIND_FLAT,       /* consecutive flat pixels, no tap outside the input */
+    KIND_COLS,       /* pixels down an output column, taps checked */
+    KIND_FLAT_ROWS,  /* consecutive flat pixels, tap rows checked (padded in h only) */
+    KIND_FLAT_LINE,  /* as KIND_FLAT, and the pixels' inputs one pixel apart: one pointer */
+    KIND_FLAT_LINE2, /* as KIND_FLAT_LINE, the inputs two pixels apart (stride 2 in w) */
     NKINDS
 };
 _Static_assert((int)KIND_ROWS == (int)IB512_WALK_ROWS && (int)KIND_FLAT == (int)IB512_WALK_FLAT &&
@@ -159,14 +160,14 @@ IB512_INLINE int conv_taps(const conv_run *r, const float *src_n, const int64_t 
     const int64_t ps = B ? IB512_V : 1;                /* floats between neighbouring pixels */
     const int64_t cs = B ? 1 : IH * IW;                /* floats between channels */
     const float *blk = src_n + ib * IH * IW * IB512_V; /* input block ib (plain: one block) */
-    if (W == KIND_FLAT_LINE) {
+    if (W == KIND_FLAT_LINE || W == KIND_FLAT_LINE2) {
         /* One opaque pointer, the pixels at constant offsets from it: no per-pixel address
          * work per tap, and the broadcasts take their address from it. */
         const float *q = blk + (off[0] + kh * IW + kw) * ps;
         __asm__("" : "+r"(q));
         IB512_UNROLL
         for (int p = 0; p < P; p++) {
-            sp[p] = q + p * ps;
+            sp[p] = q + p * ps * (W == KIND_FLAT_LINE2 ? 2 : 1);
             cst[p] = cs;
         }
         return 1;
@@ -210,7 +211,8 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
                             const int W)
 {
     const ib_conv_desc *c = r->c;
-    const int C = W == KIND_COLS, F = W == KIND_FLAT || W == KIND_FLAT_ROWS || W == KIND_FLAT_LINE;
+    const int C = W == KIND_COLS, L = W == KIND_FLAT_LINE || W == KIND_FLAT_LINE2;
+    const int F = W == KIND_FLAT || W == KIND_FLAT_ROWS || L;
     const int64_t pxs = C ? r->px_step : 1; /* flat output pixels between the tile's pixels */
     const int64_t KH = c->kh, KW = c->kw;
     const int64_t icn = B ? IB512_V : r->pl->icn;
@@ -241,13 +243,18 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
     /* Plain unpadded source (the stem): a tap is one offset from every pixel's tap (0, 0), and
      * its few input channels one stride apart, so the pixel pointers are set once per tile and
      * each tap only moves an index (setting P pointers per tap of 3 channels costs as much as
-     * its FMAs). */
-    const int fixed = W == KIND_FLAT && !B;
+     * its FMAs). Line kinds: one pointer, the pixels at constant offsets from it (P opaque
+     * pointers leave too few registers: GCC parks some in vector registers and moves them back
+     * on an FMA port every step). */
+    const int fixed = (W == KIND_FLAT || L) && !B;
     if (fixed) {
+        const float *q0 = src_n + off[0];
+        __asm__("" : "+r"(q0));
         IB512_UNROLL
         for (int p = 0; p < P; p++) {
-            const float *q = src_n + off[p];
-            __asm__("" : "+r"(q)); /* see conv_taps */
+            const float *q = L ? q0 + p * (W == KIND_FLAT_LINE2 ? 2 : 1) : src_n + off[p];
+            if (!L)
+                __asm__("" : "+r"(q)); /* see conv_taps */
             sp[p] = q;
             cst[p] = c->ih * c->iw;
         }
@@ -314,12 +321,16 @@ CONV_ALL(CONV_TILE_FN, 4)
 CONV_ALL(CONV_TILE_FN, 5)
 CONV_ALL(CONV_TILE_FN, 6)
 CONV_ALL(CONV_TILE_FN, 7)
-CONV_ALL(CONV_TILE_FN, 9) /* KIND_FLAT_LINE: blocked source only */
+CONV_ALL(CONV_TILE_FN, 8)
+CONV_ALL(CONV_TILE_FN, 9)
+CONV_ALL(CONV_TILE_FN, 10)
+CONV_ALL(CONV_TILE_FN, 11)
 #define CONV_TILE_SET(K, G, P) [K][G - 1][P - 1] = conv_tile_k##K##_##G##x##P,
 static const conv_tile_fn conv_tiles[2 * NKINDS][IB512_CONV_GMAX][IB512_CONV_PMAX] = {
     CONV_ALL(CONV_TILE_SET, 0) CONV_ALL(CONV_TILE_SET, 1) CONV_ALL(CONV_TILE_SET, 2)
         CONV_ALL(CONV_TILE_SET, 3) CONV_ALL(CONV_TILE_SET, 4) CONV_ALL(CONV_TILE_SET, 5)
-            CONV_ALL(CONV_TILE_SET, 6) CONV_ALL(CONV_TILE_SET, 7) CONV_ALL(CONV_TILE_SET, 9)};
+            CONV_ALL(CONV_TILE_SET, 6) CONV_ALL(CONV_TILE_SET, 7) CONV_ALL(CONV_TILE_SET, 8)
+                CONV_ALL(CONV_TILE_SET, 9) CONV_ALL(CONV_TILE_SET, 10) CONV_ALL(CONV_TILE_SET, 11)};
 
 /* Whether a flat tile of np pixels from output row and column oh_ow reads no padding row: its
  * first pixel's first tap row and its last pixel's last tap row lie in the input (stepping, no
@@ -332,21 +343,23 @@ static int conv_flat_inside(const ib_conv_desc *c, const int64_t *oh_ow, int64_t
     return oh_ow[0] * c->sh - c->pt >= 0 && oh * c->sh - c->pt + c->kh <= c->ih;
 }
 
-/* Whether the inputs of a flat tile's pixels lie one pixel apart in every tap (stride 1 in w,
- * and the tile within one output row, or rows that follow each other in the input: 1x1, kx1). */
+/* Whether the inputs of a flat tile's pixels lie sw pixels apart in every tap (the tile within
+ * one output row, or rows that follow each other in the input: 1x1, kx1). */
 static int conv_flat_line(const ib_conv_desc *c, const int64_t *oh_ow, int64_t np)
 {
-    return c->sw == 1 && (oh_ow[1] + np <= c->ow || c->sh * c->iw == c->ow);
+    return oh_ow[1] + np <= c->ow || c->sh * c->iw == c->ow * c->sw;
 }
 
 /* The kernel kind of a flat tile (plan kind k: KIND_FLAT, blocked or not) of np pixels from
  * output row and column oh_ow: rows checked where it reaches a padding row, one pointer where
- * its inputs lie one pixel apart (blocked source). */
+ * its inputs lie one or two pixels apart. */
 static int conv_flat_kind(const ib_conv_desc *c, int k, const int64_t *oh_ow, int64_t np)
 {
     if (!conv_flat_inside(c, oh_ow, np))
         return (k & 1) + 2 * KIND_FLAT_ROWS;
-    return (k & 1) && conv_flat_line(c, oh_ow, np) ? 1 + 2 * KIND_FLAT_LINE : k;
+    if (c->sw > 2 || !conv_flat_line(c, oh_ow, np))
+        return k;
+    return (k & 1) + 2 * (c->sw == 1 ? KIND_FLAT_LINE : KIND_FLAT_LINE2);
 }
 
 /* One group's tiles [t0, t1) (within one pixel block), chunk by chunk of the reduction. kind:
@@ -358,8 +371,7 @@ static void conv_block(const conv_run *r, const float *src_n, float *out_n, int6
     const int64_t gsz = pl->ocb - gi * pl->g < pl->g ? pl->ocb - gi * pl->g : pl->g;
     const float *wg = r->w + gi * r->row_floats * pl->rows;
     float *dg = out_n + gi * pl->g * r->out_blk;
-    /* Flat tiles whose kind may differ from the plan's (the stem's never does). */
-    const int per_tile = kind >> 1 == KIND_FLAT && ((kind & 1) || r->c->pt > 0 || r->c->pb > 0);
+    const int per_tile = kind >> 1 == KIND_FLAT; /* its tiles may run another flat kind */
     for (int64_t k = 0; k < pl->nchunks; k++) {
         conv_span s = {.r0 = k * pl->rows_per_chunk, .first = k == 0, .last = k == pl->nchunks - 1};
         s.r1 = s.r0 + pl->rows_per_chunk < pl->rows ? s.r0 + pl->rows_per_chunk : pl->rows;
