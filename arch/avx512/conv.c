@@ -145,6 +145,12 @@ _Static_assert((int)KIND_ROWS == (int)IB512_WALK_ROWS && (int)KIND_FLAT == (int)
                    (int)KIND_COLS == (int)IB512_WALK_COLS,
                "a walk's kernel kind is its number");
 
+/* How many pixels apart the inputs of a one-pointer kind's neighbouring pixels lie. */
+static inline int kind_line_step(int W)
+{
+    return W == KIND_FLAT_LINE2 ? 2 : 1;
+}
+
 /* Input pointers of the P pixels for tap (kh, kw) of input block ib; 0 when every pixel's tap
  * lies in the padding. Flat kinds: pixel p's tap (0, 0) is at offset off[p] (in pixels) of every
  * block, input row ihp[p] (checked only by KIND_FLAT_ROWS: no column is padded); else the pixels
@@ -167,7 +173,7 @@ IB512_INLINE int conv_taps(const conv_run *r, const float *src_n, const int64_t 
         __asm__("" : "+r"(q));
         IB512_UNROLL
         for (int p = 0; p < P; p++) {
-            sp[p] = q + p * ps * (W == KIND_FLAT_LINE2 ? 2 : 1);
+            sp[p] = q + p * ps * kind_line_step(W);
             cst[p] = cs;
         }
         return 1;
@@ -252,7 +258,7 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
         __asm__("" : "+r"(q0));
         IB512_UNROLL
         for (int p = 0; p < P; p++) {
-            const float *q = L ? q0 + p * (W == KIND_FLAT_LINE2 ? 2 : 1) : src_n + off[p];
+            const float *q = L ? q0 + p * kind_line_step(W) : src_n + off[p];
             if (!L)
                 __asm__("" : "+r"(q)); /* see conv_taps */
             sp[p] = q;
