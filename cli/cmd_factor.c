@@ -390,11 +390,30 @@ static int run_cases(const ib_run_opts *o, ib_run_env *env, FILE *out, const ib_
     return rc;
 }
 
+/* Keeps the cases --pair and --case select, in order; returns how many. */
+static int select_cases(const ib_run_opts *o, ib_fcase *cases, int n)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        char line[240];
+        snprintf(line, sizeof line, "%s | %s", cases[i].pair_name, cases[i].name);
+        if ((o->pair && cases[i].pair != o->pair) ||
+            (o->fcase && !ib_layer_matches(o->fcase, line)))
+            continue;
+        if (k != i)
+            cases[k] = cases[i];
+        k++;
+    }
+    return k;
+}
+
 /* The cases of the run: the user's shapes' counterparts, or pairs 1-7 on the real shapes. */
 static int build_cases(const ib_run_opts *o, ib_fcase *cases, ib_err *e)
 {
-    if (!o->nshapes)
-        return ib_factor_cases(o->batch, o->quick, cases, MAX_CASES, e);
+    if (!o->nshapes) {
+        const int n = ib_factor_cases(o->batch, o->quick, cases, MAX_CASES, e);
+        return n < 0 ? n : select_cases(o, cases, n);
+    }
     int n = 0;
     for (int i = 0; i < o->nshapes && n >= 0; i++) {
         int k = ib_factor_user_cases(o->shapes[i].name, &o->shapes[i].desc, cases + n,
@@ -406,7 +425,7 @@ static int build_cases(const ib_run_opts *o, ib_fcase *cases, ib_err *e)
                     o->cmd, o->shapes[i].name);
         n = k < 0 ? -1 : n + k;
     }
-    return n;
+    return n < 0 ? n : select_cases(o, cases, n);
 }
 
 static void print_head(const ib_run_opts *o, FILE *out, int threads, int pinned)
@@ -429,11 +448,14 @@ static void print_head(const ib_run_opts *o, FILE *out, int threads, int pinned)
             "centre [95%% Wilcoxon signed-rank interval]; with fewer than 6 rounds the Moses\n"
             "interval of the pooled repetitions; its\n"
             "decomposition: saving = 1 - (1 - work saving on executed MACs) x (efficiency of\n"
-            "A's kernels / B's). realized = saving / work saving. Verdict: 'negligible' when\n"
-            "the saving is under 2%% either way; else 'not significant' when the interval\n"
-            "contains 0; 'does not pay here' when all of it is below 0; 'pays' when the saving\n"
-            "is at least 80%% of the work saving, 'pays partly' when below (the interval says\n"
-            "whether there is a difference, the estimate which side of a line it is on). A\n"
+            "A's kernels / B's). realized = saving / work saving. Verdict, on the estimate:\n"
+            "'negligible' under 1%% either way; 'negligible or pays' ('or pays partly', 'or\n"
+            "does not pay here') within 1 point of the 2%% line; else 'not significant' when\n"
+            "the interval contains 0; 'does not pay here' when below 0; 'pays' when the\n"
+            "saving is at least 85%% of the work saving, 'pays partly' below 75%%, 'pays or\n"
+            "pays partly' between (realized within 0.05 of the 80%% line). The margins are\n"
+            "how far estimates move between runs: a saving on a line gets both names, not\n"
+            "one that flips from run to run. A\n"
             "pair not significant, or whose interval spans more than 20%% of the work saving\n"
             "(realized +-0.10), gets more rounds, up to %d. Pools and concats count no FLOPs.\n",
             (long long)o->rounds, pinned ? ", on the next allowed CPU" : "", (long long)o->reps,
@@ -476,6 +498,14 @@ static int factor_job(const ib_run_opts *o, FILE *out, ib_run_env *env)
         free(cases);
         return 2;
     }
+    if (n == 0 && !o->sweep && (o->pair || o->fcase)) {
+        fprintf(stderr,
+                "incbench %s: no case matches --pair/--case ('incbench factor --help' "
+                "lists the pairs)\n",
+                o->cmd);
+        free(cases);
+        return 2;
+    }
     /* every results file opened before the work: one that cannot be written is an error */
     FILE *csv = NULL, *sc = NULL;
     ib_gbjson js = {0}, *jsp = NULL;
@@ -504,6 +534,7 @@ static int factor_job(const ib_run_opts *o, FILE *out, ib_run_env *env)
         fclose(csv);
     if (rc != 2 && o->sweep) {
         int m = ib_factor_sweep_cases(o->batch, o->quick, cases, MAX_CASES, &e);
+        m = m < 0 ? m : select_cases(o, cases, m);
         if (out)
             fprintf(out, "\nSweep of pairs 1-3 (C -> C, 'same' padding): where the work saving is "
                          "realized.\nThe paper advises asymmetric factorization on 12..20 grids "

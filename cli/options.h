@@ -59,6 +59,8 @@ typedef struct ib_run_opts {
     int64_t reps;       /* repetitions (default 9) */
     int64_t rounds;     /* factor: passes over the cases, each with fresh instances (default 5) */
     int64_t max_rounds; /* factor: rounds a pair may take while it is open (default 10) */
+    int64_t pair;       /* factor: only this pair (0: all) */
+    const char *fcase;  /* factor: only cases whose "pair | case" matches */
     int quiet;          /* no progress */
     int quick;          /* fewer problems and shorter timing */
     int verbose;        /* bench: each benchmark's kernel and plan on stderr */

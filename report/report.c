@@ -80,6 +80,7 @@ static const char *css =
     "table.kv th{width:190px}small{color:#555}.tag{padding:0 5px;border-radius:3px;"
     "white-space:nowrap}.v-pays{background:#d4f0d4}.v-partly{background:#fbe7b5}"
     ".v-ns{background:#e6e6e6}.v-neg{background:#e3ddf3}.v-no{background:#f6c9c9}"
+    ".v-line{background:#d9ecf7}"
     "td.v-none{color:#888}"
     ".warn{color:#a35a00;font-size:11px}.bad{color:#b00000}tr.winner td{background:#eef6ff}"
     "p.lead{font-size:15px}ul li{margin:4px 0}figure{margin:10px 0 24px}figure svg{max-width:"

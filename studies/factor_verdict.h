@@ -5,15 +5,24 @@
 #ifndef IB_BENCH_FACTOR_VERDICT_H
 #define IB_BENCH_FACTOR_VERDICT_H
 
+/* The lines a verdict is drawn against are known only to the precision at which runs repeat:
+ * a saving within that margin of a line ("on the line") gets a verdict naming both sides
+ * rather than one that flips between runs. */
 typedef enum ib_fverdict {
     IB_FV_NONE,            /* not measured */
-    IB_FV_PAYS,            /* significant, and the saving at or above 80% of the work saving:
+    IB_FV_PAYS,            /* significant, and the saving at or above 85% of the work saving:
                               the theory realized */
-    IB_FV_PAYS_PARTLY,     /* significant and positive, below 80% of the work saving */
-    IB_FV_NEGLIGIBLE,      /* the saving, either way, under 2% of the time: too small to act
+    IB_FV_PAYS_PARTLY,     /* significant and positive, below 75% of the work saving */
+    IB_FV_NEGLIGIBLE,      /* the saving, either way, under 1% of the time: too small to act
                               on, whether or not its interval holds 0 */
-    IB_FV_DOES_NOT_PAY,    /* significantly slower than the base form */
-    IB_FV_NOT_SIGNIFICANT, /* the interval of the saving contains 0, the saving 2% or more */
+    IB_FV_DOES_NOT_PAY,    /* significantly slower than the base form, by 3% or more */
+    IB_FV_NOT_SIGNIFICANT, /* the interval of the saving contains 0, the saving 3% or more */
+    IB_FV_LINE_REALIZED,   /* significant, realized within 0.05 of the 80% line: "pays or
+                              pays partly" */
+    IB_FV_LINE_PAYS,       /* a saving within 1 point of the 2% line, above it lies "pays":
+                              "negligible or pays" */
+    IB_FV_LINE_PARTLY,     /* the same, above it lies "pays partly" */
+    IB_FV_LINE_SLOWER,     /* B slower by 1-3%: "negligible or does not pay here" */
 } ib_fverdict;
 
 const char *ib_fverdict_name(ib_fverdict v); /* "pays", "pays partly", ... */

@@ -577,6 +577,8 @@ static void cli(const char *bin, const char *work)
         {{"factor", "--max-rounds", "0"}, 2, NULL, NULL, "--max-rounds: 0 is out of range [1, 20]"},
         {{"factor", "--repetitions", "5", "--rounds", "1"}, 2, NULL, NULL, "is too few"},
         {{"factor", "--repetitions", "40", "--rounds", "3"}, 2, NULL, NULL, "can hold"},
+        {{"factor", "--pair", "8"}, 2, NULL, NULL, "--pair: 8 is out of range [1, 7]"},
+        {{"factor", "--case", "no such case", "--impl", "ref"}, 2, NULL, NULL, "no case matches"},
         {{"net", "--rounds", "2"}, 2, NULL, NULL, "--rounds"},
         {{"net", "--impl", "nosuch"}, 2, NULL, NULL, "known implementations: ref"},
         {{"list"},
@@ -663,9 +665,17 @@ static void cli_good(const char *bin, const char *work)
          NULL,
          NULL,
          NULL},
+        {{"factor", "--shape", "ic8ih9oc8kh5ph2", "--impl", "ref", "--case", "1x5->5x1",
+          "--repetitions", "3", "--rounds", "2", "--max-rounds", "2", "--out", "out/case"},
+         0,
+         NULL,
+         NULL,
+         NULL},
     };
     char err[512], p[600];
     snprintf(p, sizeof p, "%s/out", work);
+    mkdir(p, 0755);
+    snprintf(p, sizeof p, "%s/out/case", work);
     mkdir(p, 0755);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const cli_case *c = &cases[i];
@@ -709,6 +719,15 @@ static void cli_good(const char *bin, const char *work)
            "incbench factor --repetitions 3 --rounds 2 --max-rounds 3 -> %d repetitions in %d "
            "rounds",
            reps, rounds);
+
+    /* --case keeps the matching case of the two a 5x5 gets (3x3 chain, 1x5->5x1) */
+    static char ccsv[1 << 13];
+    read_small(work, "out/case/factor.csv", ccsv, sizeof ccsv);
+    int lines = 0;
+    for (const char *q = ccsv; (q = strchr(q, '\n')) != NULL; q++)
+        lines++;
+    result(lines == 2 && strstr(ccsv, "1x5->5x1") && !strstr(ccsv, "2x(3x3)"), NULL,
+           "incbench factor --case 1x5->5x1                -> only that case (%d lines)", lines);
 
     /* report: an unknown status counts as failed; an earlier report is kept unless --force,
      * and the page reaches its name whole (no temporary file left beside it) */

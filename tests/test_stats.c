@@ -371,48 +371,119 @@ static void test_rounds_ci(void)
              "rounds interval refuses one round, an empty round and a zero time");
 }
 
-/* A pair analysed over rounds: a saving of 3% whose rounds disagree by +-3% is 'not
+/* The verdict of a pair with steady rounds (every round the same ratio), saving s, work
+ * saving w (work_b = (1 - w) work_a). */
+static ib_fverdict steady_verdict(double s, double w)
+{
+    static const double none[NR] = {1, 1, 1, 1, 1, 1};
+    double a[NR * NPR], b[NR * NPR];
+    int ends[NR];
+    rounds_sample(none, 1 - s, a, b, ends);
+    const ib_fpair_in in = {
+        a, b, NR * NPR, NR * NPR, 100e6, 100e6 * (1 - w), 100e6, 100e6 * (1 - w), 0,
+        0, 0, ends,     ends,     NR};
+    ib_fpair p;
+    return ib_fpair_analyze(&in, &p) == 0 ? p.verdict : IB_FV_NONE;
+}
+
+/* Each line's two sides and its margin, where a verdict names both sides: the 80% line
+ * (realized +-0.05) and the 2% line (+-1 point) on either side of 0. */
+static void test_line_verdicts(void)
+{
+    static const struct {
+        double s, w;
+        ib_fverdict v;
+    } cases[] = {
+        /* 80% of a 40% work saving is 32%; the margin 30-34% */
+        {0.29, 0.4, IB_FV_PAYS_PARTLY},
+        {0.305, 0.4, IB_FV_LINE_REALIZED},
+        {0.32, 0.4, IB_FV_LINE_REALIZED},
+        {0.335, 0.4, IB_FV_LINE_REALIZED},
+        {0.35, 0.4, IB_FV_PAYS},
+        /* the 2% line: 1-3% either way; above it lies what the 80% line says */
+        {0.005, 0.4, IB_FV_NEGLIGIBLE},
+        {-0.009, 0.4, IB_FV_NEGLIGIBLE},
+        {0.011, 0.4, IB_FV_LINE_PARTLY},
+        {0.02, 0.4, IB_FV_LINE_PARTLY},
+        {0.029, 0.4, IB_FV_LINE_PARTLY},
+        {0.031, 0.4, IB_FV_PAYS_PARTLY},
+        {0.025, 0.02, IB_FV_LINE_PAYS},
+        {0.015, 0, IB_FV_LINE_PAYS}, /* no work saved (BN folding): pays above the line */
+        {0.009, 0, IB_FV_NEGLIGIBLE},
+        {0.035, 0, IB_FV_PAYS},
+        {-0.011, 0.4, IB_FV_LINE_SLOWER},
+        {-0.029, 0.4, IB_FV_LINE_SLOWER},
+        {-0.031, 0.4, IB_FV_DOES_NOT_PAY},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const ib_fverdict v = steady_verdict(cases[i].s, cases[i].w);
+        ib_check(v == cases[i].v, "saving %+.3f of work saving %.2f: '%s' (want '%s')", cases[i].s,
+                 cases[i].w, ib_fverdict_name(v), ib_fverdict_name(cases[i].v));
+    }
+    ib_check(!strcmp(ib_fverdict_name(IB_FV_LINE_REALIZED), "pays or pays partly") &&
+                 !strcmp(ib_fverdict_name(IB_FV_LINE_PAYS), "negligible or pays") &&
+                 !strcmp(ib_fverdict_name(IB_FV_LINE_PARTLY), "negligible or pays partly") &&
+                 !strcmp(ib_fverdict_name(IB_FV_LINE_SLOWER), "negligible or does not pay here"),
+             "a verdict on a line names both of its sides");
+}
+
+/* A pair analysed over rounds: a saving of 4% whose rounds disagree by +-5% is 'not
  * significant' (the pooled repetitions would call it significant) and open, so the job gives
  * it more rounds; near 80% of the work saving the estimate, not an end of the interval, says
- * pays or pays partly; a saving under 2% is negligible; a realized fraction known to less
- * than +-0.10 keeps the pair open. */
+ * which side of the line or on it; a saving under 1% is negligible, 1-3% on the 2% line,
+ * whether or not its interval holds 0; a realized fraction known to less than +-0.10 keeps
+ * the pair open. */
 static void test_rounds_verdicts(void)
 {
     /* symmetric about 1.01: their centre, by median or Walsh averages */
     static const double placed[NR] = {1.04, 0.98, 1.03, 0.99, 1.01, 1.01};
+    static const double wide[NR] = {1.06, 0.96, 1.05, 0.97, 1.01, 1.01};
     static const double none[NR] = {1, 1, 1, 1, 1, 1};
     double a[NR * NPR], b[NR * NPR];
     int ends[NR];
     ib_fpair p, q;
-    rounds_sample(placed, 0.97, a, b, ends);
+    rounds_sample(wide, 0.95, a, b, ends);
     ib_fpair_in in = {a, b, NR * NPR, NR * NPR, 100e6, 60e6, 100e6, 60e6, 0, 0, 0, ends, ends, NR};
     ib_fpair_in pooled = in;
     pooled.rounds = 0;
     int ok = ib_fpair_analyze(&in, &p) == 0 && ib_fpair_analyze(&pooled, &q) == 0;
     ib_check(ok && p.verdict == IB_FV_NOT_SIGNIFICANT && ib_fpair_open(&p) &&
                  q.verdict != IB_FV_NOT_SIGNIFICANT,
-             "3%% saving, rounds +-3%%: over rounds %s [%g, %g], pooled %s [%g, %g]",
+             "4%% saving, rounds +-5%%: over rounds %s [%g, %g], pooled %s [%g, %g]",
              ib_fverdict_name(p.verdict), p.saving_lo, p.saving_hi, ib_fverdict_name(q.verdict),
              q.saving_lo, q.saving_hi);
     /* 80% of the 40% work saving is 32%; the rounds' interval straddles it either way */
-    rounds_sample(placed, 0.68, a, b, ends); /* saving 1 - 0.68 x 1.01 = 31.3% */
+    rounds_sample(wide, 0.70, a, b, ends); /* saving 1 - 0.70 x 1.01 = 29.3% */
     ok = ib_fpair_analyze(&in, &p) == 0;
-    rounds_sample(placed, 0.665, a, b, ends); /* 32.8% */
+    rounds_sample(placed, 0.68, a, b, ends); /* 31.3%: on the line */
     ok &= ib_fpair_analyze(&in, &q) == 0;
-    ib_check(ok && p.verdict == IB_FV_PAYS_PARTLY && q.verdict == IB_FV_PAYS &&
+    ib_check(ok && p.verdict == IB_FV_PAYS_PARTLY && q.verdict == IB_FV_LINE_REALIZED &&
                  p.saving_hi > 0.32 && q.saving_lo < 0.32 && !ib_fpair_open(&p) &&
                  !ib_fpair_open(&q),
              "near the 80%% line the estimate decides: %.3f [%g, %g] %s, %.3f [%g, %g] %s",
              p.saving, p.saving_lo, p.saving_hi, ib_fverdict_name(p.verdict), q.saving, q.saving_lo,
              q.saving_hi, ib_fverdict_name(q.verdict));
-    /* 1.5% saving: negligible, whether the interval holds 0 (rounds +-3%) or not */
+    rounds_sample(wide, 0.645, a, b, ends); /* 34.9%: pays, the interval below 32% too */
+    ok = ib_fpair_analyze(&in, &p) == 0;
+    ib_check(ok && p.verdict == IB_FV_PAYS && p.saving_lo < 0.32,
+             "above the margin: %.3f [%g, %g] pays", p.saving, p.saving_lo, p.saving_hi);
+    /* 1.5% saving: on the 2% line, whether the interval holds 0 (rounds +-3%) or not */
     rounds_sample(placed, 0.985 / 1.01, a, b, ends);
     ok = ib_fpair_analyze(&in, &p) == 0;
     rounds_sample(none, 0.985, a, b, ends);
     ok &= ib_fpair_analyze(&in, &q) == 0;
+    ib_check(ok && p.verdict == IB_FV_LINE_PARTLY && q.verdict == IB_FV_LINE_PARTLY &&
+                 p.saving_lo < 0 && q.saving_lo > 0,
+             "1.5%% saving: on the 2%% line with [%g, %g] and with [%g, %g]", p.saving_lo,
+             p.saving_hi, q.saving_lo, q.saving_hi);
+    /* 0.5% saving: negligible, whether the interval holds 0 or not */
+    rounds_sample(placed, 0.995 / 1.01, a, b, ends);
+    ok = ib_fpair_analyze(&in, &p) == 0;
+    rounds_sample(none, 0.995, a, b, ends);
+    ok &= ib_fpair_analyze(&in, &q) == 0;
     ib_check(ok && p.verdict == IB_FV_NEGLIGIBLE && q.verdict == IB_FV_NEGLIGIBLE &&
                  p.saving_lo < 0 && q.saving_lo > 0,
-             "1.5%% saving: negligible with [%g, %g] and with [%g, %g]", p.saving_lo, p.saving_hi,
+             "0.5%% saving: negligible with [%g, %g] and with [%g, %g]", p.saving_lo, p.saving_hi,
              q.saving_lo, q.saving_hi);
     /* a 10% work saving, 9% saved: rounds +-3% leave the realized fraction open (its interval
      * spans 0.7), steady rounds settle it */
@@ -476,6 +547,7 @@ int main(void)
     test_rounds_ci();
     test_rounds_drift();
     test_rounds_verdicts();
+    test_line_verdicts();
     test_decomposition();
     test_fastest();
     test_executed_theory();
