@@ -21,6 +21,9 @@ typedef struct ib_vcase {
 
 /* Allocates, fills deterministically from seed and runs the reference. d must be valid. */
 ib_status ib_vcase_init(ib_vcase *c, const ib_desc *d, uint64_t seed, ib_err *e);
+/* The same without running the reference (want[] left unfilled): inputs for instances that
+ * are timed, not checked, such as another round of a problem already verified. */
+ib_status ib_vcase_init_inputs(ib_vcase *c, const ib_desc *d, uint64_t seed, ib_err *e);
 void ib_vcase_free(ib_vcase *c);
 
 /* 1 when op's results are compared bit for bit. */
