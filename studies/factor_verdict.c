@@ -78,7 +78,8 @@ static ib_fverdict realized_side(double s, double w)
  * alone flips when the true saving sits on the line: in three runs in a row, 4 of 36 verdicts
  * flipped so (estimates on the 2% and 80% lines), 5 when the interval's straddling a line
  * made the verdict "on the line"; the margins leave 1 (a pair whose estimate moved between
- * processes far more than within one). */
+ * processes far more than within one). They move the lines, not remove them: three later runs
+ * with them changed 3 of 36, estimates drifting across a margin's edge (README). */
 static ib_fverdict verdict_of(double s, double w, int significant)
 {
     const double a = fabs(s) * 1000;
