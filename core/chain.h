@@ -11,6 +11,9 @@ typedef struct ib_chain_spec {
     const int *use;                    /* per layer: 1 when part of this pass */
     float *const (*params)[IB_MAX_IN]; /* per layer: NCHW parameter inputs (NULL for data inputs) */
     const float *input;                /* the network input, NCHW */
+    /* per layer: 1 when its output is read after the pass (NULL: none), so that no step,
+     * even one run alone between passes, writes over it */
+    const int *keep;
 } ib_chain_spec;
 
 /* A peer's network: every layer reads its producer's destination memory, and a reorder is a

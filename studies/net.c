@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buffer_plan.h"
 #include "core/chain.h"
 #include "core/inception_v3.h"
 #include "core/registry.h"
@@ -165,11 +166,12 @@ typedef struct step {
     void *peer; /* STEP_PEER: the chain and its step */
     const ib_chain_ops *ops;
     int k;
-    const float *src[IB_MAX_IN];
+    const float *src[IB_MAX_IN]; /* a reorder: src[0] to dst[0] */
     float *dst[IB_MAX_OUT];
+    /* the activations behind src and dst (chain.acts; -1: the network input), placed by
+     * chain_place */
+    int nsrc, sbuf[IB_MAX_IN], dbuf;
     /* reorder */
-    const float *rsrc;
-    float *rdst;
     ib_layout rsl, rdl;
     ib_dims rdims;
     ib_timing t;    /* timed alone, repeated */
@@ -181,7 +183,11 @@ typedef struct chain {
     step *steps;
     int n;
     float **out; /* per layer output buffer (its layout in lay[]) */
+    int *obuf;   /* per layer: the activation holding its output (-1: the network input) */
     ib_layout *lay;
+    ib_buf_life *acts; /* activations of our steps, in one arena (chain_place) */
+    int nacts;
+    void *arena;
     float **extra; /* buffers to free */
     int nextra;
     void *peer; /* a peer's own chain, when the family has one */
@@ -198,7 +204,7 @@ static int run_step(void *p)
     case STEP_PEER:
         return s->ops->run_step(s->peer, s->k) != IB_OK;
     case STEP_REORDER:
-        ib_reorder(s->rsrc, s->rsl, s->rdst, s->rdl, s->rdims.n, s->rdims.c, s->rdims.h,
+        ib_reorder(s->src[0], s->rsl, s->dst[0], s->rdl, s->rdims.n, s->rdims.c, s->rdims.h,
                    s->rdims.w);
         return 0;
     }
@@ -220,6 +226,9 @@ static void chain_free(chain *c)
     for (int i = 0; i < c->nextra; i++)
         ib_free(c->extra[i]);
     free(c->extra);
+    ib_free(c->arena);
+    free(c->acts);
+    free(c->obuf);
     free(c->steps);
     free(c->out);
     free(c->lay);
@@ -248,58 +257,98 @@ static const ib_impl *choose(const ib_desc *d, const char *fam, int *fallback)
     return best;
 }
 
-/* Input k of layer i in layout want: the producer's buffer, or a reorder step into a new
- * buffer (timed with the pass: a layout change costs what it costs). */
-static const float *input_in(const model *m, chain *c, int i, int k, ib_layout want, ib_err *e)
+/* A new activation of elems floats; its bytes are placed with the others by chain_place. */
+static int chain_act(chain *c, int64_t elems)
+{
+    c->acts[c->nacts] = ib_buffer_life((size_t)(elems > 0 ? elems : 1) * sizeof(float));
+    return c->nacts++;
+}
+
+/* Input k of layer i in layout want: the producer's activation, or a reorder step into a new
+ * one (timed with the pass: a layout change costs what it costs). */
+static int input_in(const model *m, chain *c, int i, int k, ib_layout want)
 {
     const ib_layer *l = &m->net.layers[i];
     const int p = l->src[k];
-    const float *buf = p < 0 ? m->input : c->out[p];
+    const int have_buf = p < 0 ? -1 : c->obuf[p];
     const ib_layout have = p < 0 ? IB_LAYOUT_NCHW : c->lay[p];
     if (have == want)
-        return buf;
+        return have_buf;
     ib_arg_shapes as;
     ib_arg_shapes_of(&l->desc, &as);
     const ib_dims dd = as.in[k];
-    float *dst = chain_alloc(c, ib_layout_elems(want, dd.n, dd.c, dd.h, dd.w));
-    if (!dst) {
-        ib_fail(e, IB_NOMEM, "net: out of memory");
-        return NULL;
-    }
+    const int dst = chain_act(c, ib_layout_elems(want, dd.n, dd.c, dd.h, dd.w));
     step *s = &c->steps[c->n++];
-    memset(s, 0, sizeof *s);
     *s = (step){.kind = STEP_REORDER,
                 .reorder = 1,
                 .layer = i,
-                .rsrc = buf,
-                .rdst = dst,
+                .nsrc = 1,
+                .sbuf = {have_buf},
+                .dbuf = dst,
                 .rsl = have,
                 .rdl = want,
                 .rdims = dd};
     snprintf(s->label, sizeof s->label, "reorder %s->%s", ib_layout_name(have),
              ib_layout_name(want));
-    run_step(s);
     return dst;
 }
 
-/* Builds and runs once the forward pass with impls[i] per layer; the chain keeps every
- * buffer so that each step can be timed again on its real input. */
+static float *act_ptr(const model *m, const chain *c, int b)
+{
+    return b < 0 ? m->input : (float *)((char *)c->arena + c->acts[b].offset);
+}
+
+/* Activations planned as inference engines plan them (core/buffer_plan.h), by the same rule as
+ * the oneDNN chain's: an activation lives from the step that writes it to the last step that
+ * reads it, and activations whose lives do not meet share bytes of one arena, so the pass
+ * works in a set that stays in cache rather than in a fresh buffer per layer. The logits,
+ * read after the pass, and an output no step reads have bytes of their own to the end. */
+static ib_status chain_place(const model *m, chain *c, ib_err *e)
+{
+    for (int k = 0; k < c->n; k++) {
+        const step *s = &c->steps[k];
+        for (int j = 0; j < s->nsrc; j++)
+            if (s->sbuf[j] >= 0)
+                ib_buffer_access(&c->acts[s->sbuf[j]], k, 0);
+        ib_buffer_access(&c->acts[s->dbuf], k, 1);
+    }
+    if (c->obuf[m->logits] >= 0)
+        ib_buffer_keep(&c->acts[c->obuf[m->logits]]);
+    const size_t size = ib_buffer_plan(c->acts, c->nacts);
+    if (c->nacts > 0 && !(c->arena = ib_alloc(size)))
+        return ib_fail(e, IB_NOMEM, "net: out of memory for %zu bytes of activations", size);
+    for (int k = 0; k < c->n; k++) {
+        step *s = &c->steps[k];
+        for (int j = 0; j < s->nsrc; j++)
+            s->src[j] = act_ptr(m, c, s->sbuf[j]);
+        s->dst[0] = act_ptr(m, c, s->dbuf);
+    }
+    for (int i = 0; i < m->net.count; i++)
+        if (included(m, i))
+            c->out[i] = act_ptr(m, c, c->obuf[i]);
+    return IB_OK;
+}
+
+/* Builds and runs once the forward pass with impls[i] per layer; the chain keeps its buffers
+ * so that each step can be timed again alone, on an input of its shape. */
 static ib_status chain_build(const model *m, const ib_impl *const *impls, chain *c, ib_err *e)
 {
     const int nl = m->net.count;
     memset(c, 0, sizeof *c);
     c->steps = calloc((size_t)nl * 4, sizeof *c->steps);
     c->out = calloc((size_t)nl, sizeof *c->out);
+    c->obuf = calloc((size_t)nl, sizeof *c->obuf);
     c->lay = calloc((size_t)nl, sizeof *c->lay);
     c->extra = calloc((size_t)nl * 8, sizeof *c->extra);
-    if (!c->steps || !c->out || !c->lay || !c->extra)
+    c->acts = calloc((size_t)nl * 4, sizeof *c->acts);
+    if (!c->steps || !c->out || !c->obuf || !c->lay || !c->extra || !c->acts)
         return ib_fail(e, IB_NOMEM, "net: out of memory");
     for (int i = 0; i < nl; i++) {
         const ib_layer *l = &m->net.layers[i];
         if (!included(m, i))
             continue;
         if (l->identity) {
-            c->out[i] = c->out[l->src[0]];
+            c->obuf[i] = c->obuf[l->src[0]];
             c->lay[i] = c->lay[l->src[0]];
             continue;
         }
@@ -311,16 +360,15 @@ static ib_status chain_build(const model *m, const ib_impl *const *impls, chain 
             const ib_native *nat = im->native(&l->desc);
             if (!nat || !nat->exec)
                 return ib_fail(e, IB_UNSUPPORTED, "net: %s: %s has no kernel", l->name, im->name);
-            const float *src[IB_MAX_IN] = {0};
+            int src[IB_MAX_IN] = {0};
             for (int k = 0; k < l->nsrc; k++)
-                if (!(src[k] = input_in(m, c, i, k, nat->src_layout, e)))
-                    return IB_NOMEM;
-            float *dst = chain_alloc(c, ib_layout_elems(nat->dst_layout, od.n, od.c, od.h, od.w));
+                src[k] = input_in(m, c, i, k, nat->src_layout);
+            const int dst = chain_act(c, ib_layout_elems(nat->dst_layout, od.n, od.c, od.h, od.w));
             size_t pb = nat->packed_bytes ? nat->packed_bytes(&l->desc) : 0;
             void *packed = pb ? chain_alloc(c, (int64_t)(pb + 3) / 4) : NULL;
-            if (!dst || (pb && !packed))
+            if (pb && !packed)
                 return ib_fail(e, IB_NOMEM, "net: out of memory");
-            if (nat->pack) {
+            if (nat->pack) { /* parameters only: the activations have no bytes yet */
                 ib_args a;
                 layer_args(m, i, c->out, NULL, &a);
                 nat->pack(&l->desc, &a, packed);
@@ -331,13 +379,13 @@ static ib_status chain_build(const model *m, const ib_impl *const *impls, chain 
                         .d = &l->desc,
                         .impl = im,
                         .nat = nat,
-                        .packed = packed};
-            memcpy(s->src, src, sizeof src);
-            s->dst[0] = dst;
+                        .packed = packed,
+                        .nsrc = l->nsrc,
+                        .dbuf = dst};
+            memcpy(s->sbuf, src, sizeof src);
             snprintf(s->label, sizeof s->label, "%s", nat->kernel ? nat->kernel : im->name);
-            c->out[i] = dst;
+            c->obuf[i] = dst;
             c->lay[i] = nat->dst_layout;
-            run_step(s);
         } else {
             /* A peer that owns its memory and has no chained form would run each layer on a
              * private copy of its input: not a network. */
@@ -347,7 +395,10 @@ static ib_status chain_build(const model *m, const ib_impl *const *impls, chain 
                            im->name);
         }
     }
-    return IB_OK;
+    ib_status st = chain_place(m, c, e);
+    for (int k = 0; st == IB_OK && k < c->n; k++)
+        run_step(&c->steps[k]);
+    return st;
 }
 
 /* The family's own chain when its layers belong to a peer that builds one (every layer the
@@ -357,7 +408,7 @@ static ib_status chain_build_peer(const model *m, const ib_impl *const *impls,
 {
     const int nl = m->net.count;
     memset(c, 0, sizeof *c);
-    int *use = calloc((size_t)nl, sizeof *use);
+    int *use = calloc((size_t)nl * 2 + 1, sizeof *use); /* use, then keep */
     c->out = calloc((size_t)nl, sizeof *c->out);
     c->lay = calloc((size_t)nl, sizeof *c->lay);
     c->extra = calloc(1, sizeof *c->extra);
@@ -373,7 +424,9 @@ static ib_status chain_build_peer(const model *m, const ib_impl *const *impls,
                            m->net.layers[i].name, impls[i]->name, impls[i]->name);
         }
     }
-    const ib_chain_spec sp = {.net = &m->net, .use = use, .params = m->params, .input = m->input};
+    use[nl + m->logits] = 1; /* keep: the logits are read after the pass */
+    const ib_chain_spec sp = {
+        .net = &m->net, .use = use, .params = m->params, .input = m->input, .keep = use + nl};
     ib_status st = ops->create(&sp, &c->peer, e);
     free(use);
     if (st != IB_OK)

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "arch/onednn/onednn_common.h"
+#include "core/buffer_plan.h"
+#include "core/layout.h"
 
 typedef struct dstep {
     int layer;
@@ -35,6 +37,9 @@ typedef struct dnet {
     int nprims;
     dnnl_primitive_desc_t *pds;
     int npds;
+    dnnl_memory_t *acts; /* activations: every memory a step writes, placed in the arena */
+    int nacts;
+    void *arena;
     float *scratch; /* zeros: what the conv setup's untimed source copy reads */
 } dnet;
 
@@ -43,6 +48,15 @@ static ib_status keep_mem(dnet *n, const dnnl_memory_desc_t *md, void *handle, d
 {
     IB_DNNL_TRY(e, dnnl_memory_create(m, md, n->engine, handle ? handle : DNNL_MEMORY_ALLOCATE));
     n->mems[n->nmems++] = *m;
+    return IB_OK;
+}
+
+/* An activation: a memory without storage until plan_activations places it in the arena. */
+static ib_status keep_act(dnet *n, const dnnl_memory_desc_t *md, dnnl_memory_t *m, ib_err *e)
+{
+    IB_DNNL_TRY(e, dnnl_memory_create(m, md, n->engine, DNNL_MEMORY_NONE));
+    n->mems[n->nmems++] = *m;
+    n->acts[n->nacts++] = *m;
     return IB_OK;
 }
 
@@ -114,7 +128,7 @@ static ib_status input_mem(dnet *n, int layer, int p, const dnnl_memory_desc_t *
     ib_status st;
     IB_DNNL_TRY(
         e, dnnl_reorder_primitive_desc_create(&pd, md_of(have), n->engine, want, n->engine, NULL));
-    if ((st = keep_prim(n, own(n, pd), &r, e)) || (st = keep_mem(n, want, NULL, m, e)))
+    if ((st = keep_prim(n, own(n, pd), &r, e)) || (st = keep_act(n, want, m, e)))
         return st;
     dstep *s = new_step(n, layer, r);
     char a[24], b[24];
@@ -157,7 +171,7 @@ static ib_status finish(dnet *n, int i, dnnl_primitive_desc_t pd, int nsrc,
     dnnl_memory_t dst = NULL;
     ib_status st;
     if ((st = keep_prim(n, pd, &p, e)) ||
-        (st = keep_mem(n, dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0), NULL, &dst, e)))
+        (st = keep_act(n, dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0), &dst, e)))
         return st;
     dstep *s = new_step(n, i, p);
     memcpy(s->args, src, (size_t)nsrc * sizeof *src);
@@ -299,6 +313,7 @@ static ib_status conv(dnet *n, int i, float *const *params, ib_err *e)
     s->nargs = in->nargs;
     snprintf(s->label, sizeof s->label, "onednn %.80s", in->info);
     n->out[i] = in->dst;
+    n->acts[n->nacts++] = in->dst; /* the arena's bytes replace the setup's own */
     return IB_OK;
 }
 
@@ -360,6 +375,8 @@ static void net_release(void *chain)
         dnnl_memory_destroy(n->mems[k]);
     if (n->stream)
         dnnl_stream_destroy(n->stream);
+    ib_free(n->arena);
+    free(n->acts);
     free(n->scratch);
     free(n->steps);
     free(n->out);
@@ -392,10 +409,52 @@ static ib_status net_alloc(dnet *n, const ib_chain_spec *sp, ib_err *e)
     n->prims = calloc((size_t)nl * 4 + 4, sizeof *n->prims);
     n->pds = calloc((size_t)nl * 4 + 4, sizeof *n->pds);
     n->scratch = calloc((size_t)scratch, sizeof(float));
+    n->acts = calloc((size_t)nl * 2 + 1, sizeof *n->acts);
     if (!n->steps || !n->out || !n->alt || !n->inst || !n->mems || !n->prims || !n->pds ||
-        !n->scratch)
+        !n->scratch || !n->acts)
         return ib_fail(e, IB_NOMEM, "onednn chain: out of memory");
     return IB_OK;
+}
+
+static int act_index(const dnet *n, dnnl_memory_t m)
+{
+    for (int a = 0; a < n->nacts; a++)
+        if (n->acts[a] == m)
+            return a;
+    return -1;
+}
+
+/* Activations planned as inference engines plan them (core/buffer_plan.h): a memory lives from
+ * the step that writes it to the last step that reads it, and memories whose lives do not
+ * meet share the arena's bytes, so the pass touches a working set that stays in cache rather
+ * than a fresh buffer per layer. A memory no step reads (an output of the network) lives to
+ * the end of the pass; a layer read after it (keep) has bytes no other step writes. */
+static ib_status plan_activations(dnet *n, const int *keep, ib_err *e)
+{
+    ib_buf_life *b = calloc((size_t)n->nacts + 1, sizeof *b);
+    if (!b)
+        return ib_fail(e, IB_NOMEM, "onednn chain: out of memory");
+    for (int a = 0; a < n->nacts; a++)
+        b[a] = ib_buffer_life(dnnl_memory_desc_get_size(md_of(n->acts[a])));
+    for (int k = 0; k < n->n; k++)
+        for (int j = 0; j < n->steps[k].nargs; j++) {
+            const dnnl_exec_arg_t *x = &n->steps[k].args[j];
+            const int a = act_index(n, x->memory);
+            if (a >= 0)
+                ib_buffer_access(&b[a], k, x->arg == DNNL_ARG_DST || x->arg == DNNL_ARG_TO);
+        }
+    for (int i = 0; keep && i < n->net->count; i++)
+        if (keep[i] && act_index(n, n->out[i]) >= 0)
+            ib_buffer_keep(&b[act_index(n, n->out[i])]);
+    const size_t size = ib_buffer_plan(b, n->nacts);
+    ib_status st = IB_OK;
+    if (n->nacts > 0 && !(n->arena = ib_alloc(size)))
+        st = ib_fail(e, IB_NOMEM, "onednn chain: out of memory for %zu bytes of activations", size);
+    for (int a = 0; !st && a < n->nacts; a++)
+        if (dnnl_memory_set_data_handle(n->acts[a], (char *)n->arena + b[a].offset) != dnnl_success)
+            st = ib_fail(e, IB_FAILED, "onednn chain: placing an activation failed");
+    free(b);
+    return st;
 }
 
 static ib_status net_create(const ib_chain_spec *sp, void **chain, ib_err *e)
@@ -429,6 +488,8 @@ static ib_status net_create(const ib_chain_spec *sp, void **chain, ib_err *e)
     for (int i = 0; !st && i < sp->net->count; i++)
         if (sp->use[i])
             st = layer(n, i, sp->params[i], e);
+    if (!st)
+        st = plan_activations(n, sp->keep, e);
     if (st) {
         net_release(n);
         return st;
