@@ -26,6 +26,8 @@ typedef struct ib_chain_ops {
     ib_status (*run_step)(void *chain, int k); /* timed */
     /* Untimed: the output of layer into nchw (its plain n x c x h x w form). */
     ib_status (*read)(void *chain, int layer, float *nchw);
+    /* Bytes of the activations: as one fresh buffer each, and in the planned arena. */
+    void (*activations)(const void *chain, double *fresh, double *arena);
     /* Fills the output memory of layer with NaN (tests: is it really read downstream?). */
     ib_status (*poison)(void *chain, int layer);
     void (*release)(void *chain);

@@ -27,10 +27,11 @@ typedef struct model {
     int use_aux;
     float *params[256][IB_MAX_IN]; /* per layer: parameter inputs (NULL for data) */
     float *input;
-    float **ref_out; /* per layer, NCHW */
-    int logits;      /* index of the main fc */
-    int depth;       /* conv/fc layers on the longest path */
-    int64_t kmax;    /* longest accumulation */
+    float **ref_out;    /* per layer, NCHW */
+    int logits;         /* index of the main fc */
+    int depth;          /* conv/fc layers on the longest path */
+    int64_t kmax;       /* longest accumulation */
+    double param_bytes; /* weights, biases and scales of the layers in the pass */
 } model;
 
 static int included(const model *m, int i)
@@ -91,6 +92,8 @@ static ib_status model_init(model *m, int64_t batch, int aux, ib_err *e)
             float *p = m->params[i][k] = ib_alloc((size_t)n * sizeof(float));
             if (!p)
                 return ib_fail(e, IB_NOMEM, "net: out of memory");
+            if (included(m, i))
+                m->param_bytes += (double)n * sizeof(float);
             const float a =
                 l->desc.op == IB_OP_CONV ? sqrtf(6.0f / (float)fan) : 1.0f / sqrtf((float)fan);
             for (int64_t j = 0; j < n; j++) {
@@ -188,7 +191,8 @@ typedef struct chain {
     ib_buf_life *acts; /* activations of our steps, in one arena (chain_place) */
     int nacts;
     void *arena;
-    float **extra; /* buffers to free */
+    double fresh_bytes, arena_bytes; /* the activations as fresh buffers, and planned */
+    float **extra;                   /* buffers to free */
     int nextra;
     void *peer; /* a peer's own chain, when the family has one */
     const ib_chain_ops *peer_ops;
@@ -315,6 +319,9 @@ static ib_status chain_place(const model *m, chain *c, ib_err *e)
     if (c->obuf[m->logits] >= 0)
         ib_buffer_keep(&c->acts[c->obuf[m->logits]]);
     const size_t size = ib_buffer_plan(c->acts, c->nacts);
+    for (int a = 0; a < c->nacts; a++)
+        c->fresh_bytes += (double)c->acts[a].bytes;
+    c->arena_bytes = (double)size;
     if (c->nacts > 0 && !(c->arena = ib_alloc(size)))
         return ib_fail(e, IB_NOMEM, "net: out of memory for %zu bytes of activations", size);
     for (int k = 0; k < c->n; k++) {
@@ -548,11 +555,13 @@ typedef struct fam_result {
     ib_timing total;    /* end to end */
     double sum_layers;  /* sum of per-step medians */
     double sum_in_pass; /* sum of the steps' medians inside whole passes */
-    double reorders;    /* of which reorder steps */
-    int skipped;        /* no whole-network form (why says why) */
-    double predicted;   /* best: the sum of step minimums its choice predicted */
-    double flops;       /* executed direct FLOPs of the pass: its effective GFLOP/s */
-    double peak_flops;  /* what the kernels really multiply (Winograd: its products): %peak */
+    double extra_fma;   /* in pass - alone, summed over the steps with weights (conv, fc) */
+    double fresh_bytes, arena_bytes; /* activations: one buffer each, and planned */
+    double reorders;                 /* of which reorder steps */
+    int skipped;                     /* no whole-network form (why says why) */
+    double predicted;                /* best: the sum of step minimums its choice predicted */
+    double flops;                    /* executed direct FLOPs of the pass: its effective GFLOP/s */
+    double peak_flops; /* what the kernels really multiply (Winograd: its products): %peak */
     double peak;
     int fallbacks;
     double *kernel_min; /* per layer: its steps' minimums, reorders excluded */
@@ -662,6 +671,8 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
         const step *s = &c.steps[i];
         r->sum_layers += s->t.med;
         r->sum_in_pass += s->in_pass;
+        if (fma_step(s))
+            r->extra_fma += s->in_pass - s->t.med;
         if (s->reorder) {
             r->reorders += s->t.med;
             continue;
@@ -680,6 +691,12 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
         r->pass = r->err <= tol;
     }
     r->ok = 1;
+    if (c.peer && c.peer_ops->activations)
+        c.peer_ops->activations(c.peer, &r->fresh_bytes, &r->arena_bytes);
+    else if (!c.peer) {
+        r->fresh_bytes = c.fresh_bytes;
+        r->arena_bytes = c.arena_bytes;
+    }
     r->peak = 0; /* the peak of the ISA this family's convolutions use */
     for (int i = 0; i < c.n && r->peak == 0; i++)
         if (!c.steps[i].reorder && c.steps[i].d->op == IB_OP_CONV)
@@ -740,6 +757,33 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
     }
     chain_free(&c);
     return r->pass ? 0 : 1;
+}
+
+/* Where the pass spends more than the sum of its steps timed alone: a step repeated alone finds
+ * its weights and activations in cache; the pass reads every layer's weights once (at batch 1
+ * each weight is used by one step per pass) and its activations as the previous steps left
+ * them. Measured: 'in pass - alone' of the steps with weights and of the others; stated: the
+ * weights' bytes and what streaming them costs at the triad bandwidth of a set that size. */
+static void print_gap(FILE *out, const model *m, const fam_result *res, int nfam, int threads)
+{
+    const double bw = ib_peak_triad_bytes(m->param_bytes, threads);
+    fprintf(out,
+            "\nPass against the sum of its steps: a step timed alone finds its weights and "
+            "activations in cache;\nthe pass reads its %.1f MB of weights once (streaming them "
+            "at this CPU's triad bandwidth over that\nsize, %.1f GB/s, takes %.1f ms where no "
+            "computation hides it) and works in its planned activations.\n",
+            m->param_bytes * 1e-6, bw * 1e-9, bw > 0 ? m->param_bytes / bw * 1e3 : 0);
+    fprintf(out, "%-12s %10s %7s  %-28s %s\n", "impl", "pass - sum", "ratio",
+            "in pass - alone: weighted, other steps", "activations MB: arena / fresh buffers");
+    for (int f = 0; f <= nfam; f++) {
+        const fam_result *r = &res[f];
+        if (!r->ok)
+            continue;
+        fprintf(out, "%-12s %+7.2f ms %7.3f  %+14.2f ms, %+8.2f ms %18.1f / %.1f\n", r->name,
+                (r->total.med - r->sum_layers) * 1e3, r->total.med / r->sum_layers,
+                r->extra_fma * 1e3, (r->sum_in_pass - r->sum_layers - r->extra_fma) * 1e3,
+                r->arena_bytes * 1e-6, r->fresh_bytes * 1e-6);
+    }
 }
 
 static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *env)
@@ -915,6 +959,8 @@ static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *e
     }
     if (csv)
         fclose(csv);
+    if (out && res)
+        print_gap(out, &m, res, nfam, threads);
     for (int f = 0; f <= nfam && chosen; f++)
         free(chosen[f]);
     free(chosen);

@@ -40,6 +40,7 @@ typedef struct dnet {
     dnnl_memory_t *acts; /* activations: every memory a step writes, placed in the arena */
     int nacts;
     void *arena;
+    double fresh_bytes, arena_bytes;
     float *scratch; /* zeros: what the conv setup's untimed source copy reads */
 } dnet;
 
@@ -447,6 +448,9 @@ static ib_status plan_activations(dnet *n, const int *keep, ib_err *e)
         if (keep[i] && act_index(n, n->out[i]) >= 0)
             ib_buffer_keep(&b[act_index(n, n->out[i])]);
     const size_t size = ib_buffer_plan(b, n->nacts);
+    for (int a = 0; a < n->nacts; a++)
+        n->fresh_bytes += (double)b[a].bytes;
+    n->arena_bytes = (double)size;
     ib_status st = IB_OK;
     if (n->nacts > 0 && !(n->arena = ib_alloc(size)))
         st = ib_fail(e, IB_NOMEM, "onednn chain: out of memory for %zu bytes of activations", size);
@@ -550,6 +554,13 @@ static ib_status net_read(void *chain, int layer, float *nchw)
     return ok ? IB_OK : IB_FAILED;
 }
 
+static void net_activations(const void *chain, double *fresh, double *arena)
+{
+    const dnet *n = chain;
+    *fresh = n->fresh_bytes;
+    *arena = n->arena_bytes;
+}
+
 static ib_status net_poison(void *chain, int layer)
 {
     dnet *n = chain;
@@ -569,6 +580,7 @@ const ib_chain_ops ib_onednn_chain = {
     .step_info = net_step_info,
     .run_step = net_run_step,
     .read = net_read,
+    .activations = net_activations,
     .poison = net_poison,
     .release = net_release,
 };
