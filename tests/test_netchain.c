@@ -213,6 +213,13 @@ static void chain_checks(const ib_chain_ops *ops, const ib_net *net,
                  "a whole pass after poisoning %s gives the first logits again",
                  net->layers[p].name);
     }
+    /* Steps timed alone between passes run on whatever the shared bytes of their inputs hold
+     * then (a later layer's values): the next whole pass must still give the first logits. */
+    for (int k = ops->steps(ch) - 1; k >= 0; k--)
+        ib_check(ops->run_step(ch, k) == IB_OK, "step %d alone", k);
+    ib_check(run_from(ops, ch, 0) && ops->read(ch, FC, got) == IB_OK &&
+                 memcmp(got, base, sizeof got) == 0,
+             "a whole pass after steps run alone gives the first logits again");
     /* every step is a layer of the network or a reorder of one */
     int reorders = 0;
     for (int k = 0; k < ops->steps(ch); k++) {
