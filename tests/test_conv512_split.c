@@ -9,12 +9,12 @@
 #include <string.h>
 
 #include "arch/avx512/conv_split.h"
-#include "core/inception_v3.h"
 #include "core/isa.h"
 #include "core/registry.h"
 #include "tests/check.h"
 #include "tests/desc_text.h"
 #include "tests/extras.h"
+#include "tests/split_network.h"
 
 typedef ib512_conv_plan (*plan_fn)(const ib_conv_desc *c, const ib512_caches *cs);
 
@@ -89,7 +89,8 @@ static split_report check_split(const char *what, const ib_conv_desc *c, const i
 {
     const ib512_conv_plan pl = plan(c, cs);
     const ib512_conv_seq seq = ib512_conv_seq_of(&pl, c);
-    int64_t *tile_work = calloc((size_t)pl.ntiles, sizeof *tile_work);
+    /* (a plan has tiles; the bound keeps GCC from warning of a negative count's size) */
+    int64_t *tile_work = calloc((size_t)(pl.ntiles > 0 ? pl.ntiles : 1), sizeof *tile_work);
     unsigned char *seen = calloc((size_t)(c->n * pl.ngroups * pl.ntiles), 1);
     int64_t total = 0, most_tile = 0;
     for (int64_t t = 0; t < pl.ntiles; t++) {
@@ -164,64 +165,47 @@ static split_report check_split(const char *what, const ib_conv_desc *c, const i
     return rep;
 }
 
-typedef struct layer_balance {
-    const char *name;
-    double macs;
-    split_report r;
-} layer_balance;
+/* The reports of the bar's checks, in the order of the walk over the network. */
+typedef struct network_walk {
+    plan_fn plan;
+    split_report reports[128];
+    int nreports;
+} network_walk;
 
-static int worst_first(const void *a, const void *b)
+static double check_layer(void *ctx, const char *name, const ib_conv_desc *c, int cpu, int nthreads,
+                          int bar)
 {
-    const double x = ((const layer_balance *)a)->r.imbalance;
-    const double y = ((const layer_balance *)b)->r.imbalance;
-    return (x < y) - (x > y);
+    network_walk *nw = ctx;
+    const split_report r = check_split(name, c, cpu ? &small : &big, nw->plan, nthreads);
+    if (bar && nw->nreports < (int)(sizeof nw->reports / sizeof nw->reports[0]))
+        nw->reports[nw->nreports++] = r;
+    return r.imbalance;
 }
 
 /* Every convolution of the network at batch 1 and 3, both CPUs, 1 to MAX_THREADS threads; the
  * imbalance at 2 threads on this project's Xeon of the layers above 20 MFLOP, worst first. */
 static void test_network(plan_fn plan)
 {
-    ib_err e = {{0}};
-    ib_net net;
-    if (ib_inception_v3_build(1, &net, &e) != IB_OK) {
-        ib_check(0, "the layer table: %s", e.msg);
-        return;
-    }
-    layer_balance *rows = calloc((size_t)net.count, sizeof *rows);
-    int nrows = 0;
-    for (int i = 0; i < net.count; i++) {
-        const ib_layer *l = &net.layers[i];
-        if (l->identity || l->desc.op != IB_OP_CONV)
-            continue;
-        ib_conv_desc c = l->desc.conv;
-        ib_work w;
-        ib_desc_work(&l->desc, &w);
-        for (int nthreads = 1; nthreads <= MAX_THREADS; nthreads++) {
-            const split_report r = check_split(l->name, &c, &big, plan, nthreads);
-            if (nthreads == 2 && !l->aux && w.flops >= 20000000)
-                rows[nrows++] = (layer_balance){l->name, (double)w.macs, r};
-            check_split(l->name, &c, &small, plan, nthreads);
-        }
-        c.n = 3;
-        check_split(l->name, &c, &big, plan, 2);
-        check_split(l->name, &c, &small, plan, 3);
-    }
-    qsort(rows, (size_t)nrows, sizeof *rows, worst_first);
+    static network_walk nw;
+    enum { MAX_ROWS = sizeof nw.reports / sizeof nw.reports[0] };
+    static ib_test_split_row rows[MAX_ROWS];
+    nw.plan = plan;
+    nw.nreports = 0;
+    const int nrows = ib_test_split_network(check_layer, &nw, 2, MAX_THREADS, rows, MAX_ROWS);
     int over = 0;
     for (int i = 0; i < nrows; i++)
-        over += rows[i].r.imbalance > 1.01;
+        over += rows[i].imbalance > 1.01;
     printf("2 threads, this Xeon's caches (L2 %lld KiB a core): %d of %d layers above 20 MFLOP "
            "over 1.01x of an even split; worst, with what the thread streaming most streams "
            "(KiB, of the layer's) and the groups both threads stream:\n",
            (long long)(big.l2 >> 10), over, nrows);
-    for (int i = 0; i < nrows && i < 10; i++)
+    for (int i = 0; i < nrows && i < 10; i++) {
+        const split_report *r = &nw.reports[rows[i].bar];
         printf("  %-26s %6.1f MMAC %.4fx  %s outer: weights %6.0f of %6.0f, input %5.0f of %5.0f, "
                "%lld shared\n",
-               rows[i].name, rows[i].macs / 1e6, rows[i].r.imbalance, rows[i].r.order,
-               rows[i].r.weight_kib, rows[i].r.all_weight_kib, rows[i].r.input_kib,
-               rows[i].r.all_input_kib, (long long)rows[i].r.shared_groups);
-    free(rows);
-    ib_net_free(&net);
+               rows[i].name, rows[i].macs / 1e6, rows[i].imbalance, r->order, r->weight_kib,
+               r->all_weight_kib, r->input_kib, r->all_input_kib, (long long)r->shared_groups);
+    }
 }
 
 /* Shapes whose tiles differ in taps or width, groups in size, units in number. */

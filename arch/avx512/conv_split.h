@@ -1,17 +1,19 @@
 /* The AVX-512 convolution's thread split. One call's work is a sequence, in the plan's loop
- * order, of units (image x output-channel group x pixel block) of tiles. At exec time, with the
- * thread count of that moment, each of T threads takes one contiguous stretch of it holding 1/T
- * of the multiply-adds the kernel runs, cut between tiles rather than between units: any unit
- * count, a smaller last group and tiles of unequal width or taps are then balanced to within one
- * tile of one group. A stretch keeps what the plan's order keeps cached: groups outer, the threads
- * split the weights and each streams the input; blocks outer, they split the pixels and each
- * streams the weights. Pure functions of the plan, so every thread finds the same cuts. */
+ * order, of units (image x output-channel group x pixel block) of tiles, which the shared
+ * equal-work split (core/work_split.h) cuts at exec time, with the thread count of that moment,
+ * into one contiguous stretch per thread holding 1/T of the multiply-adds the kernel runs, cut
+ * between tiles: any unit count, a smaller last group and tiles of unequal width or taps are then
+ * balanced to within one tile of one group. A stretch keeps what the plan's order keeps cached:
+ * groups outer, the threads split the weights and each streams the input; blocks outer, they
+ * split the pixels and each streams the weights. This file says what the units and tiles are and
+ * what a run of tiles costs. */
 #ifndef IB_AVX512_CONV_SPLIT_H
 #define IB_AVX512_CONV_SPLIT_H
 
 #include <stdint.h>
 
 #include "arch/avx512/conv_plan.h"
+#include "core/work_split.h"
 
 /* The work of one call. Work is counted in pixel-taps of one output block: x 16 output channels
  * x the channels of an input block (icn) x the input blocks (icb) = the kernel's multiply-adds. */
@@ -29,11 +31,8 @@ typedef struct ib512_conv_unit {
     int64_t n, group, gsz, t0, t1;
 } ib512_conv_unit;
 
-/* A cut between tiles: before tile `tile` of unit `unit` (the unit's t1: after its last); the
- * end of the sequence is unit `units`. */
-typedef struct ib512_conv_cut {
-    int64_t unit, tile;
-} ib512_conv_cut;
+/* A cut between tiles (core/work_split.h). */
+typedef ib_split_cut ib512_conv_cut;
 
 static inline ib512_conv_unit ib512_conv_unit_of(const ib512_conv_seq *s, int64_t u)
 {
@@ -101,49 +100,36 @@ static inline ib512_conv_seq ib512_conv_seq_of(const ib512_conv_plan *pl, const 
     return s;
 }
 
-/* The work of tiles [t0, t1) of a group of gsz output blocks. */
-static inline int64_t ib512_conv_tiles_work(const ib512_conv_seq *s, int64_t gsz, int64_t t0,
-                                            int64_t t1)
+/* The shared split's view of the sequence: unit u's tiles and the work of a run of them, that
+ * of its tiles times its group's output blocks. */
+static inline void ib512_conv_split_tiles(const void *ctx, int64_t u, int64_t *t0, int64_t *t1)
 {
-    int64_t w = 0;
-    ib512_conv_walk_tiles(s, t0, t1, INT64_MAX, &w);
-    return w * gsz;
+    const ib512_conv_unit un = ib512_conv_unit_of(ctx, u);
+    *t0 = un.t0;
+    *t1 = un.t1;
 }
 
-/* The start of unit u (u = units: the end). */
-static inline ib512_conv_cut ib512_conv_unit_start(const ib512_conv_seq *s, int64_t u)
+static inline int64_t ib512_conv_split_walk(const void *ctx, int64_t u, int64_t t, int64_t t1,
+                                            int64_t budget, int64_t *done)
 {
-    return (ib512_conv_cut){u, u < s->units ? ib512_conv_unit_of(s, u).t0 : 0};
+    const int64_t gsz = ib512_conv_unit_of(ctx, u).gsz;
+    int64_t passed = 0;
+    t = ib512_conv_walk_tiles(ctx, t, t1, budget / gsz, &passed);
+    *done += passed * gsz;
+    return t;
 }
 
 /* Cut k of T (0 <= k <= T): the tile boundary whose work before it is nearest k/T of the total
  * (ties: the earlier one); thread k runs from cut k to cut k + 1. */
 static inline ib512_conv_cut ib512_conv_cut_at(const ib512_conv_seq *s, int64_t k, int64_t T)
 {
-    if (k <= 0)
-        return ib512_conv_unit_start(s, 0);
-    const int64_t total = s->c->n * s->image_work;
-    if (k >= T || total == 0)
-        return ib512_conv_unit_start(s, k >= T ? s->units : 0);
-    /* floor(total k / T) without overflowing the product. */
-    const int64_t target = total / T * k + total % T * k / T;
-    const int64_t per_image = s->outer * s->inner, image = target / s->image_work;
-    int64_t rest = target - image * s->image_work;
-    for (int64_t u = image * per_image; u < (image + 1) * per_image; u++) {
-        const ib512_conv_unit un = ib512_conv_unit_of(s, u);
-        const int64_t w = ib512_conv_tiles_work(s, un.gsz, un.t0, un.t1);
-        if (rest >= w) {
-            rest -= w;
-            continue;
-        }
-        int64_t done = 0;
-        const int64_t t = ib512_conv_walk_tiles(s, un.t0, un.t1, rest / un.gsz, &done);
-        /* Tile t holds the target: cut before or after it, whichever is nearer. */
-        const int64_t before = rest - done * un.gsz;
-        const int64_t after = ib512_conv_tiles_work(s, un.gsz, t, t + 1) - before;
-        return (ib512_conv_cut){u, before <= after ? t : t + 1};
-    }
-    return ib512_conv_unit_start(s, (image + 1) * per_image); /* only work-free units remain */
+    const ib_split_seq split = {.ctx = s,
+                                .units = s->units,
+                                .period = s->outer * s->inner,
+                                .period_work = s->image_work,
+                                .tiles = ib512_conv_split_tiles,
+                                .walk = ib512_conv_split_walk};
+    return ib_split_cut_at(&split, k, T);
 }
 
 #endif
