@@ -2,6 +2,7 @@
  * several pixel ranges, tails in oc and ic, 8x8, stride 2, padding on each side, big and small
  * channel counts) on the detected CPU and on pretend CPUs with small and unknown caches. The
  * plan must change with the caches and the result must stay exact. */
+#include <omp.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 
 #if defined(__x86_64__)
 #include "arch/avx2/conv.h"
+#include "arch/avx2/conv_split.h"
 #include "core/cpu.h"
 #include "tests/desc_text.h"
 #include "tests/harness.h"
@@ -75,6 +77,85 @@ static void check_exact(const shape *s, const ib_desc *d, const ib_impl *impl)
 static void plan(const ib_desc *d, const ib_avx2_conv_caches *k, ib_avx2_conv_plan *p)
 {
     ib_avx2_conv_plan_of(&d->conv, k, p);
+}
+
+/* Where the cuts of a split fell, over the shapes and thread counts that ran exactly. */
+typedef struct cut_places {
+    int mid_range;   /* inside a work item (not at a range's first tile) */
+    int padded_row;  /* at a tile whose row has kernel rows in the padding */
+    int short_range; /* inside the last range of an image, shorter than the others */
+    int chunks, rsplit, chunks_outer, images; /* the plan and shape the cut item runs under */
+} cut_places;
+
+/* Notes where the inner cuts of c's split among nthreads fall under the plan for caches k. */
+static void note_cuts(const ib_conv_desc *c, const ib_avx2_conv_caches *k, int nthreads,
+                      cut_places *at)
+{
+    ib_avx2_conv_plan p;
+    ib_avx2_conv_plan_of(c, k, &p);
+    const ib_avx2_conv_seq s = ib_avx2_conv_seq_of(&p, c);
+    const ib_split_seq seq = ib_avx2_conv_split_of(&s);
+    for (int t = 1; t < nthreads; t++) {
+        const ib_split_cut cut = ib_split_cut_at(&seq, t, nthreads);
+        if (cut.unit >= seq.units || cut.tile == ib_split_unit_start(&seq, cut.unit).tile)
+            continue;
+        const ib_avx2_conv_unit un = ib_avx2_conv_unit_of(&p, cut.unit);
+        int64_t q0, q1;
+        ib_avx2_conv_tiles_px(&p, un.group, cut.tile, cut.tile + 1, &q0, &q1);
+        const int64_t iy = q0 / c->ow * c->sh - c->pt;
+        at->mid_range++;
+        at->padded_row += iy < 0 || iy + c->kh > c->ih;
+        at->short_range += un.range == p.nranges - 1 && p.q % p.pb != 0;
+        at->chunks += (p.icb + p.kchunk - 1) / p.kchunk > 1;
+        at->rsplit += p.rsplit > 1;
+        at->chunks_outer += p.chunks_outer;
+        at->images += un.n > 0;
+    }
+}
+
+/* The thread split (conv_split.h): exact at 1, 2, 3 and 5 threads, on both pretend CPUs, on
+ * shapes whose cuts land inside a work item, in a padded row, in an image's last and shorter
+ * range, in a later image, under plans of several chunks, of split kernel rows and of chunks
+ * outside the groups (each a cut that must give every pixel to one thread, its bias once and
+ * its sums over every chunk). */
+static void test_threads(void)
+{
+    static const shape shapes[] = {
+        {"3x3 pad, one group", "ic24ih11iw10oc32kh3ph1"},
+        {"5x5 pad 2, ic and oc tails", "ic19ih12oc36kh5ph2"},
+        {"3x3 pad, oc tail, 2 images", "mb2ic40ih9iw11oc72kh3ph1"},
+        {"7x1 pad, oc tail, 3 images", "mb3ic40ih13oc20kh7kw1ph3pw0"},
+        {"1x7 pad", "ic40ih17oc48kh1kw7ph0pw3"},
+        {"1x1 8x8 chunks outside groups, 2 images", "mb2ic1020ih8oc76kh1"},
+        {"3x3 stride 2, ic tail", "ic21ih15iw13oc24kh3sh2"},
+        {"stem, 2 images", "mb2ic3ih33iw31oc32kh3sh2"},
+        {"many ranges, the last short", "ic20ih37oc40kh3ph1"},
+        {"rows wholly in the padding", "ic16ih5oc32kh3ph3"},
+    };
+    const int nthreads[] = {1, 2, 3, 5};
+    cut_places at = {0};
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        ib_desc d = ib_test_desc(shapes[i].text);
+        d.conv.has_bias = 1;
+        d.conv.relu = 1;
+        for (size_t t = 0; t < sizeof nthreads / sizeof nthreads[0]; t++) {
+            omp_set_num_threads(nthreads[t]);
+            check_exact(&shapes[i], &d, &impl_tiny);
+            check_exact(&shapes[i], &d, &impl_unknown);
+            note_cuts(&d.conv, &tiny, nthreads[t], &at);
+            note_cuts(&d.conv, &unknown, nthreads[t], &at);
+        }
+    }
+    ib_check(at.mid_range && at.padded_row && at.short_range && at.chunks && at.rsplit &&
+                 at.chunks_outer && at.images,
+             "cuts inside an item %d, in a padded row %d, in a short last range %d, under "
+             "several chunks %d, split rows %d, chunks outside %d, in a later image %d",
+             at.mid_range, at.padded_row, at.short_range, at.chunks, at.rsplit, at.chunks_outer,
+             at.images);
+    printf("thread split: %d cuts inside an item, %d in a padded row, %d in a short last range, "
+           "%d under several chunks, %d split rows, %d chunks outside, %d in a later image\n",
+           at.mid_range, at.padded_row, at.short_range, at.chunks, at.rsplit, at.chunks_outer,
+           at.images);
 }
 
 int main(void)
@@ -222,6 +303,8 @@ int main(void)
              (long long)ps.kchunk, (long long)ps.rsplit);
     ib_check(ib_avx2_conv_kind(&plain3.conv) == IB_CONV_PLAIN,
              "a 5-channel 3x3 took the stem tile");
+
+    test_threads();
 
     /* describe: one line naming the tile and the caches it was planned for. */
     char line[320];

@@ -1,46 +1,22 @@
-/* AVX2 direct convolution: the exec, splitting work over images, oc groups and pixel ranges. */
+/* AVX2 direct convolution: the exec. Each thread runs one contiguous stretch of the call's work
+ * items, cut between tiles for an equal share of the multiply-adds (conv_split.h). */
 #include <omp.h>
 
 #include "arch/avx2/conv.h"
-
-static int64_t round_up(int64_t x, int64_t m)
-{
-    return (x + m - 1) / m * m;
-}
-
-/* Splits the q pixels into *npb ranges of *pb (the last may be shorter): no range above the
- * plan's pbmax, so that a range's data stays in L2, and with several threads enough work
- * items that they share it evenly (at least 90% of the ideal). */
-static void split_pixels(const ib_avx2_conv_plan *p, int64_t outer, int nthr, int64_t *npb,
-                         int64_t *pb)
-{
-    const int64_t q = p->q, align = p->palign;
-    int64_t n = (q + p->pbmax - 1) / p->pbmax;
-    int64_t size = round_up((q + n - 1) / n, align);
-    for (; nthr > 1; n++) {
-        const int64_t s = round_up((q + n - 1) / n, align);
-        const int64_t real = (q + s - 1) / s; /* ranges of size s actually needed */
-        const int64_t items = outer * real, rounds = (items + nthr - 1) / nthr;
-        if (s < 2 * align && n > 1)
-            break; /* ranges too small to be worth it: keep the last good split */
-        size = s;
-        if (10 * items >= 9 * rounds * nthr)
-            break;
-    }
-    *pb = size;
-    *npb = (q + size - 1) / size;
-}
+#include "arch/avx2/conv_split.h"
 
 /* What every (work item, chunk) step of one exec shares. A work item is one image's pixel
- * range for one oc group. */
+ * range for one oc group (conv_split.h's unit); a thread runs the pixels of each item that its
+ * stretch, from cut `from` to cut `to`, holds. */
 typedef struct exec_ctx {
     const ib_conv_desc *c;
     const ib_avx2_conv_plan *p;
     ib_avx2_conv_geom g;
     const float *w, *bias, *src;
     float *dst;
-    int64_t src_img, dst_img, nchunks, npb, pb;
+    int64_t src_img, dst_img, nchunks;
     const ib_avx2_conv_range_fn *ranges;
+    const ib_split_seq *seq;
 } exec_ctx;
 
 /* Item it's group: its first output block and its size. */
@@ -61,14 +37,41 @@ static const float *chunk_weights(const exec_ctx *x, int64_t it, int64_t ch)
     return x->w + b0 * p->icb * p->wblk + k0 * jg * p->wblk + ky0 * x->c->kw * p->cb * jg * 8;
 }
 
-/* Item it over chunk ch; the weights at next (the step after this one) are prefetched
- * meanwhile. */
-static void run_step(const exec_ctx *x, int64_t it, int64_t ch, const float *next)
+/* One thread's stretch: items [i0, i1), each non-empty; the first and the last may hold only
+ * some of their tiles. */
+typedef struct stretch {
+    ib_split_cut from, to;
+    int64_t i0, i1;
+} stretch;
+
+static stretch stretch_of(const ib_split_seq *seq, ib_split_cut from, ib_split_cut to)
+{
+    stretch st = {.from = from, .to = to, .i0 = from.unit, .i1 = to.unit};
+    int64_t t0, t1;
+    if (from.unit < seq->units) {
+        seq->tiles(seq->ctx, from.unit, &t0, &t1);
+        st.i0 += from.tile >= t1; /* from is the end of its item */
+    }
+    if (to.unit < seq->units) {
+        seq->tiles(seq->ctx, to.unit, &t0, &t1);
+        st.i1 += to.tile > t0; /* to is inside its item */
+    }
+    if (st.i1 < st.i0 || (from.unit == to.unit && from.tile >= to.tile))
+        st.i1 = st.i0; /* nothing */
+    return st;
+}
+
+/* Item it over chunk ch, the pixels of it the stretch holds; the weights at next (the step after
+ * this one) are prefetched meanwhile. */
+static void run_step(const exec_ctx *x, const stretch *st, int64_t it, int64_t ch,
+                     const float *next)
 {
     const ib_avx2_conv_plan *p = x->p;
-    const int64_t r = it / p->groups % x->npb, n = it / p->groups / x->npb;
-    int64_t b0, jg;
+    const int64_t n = it / p->groups / p->nranges;
+    int64_t b0, jg, t0, t1, q0, q1;
     item_group(x, it, &b0, &jg);
+    ib_split_tiles_in(x->seq, st->from, st->to, it, &t0, &t1);
+    ib_avx2_conv_tiles_px(p, it % p->groups, t0, t1, &q0, &q1);
     const int64_t k0 = ch / p->rsplit * p->kchunk, part = ch % p->rsplit;
     const int64_t k1 = k0 + p->kchunk < p->icb ? k0 + p->kchunk : p->icb;
     const float *wend = x->w + p->wfloats;
@@ -78,8 +81,8 @@ static void run_step(const exec_ctx *x, int64_t it, int64_t ch, const float *nex
         .wpf = next ? next : wend,
         .dst = x->dst + n * x->dst_img + b0 * x->g.dbs,
         .bias = x->bias + b0 * 8,
-        .q0 = r * x->pb,
-        .q1 = r * x->pb + x->pb < p->q ? r * x->pb + x->pb : p->q,
+        .q0 = q0,
+        .q1 = q1,
         .nblk = k1 - k0,
         .lastcnt = k1 == p->icb ? p->ctail : p->cb,
         .ky0 = part * x->c->kh / p->rsplit,
@@ -93,17 +96,17 @@ static void run_step(const exec_ctx *x, int64_t it, int64_t ch, const float *nex
     x->ranges[jg](&x->g, &a);
 }
 
-/* Items [i0, i1) of one thread. Each item through all its chunks in turn; or, with chunks
- * outside the groups, for each run of items over one pixel range (the range's groups) the
- * chunks in turn, each through all the run's items, whose inputs it then reads from L1. */
-static void run_items(const exec_ctx *x, int64_t i0, int64_t i1)
+/* A thread's stretch. Each item through all its chunks in turn; or, with chunks outside the
+ * groups, for each run of items over one pixel range (the range's groups) the chunks in turn,
+ * each through all the run's items, whose inputs it then reads from L1. */
+static void run_stretch(const exec_ctx *x, const stretch *st)
 {
-    const int64_t groups = x->p->groups, nch = x->nchunks;
+    const int64_t groups = x->p->groups, nch = x->nchunks, i0 = st->i0, i1 = st->i1;
     if (!x->p->chunks_outer) {
         for (int64_t it = i0; it < i1; it++)
             for (int64_t ch = 0; ch < nch; ch++) {
                 const int64_t nit = ch + 1 < nch ? it : it + 1, nch1 = ch + 1 < nch ? ch + 1 : 0;
-                run_step(x, it, ch, nit < i1 ? chunk_weights(x, nit, nch1) : NULL);
+                run_step(x, st, it, ch, nit < i1 ? chunk_weights(x, nit, nch1) : NULL);
             }
         return;
     }
@@ -118,7 +121,7 @@ static void run_items(const exec_ctx *x, int64_t i0, int64_t i1)
                     next = chunk_weights(x, r0, ch + 1);
                 else if (r1 < i1)
                     next = chunk_weights(x, r1, 0);
-                run_step(x, it, ch, next);
+                run_step(x, st, it, ch, next);
             }
         r0 = r1;
     }
@@ -130,6 +133,8 @@ void ib_avx2_conv_exec(const ib_desc *d, const void *packed, const float *const 
     const ib_conv_desc *c = &d->conv;
     const ib_avx2_conv_plan *p = packed;
     const float *w = (const float *)((const char *)packed + IB_AVX2_CONV_HEAD);
+    const ib_avx2_conv_seq s = ib_avx2_conv_seq_of(p, c);
+    const ib_split_seq seq = ib_avx2_conv_split_of(&s);
     exec_ctx x = {
         .c = c,
         .p = p,
@@ -154,19 +159,17 @@ void ib_avx2_conv_exec(const ib_desc *d, const void *packed, const float *const 
         .dst = dst[0],
         .nchunks = (p->icb + p->kchunk - 1) / p->kchunk * p->rsplit,
         .ranges = ib_avx2_conv_ranges[ib_avx2_conv_kind(c)],
+        .seq = &seq,
     };
     x.src_img = p->icb * x.g.sbs;
     x.dst_img = p->ocb * x.g.dbs;
 
-    const int nthr = omp_get_max_threads();
-    split_pixels(p, c->n * p->groups, nthr, &x.npb, &x.pb);
-    /* Items in order image, pixel range, group: groups innermost, so a pixel range's inputs
-     * stay in cache while every group passes over them (and each group's weights follow the
-     * previous group's in memory). Each thread takes an even contiguous share. */
-    const int64_t items = c->n * p->groups * x.npb;
-#pragma omp parallel if (nthr > 1 && items > 1)
+    /* Each thread takes its stretch, cut for the threads of this parallel region. */
+#pragma omp parallel if (omp_get_max_threads() > 1)
     {
-        const int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
-        run_items(&x, items * t / nt, items * (t + 1) / nt);
+        const int64_t k = omp_get_thread_num(), nt = omp_get_num_threads();
+        const stretch st =
+            stretch_of(&seq, ib_split_cut_at(&seq, k, nt), ib_split_cut_at(&seq, k + 1, nt));
+        run_stretch(&x, &st);
     }
 }

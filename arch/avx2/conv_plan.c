@@ -156,6 +156,16 @@ static void plan_chunks_outer(ib_avx2_conv_plan *p, int64_t jmax)
     p->pbmax = (p->q + p->palign - 1) / p->palign * p->palign;
 }
 
+/* The fewest ranges of at most pbmax pixels, as even as whole tiles of every width allow. The
+ * threads split the work at exec time, between tiles (conv_exec.c): the ranges do not depend on
+ * their count. */
+static void plan_ranges(ib_avx2_conv_plan *p)
+{
+    const int64_t n = (p->q + p->pbmax - 1) / p->pbmax;
+    p->pb = ((p->q + n - 1) / n + p->palign - 1) / p->palign * p->palign;
+    p->nranges = (p->q + p->pb - 1) / p->pb;
+}
+
 void ib_avx2_conv_plan_of(const ib_conv_desc *c, const ib_avx2_conv_caches *k, ib_avx2_conv_plan *p)
 {
     *p = (ib_avx2_conv_plan){.caches = *k};
@@ -175,12 +185,12 @@ void ib_avx2_conv_plan_of(const ib_conv_desc *c, const ib_avx2_conv_caches *k, i
     plan_pixels(p, c, jmax);
     if (p->pointwise)
         plan_chunks_outer(p, jmax);
+    plan_ranges(p);
 }
 
 int ib_avx2_conv_plan_str(const ib_avx2_conv_plan *p, char *buf, size_t n)
 {
     const int64_t jmax = p->gbase + (p->gextra > 0);
-    const int64_t ranges = (p->q + p->pbmax - 1) / p->pbmax;
     char groups[48];
     if (p->gextra)
         snprintf(groups, sizeof groups, "%lldx%lld+%lldx%lld", (long long)p->gextra,
@@ -194,14 +204,15 @@ int ib_avx2_conv_plan_str(const ib_avx2_conv_plan *p, char *buf, size_t n)
     else
         snprintf(chunk, sizeof chunk, "%lld of %lld blocks", (long long)p->kchunk,
                  (long long)p->icb);
-    return snprintf(
-        buf, n,
-        "%s; oc groups %s blocks, tile %lldx%d; ic chunk %s (L1d %lld KiB)%s; "
-        "pixels %lld in %lld range%s of <= %lld (L2 %lld KiB)",
-        p->plain       ? "plain NCHW source"
-        : p->pointwise ? "1x1 as matrix multiply"
-                       : "direct",
-        groups, (long long)jmax, ib_avx2_conv_tile_p(jmax), chunk, (long long)(p->caches.l1d >> 10),
-        p->chunks_outer ? ", chunks outside groups" : "", (long long)p->q, (long long)ranges,
-        ranges > 1 ? "s" : "", (long long)p->pbmax, (long long)(p->caches.l2 >> 10));
+    return snprintf(buf, n,
+                    "%s; oc groups %s blocks, tile %lldx%d; ic chunk %s (L1d %lld KiB)%s; "
+                    "pixels %lld in %lld range%s of %lld (L2 %lld KiB)",
+                    p->plain       ? "plain NCHW source"
+                    : p->pointwise ? "1x1 as matrix multiply"
+                                   : "direct",
+                    groups, (long long)jmax, ib_avx2_conv_tile_p(jmax), chunk,
+                    (long long)(p->caches.l1d >> 10),
+                    p->chunks_outer ? ", chunks outside groups" : "", (long long)p->q,
+                    (long long)p->nranges, p->nranges > 1 ? "s" : "",
+                    (long long)(p->pb < p->q ? p->pb : p->q), (long long)(p->caches.l2 >> 10));
 }

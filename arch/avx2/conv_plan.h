@@ -69,8 +69,9 @@ typedef struct ib_avx2_conv_plan {
      * kernel rows (whose weights are contiguous, and each tap keeps its 8 channels). */
     int64_t kchunk, rsplit;
     /* Pixels per work item at most (a multiple of every tile's P): the range's partial sums
-     * and its inputs of one chunk stay in L2 while the chunks pass. */
-    int64_t pbmax, palign;
+     * and its inputs of one chunk stay in L2 while the chunks pass. The pixels are cut into
+     * nranges ranges of pb (the last may be shorter), as even as palign allows. */
+    int64_t pbmax, palign, pb, nranges;
     /* Loop order: chunks outside the oc groups (the 1x1 path on small images), or each group
      * through all its chunks (conv_plan.c's plan_chunks_outer). */
     int chunks_outer;
@@ -111,6 +112,17 @@ void ib_avx2_conv_plan_of(const ib_conv_desc *c, const ib_avx2_conv_caches *k,
 
 /* The plan, one line (what --verbose prints); returns snprintf's count. */
 int ib_avx2_conv_plan_str(const ib_avx2_conv_plan *p, char *buf, size_t n);
+
+/* The taps kk (0 <= kk < k) of a kernel along one dimension that read inside an input of extent n
+ * when its first tap reads position i0 (negative in the padding): [*lo, *hi), empty when
+ * *lo >= *hi. The tiles run these taps and skip the others (conv_tile.h); the thread split counts
+ * the work they run from them (conv_split.c). */
+static inline void ib_avx2_conv_taps_inside(int64_t i0, int64_t k, int64_t n, int64_t *lo,
+                                            int64_t *hi)
+{
+    *lo = i0 < 0 ? -i0 : 0;
+    *hi = n - i0 < k ? n - i0 : k;
+}
 
 /* First output block of group g and its size. */
 static inline int64_t ib_avx2_conv_gstart(const ib_avx2_conv_plan *p, int64_t g)

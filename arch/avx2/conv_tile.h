@@ -148,8 +148,9 @@ IB_AVX2_INLINE void ib_avx2_conv_tap_masked(__m256 acc[IB_CONV_JMAX][IB_CONV_PMA
         IB_CONV_MASK(6)
         IB_CONV_MASK(7)
         IB_CONV_MASK(8)
-        IB_CONV_MASK(9) IB_CONV_MASK(10) IB_CONV_MASK(11) IB_CONV_MASK(12) IB_CONV_MASK(13)
-            IB_CONV_MASK(14) IB_CONV_MASK(15) default : break;
+        IB_CONV_MASK(9)
+        IB_CONV_MASK(10) IB_CONV_MASK(11) IB_CONV_MASK(12) IB_CONV_MASK(13) IB_CONV_MASK(14)
+            IB_CONV_MASK(15) default : break;
     }
 }
 #undef IB_CONV_MASK
@@ -261,10 +262,10 @@ IB_AVX2_INLINE void ib_avx2_conv_tile(const ib_avx2_conv_geom *restrict g,
         int64_t kylo = ky1, kyhi = ky0, kxlo = KW, kxhi = 0;
 #pragma GCC unroll 8
         for (int p = 0; p < P; p++) {
-            const int64_t ylo = iy0[p] < -ky0 ? -iy0[p] : ky0;
-            const int64_t yhi = ih - iy0[p] < ky1 ? ih - iy0[p] : ky1;
-            const int64_t xlo = ix0[p] < 0 ? -ix0[p] : 0;
-            const int64_t xhi = iw - ix0[p] < KW ? iw - ix0[p] : KW;
+            int64_t ylo, yhi, xlo, xhi;
+            ib_avx2_conv_taps_inside(iy0[p], ky1, ih, &ylo, &yhi); /* rows of the chunk */
+            ib_avx2_conv_taps_inside(ix0[p], KW, iw, &xlo, &xhi);
+            ylo = ylo > ky0 ? ylo : ky0;
             kylo = ylo < kylo ? ylo : kylo;
             kyhi = yhi > kyhi ? yhi : kyhi;
             kxlo = xlo < kxlo ? xlo : kxlo;
