@@ -6,8 +6,8 @@
  * before an input of extent n, kernel extent k). */
 static int64_t taps_at(int64_t v, int64_t s, int64_t pad, int64_t k, int64_t n)
 {
-    int64_t lo, hi;
-    ib_avx2_conv_taps_inside(v * s - pad, k, n, &lo, &hi);
+    const int64_t lo = ib_avx2_conv_taps_lo(v * s - pad, 0),
+                  hi = ib_avx2_conv_taps_hi(v * s - pad, k, n);
     return hi > lo ? hi - lo : 0;
 }
 

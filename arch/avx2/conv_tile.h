@@ -149,8 +149,9 @@ IB_AVX2_INLINE void ib_avx2_conv_tap_masked(__m256 acc[IB_CONV_JMAX][IB_CONV_PMA
         IB_CONV_MASK(7)
         IB_CONV_MASK(8)
         IB_CONV_MASK(9)
-        IB_CONV_MASK(10) IB_CONV_MASK(11) IB_CONV_MASK(12) IB_CONV_MASK(13) IB_CONV_MASK(14)
-            IB_CONV_MASK(15) default : break;
+        IB_CONV_MASK(10)
+        IB_CONV_MASK(11)
+        IB_CONV_MASK(12) IB_CONV_MASK(13) IB_CONV_MASK(14) IB_CONV_MASK(15) default : break;
     }
 }
 #undef IB_CONV_MASK
@@ -262,10 +263,11 @@ IB_AVX2_INLINE void ib_avx2_conv_tile(const ib_avx2_conv_geom *restrict g,
         int64_t kylo = ky1, kyhi = ky0, kxlo = KW, kxhi = 0;
 #pragma GCC unroll 8
         for (int p = 0; p < P; p++) {
-            int64_t ylo, yhi, xlo, xhi;
-            ib_avx2_conv_taps_inside(iy0[p], ky1, ih, &ylo, &yhi); /* rows of the chunk */
-            ib_avx2_conv_taps_inside(ix0[p], KW, iw, &xlo, &xhi);
-            ylo = ylo > ky0 ? ylo : ky0;
+            /* the chunk's kernel rows, every kernel column */
+            const int64_t ylo = ib_avx2_conv_taps_lo(iy0[p], ky0);
+            const int64_t yhi = ib_avx2_conv_taps_hi(iy0[p], ky1, ih);
+            const int64_t xlo = ib_avx2_conv_taps_lo(ix0[p], 0);
+            const int64_t xhi = ib_avx2_conv_taps_hi(ix0[p], KW, iw);
             kylo = ylo < kylo ? ylo : kylo;
             kyhi = yhi > kyhi ? yhi : kyhi;
             kxlo = xlo < kxlo ? xlo : kxlo;
