@@ -140,6 +140,13 @@ static void test_shapes(const build *b)
         {"plain stride 2 pad h", 3, 11, 13, 32, 3, 3, 2, 1, 1, 0, 0},
         {"stride 2 1x1", 32, 8, 12, 48, 1, 1, 2, 0, 0, 0, 0},
         {"stride 3 3x3", 16, 16, 14, 32, 3, 3, 3, 0, 0, 0, 0},
+        /* Row and column tiles whose first or last pixel (or both) reads padding in a tap: that
+         * pixel's FMAs are skipped there. */
+        {"both ends padded 1x1 input", 16, 1, 1, 32, 3, 3, 1, 2, 2, 2, 2},
+        {"rows 8x8 3x3 ic tail oc tail", 40, 8, 8, 56, 3, 3, 1, 1, 1, 1, 1},
+        {"rows stride 2 pad right", 32, 9, 16, 48, 3, 3, 2, 0, 1, 0, 1},
+        {"columns pad every side", 32, 19, 3, 48, 3, 3, 1, 1, 1, 1, 1},
+        {"columns 5x5 pad 2 odd", 16, 23, 5, 40, 5, 5, 1, 2, 2, 2, 2},
     };
     for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
         const ib_desc d =
@@ -181,6 +188,11 @@ static void test_branches(const build *b)
      * (the shapes above run both kinds of tile). */
     const ib_desc h7 = conv(128, 17, 17, 128, 7, 1, 1, 3, 3, 0, 0);
     ib_check(b->plan(&h7.conv, &big).walk == IB512_WALK_FLAT, "%s: 7x1 pad 3 walks flat", b->name);
+
+    /* Tall and narrow, padded on every side: column tiles, whose ends read padding rows. */
+    const ib_desc tall = conv(32, 19, 3, 48, 3, 3, 1, 1, 1, 1, 1);
+    ib_check(b->plan(&tall.conv, &big).walk == IB512_WALK_COLS, "%s: 19x3 3x3 pad 1 walks columns",
+             b->name);
 
     /* Big input, small weights: the input of a pixel block stays in L2 while groups run. */
     const ib_desc wide = conv(64, 73, 73, 256, 1, 1, 1, 0, 0, 0, 0);

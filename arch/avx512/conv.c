@@ -88,23 +88,46 @@ static void conv_pack(const ib_desc *d, const ib_args *a, void *packed)
     IB_AVX512_SYM(ib512_conv_pack_for)(d, a, packed, &cs);
 }
 
-/* One step of the inner loop: input channel i of the tap, G weight vectors, G*P FMAs.
+/* One step of the inner loop: input channel i of the tap, G weight vectors, G*P FMAs, less
+ * those of the first S0 and the last S1 pixels (which read only padding in this tap).
  * cst: per-pixel channel stride (plain source; 0 for padded taps, which read conv_zeros); e: the
  * tap's offset from every pixel's pointer (plain unpadded source; else 0). */
 IB512_INLINE void conv_step(__m512 acc[IB512_CONV_GMAX][IB512_CONV_PMAX], const float *wp,
                             const float *const *sp, const int64_t *cst, int64_t e, int64_t i,
-                            const int G, const int P, const int B)
+                            const int G, const int P, const int B, const int S0, const int S1)
 {
     __m512 wv[IB512_CONV_GMAX];
     IB512_UNROLL
     for (int o = 0; o < G; o++)
         wv[o] = _mm512_loadu_ps(wp + o * IB512_V);
     IB512_UNROLL
-    for (int p = 0; p < P; p++)
+    for (int p = S0; p < P - S1; p++)
         IB512_UNROLL
     for (int o = 0; o < G; o++)
         acc[o][p] =
             _mm512_fmadd_ps(_mm512_set1_ps(sp[p][B ? i : e + i * cst[p]]), wv[o], acc[o][p]);
+}
+
+/* One tap of a blocked source: its 16 input channels, straight-line (see conv_step for S0, S1).
+ * Variants: a tile that has several variants of a tap makes their pointers opaque, or GCC hoists
+ * the loads they share above the branch and spills the accumulators (a tile with one keeps them
+ * as they are: the one-pointer kinds address every pixel from one register). */
+IB512_INLINE void conv_tap16(__m512 acc[IB512_CONV_GMAX][IB512_CONV_PMAX], const float *wp,
+                             int64_t wstep, const float *const *sp, const int G, const int P,
+                             const int S0, const int S1, const int variants)
+{
+    const float *sq[IB512_CONV_PMAX];
+    IB512_UNROLL
+    for (int p = 0; p < P; p++) {
+        sq[p] = sp[p];
+        if (variants)
+            __asm__("" : "+r"(sq[p]));
+    }
+    if (variants)
+        __asm__("" : "+r"(wp));
+#pragma GCC unroll 16
+    for (int i = 0; i < IB512_V; i++)
+        conv_step(acc, wp + i * wstep, sq, NULL, 0, i, G, P, 1, S0, S1);
 }
 
 /* Pointers of P pixels along one input line (a row, or a column) from position v0, v_step
@@ -219,6 +242,9 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
     const ib_conv_desc *c = r->c;
     const int C = W == KIND_COLS, L = W == KIND_FLAT_LINE || W == KIND_FLAT_LINE2;
     const int F = W == KIND_FLAT || W == KIND_FLAT_ROWS || L;
+    /* A tap may skip its first or last pixel: rows and columns of a blocked source (their pixels'
+     * taps lie in one line, so only the ends can fall into its padding). */
+    const int edge = (W == KIND_ROWS || W == KIND_COLS) && B && P > 1;
     const int64_t pxs = C ? r->px_step : 1; /* flat output pixels between the tile's pixels */
     const int64_t KH = c->kh, KW = c->kw;
     const int64_t icn = B ? IB512_V : r->pl->icn;
@@ -275,16 +301,23 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
             if (!fixed && !conv_taps(r, src_n, at, off, ihp, ib, kh, kw, sp, cst, P, B, W))
                 continue; /* wholly in the padding */
             const float *wp = wk + kw * icn * wstep;
-            IB512_MCA_BEGIN("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
-            if (B) {
-#pragma GCC unroll 16
-                for (int i = 0; i < IB512_V; i++)
-                    conv_step(acc, wp + i * wstep, sp, cst, 0, i, G, P, 1);
+            /* Row and column tiles: a tap whose first or last pixel reads padding (cst 0)
+             * skips that pixel's FMAs (8x8 3x3 pad 1 rows: 1 in 12 of them). */
+            const int skip = !edge ? 0 : !cst[0] ? 1 : !cst[P - 1] ? 2 : 0;
+            if (B && skip == 1) {
+                conv_tap16(acc, wp, wstep, sp, G, P, edge, 0, edge);
+            } else if (B && skip == 2) {
+                conv_tap16(acc, wp, wstep, sp, G, P, 0, edge, edge);
             } else {
-                for (int64_t i = 0; i < icn; i++)
-                    conv_step(acc, wp + i * wstep, sp, cst, e, i, G, P, 0);
+                IB512_MCA_BEGIN("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
+                if (B) {
+                    conv_tap16(acc, wp, wstep, sp, G, P, 0, 0, edge);
+                } else {
+                    for (int64_t i = 0; i < icn; i++)
+                        conv_step(acc, wp + i * wstep, sp, cst, e, i, G, P, 0, 0, 0);
+                }
+                IB512_MCA_END("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
             }
-            IB512_MCA_END("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
         }
     }
 

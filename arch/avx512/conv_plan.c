@@ -48,6 +48,29 @@ static void shape_tiles(ib512_conv_plan *pl, const ib_conv_desc *c)
     pl->tile_rem = pl->line_px % pl->tiles_per_line;
 }
 
+/* Of the taps tile j of a line runs along its span, those whose first or last pixel reads
+ * padding: the kernel skips that pixel's FMAs there (row and column tiles of a blocked source,
+ * conv_tile's `edge`). */
+static int64_t edge_taps(const ib512_conv_plan *pl, const ib_conv_desc *c, int64_t j)
+{
+    const int rows = pl->walk == IB512_WALK_ROWS;
+    if (pl->walk == IB512_WALK_FLAT || ib512_conv_plain(c))
+        return 0;
+    int64_t q0, at[2];
+    const int64_t np = ib512_conv_tile_in_line(pl, c->ow, 0, j, &q0, at);
+    const int64_t v0 = rows ? at[1] : at[0], s = rows ? c->sw : c->sh;
+    const int64_t pad = rows ? c->pl : c->pt, k = rows ? c->kw : c->kh, n = rows ? c->iw : c->ih;
+    int64_t taps = 0;
+    for (int64_t kk = 0; np > 1 && kk < k; kk++) {
+        int inside = 0;
+        for (int64_t v = v0; v < v0 + np; v++)
+            inside |= v * s - pad + kk >= 0 && v * s - pad + kk < n;
+        const int64_t first = v0 * s - pad + kk, last = first + (np - 1) * s;
+        taps += inside && (first < 0 || last >= n);
+    }
+    return taps;
+}
+
 /* Modelled cycles of the whole convolution with tile t, across rows or not. Per tap of each
  * tile: icn steps of every group, and the per-pixel address work (about 2 + 1.5 p cycles). */
 static double model_cycles(const ib_conv_desc *c, ib512_conv_plan *pl)
@@ -59,9 +82,14 @@ static double model_cycles(const ib_conv_desc *c, ib512_conv_plan *pl)
         for (int64_t j = 0; j < pl->tiles_per_line; j++) {
             int64_t np;
             const double taps = (double)ib512_conv_tile_taps(pl, c, line, j, &np);
-            const double groups =
-                (double)(pl->ngroups - 1) * step_cycles(pl->g, np) + step_cycles(last_g, np);
-            cycles += taps * ((double)pl->icn * groups + (double)pl->ngroups * (2.0 + 1.5 * np));
+            const double edges = (double)(ib512_conv_line_taps(pl, c, line) * edge_taps(pl, c, j));
+            double groups[2]; /* steps of every group at np pixels, at np - 1 (an edge tap) */
+            for (int e = 0; e < 2; e++)
+                groups[e] = (double)(pl->ngroups - 1) * step_cycles(pl->g, np - e) +
+                            step_cycles(last_g, np - e);
+            cycles +=
+                taps * ((double)pl->icn * groups[0] + (double)pl->ngroups * (2.0 + 1.5 * np)) -
+                edges * (double)pl->icn * (groups[0] - groups[1]);
         }
     return cycles * (double)pl->icb;
 }
