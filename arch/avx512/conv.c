@@ -130,6 +130,22 @@ IB512_INLINE void conv_tap16(__m512 acc[IB512_CONV_GMAX][IB512_CONV_PMAX], const
         conv_step(acc, wp + i * wstep, sq, NULL, 0, i, G, P, 1, S0, S1);
 }
 
+/* A tap of a row tile whose pixels' inputs lie one pixel apart from q (pixel 0's, which may be
+ * one pixel before the row when S0 skips it): one opaque register, the pixels at constant
+ * offsets from it. */
+IB512_INLINE void conv_tap16_line(__m512 acc[IB512_CONV_GMAX][IB512_CONV_PMAX], const float *wp,
+                                  int64_t wstep, const float *q, const int G, const int P,
+                                  const int S0, const int S1)
+{
+    const float *sp[IB512_CONV_PMAX];
+    __asm__("" : "+r"(q));
+    __asm__("" : "+r"(wp)); /* not hoisted above the variants' branch (see conv_tap16) */
+    IB512_UNROLL
+    for (int p = 0; p < P; p++)
+        sp[p] = q + p * IB512_V;
+    conv_tap16(acc, wp, wstep, sp, G, P, S0, S1, 0);
+}
+
 /* Pointers of P pixels along one input line (a row, or a column) from position v0, v_step
  * apart, v_floats floats per position, n positions long; a pixel outside reads conv_zeros.
  * Returns whether any pixel is inside. */
@@ -162,6 +178,8 @@ enum {
     KIND_FLAT_ROWS,  /* consecutive flat pixels, tap rows checked (padded in h only) */
     KIND_FLAT_LINE,  /* as KIND_FLAT, and the pixels' inputs one pixel apart: one pointer */
     KIND_FLAT_LINE2, /* as KIND_FLAT_LINE, the inputs two pixels apart (stride 2 in w) */
+    KIND_ROWS_LINE,  /* as KIND_ROWS at stride 1 in w, blocked: one pointer where at most an end
+                        pixel reads padding */
     NKINDS
 };
 _Static_assert((int)KIND_ROWS == (int)IB512_WALK_ROWS && (int)KIND_FLAT == (int)IB512_WALK_FLAT &&
@@ -219,7 +237,7 @@ IB512_INLINE int conv_taps(const conv_run *r, const float *src_n, const int64_t 
     }
     /* Rows: the pixels share the input row and step by sw along it; columns: they share the
      * column and step by sh rows down it. Rows pass their strides as constants. */
-    if (W == KIND_ROWS) {
+    if (W == KIND_ROWS || W == KIND_ROWS_LINE) {
         const int64_t ih = at[0] + kh;
         if (ih < 0 || ih >= IH)
             return 0;
@@ -244,7 +262,8 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
     const int F = W == KIND_FLAT || W == KIND_FLAT_ROWS || L;
     /* A tap may skip its first or last pixel: rows and columns of a blocked source (their pixels'
      * taps lie in one line, so only the ends can fall into its padding). */
-    const int edge = (W == KIND_ROWS || W == KIND_COLS) && B && P > 1;
+    const int RL = W == KIND_ROWS_LINE;
+    const int edge = (W == KIND_ROWS || W == KIND_COLS || RL) && B && P > 1;
     const int64_t pxs = C ? r->px_step : 1; /* flat output pixels between the tile's pixels */
     const int64_t KH = c->kh, KW = c->kw;
     const int64_t icn = B ? IB512_V : r->pl->icn;
@@ -298,16 +317,40 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
         const float *wk = wg + row * KW * icn * wstep;
         for (int64_t kw = 0; kw < KW; kw++) {
             const int64_t e = fixed ? kh * c->iw + kw : 0;
+            const float *wp = wk + kw * icn * wstep;
+            if (RL) {
+                const int64_t ih = at[0] + kh, v0 = at[1] + kw, vl = v0 + P - 1;
+                if (ih < 0 || ih >= c->ih)
+                    continue;
+                if (v0 >= -1 && vl <= c->iw && (v0 >= 0 || vl < c->iw)) {
+                    /* Pixel 0's input by integer arithmetic: it may lie one pixel before the
+                     * image, and is then not read. */
+                    const float *q =
+                        (const float *)((uintptr_t)(src_n + ((ib * c->ih + ih) * c->iw) * IB512_V) +
+                                        (uintptr_t)(v0 * IB512_V * (int64_t)sizeof(float)));
+                    IB512_MCA_BEGIN("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
+                    if (v0 < 0)
+                        conv_tap16_line(acc, wp, wstep, q, G, P, 1, 0);
+                    else if (vl == c->iw)
+                        conv_tap16_line(acc, wp, wstep, q, G, P, 0, 1);
+                    else
+                        conv_tap16_line(acc, wp, wstep, q, G, P, 0, 0);
+                    IB512_MCA_END("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
+                    continue;
+                }
+            }
             if (!fixed && !conv_taps(r, src_n, at, off, ihp, ib, kh, kw, sp, cst, P, B, W))
                 continue; /* wholly in the padding */
-            const float *wp = wk + kw * icn * wstep;
             /* Row and column tiles: a tap whose first or last pixel reads padding (cst 0)
-             * skips that pixel's FMAs (8x8 3x3 pad 1 rows: 1 in 12 of them). */
-            const int skip = !edge ? 0 : !cst[0] ? 1 : !cst[P - 1] ? 2 : 0;
+             * skips that pixel's FMAs (8x8 3x3 pad 1 rows: 1 in 12 of them); the one-pointer
+             * rows come here only where more pixels do, and multiply zeros. */
+            const int skip = !edge || RL ? 0 : !cst[0] ? 1 : !cst[P - 1] ? 2 : 0;
             if (B && skip == 1) {
                 conv_tap16(acc, wp, wstep, sp, G, P, edge, 0, edge);
             } else if (B && skip == 2) {
                 conv_tap16(acc, wp, wstep, sp, G, P, 0, edge, edge);
+            } else if (RL) {
+                conv_tap16(acc, wp, wstep, sp, G, P, 0, 0, edge);
             } else {
                 IB512_MCA_BEGIN("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
                 if (B) {
@@ -364,12 +407,14 @@ CONV_ALL(CONV_TILE_FN, 8)
 CONV_ALL(CONV_TILE_FN, 9)
 CONV_ALL(CONV_TILE_FN, 10)
 CONV_ALL(CONV_TILE_FN, 11)
+CONV_ALL(CONV_TILE_FN, 13) /* KIND_ROWS_LINE: blocked only */
 #define CONV_TILE_SET(K, G, P) [K][G - 1][P - 1] = conv_tile_k##K##_##G##x##P,
 static const conv_tile_fn conv_tiles[2 * NKINDS][IB512_CONV_GMAX][IB512_CONV_PMAX] = {
     CONV_ALL(CONV_TILE_SET, 0) CONV_ALL(CONV_TILE_SET, 1) CONV_ALL(CONV_TILE_SET, 2)
         CONV_ALL(CONV_TILE_SET, 3) CONV_ALL(CONV_TILE_SET, 4) CONV_ALL(CONV_TILE_SET, 5)
             CONV_ALL(CONV_TILE_SET, 6) CONV_ALL(CONV_TILE_SET, 7) CONV_ALL(CONV_TILE_SET, 8)
-                CONV_ALL(CONV_TILE_SET, 9) CONV_ALL(CONV_TILE_SET, 10) CONV_ALL(CONV_TILE_SET, 11)};
+                CONV_ALL(CONV_TILE_SET, 9) CONV_ALL(CONV_TILE_SET, 10) CONV_ALL(CONV_TILE_SET, 11)
+                    CONV_ALL(CONV_TILE_SET, 13)};
 
 /* Whether a flat tile of np pixels from output row and column oh_ow reads no padding row: its
  * first pixel's first tap row and its last pixel's last tap row lie in the input (stepping, no
@@ -443,8 +488,11 @@ static void conv_exec(const ib_desc *d, const void *packed, const float *const *
     r.out_blk = c->oh * c->ow * IB512_V;
     r.row_floats = c->kw * pl->icn * pl->g * IB512_V;
     r.px_step = pl->px_step;
-    /* The walks' kernels: KIND_ROWS, KIND_FLAT, KIND_COLS in the walks' order. */
-    const int kind = !ib512_conv_plain(c) + 2 * pl->walk;
+    /* The walks' kernels: KIND_ROWS, KIND_FLAT, KIND_COLS in the walks' order; blocked rows at
+     * stride 1 in w take one pointer. */
+    int kind = !ib512_conv_plain(c) + 2 * pl->walk;
+    if (kind == 1 + 2 * KIND_ROWS && c->sw == 1)
+        kind = 1 + 2 * KIND_ROWS_LINE;
     const int64_t in_img = pl->icb * pl->icn * c->ih * c->iw;
     const int64_t out_img = pl->ocb * r.out_blk;
     const ib512_conv_seq seq = ib512_conv_seq_of(pl, c);
