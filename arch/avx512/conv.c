@@ -328,14 +328,15 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
                     const float *q =
                         (const float *)((uintptr_t)(src_n + ((ib * c->ih + ih) * c->iw) * IB512_V) +
                                         (uintptr_t)(v0 * IB512_V * (int64_t)sizeof(float)));
-                    IB512_MCA_BEGIN("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
-                    if (v0 < 0)
+                    if (v0 < 0) {
                         conv_tap16_line(acc, wp, wstep, q, G, P, 1, 0);
-                    else if (vl == c->iw)
+                    } else if (vl == c->iw) {
                         conv_tap16_line(acc, wp, wstep, q, G, P, 0, 1);
-                    else
+                    } else {
+                        IB512_MCA_BEGIN("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
                         conv_tap16_line(acc, wp, wstep, q, G, P, 0, 0);
-                    IB512_MCA_END("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
+                        IB512_MCA_END("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
+                    }
                     continue;
                 }
             }
