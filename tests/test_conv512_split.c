@@ -52,43 +52,13 @@ typedef struct split_report {
     const char *order;
 } split_report;
 
-/* The taps along one dimension (ib512_conv_dim_taps) against counting them position by
- * position, over strides, paddings, kernel and input extents and runs of positions. */
-static void test_dim_taps(void)
-{
-    int bad = 0;
-    char first[160] = "";
-    for (int64_t s = 1; s <= 3; s++)
-        for (int64_t pad = 0; pad <= 4; pad++)
-            for (int64_t k = 1; k <= 7; k++)
-                for (int64_t n = 1; n <= 9; n++)
-                    for (int64_t v0 = 0; v0 <= 6; v0++)
-                        for (int64_t np = 1; np <= 5; np++) {
-                            int64_t want = 0;
-                            for (int64_t kk = 0; kk < k; kk++) {
-                                int in = 0;
-                                for (int64_t v = v0; v < v0 + np; v++)
-                                    in |= v * s - pad + kk >= 0 && v * s - pad + kk < n;
-                                want += in;
-                            }
-                            const int64_t got = ib512_conv_dim_taps(v0, np, s, pad, k, n);
-                            if (got != want && !bad++)
-                                snprintf(first, sizeof first,
-                                         "v0 %lld np %lld s %lld pad %lld k %lld n %lld: %lld, "
-                                         "not %lld",
-                                         (long long)v0, (long long)np, (long long)s, (long long)pad,
-                                         (long long)k, (long long)n, (long long)got,
-                                         (long long)want);
-                        }
-    ib_check(!bad, "taps along a dimension: %d wrong, first %s", bad, first);
-}
-
 /* Splits c's work among nthreads; checks the cuts. */
 static split_report check_split(const char *what, const ib_conv_desc *c, const ib512_caches *cs,
                                 plan_fn plan, int nthreads)
 {
     const ib512_conv_plan pl = plan(c, cs);
     const ib512_conv_seq seq = ib512_conv_seq_of(&pl, c);
+    const ib_split_seq split = ib512_conv_split_of(&seq);
     /* (a plan has tiles; the bound keeps GCC from warning of a negative count's size) */
     int64_t *tile_work = calloc((size_t)(pl.ntiles > 0 ? pl.ntiles : 1), sizeof *tile_work);
     unsigned char *seen = calloc((size_t)(c->n * pl.ngroups * pl.ntiles), 1);
@@ -118,13 +88,13 @@ static split_report check_split(const char *what, const ib_conv_desc *c, const i
     for (int k = 0; k < nthreads; k++) {
         double blocks = 0, pixels = 0; /* output blocks of the groups it runs, pixels it runs */
         memset(mine, 0, (size_t)(c->n * pl.ngroups + c->n * pl.ntiles));
-        const ib512_conv_cut from = ib512_conv_cut_at(&seq, k, nthreads);
-        const ib512_conv_cut to = ib512_conv_cut_at(&seq, k + 1, nthreads);
+        const ib_split_cut from = ib_split_cut_at(&split, k, nthreads);
+        const ib_split_cut to = ib_split_cut_at(&split, k + 1, nthreads);
         ordered &= from.unit < to.unit || (from.unit == to.unit && from.tile <= to.tile);
         for (int64_t u = from.unit; u <= to.unit && u < seq.units; u++) {
             const ib512_conv_unit un = ib512_conv_unit_of(&seq, u);
-            const int64_t t0 = u == from.unit ? from.tile : un.t0;
-            const int64_t t1 = u == to.unit ? to.tile : un.t1;
+            int64_t t0, t1;
+            ib_split_tiles_in(&split, from, to, u, &t0, &t1);
             if (t0 < t1 && !mine[un.group]++) {
                 threads_of[un.group]++;
                 blocks += (double)un.gsz;
@@ -254,7 +224,6 @@ int main(void)
         const ib_impl *impl = ib_registry_lookup(IB_OP_CONV, builds[i].name);
         if (impl && ib_impl_usable(impl, NULL)) {
             printf("the plans of %s:\n", builds[i].name);
-            test_dim_taps();
             test_edges(builds[i].plan);
             test_network(builds[i].plan);
             return ib_check_done();

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/conv_taps.h"
 #include "core/desc.h"
 
 /* The register tiles, X(J, P): J output-channel blocks of 8 x P output pixels, J*P
@@ -112,19 +113,6 @@ void ib_avx2_conv_plan_of(const ib_conv_desc *c, const ib_avx2_conv_caches *k,
 
 /* The plan, one line (what --verbose prints); returns snprintf's count. */
 int ib_avx2_conv_plan_str(const ib_avx2_conv_plan *p, char *buf, size_t n);
-
-/* The taps kk (k0 <= kk < k1) of a kernel along one dimension that read inside an input of
- * extent n when tap 0 reads position i0 (negative in the padding): [lo, hi), empty when lo >= hi.
- * The tiles run these taps and skip the others (conv_tile.h); the thread split counts the work
- * they run from them (conv_split.c). */
-static inline int64_t ib_avx2_conv_taps_lo(int64_t i0, int64_t k0)
-{
-    return i0 < -k0 ? -i0 : k0;
-}
-static inline int64_t ib_avx2_conv_taps_hi(int64_t i0, int64_t k1, int64_t n)
-{
-    return n - i0 < k1 ? n - i0 : k1;
-}
 
 /* First output block of group g and its size. */
 static inline int64_t ib_avx2_conv_gstart(const ib_avx2_conv_plan *p, int64_t g)

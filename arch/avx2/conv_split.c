@@ -2,42 +2,15 @@
  * (conv_split.h). */
 #include "arch/avx2/conv_split.h"
 
-/* The kernel taps inside along one dimension for output position v (stride s, padding pad
- * before an input of extent n, kernel extent k). */
-static int64_t taps_at(int64_t v, int64_t s, int64_t pad, int64_t k, int64_t n)
-{
-    const int64_t lo = ib_avx2_conv_taps_lo(v * s - pad, 0),
-                  hi = ib_avx2_conv_taps_hi(v * s - pad, k, n);
-    return hi > lo ? hi - lo : 0;
-}
-
-/* Their sum over positions [v0, v1): k for each position whose taps all read inside, and the
- * few positions near the borders counted one by one, so that the split's work at every call
- * does not grow with the image. */
-static int64_t taps_sum(int64_t v0, int64_t v1, int64_t s, int64_t pad, int64_t k, int64_t n)
-{
-    /* Positions [a, b) read every tap inside: v s - pad >= 0 and v s - pad + k <= n. */
-    const int64_t a = (pad + s - 1) / s;
-    int64_t b = n + pad - k >= 0 ? (n + pad - k) / s + 1 : 0;
-    b = b > a ? b : a;
-    const int64_t in0 = v0 > a ? v0 : a, in1 = v1 < b ? v1 : b;
-    int64_t sum = in1 > in0 ? (in1 - in0) * k : 0;
-    for (int64_t v = v0; v < v1 && v < a; v++)
-        sum += taps_at(v, s, pad, k, n);
-    for (int64_t v = v0 > b ? v0 : b; v < v1; v++)
-        sum += taps_at(v, s, pad, k, n);
-    return sum;
-}
-
 /* The kernel rows inside of output rows [y0, y1); the kernel columns inside of columns
  * [x0, x1). A pixel's taps inside are the product of its row's and its column's. */
 static int64_t rows_sum(const ib_conv_desc *c, int64_t y0, int64_t y1)
 {
-    return taps_sum(y0, y1, c->sh, c->pt, c->kh, c->ih);
+    return ib_conv_taps_sum(y0, y1, c->sh, c->pt, c->kh, c->ih);
 }
 static int64_t cols_sum(const ib_conv_desc *c, int64_t x0, int64_t x1)
 {
-    return taps_sum(x0, x1, c->sw, c->pl, c->kw, c->iw);
+    return ib_conv_taps_sum(x0, x1, c->sw, c->pl, c->kw, c->iw);
 }
 
 int64_t ib_avx2_conv_px_work(const ib_avx2_conv_seq *s, int64_t q0, int64_t q1)

@@ -4,7 +4,7 @@
  * tile is P of its pixels (P of the group's tile; the last may be shorter). The shared equal-work
  * split (core/work_split.h) cuts it between tiles, one contiguous stretch per thread. The work
  * counted is the multiply-adds the tiles run: taps in the padding are skipped, so a tile's work
- * is its pixels' taps inside (conv_plan.h's ib_avx2_conv_taps_lo/hi) x its group's blocks (the
+ * is its pixels' taps inside (core/conv_taps.h, as the tiles run them) x its group's blocks (the
  * channels are a common factor, left out). */
 #ifndef IB_AVX2_CONV_SPLIT_H
 #define IB_AVX2_CONV_SPLIT_H

@@ -264,10 +264,10 @@ IB_AVX2_INLINE void ib_avx2_conv_tile(const ib_avx2_conv_geom *restrict g,
 #pragma GCC unroll 8
         for (int p = 0; p < P; p++) {
             /* the chunk's kernel rows, every kernel column */
-            const int64_t ylo = ib_avx2_conv_taps_lo(iy0[p], ky0);
-            const int64_t yhi = ib_avx2_conv_taps_hi(iy0[p], ky1, ih);
-            const int64_t xlo = ib_avx2_conv_taps_lo(ix0[p], 0);
-            const int64_t xhi = ib_avx2_conv_taps_hi(ix0[p], KW, iw);
+            const int64_t ylo = ib_conv_taps_lo(iy0[p], ky0);
+            const int64_t yhi = ib_conv_taps_hi(iy0[p], ky1, ih);
+            const int64_t xlo = ib_conv_taps_lo(ix0[p], 0);
+            const int64_t xhi = ib_conv_taps_hi(ix0[p], KW, iw);
             kylo = ylo < kylo ? ylo : kylo;
             kyhi = yhi > kyhi ? yhi : kyhi;
             kxlo = xlo < kxlo ? xlo : kxlo;

@@ -497,6 +497,7 @@ static void conv_exec(const ib_desc *d, const void *packed, const float *const *
     const int64_t in_img = pl->icb * pl->icn * c->ih * c->iw;
     const int64_t out_img = pl->ocb * r.out_blk;
     const ib512_conv_seq seq = ib512_conv_seq_of(pl, c);
+    const ib_split_seq split = ib512_conv_split_of(&seq);
     const float *s = src[0];
     float *out = dst[0];
 
@@ -507,12 +508,12 @@ static void conv_exec(const ib_desc *d, const void *packed, const float *const *
         k = omp_get_thread_num();
         nthreads = omp_get_num_threads();
 #endif
-        const ib512_conv_cut from = ib512_conv_cut_at(&seq, k, nthreads);
-        const ib512_conv_cut to = ib512_conv_cut_at(&seq, k + 1, nthreads);
+        const ib_split_cut from = ib_split_cut_at(&split, k, nthreads);
+        const ib_split_cut to = ib_split_cut_at(&split, k + 1, nthreads);
         for (int64_t u = from.unit; u <= to.unit && u < seq.units; u++) {
             const ib512_conv_unit un = ib512_conv_unit_of(&seq, u);
-            const int64_t t0 = u == from.unit ? from.tile : un.t0;
-            const int64_t t1 = u == to.unit ? to.tile : un.t1;
+            int64_t t0, t1;
+            ib_split_tiles_in(&split, from, to, u, &t0, &t1);
             if (t0 < t1)
                 conv_block(&r, s + un.n * in_img, out + un.n * out_img, un.group, t0, t1, kind);
         }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "arch/avx512/conv_tiles.h"
+#include "core/conv_taps.h"
 #include "core/desc.h"
 #include "core/impl.h"
 
@@ -89,25 +90,6 @@ static inline int64_t ib512_conv_tile_in_line(const ib512_conv_plan *pl, int64_t
     return pl->tile_base + (j < pl->tile_rem);
 }
 
-/* Kernel taps along one dimension (extent k, stride s, padding pad before an input of extent n)
- * that read inside the input for at least one of the np output positions v0, v0 + 1, ...: the
- * taps a tile runs along a dimension its pixels span (np = 1: along one they share). */
-static inline int64_t ib512_conv_dim_taps(int64_t v0, int64_t np, int64_t s, int64_t pad, int64_t k,
-                                          int64_t n)
-{
-    int64_t taps = 0;
-    for (int64_t kk = 0; kk < k; kk++) {
-        /* Positions v read inside when pad - kk <= v s <= n - 1 + pad - kk. */
-        const int64_t lo = pad - kk, hi = n - 1 + pad - kk;
-        if (hi < 0)
-            continue;
-        const int64_t first = lo <= v0 * s ? v0 : (lo + s - 1) / s;
-        const int64_t last = hi / s < v0 + np - 1 ? hi / s : v0 + np - 1;
-        taps += first <= last;
-    }
-    return taps;
-}
-
 /* The taps the kernel runs for tile j of line `line` (a tap is skipped when it reads only
  * padding for every pixel of the tile) are line_taps x span_taps: a row's pixels share their
  * input row, so its kernel rows inside times the kernel columns some pixel reads inside, and the
@@ -116,8 +98,8 @@ static inline int64_t ib512_conv_dim_taps(int64_t v0, int64_t np, int64_t s, int
 static inline int64_t ib512_conv_line_taps(const ib512_conv_plan *pl, const ib_conv_desc *c,
                                            int64_t line)
 {
-    return pl->walk == IB512_WALK_ROWS   ? ib512_conv_dim_taps(line, 1, c->sh, c->pt, c->kh, c->ih)
-           : pl->walk == IB512_WALK_COLS ? ib512_conv_dim_taps(line, 1, c->sw, c->pl, c->kw, c->iw)
+    return pl->walk == IB512_WALK_ROWS   ? ib_conv_taps_any(line, 1, c->sh, c->pt, c->kh, c->ih)
+           : pl->walk == IB512_WALK_COLS ? ib_conv_taps_any(line, 1, c->sw, c->pl, c->kw, c->iw)
                                          : 1;
 }
 
@@ -140,12 +122,12 @@ static inline int64_t ib512_conv_span_taps(const ib512_conv_plan *pl, const ib_c
     int64_t q0, at[2];
     const int64_t np = ib512_conv_tile_in_line(pl, c->ow, 0, j, &q0, at);
     if (rows)
-        *taps = ib512_conv_dim_taps(at[1], np, c->sw, c->pl, c->kw, c->iw);
+        *taps = ib_conv_taps_any(at[1], np, c->sw, c->pl, c->kw, c->iw);
     else if (cols)
-        *taps = ib512_conv_dim_taps(at[0], np, c->sh, c->pt, c->kh, c->ih);
+        *taps = ib_conv_taps_any(at[0], np, c->sh, c->pt, c->kh, c->ih);
     else
-        *taps = c->kw * ib512_conv_dim_taps(at[0], (q0 + np - 1) / c->ow - at[0] + 1, c->sh, c->pt,
-                                            c->kh, c->ih);
+        *taps = c->kw * ib_conv_taps_any(at[0], (q0 + np - 1) / c->ow - at[0] + 1, c->sh, c->pt,
+                                         c->kh, c->ih);
     return np;
 }
 

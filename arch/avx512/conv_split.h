@@ -31,9 +31,6 @@ typedef struct ib512_conv_unit {
     int64_t n, group, gsz, t0, t1;
 } ib512_conv_unit;
 
-/* A cut between tiles (core/work_split.h). */
-typedef ib_split_cut ib512_conv_cut;
-
 static inline ib512_conv_unit ib512_conv_unit_of(const ib512_conv_seq *s, int64_t u)
 {
     const ib512_conv_plan *pl = s->pl;
@@ -119,17 +116,16 @@ static inline int64_t ib512_conv_split_walk(const void *ctx, int64_t u, int64_t 
     return t;
 }
 
-/* Cut k of T (0 <= k <= T): the tile boundary whose work before it is nearest k/T of the total
- * (ties: the earlier one); thread k runs from cut k to cut k + 1. */
-static inline ib512_conv_cut ib512_conv_cut_at(const ib512_conv_seq *s, int64_t k, int64_t T)
+/* The shared split's description of s (which it reads while it is used): thread k of T runs
+ * from ib_split_cut_at(k, T) to ib_split_cut_at(k + 1, T). */
+static inline ib_split_seq ib512_conv_split_of(const ib512_conv_seq *s)
 {
-    const ib_split_seq split = {.ctx = s,
-                                .units = s->units,
-                                .period = s->outer * s->inner,
-                                .period_work = s->image_work,
-                                .tiles = ib512_conv_split_tiles,
-                                .walk = ib512_conv_split_walk};
-    return ib_split_cut_at(&split, k, T);
+    return (ib_split_seq){.ctx = s,
+                          .units = s->units,
+                          .period = s->outer * s->inner,
+                          .period_work = s->image_work,
+                          .tiles = ib512_conv_split_tiles,
+                          .walk = ib512_conv_split_walk};
 }
 
 #endif
