@@ -123,7 +123,7 @@ static void test_shapes(const build *b)
         {"plain stem ic3", 3, 21, 23, 32, 3, 3, 2, 0, 0, 0, 0},
         {"big oc 1x1", 32, 5, 5, 1024, 1, 1, 1, 0, 0, 0, 0},
         {"1x7 oc160 groups 4 4 2", 32, 17, 17, 160, 1, 7, 1, 0, 0, 3, 3},
-        {"last group of 1 block", 16, 9, 9, 80, 3, 3, 1, 1, 1, 1, 1},
+        {"last group of 1 block", 16, 9, 9, 112, 3, 3, 1, 1, 1, 1, 1}, /* 2 + 2 + 2 + 1 */
         {"rows all padding", 16, 5, 5, 32, 3, 3, 1, 3, 3, 3, 3},
         /* Padded in h only: flat tiles, those that reach a padding row checked. */
         {"7x1 pad 3 flat", 32, 17, 17, 48, 7, 1, 1, 3, 3, 0, 0},
@@ -147,6 +147,20 @@ static void test_shapes(const build *b)
         {"rows stride 2 pad right", 32, 9, 16, 48, 3, 3, 2, 0, 1, 0, 1},
         {"columns pad every side", 32, 19, 3, 48, 3, 3, 1, 1, 1, 1, 1},
         {"columns 5x5 pad 2 odd", 16, 23, 5, 40, 5, 5, 1, 2, 2, 2, 2},
+        /* 5, 10, 6, 9 and 13 output blocks: the 5x5 tile where the plan picks it, its oc tails
+         * (5 + 4, 5 + 5 + 3), and shapes where it passes it over. */
+        {"oc80 1x1 flat odd", 24, 9, 13, 80, 1, 1, 1, 0, 0, 0, 0},
+        {"oc160 1x1 flat ic tail", 40, 7, 11, 160, 1, 1, 1, 0, 0, 0, 0},
+        {"oc96 1x1 flat", 32, 9, 11, 96, 1, 1, 1, 0, 0, 0, 0},
+        {"oc160 7x1 pad 3 flat", 32, 11, 9, 160, 7, 1, 1, 3, 3, 0, 0},
+        {"oc80 3x3 pad each side", 16, 9, 13, 80, 3, 3, 1, 1, 1, 1, 1},
+        {"oc160 3x3 pad top left", 24, 7, 9, 160, 3, 3, 1, 1, 0, 2, 0},
+        {"oc160 3x3 pad bottom right", 24, 7, 9, 160, 3, 3, 1, 0, 2, 0, 1},
+        {"oc80 3x3 stride 2 odd", 32, 15, 13, 80, 3, 3, 2, 0, 0, 0, 0},
+        {"oc160 1x7 pad 3", 32, 9, 11, 160, 1, 7, 1, 0, 0, 3, 3},
+        {"oc96 3x3 stride 2 pad", 16, 11, 9, 96, 3, 3, 2, 1, 1, 1, 1},
+        {"oc144 groups 5 4 rows", 16, 9, 9, 144, 3, 3, 1, 1, 1, 1, 1},
+        {"oc208 groups 5 5 3 rows", 16, 9, 9, 208, 3, 3, 1, 1, 1, 1, 1},
     };
     for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
         const ib_desc d =
@@ -204,6 +218,18 @@ static void test_branches(const build *b)
     const ib_desc deep = conv(1280, 8, 8, 384, 3, 3, 1, 1, 1, 1, 1);
     ib_check(b->plan(&deep.conv, &big).order == IB512_ORDER_GROUPS_OUTER,
              "%s: 8x8x1280 3x3 on a 2 MiB L2: groups outer", b->name);
+
+    /* 5 and 10 output blocks run in passes of 5, not 3 + 2 or 3 + 3 + 3 + 1 (Conv2d_3b_1x1,
+     * Mixed_6c.branch7x7_1, Mixed_6c.branch7x7dbl_2). */
+    const ib_desc five[] = {conv(64, 73, 73, 80, 1, 1, 1, 0, 0, 0, 0),
+                            conv(768, 17, 17, 160, 1, 1, 1, 0, 0, 0, 0),
+                            conv(160, 17, 17, 160, 7, 1, 1, 3, 3, 0, 0)};
+    for (size_t i = 0; i < sizeof five / sizeof five[0]; i++) {
+        const ib512_conv_plan p = b->plan(&five[i].conv, &big);
+        ib_check(p.g == 5 && p.ngroups * 5 == p.ocb,
+                 "%s: %lld output blocks in groups of 5 (tile %dx%d, %lld groups)", b->name,
+                 (long long)p.ocb, p.g, p.p, (long long)p.ngroups);
+    }
 
     /* Unknown sizes take the defaults instead of dividing by zero. */
     const ib512_caches none = {0, 0, 0};
