@@ -138,6 +138,10 @@ static void test_shapes(const build *b)
         {"plain stride 2 oc tail odd", 3, 9, 37, 40, 3, 3, 2, 0, 0, 0, 0},
         {"plain stride 3", 2, 17, 20, 32, 3, 3, 3, 0, 0, 0, 0},
         {"plain stride 2 pad h", 3, 11, 13, 32, 3, 3, 2, 1, 1, 0, 0},
+        /* One loop over every reduction step of a chunk (the plain unpadded source): several
+         * chunks on the small CPU, one channel, odd widths with a short last tile. */
+        {"plain 7x7 ic4 chunks", 4, 15, 20, 32, 7, 7, 1, 0, 0, 0, 0},
+        {"plain ic1 5x5 stride 2 odd", 1, 17, 27, 24, 5, 5, 2, 0, 0, 0, 0},
         {"stride 2 1x1", 32, 8, 12, 48, 1, 1, 2, 0, 0, 0, 0},
         {"stride 3 3x3", 16, 16, 14, 32, 3, 3, 3, 0, 0, 0, 0},
         /* Row and column tiles whose first or last pixel (or both) reads padding in a tap: that
@@ -230,6 +234,11 @@ static void test_branches(const build *b)
                  "%s: %lld output blocks in groups of 5 (tile %dx%d, %lld groups)", b->name,
                  (long long)p.ocb, p.g, p.p, (long long)p.ngroups);
     }
+
+    /* A plain source's reduction in several chunks: the step loop starts mid-way. */
+    const ib_desc plain7 = conv(4, 15, 20, 32, 7, 7, 1, 0, 0, 0, 0);
+    ib_check(b->plan(&plain7.conv, &small).nchunks > 1, "%s: plain 7x7 ic4 chunks on 16 KiB L2",
+             b->name);
 
     /* Unknown sizes take the defaults instead of dividing by zero. */
     const ib512_caches none = {0, 0, 0};

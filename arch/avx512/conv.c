@@ -14,17 +14,19 @@
  * then the weights in groups of plan.g oc blocks: group gi (gsz = its number of blocks) holds
  * [icb][kh][kw][ic in block][gsz][16 oc], so one step of the inner loop reads gsz consecutive
  * vectors and one reduction row (icb, kh) is contiguous. Padded channels have zero weights, so
- * their outputs are exact zeros. The weights' size does not depend on the plan. */
+ * their outputs are exact zeros. The weights' size does not depend on the plan. A plain source
+ * then has the input offset of each reduction step (conv_plain_steps). */
 enum { PLAN_FLOATS = (sizeof(ib512_conv_plan) + 63) / 64 * 16 };
 
 typedef struct conv_run {
     const ib_conv_desc *c;
     const ib512_conv_plan *pl;
     const float *bias, *w;
-    int has_bias;       /* of the folded convolution */
-    int64_t out_blk;    /* floats between output channel blocks: oh*ow*16 */
-    int64_t row_floats; /* weights of one reduction row of one full group */
-    int64_t px_step;    /* flat output pixels between a tile's pixels (the plan's) */
+    int has_bias;         /* of the folded convolution */
+    int64_t out_blk;      /* floats between output channel blocks: oh*ow*16 */
+    int64_t row_floats;   /* weights of one reduction row of one full group */
+    int64_t px_step;      /* flat output pixels between a tile's pixels (the plan's) */
+    const int64_t *steps; /* plain source: conv_plain_steps */
 } conv_run;
 
 /* One tile's work: np pixels from flat output pixel q0 (output row and column oh_ow), reduction
@@ -40,12 +42,39 @@ typedef struct conv_span {
  * branching per pixel in the inner loop. */
 static const float conv_zeros[IB512_V] __attribute__((aligned(64)));
 
+/* Floats of the packed block before the plain source's step offsets: the plan, the bias and the
+ * weights (a multiple of 16, so the offsets are aligned). */
+static int64_t conv_weights_end(const ib_conv_desc *c)
+{
+    const int64_t ocp = ib512_blocks(c->oc) * IB512_V;
+    const int64_t icp = ib512_conv_plain(c) ? c->ic : ib512_blocks(c->ic) * IB512_V;
+    return PLAN_FLOATS + ocp + ocp * icp * c->kh * c->kw;
+}
+
+/* Reduction steps of a plain source, one per (kh, kw, ic) in the weights' order. */
+static int64_t conv_plain_nsteps(const ib_conv_desc *c)
+{
+    return ib512_conv_plain(c) ? c->kh * c->kw * c->ic : 0;
+}
+
 static size_t conv_packed_bytes(const ib_desc *d)
 {
     const ib_conv_desc *c = &d->conv;
-    const int64_t ocp = ib512_blocks(c->oc) * IB512_V;
-    const int64_t icp = ib512_conv_plain(c) ? c->ic : ib512_blocks(c->ic) * IB512_V;
-    return (size_t)(PLAN_FLOATS + ocp + ocp * icp * c->kh * c->kw) * sizeof(float);
+    return (size_t)conv_weights_end(c) * sizeof(float) +
+           (size_t)conv_plain_nsteps(c) * sizeof(int64_t);
+}
+
+/* Plain source: reduction step (kh, kw, ic) reads input offset ic ih iw + kh iw + kw from a
+ * pixel's tap (0, 0) (used where no tap of the tile reads padding). One table walked by one loop
+ * keeps the stem's 27 steps free of the nested loops' bookkeeping, which took registers GCC then
+ * spilled around every tap. */
+static void conv_plain_steps(const ib_conv_desc *c, int64_t *steps)
+{
+    int64_t k = 0;
+    for (int64_t kh = 0; kh < c->kh; kh++)
+        for (int64_t kw = 0; kw < c->kw; kw++)
+            for (int64_t ic = 0; ic < c->ic; ic++)
+                steps[k++] = ic * c->ih * c->iw + kh * c->iw + kw;
 }
 
 void IB_AVX512_SYM(ib512_conv_pack_for)(const ib_desc *d, const ib_args *a, void *packed,
@@ -73,6 +102,8 @@ void IB_AVX512_SYM(ib512_conv_pack_for)(const ib_desc *d, const ib_args *a, void
                                 ib_conv_folded_weight(c, a, oc, ic, t);
                     }
     }
+    if (ib512_conv_plain(c))
+        conv_plain_steps(c, (int64_t *)((float *)packed + conv_weights_end(c)));
 }
 
 /* The caches of the CPU in front of us, which every plan outside tests is built for. */
@@ -312,73 +343,94 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
     }
     /* Input row and column of tap (0, 0) of pixel 0. */
     const int64_t at[2] = {s->oh_ow[0] * c->sh - c->pt, s->oh_ow[1] * c->sw - c->pl};
-    int64_t ib = s->ib0, kh = s->kh0;
-    for (int64_t row = s->r0; row < s->r1; row++, kh = kh + 1 == KH ? (ib++, 0) : kh + 1) {
-        const float *wk = wg + row * KW * icn * wstep;
-        for (int64_t kw = 0; kw < KW; kw++) {
-            const int64_t e = fixed ? kh * c->iw + kw : 0;
-            const float *wp = wk + kw * icn * wstep;
-            if (RL) {
-                const int64_t ih = at[0] + kh, v0 = at[1] + kw, vl = v0 + P - 1;
-                if (ih < 0 || ih >= c->ih)
-                    continue;
-                if (v0 >= -1 && vl <= c->iw && (v0 >= 0 || vl < c->iw)) {
-                    /* Pixel 0's input by integer arithmetic: it may lie one pixel before the
-                     * image, and is then not read. */
-                    const float *q =
-                        (const float *)((uintptr_t)(src_n + ((ib * c->ih + ih) * c->iw) * IB512_V) +
-                                        (uintptr_t)(v0 * IB512_V * (int64_t)sizeof(float)));
-                    if (v0 < 0) {
-                        conv_tap16_line(acc, wp, wstep, q, G, P, 1, 0);
-                    } else if (vl == c->iw) {
-                        conv_tap16_line(acc, wp, wstep, q, G, P, 0, 1);
-                    } else {
-                        IB512_MCA_BEGIN("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
-                        conv_tap16_line(acc, wp, wstep, q, G, P, 0, 0);
-                        IB512_MCA_END("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
+    if (fixed) {
+        /* Every step of rows [r0, r1) in one loop: its weights follow the previous step's. */
+        const int64_t k1 = s->r1 * KW * icn;
+        for (int64_t k = s->r0 * KW * icn; k < k1; k++) {
+            IB512_MCA_BEGIN("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
+            conv_step(acc, wg + k * wstep, sp, cst, r->steps[k], 0, G, P, 0, 0, 0);
+            IB512_MCA_END("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
+        }
+    } else {
+        int64_t ib = s->ib0, kh = s->kh0;
+        for (int64_t row = s->r0; row < s->r1; row++, kh = kh + 1 == KH ? (ib++, 0) : kh + 1) {
+            const float *wk = wg + row * KW * icn * wstep;
+            for (int64_t kw = 0; kw < KW; kw++) {
+                const float *wp = wk + kw * icn * wstep;
+                if (RL) {
+                    const int64_t ih = at[0] + kh, v0 = at[1] + kw, vl = v0 + P - 1;
+                    if (ih < 0 || ih >= c->ih)
+                        continue;
+                    if (v0 >= -1 && vl <= c->iw && (v0 >= 0 || vl < c->iw)) {
+                        /* Pixel 0's input by integer arithmetic: it may lie one pixel before the
+                         * image, and is then not read. */
+                        const float *q =
+                            (const float *)((uintptr_t)(src_n +
+                                                        ((ib * c->ih + ih) * c->iw) * IB512_V) +
+                                            (uintptr_t)(v0 * IB512_V * (int64_t)sizeof(float)));
+                        if (v0 < 0) {
+                            conv_tap16_line(acc, wp, wstep, q, G, P, 1, 0);
+                        } else if (vl == c->iw) {
+                            conv_tap16_line(acc, wp, wstep, q, G, P, 0, 1);
+                        } else {
+                            IB512_MCA_BEGIN("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
+                            conv_tap16_line(acc, wp, wstep, q, G, P, 0, 0);
+                            IB512_MCA_END("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
+                        }
+                        continue;
                     }
-                    continue;
                 }
-            }
-            if (!fixed && !conv_taps(r, src_n, at, off, ihp, ib, kh, kw, sp, cst, P, B, W))
-                continue; /* wholly in the padding */
-            /* Row and column tiles: a tap whose first or last pixel reads padding (cst 0)
-             * skips that pixel's FMAs (8x8 3x3 pad 1 rows: 1 in 12 of them); the one-pointer
-             * rows come here only where more pixels do, and multiply zeros. */
-            const int skip = !edge || RL ? 0 : !cst[0] ? 1 : !cst[P - 1] ? 2 : 0;
-            if (B && skip == 1) {
-                conv_tap16(acc, wp, wstep, sp, G, P, edge, 0, edge);
-            } else if (B && skip == 2) {
-                conv_tap16(acc, wp, wstep, sp, G, P, 0, edge, edge);
-            } else if (RL) {
-                conv_tap16(acc, wp, wstep, sp, G, P, 0, 0, edge);
-            } else {
-                IB512_MCA_BEGIN("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
-                if (B) {
+                if (!conv_taps(r, src_n, at, off, ihp, ib, kh, kw, sp, cst, P, B, W))
+                    continue; /* wholly in the padding */
+                /* Row and column tiles: a tap whose first or last pixel reads padding (cst 0)
+                 * skips that pixel's FMAs (8x8 3x3 pad 1 rows: 1 in 12 of them); the one-pointer
+                 * rows come here only where more pixels do, and multiply zeros. */
+                const int skip = !edge || RL ? 0 : !cst[0] ? 1 : !cst[P - 1] ? 2 : 0;
+                if (B && skip == 1) {
+                    conv_tap16(acc, wp, wstep, sp, G, P, edge, 0, edge);
+                } else if (B && skip == 2) {
+                    conv_tap16(acc, wp, wstep, sp, G, P, 0, edge, edge);
+                } else if (RL) {
                     conv_tap16(acc, wp, wstep, sp, G, P, 0, 0, edge);
                 } else {
-                    for (int64_t i = 0; i < icn; i++)
-                        conv_step(acc, wp + i * wstep, sp, cst, e, i, G, P, 0, 0, 0);
+                    IB512_MCA_BEGIN("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
+                    if (B) {
+                        conv_tap16(acc, wp, wstep, sp, G, P, 0, 0, edge);
+                    } else {
+                        for (int64_t i = 0; i < icn; i++)
+                            conv_step(acc, wp + i * wstep, sp, cst, 0, i, G, P, 0, 0, 0);
+                    }
+                    IB512_MCA_END("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
                 }
-                IB512_MCA_END("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
             }
         }
     }
-
-    const __m512 zero = _mm512_setzero_ps();
-    IB512_UNROLL
-    for (int o = 0; o < G; o++) {
-        const __m512 b = _mm512_loadu_ps(r->bias + oc0 + o * IB512_V);
+    /* The epilogue's choices read once: every store may alias them (the vector store type is
+     * may_alias), so reading them per pixel reloaded and tested them between the G*P stores. */
+    const int add_bias = s->last && r->has_bias, relu = s->last && c->relu;
+    const int64_t out_blk = r->out_blk;
+    if (add_bias) {
         IB512_UNROLL
-        for (int p = 0; p < P; p++) {
-            __m512 v = acc[o][p];
-            if (s->last && r->has_bias)
-                v = _mm512_add_ps(v, b);
-            if (s->last && c->relu)
-                v = _mm512_max_ps(zero, v); /* returns v when v is NaN; keeps -0 */
-            _mm512_storeu_ps(dst + o * r->out_blk + p * pxs * IB512_V, v);
+        for (int o = 0; o < G; o++) {
+            const __m512 b = _mm512_loadu_ps(r->bias + oc0 + o * IB512_V);
+            IB512_UNROLL
+            for (int p = 0; p < P; p++)
+                acc[o][p] = _mm512_add_ps(acc[o][p], b);
         }
     }
+    if (relu) {
+        const __m512 zero = _mm512_setzero_ps();
+        IB512_UNROLL
+        for (int o = 0; o < G; o++)
+            IB512_UNROLL
+        for (int p = 0; p < P; p++)
+            acc[o][p] = _mm512_max_ps(zero, acc[o][p]); /* returns v when v is NaN; keeps -0 */
+    }
+    IB512_UNROLL
+    for (int o = 0; o < G; o++)
+        IB512_UNROLL
+    for (int p = 0; p < P; p++)
+        _mm512_storeu_ps(dst + o * out_blk + p * pxs * IB512_V, acc[o][p]);
 }
 
 /* Every (kind, g, p) tile with g <= G, p <= P of a main tile as its own function, and a table
@@ -491,6 +543,7 @@ static void conv_exec(const ib_desc *d, const void *packed, const float *const *
     r.out_blk = c->oh * c->ow * IB512_V;
     r.row_floats = c->kw * pl->icn * pl->g * IB512_V;
     r.px_step = pl->px_step;
+    r.steps = (const int64_t *)((const float *)packed + conv_weights_end(c));
     /* The walks' kernels: KIND_ROWS, KIND_FLAT, KIND_COLS in the walks' order; blocked rows at
      * stride 1 in w take one pointer. */
     int kind = !ib512_conv_plain(c) + 2 * pl->walk;
