@@ -132,11 +132,12 @@ IB512_INLINE void conv_step(__m512 acc[IB512_CONV_GMAX][IB512_CONV_PMAX], const 
     for (int o = 0; o < G; o++)
         wv[o] = _mm512_loadu_ps(wp + o * IB512_V);
     IB512_UNROLL
-    for (int p = S0; p < P - S1; p++)
+    for (int p = S0; p < P - S1; p++) {
         IB512_UNROLL
-    for (int o = 0; o < G; o++)
-        acc[o][p] =
-            _mm512_fmadd_ps(_mm512_set1_ps(sp[p][B ? i : e + i * cst[p]]), wv[o], acc[o][p]);
+        for (int o = 0; o < G; o++)
+            acc[o][p] =
+                _mm512_fmadd_ps(_mm512_set1_ps(sp[p][B ? i : e + i * cst[p]]), wv[o], acc[o][p]);
+    }
 }
 
 /* One tap of a blocked source: its 16 input channels, straight-line (see conv_step for S0, S1).
@@ -317,11 +318,12 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
         }
     }
     IB512_UNROLL
-    for (int o = 0; o < G; o++)
+    for (int o = 0; o < G; o++) {
         IB512_UNROLL
-    for (int p = 0; p < P; p++)
-        acc[o][p] = s->first ? _mm512_setzero_ps()
-                             : _mm512_loadu_ps(dst + o * r->out_blk + p * pxs * IB512_V);
+        for (int p = 0; p < P; p++)
+            acc[o][p] = s->first ? _mm512_setzero_ps()
+                                 : _mm512_loadu_ps(dst + o * r->out_blk + p * pxs * IB512_V);
+    }
     /* Plain unpadded source (the stem): a tap is one offset from every pixel's tap (0, 0), and
      * its few input channels one stride apart, so the pixel pointers are set once per tile and
      * each tap only moves an index (setting P pointers per tap of 3 channels costs as much as
@@ -421,16 +423,18 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
     if (relu) {
         const __m512 zero = _mm512_setzero_ps();
         IB512_UNROLL
-        for (int o = 0; o < G; o++)
+        for (int o = 0; o < G; o++) {
             IB512_UNROLL
-        for (int p = 0; p < P; p++)
-            acc[o][p] = _mm512_max_ps(zero, acc[o][p]); /* returns v when v is NaN; keeps -0 */
+            for (int p = 0; p < P; p++)
+                acc[o][p] = _mm512_max_ps(zero, acc[o][p]); /* returns v when v is NaN; keeps -0 */
+        }
     }
     IB512_UNROLL
-    for (int o = 0; o < G; o++)
+    for (int o = 0; o < G; o++) {
         IB512_UNROLL
-    for (int p = 0; p < P; p++)
-        _mm512_storeu_ps(dst + o * out_blk + p * pxs * IB512_V, acc[o][p]);
+        for (int p = 0; p < P; p++)
+            _mm512_storeu_ps(dst + o * out_blk + p * pxs * IB512_V, acc[o][p]);
+    }
 }
 
 /* Every (kind, g, p) tile with g <= G, p <= P of a main tile as its own function, and a table
@@ -543,7 +547,8 @@ static void conv_exec(const ib_desc *d, const void *packed, const float *const *
     r.out_blk = c->oh * c->ow * IB512_V;
     r.row_floats = c->kw * pl->icn * pl->g * IB512_V;
     r.px_step = pl->px_step;
-    r.steps = (const int64_t *)((const float *)packed + conv_weights_end(c));
+    if (ib512_conv_plain(c))
+        r.steps = (const int64_t *)((const float *)packed + conv_weights_end(c));
     /* The walks' kernels: KIND_ROWS, KIND_FLAT, KIND_COLS in the walks' order; blocked rows at
      * stride 1 in w take one pointer. */
     int kind = !ib512_conv_plain(c) + 2 * pl->walk;
