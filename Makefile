@@ -181,6 +181,13 @@ DRIVER_OBJ := $(patsubst %,$(BUILD)/%.o,report/results harness/stats)
 $(BUILD)/tests/test_driver: $(DRIVER_OBJ) $(INCBENCH)
 $(BUILD)/tests/test_driver: TEST_EXTRA_OBJ += $(DRIVER_OBJ)
 
+# The net best test links the driver (all but its main): the choice measures reorders with
+# the driver's timer.
+NET_BEST_OBJ := $(filter-out $(BUILD)/cli/incbench.o $(TEST_SUPPORT_OBJ),$(BENCH_OBJ))
+$(BUILD)/tests/test_net_best: $(NET_BEST_OBJ)
+$(BUILD)/tests/test_net_best: TEST_EXTRA_OBJ += $(NET_BEST_OBJ)
+$(BUILD)/tests/test_net_best: LIBS += $(BENCH_LIBS)
+
 # The report test links the report's CSV reader and number formatting, and runs the built
 # incbench (report) and headless Chromium on a committed quick run (tests/data/report-run).
 REPORT_OBJ := $(patsubst %,$(BUILD)/%.o,report/report_csv report/report_fmt report/csv)

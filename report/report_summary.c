@@ -224,8 +224,22 @@ static void net_table(FILE *f, ib_report *r, net_row *rows, int *n)
         const char *impl = ib_rcsv_get(c, row, "impl");
         fprintf(f, "<tr%s><td>", i == 0 ? " class='winner'" : "");
         ib_html(f, impl);
-        if (!strcmp(impl, "best"))
-            fprintf(f, " <small>(fastest family per layer)</small>");
+        if (!strcmp(impl, "best")) {
+            /* judged against the family it started from, their passes timed interleaved */
+            const double v = ib_rcsv_num(c, row, "beside_ratio");
+            const double lo = ib_rcsv_num(c, row, "beside_lo"),
+                         hi = ib_rcsv_num(c, row, "beside_hi");
+            fprintf(f, " <small>(a family per layer");
+            if (isfinite(v) && isfinite(lo) && isfinite(hi)) {
+                fprintf(f, "; against ");
+                ib_html(f, ib_rcsv_get(c, row, "beside"));
+                fprintf(f, " timed beside it %.3f [%.3f, %.3f], %s", v, lo, hi,
+                        lo > 1   ? "slower"
+                        : hi < 1 ? "faster"
+                                 : "not significant");
+            }
+            fprintf(f, ")</small>");
+        }
         fprintf(f, "</td><td class='num'>");
         ib_html_interval(f, ib_fmt_sig, rows[i].med * 1e3, ib_rcsv_num(c, row, "total_min_s") * 1e3,
                          ib_rcsv_num(c, row, "total_max_s") * 1e3, 1);

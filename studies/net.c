@@ -565,6 +565,9 @@ typedef struct fam_result {
     double peak;
     int fallbacks;
     double *kernel_min; /* per layer: its steps' minimums, reorders excluded */
+    double *kernel_max; /* and their maximums */
+    char beside[24];    /* best: the family whose pass was timed beside its own */
+    ib_ratio_ci vs;     /* best's pass / that family's pass, their repetitions interleaved */
 } fam_result;
 
 /* A step whose rate is compared with the FMA peak (not a reorder; a multiply-add layer type). */
@@ -597,21 +600,32 @@ static void in_pass_medians(chain *c, const e2e_ctx *x)
     }
 }
 
+/* The family best started from, timed beside it (its pass only): best's choice is judged on
+ * passes whose repetitions shared the machine's load, not on a family timed minutes earlier. */
+typedef struct beside {
+    const char *fam;
+    const ib_impl *const *impls;
+    chain c;
+    e2e_ctx ec;
+    ib_timing total;
+} beside;
+
 static int run_family(const ib_run_opts *o, FILE *out, const model *m, const char *fam,
                       const ib_impl *const *impls, int threads, double tol, fam_result *r,
-                      FILE *lcsv, ib_gbjson *js, int top)
+                      FILE *lcsv, ib_gbjson *js, int top, beside *bs)
 {
     ib_err e = {{0}};
     chain c;
     snprintf(r->name, sizeof r->name, "%s", fam);
     r->kernel_min = calloc((size_t)m->net.count, sizeof *r->kernel_min);
+    r->kernel_max = calloc((size_t)m->net.count, sizeof *r->kernel_max);
     const ib_chain_ops *peer = NULL;
     for (int i = 0; i < m->net.count && !peer; i++)
         if (included(m, i) && !m->net.layers[i].identity)
             peer = impls[i]->chain;
-    ib_status st = !r->kernel_min ? ib_fail(&e, IB_NOMEM, "net: out of memory")
-                   : peer         ? chain_build_peer(m, impls, peer, &c, &e)
-                                  : chain_build(m, impls, &c, &e);
+    ib_status st = !r->kernel_min || !r->kernel_max ? ib_fail(&e, IB_NOMEM, "net: out of memory")
+                   : peer                           ? chain_build_peer(m, impls, peer, &c, &e)
+                                                    : chain_build(m, impls, &c, &e);
     if (st != IB_OK) {
         snprintf(r->why, sizeof r->why, "%s", e.msg);
         chain_free(&c);
@@ -620,6 +634,12 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
             return 0;
         }
         fprintf(stderr, "incbench %s: %s: %s\n", o->cmd, fam, e.msg);
+        return 1;
+    }
+    if (bs && chain_build(m, bs->impls, &bs->c, &e) != IB_OK) {
+        fprintf(stderr, "incbench %s: %s beside %s: %s\n", o->cmd, fam, bs->fam, e.msg);
+        chain_free(&bs->c);
+        chain_free(&c);
         return 1;
     }
     r->err = logits_error(m, &c);
@@ -652,8 +672,24 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
                                .tag = s ? &s->t : &r->total};
         ib_gb_register(&b);
     }
+    if (bs) {
+        char nm[80];
+        snprintf(nm, sizeof nm, "net/%s/beside/%s/total", fam, bs->fam);
+        bs->ec = (e2e_ctx){&bs->c, NULL, 0};
+        memset(&bs->total, 0, sizeof bs->total);
+        const ib_gb_bench b = {.name = nm,
+                               .fn = gb_all,
+                               .ctx = &bs->ec,
+                               .use_real_time = 1,
+                               .repetitions = reps,
+                               .min_time = o->min_time,
+                               .tag = &bs->total};
+        ib_gb_register(&b);
+    }
     ib_gb_run_collect(ib_gb_collect_timing, NULL);
     ib_gb_clear();
+    if (bs)
+        chain_free(&bs->c);
     for (int i = 0; i <= c.n; i++) {
         ib_timing *t = i < c.n ? &c.steps[i].t : &r->total;
         if (t->failed || t->reps < 1) {
@@ -664,6 +700,14 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
             return 1;
         }
         ib_timing_summarize(t);
+    }
+    if (bs) {
+        snprintf(r->beside, sizeof r->beside, "%s", bs->fam);
+        r->vs.est = NAN;
+        if (bs->total.failed || bs->total.reps < 1 ||
+            ib_ratio_ci_compute(bs->total.samples, bs->total.reps, r->total.samples, r->total.reps,
+                                0.95, &r->vs) != 0)
+            r->beside[0] = 0;
     }
     in_pass_medians(&c, &ec);
     free(ec.per_call);
@@ -678,6 +722,7 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
             continue;
         }
         r->kernel_min[s->layer] += s->t.min;
+        r->kernel_max[s->layer] += s->t.max;
         r->flops += layer_flops(s->d);
         r->peak_flops += fma_step(s) ? ib_impl_peak_flops(s->impl, s->d) : layer_flops(s->d);
     }
@@ -862,6 +907,7 @@ static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *e
                 m.depth, (long long)m.kmax, (long long)o->reps);
     int rc = 0;
     int *use = calloc((size_t)nl, sizeof *use);
+    beside bs = {0};
     for (int i = 0; use && i < nl; i++)
         use[i] = included(&m, i);
     for (int f = 0; f <= nfam && impls && res && chosen && use; f++) {
@@ -870,23 +916,30 @@ static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *e
             /* best: per layer among the native families that passed (their buffers chain
              * with each other), layout changes counted at their measured cost. Minimums,
              * not medians: the families were timed one after the other, and the minimum is
-             * what another process's load disturbs least. */
+             * what another process's load disturbs least; a layer moves only where the
+             * ranges do not overlap. Its pass is then timed beside the family it started
+             * from, so that whether the choice pays is measured, not predicted. */
             ib_best_in bi = {
                 .net = &m.net, .use = use, .min_time = o->min_time * 0.25, .reps = (int)o->reps};
+            int cand_fam[IB_BEST_MAX], start = 0;
             for (int g = 0; g < nfam && bi.ncand < IB_BEST_MAX; g++)
                 if (res[g].ok && res[g].pass && native_only(&m, chosen[g])) {
+                    cand_fam[bi.ncand] = g;
                     bi.impls[bi.ncand] = chosen[g];
+                    bi.time_hi[bi.ncand] = res[g].kernel_max;
                     bi.time[bi.ncand++] = res[g].kernel_min;
                 }
             if (!want_best || bi.ncand < 2)
                 break;
             ib_progress(o, f + 1, nfam + 1, "best: measuring reorders between layouts");
             double ro = 0;
-            if ((res[f].predicted = ib_net_best_pick(&bi, impls, &ro)) < 0) {
+            if ((res[f].predicted = ib_net_best_pick(&bi, impls, &ro, &start)) < 0) {
                 fprintf(stderr, "incbench %s: best: measuring a reorder failed\n", o->cmd);
                 rc = 2;
                 break;
             }
+            bs.fam = fam[cand_fam[start]];
+            bs.impls = chosen[cand_fam[start]];
         }
         int fallbacks = 0;
         chosen[f] = calloc((size_t)nl, sizeof **chosen);
@@ -910,7 +963,8 @@ static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *e
         ib_progress(o, f + 1, nfam + want_best, "net with %s%s", name,
                     fallbacks ? " (some layers fall back to another family)" : "");
         res[f].fallbacks = fallbacks;
-        int r = run_family(o, out, &m, name, impls, threads, tol, &res[f], lcsv, jsp, top);
+        int r = run_family(o, out, &m, name, impls, threads, tol, &res[f], lcsv, jsp, top,
+                           f == nfam ? &bs : NULL);
         rc = r > rc ? r : rc;
     }
     free(use);
@@ -920,7 +974,7 @@ static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *e
     if (csv)
         fprintf(csv, "impl,status,total_med_s,total_min_s,total_max_s,sum_steps_s,gflops,"
                      "pct_peak,logits_rel_err,tolerance,fallback_layers,reorders_s,"
-                     "predicted_s,sum_in_pass_s\n");
+                     "predicted_s,sum_in_pass_s,beside,beside_ratio,beside_lo,beside_hi\n");
     if (out)
         fprintf(out, "\n%-8s %-7s %-34s %12s %10s %10s %9s %8s %11s  %s\n", "impl", "logits",
                 "total median [min, max]", "sum of steps", "in pass", "reorders", "GFLOP/s",
@@ -929,7 +983,7 @@ static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *e
         fam_result *r = &res[f];
         if (!r->name[0])
             continue;
-        char a[24], b[24], c[24], d[24], ip[24], ro[24], pr[24], tt[80], note[160] = "";
+        char a[24], b[24], c[24], d[24], ip[24], ro[24], pr[24], tt[80], note[256] = "";
         if (r->ok)
             snprintf(tt, sizeof tt, "%s [%s, %s]", ib_fmt_time(r->total.med, a, 24),
                      ib_fmt_time(r->total.min, b, 24), ib_fmt_time(r->total.max, c, 24));
@@ -937,7 +991,16 @@ static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *e
         const double pp = r->ok && r->peak > 0 ? r->peak_flops / r->total.med / r->peak * 100 : 0;
         if (r->fallbacks)
             snprintf(note, sizeof note, "some layers from another family");
-        if (r->predicted > 0)
+        if (r->predicted > 0 && r->beside[0]) {
+            const int sig = ib_ratio_ci_significant(&r->vs);
+            snprintf(note, sizeof note,
+                     "per layer with reorders (sum of minimums predicted %s); against %s timed "
+                     "beside it: %.3f [%.3f, %.3f], %s",
+                     ib_fmt_time(r->predicted, pr, 24), r->beside, r->vs.est, r->vs.lo, r->vs.hi,
+                     !sig              ? "not significant"
+                     : r->vs.est < 1.0 ? "faster"
+                                       : "slower: the per-layer choice does not pay here");
+        } else if (r->predicted > 0)
             snprintf(note, sizeof note, "per layer with reorders; sum of minimums predicted %s",
                      ib_fmt_time(r->predicted, pr, 24));
         if (out) {
@@ -950,14 +1013,18 @@ static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *e
             else
                 fprintf(out, "%-8s %-7s %s\n", r->name, r->skipped ? "SKIPPED" : "ERROR", r->why);
         }
+        char vs[64] = ",,,";
+        if (r->beside[0])
+            snprintf(vs, sizeof vs, "%s,%.4f,%.4f,%.4f", r->beside, r->vs.est, r->vs.lo, r->vs.hi);
         if (csv && r->ok)
-            fprintf(csv, "%s,%s,%.6e,%.6e,%.6e,%.6e,%.4f,%.3f,%.4e,%.4e,%d,%.6e,%.6e,%.6e\n",
+            fprintf(csv, "%s,%s,%.6e,%.6e,%.6e,%.6e,%.4f,%.3f,%.4e,%.4e,%d,%.6e,%.6e,%.6e,%s\n",
                     r->name, r->pass ? "PASSED" : "FAILED", r->total.med, r->total.min,
                     r->total.max, r->sum_layers, gf, pp, r->err, tol, r->fallbacks, r->reorders,
-                    r->predicted, r->sum_in_pass);
+                    r->predicted, r->sum_in_pass, vs);
         else if (csv && r->skipped)
-            fprintf(csv, "%s,SKIPPED,,,,,,,,,,,,\n", r->name);
+            fprintf(csv, "%s,SKIPPED,,,,,,,,,,,,,,,,\n", r->name);
         free(r->kernel_min);
+        free(r->kernel_max);
     }
     if (csv)
         fclose(csv);

@@ -110,7 +110,14 @@ static int usable(const ctx *x, int c, int i)
     return x->in->impls[c][i] && isfinite(x->in->time[c][i]) && x->in->time[c][i] > 0;
 }
 
-double ib_net_best_pick(const ib_best_in *in, const ib_impl **pick, double *reorder_s)
+/* Layer i clearly faster with candidate c than with w: no overlap of their ranges. */
+static int clearly_faster(const ctx *x, int c, int w, int i)
+{
+    return x->in->time_hi[c][i] < x->in->time[w][i];
+}
+
+double ib_net_best_pick(const ib_best_in *in, const ib_impl **pick, double *reorder_s,
+                        int *start_out)
 {
     const int nl = in->net->count;
     ctx *x = calloc(1, sizeof *x);
@@ -162,7 +169,7 @@ double ib_net_best_pick(const ib_best_in *in, const ib_impl **pick, double *reor
                 continue;
             const int was = x->assign[i];
             for (int c = 0; c < in->ncand; c++) {
-                if (c == was || !usable(x, c, i))
+                if (c == was || !usable(x, c, i) || !clearly_faster(x, c, x->assign[i], i))
                     continue;
                 const int keep = x->assign[i];
                 x->assign[i] = c;
@@ -175,6 +182,7 @@ double ib_net_best_pick(const ib_best_in *in, const ib_impl **pick, double *reor
         }
     }
     best = cost(x, reorder_s);
+    *start_out = start;
     for (int i = 0; i < nl; i++)
         pick[i] = in->use[i] && !in->net->layers[i].identity ? in->impls[x->assign[i]][i] : NULL;
     if (x->failed)

@@ -15,14 +15,18 @@ typedef struct ib_best_in {
     const ib_impl *const *impls[IB_BEST_MAX]; /* per candidate: its kernel per layer */
     const double *time[IB_BEST_MAX];          /* per candidate: measured seconds per layer
                                                  (minimums), reorders excluded */
+    const double *time_hi[IB_BEST_MAX];       /* the same layers' maximums */
     double min_time;                          /* per reorder timing */
     int reps;
 } ib_best_in;
 
 /* Writes the choice into pick[layer] and returns the sum of step minimums it predicts
- * (seconds), of which *reorder_s are reorders (measured here, minimums too). The start is the
- * fastest single family, and a layer only changes family when that lowers the prediction, reorders
- * included, so the prediction is never above the best single family's. */
-double ib_net_best_pick(const ib_best_in *in, const ib_impl **pick, double *reorder_s);
+ * (seconds), of which *reorder_s are reorders (measured here, minimums too); *start is the
+ * candidate it started from. The start is the fastest single family, and a layer only changes
+ * family when that lowers the prediction, reorders included, and the layer's slowest
+ * repetition in the other family is faster than its fastest in the one it leaves: a difference
+ * the repetitions' spread does not swallow. A layer within the noise stays where it is, so the
+ * minimum of many noisy timings (the fastest family's by luck) does not pull it over. */
+double ib_net_best_pick(const ib_best_in *in, const ib_impl **pick, double *reorder_s, int *start);
 
 #endif
