@@ -165,6 +165,13 @@ static void test_shapes(const build *b)
         {"oc96 3x3 stride 2 pad", 16, 11, 9, 96, 3, 3, 2, 1, 1, 1, 1},
         {"oc144 groups 5 4 rows", 16, 9, 9, 144, 3, 3, 1, 1, 1, 1, 1},
         {"oc208 groups 5 5 3 rows", 16, 9, 9, 208, 3, 3, 1, 1, 1, 1, 1},
+        /* 1x1 with many input blocks (a group's weights overflow half of the Xeon's L1d; the
+         * small CPU splits their reduction into chunks, partial sums through the output): ic
+         * and oc tails, odd pixel counts, 8x8 and stride 2. */
+        {"1x1 35x35 192 -> 64", 192, 35, 35, 64, 1, 1, 1, 0, 0, 0, 0},
+        {"1x1 many ic tails odd", 200, 9, 13, 56, 1, 1, 1, 0, 0, 0, 0},
+        {"1x1 8x8 many ic tail", 776, 8, 8, 128, 1, 1, 1, 0, 0, 0, 0},
+        {"1x1 many ic stride 2", 392, 13, 11, 72, 1, 1, 2, 0, 0, 0, 0},
     };
     for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
         const ib_desc d =

@@ -29,7 +29,10 @@ static int64_t min64(int64_t a, int64_t b)
 /* Modelled cycles of one reduction step (one input channel of one tap) of a g x p tile: its
  * FMAs on two ports, plus what each weight vector and each broadcast costs beyond them. The
  * weights' share is what makes wide tiles pay: fitted to this kernel on the Xeon (8x8 1x1 with
- * 1280 inputs: 3x8 at 81% of peak, 4x6 at 55%, 4x5 at 50%; 35x35 1x1: 4x6 79%, 4x5 69%). */
+ * 1280 inputs: 3x8 at 81% of peak, 4x6 at 55%, 4x5 at 50%; 35x35 1x1: 4x6 79%, 4x5 69%).
+ * A cost per weight vector streamed from L2 (a 1x1 group over half of L1d) moved the 35x35 and
+ * 17x17 1x1 layers to 2x12: 0-16% slower against oneDNN there, as were AuxLogits.conv0 (from 4x6)
+ * and Mixed_6c.branch7x7_1 (from 5x5). */
 static double step_cycles(int64_t g, int64_t p)
 {
     return 0.5 * (double)(g * p) + 1.5 * (double)g + 0.5 * (double)p;
@@ -126,7 +129,10 @@ static void choose_tile(ib512_conv_plan *pl, const ib_conv_desc *c)
  * (the rest holds the input of a pixel block), so the tiles after the first read them from L2
  * rather than L3; partial sums go through the output between chunks. Measured on the Xeon:
  * chunks sized for L1d (24 KiB) lose more to the partial sums' round trips than they gain, as
- * L2 feeds one tile's weights (G vectors per G*P FMAs) fast enough. */
+ * L2 feeds one tile's weights (G vectors per G*P FMAs) fast enough. Measured again on the 35x35
+ * and 17x17 1x1 layers (36-192 KiB per group): chunks of half of L1d ran 2-7% slower against
+ * oneDNN than one chunk. Software prefetch of the next rows' weights and input in the 1x1 tiles
+ * gained nothing measurable either. */
 static void choose_chunks(ib512_conv_plan *pl, const ib_conv_desc *c)
 {
     const int64_t row_bytes = c->kw * pl->icn * pl->g * IB512_V * (int64_t)sizeof(float);
