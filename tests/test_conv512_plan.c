@@ -172,6 +172,12 @@ static void test_shapes(const build *b)
         {"1x1 many ic tails odd", 200, 9, 13, 56, 1, 1, 1, 0, 0, 0, 0},
         {"1x1 8x8 many ic tail", 776, 8, 8, 128, 1, 1, 1, 0, 0, 0, 0},
         {"1x1 many ic stride 2", 392, 13, 11, 72, 1, 1, 2, 0, 0, 0, 0},
+        /* Several reduction chunks on the small CPU (starting mid input block), dozens of
+         * tiles: flat, rows padded on every side, stride 2, 5x5 with odd widths. */
+        {"3x3 flat chunks many tiles", 48, 21, 23, 40, 3, 3, 1, 0, 0, 0, 0},
+        {"3x3 pad 1 rows chunks", 32, 19, 13, 48, 3, 3, 1, 1, 1, 1, 1},
+        {"3x3 stride 2 flat chunks", 64, 31, 29, 56, 3, 3, 2, 0, 0, 0, 0},
+        {"5x5 pad 2 odd chunks", 40, 15, 19, 24, 5, 5, 1, 2, 2, 2, 2},
     };
     for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
         const ib_desc d =

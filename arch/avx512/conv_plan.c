@@ -132,7 +132,14 @@ static void choose_tile(ib512_conv_plan *pl, const ib_conv_desc *c)
  * L2 feeds one tile's weights (G vectors per G*P FMAs) fast enough. Measured again on the 35x35
  * and 17x17 1x1 layers (36-192 KiB per group): chunks of half of L1d ran 2-7% slower against
  * oneDNN than one chunk. Software prefetch of the next rows' weights and input in the 1x1 tiles
- * gained nothing measurable either. */
+ * gained nothing measurable either.
+ * On the 3x3s: chunks of half of L1d (2 rows, 18-24 KiB) took Conv2d_4a_3x3 (135 KiB per
+ * group) from 0.96 to 1.06 x oneDNN brgconv (median of 3 old/new alternations; run inside batches
+ * of 8 tiles whose partial sums stay in L1, 0.92 to 1.00 in one), Conv2d_2b_3x3,
+ * Mixed_5b.branch3x3dbl_3 and Mixed_6a.branch3x3 (486 KiB) within the noise. An eighth of L2 for
+ * spatial kernels (2-4 chunks on 10 layers), one alternation: 7x1/1x7s 0.91-1.10 to 0.93-0.98,
+ * AuxLogits.conv1 0.92 to 0.89, the 3x3s and Mixed_5b.branch5x5_2 0.89-1.02 to 1.05-1.16; for the
+ * 7x1/1x7s alone, 4 alternations: within the noise. Neither is kept. */
 static void choose_chunks(ib512_conv_plan *pl, const ib_conv_desc *c)
 {
     const int64_t row_bytes = c->kw * pl->icn * pl->g * IB512_V * (int64_t)sizeof(float);
