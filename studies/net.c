@@ -940,6 +940,18 @@ static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *e
             }
             bs.fam = fam[cand_fam[start]];
             bs.impls = chosen[cand_fam[start]];
+            int moved = 0;
+            for (int i = 0; i < nl; i++)
+                moved += use[i] && !m.net.layers[i].identity && impls[i] != bs.impls[i];
+            if (!moved) { /* best is that family: timing it again would only time noise */
+                snprintf(res[f].name, sizeof res[f].name, "best");
+                snprintf(res[f].why, sizeof res[f].why,
+                         "no layer is clearly faster in another family than in %s (their ranges "
+                         "overlap), so best is %s",
+                         bs.fam, bs.fam);
+                res[f].skipped = 1;
+                break;
+            }
         }
         int fallbacks = 0;
         chosen[f] = calloc((size_t)nl, sizeof **chosen);
