@@ -354,7 +354,7 @@ int ib_cmd_compare(int argc, char **argv)
         } else if (!isfinite(ci.lo)) {
             verdict = "~ too few repetitions for an interval";
         } else if (ib_ratio_ci_significant(&ci)) {
-            verdict = ci.est > 1 ? "slower" : "faster";
+            verdict = ib_ratio_ci_verdict(&ci);
         }
         const int sig = verdict[0] != '~';
         faster += sig && ci.est < 1;
@@ -382,7 +382,7 @@ int ib_cmd_compare(int argc, char **argv)
         char iv[64] = "no interval: a layer has a single repetition";
         if (isfinite(g.lo))
             snprintf(iv, sizeof iv, "95%% [%.3f, %.3f]%s", g.lo, g.hi,
-                     g.lo <= 1 && g.hi >= 1 ? ", not significant" : "");
+                     ib_ratio_ci_significant(&g) ? "" : ", not significant");
         printf("geometric mean %.3f, %s (bootstrap over repetitions, %d resamples, fixed "
                "seed); worst %.3f (%s%s)\n",
                g.est, iv, BOOT_REPLICATES, worst, worst_layer, worst_verdict);

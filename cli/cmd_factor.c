@@ -106,12 +106,19 @@ static void print_family(FILE *out, const char *fam, const ib_fform_time *ra,
         fprintf(out, "             (%s)\n", bad->why[0] ? bad->why : "not timed");
         return;
     }
+    /* the realized fraction's interval: the saving's over the work saving, so that a small
+     * work saving's realized fraction is read with the spread it inherits */
+    char ri[40] = "", rlo[16], rhi[16];
+    if (isfinite(p->realized) && p->work_saving > 0)
+        snprintf(ri, sizeof ri, " [%s, %s]",
+                 fmt_pct(p->saving_lo / p->work_saving, rlo, sizeof rlo, 0),
+                 fmt_pct(p->saving_hi / p->work_saving, rhi, sizeof rhi, 0));
     fprintf(out,
             "             saving %s [%s, %s] = 1 - (1 - %s work) x %.2f efficiency A/B; "
-            "realized %s: %s (%s)%s\n",
+            "realized %s%s: %s (%s)%s\n",
             fmt_pct(p->saving, s, sizeof s, 1), fmt_pct(p->saving_lo, lo, sizeof lo, 1),
             fmt_pct(p->saving_hi, hi, sizeof hi, 1), fmt_pct(p->work_saving, w, sizeof w, 0),
-            p->eff_ratio, fmt_pct(p->realized, rl, sizeof rl, 0), ib_fverdict_name(p->verdict),
+            p->eff_ratio, fmt_pct(p->realized, rl, sizeof rl, 0), ri, ib_fverdict_name(p->verdict),
             rounds_note(ra->rounds, p, cap, rn, sizeof rn), artefact_note(p->artefact));
     if (p->peak_a > 1.02 || p->peak_b > 1.02)
         fprintf(out,
@@ -467,7 +474,8 @@ static void print_head(const ib_run_opts *o, FILE *out, int threads, int pinned)
             "centre [95%% Wilcoxon signed-rank interval]; with fewer than 6 rounds the Moses\n"
             "interval of the pooled repetitions; its\n"
             "decomposition: saving = 1 - (1 - work saving on executed MACs) x (efficiency of\n"
-            "A's kernels / B's). realized = saving / work saving. Verdict, on the estimate:\n"
+            "A's kernels / B's). realized = saving / work saving [its interval: the saving's\n"
+            "over the work saving, wide where little work is saved]. Verdict, on the estimate:\n"
             "'negligible' under 1%% either way; 'negligible or pays' ('or pays partly', 'or\n"
             "does not pay here') within 1 point of the 2%% line; else 'not significant' when\n"
             "the interval contains 0; 'does not pay here' when below 0; 'pays' when the\n"

@@ -282,6 +282,13 @@ int ib_ratio_ci_significant(const ib_ratio_ci *r)
     return isfinite(r->lo) && isfinite(r->hi) && (r->lo > 1 || r->hi < 1);
 }
 
+const char *ib_ratio_ci_verdict(const ib_ratio_ci *r)
+{
+    if (!isfinite(r->lo) || !isfinite(r->hi))
+        return NULL;
+    return !ib_ratio_ci_significant(r) ? "not significant" : r->hi < 1 ? "faster" : "slower";
+}
+
 /* The largest c with P(T <= c) <= tail for the Wilcoxon signed-rank statistic T of n values
  * under the null (counts of the subsets of {1..n} by their sum); -1 when even T = 0 is more
  * likely than tail (too few values), -2 without memory. */

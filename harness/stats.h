@@ -78,4 +78,9 @@ int ib_ratio_ci_rounds(const double *x, const int *xend, const double *y, const 
 /* 1 when the interval excludes 1 (a difference at that confidence), else 0. */
 int ib_ratio_ci_significant(const ib_ratio_ci *r);
 
+/* How every report reads a ratio time(A) / time(B) with its interval: "faster" (A; the
+ * interval lies below 1), "slower" (above 1), "not significant" (it contains 1), or NULL when
+ * there is no interval to read. */
+const char *ib_ratio_ci_verdict(const ib_ratio_ci *r);
+
 #endif

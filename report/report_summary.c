@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/stats.h"
 #include "report/report_fmt.h"
 #include "report/report_page.h"
 
@@ -226,17 +227,16 @@ static void net_table(FILE *f, ib_report *r, net_row *rows, int *n)
         ib_html(f, impl);
         if (!strcmp(impl, "best")) {
             /* judged against the family it started from, their passes timed interleaved */
-            const double v = ib_rcsv_num(c, row, "beside_ratio");
-            const double lo = ib_rcsv_num(c, row, "beside_lo"),
-                         hi = ib_rcsv_num(c, row, "beside_hi");
+            const ib_ratio_ci vs = {.est = ib_rcsv_num(c, row, "beside_ratio"),
+                                    .lo = ib_rcsv_num(c, row, "beside_lo"),
+                                    .hi = ib_rcsv_num(c, row, "beside_hi"),
+                                    .conf = 0.95};
+            const char *verdict = ib_ratio_ci_verdict(&vs);
             fprintf(f, " <small>(a family per layer");
-            if (isfinite(v) && isfinite(lo) && isfinite(hi)) {
+            if (isfinite(vs.est) && verdict) {
                 fprintf(f, "; against ");
                 ib_html(f, ib_rcsv_get(c, row, "beside"));
-                fprintf(f, " timed beside it %.3f [%.3f, %.3f], %s", v, lo, hi,
-                        lo > 1   ? "slower"
-                        : hi < 1 ? "faster"
-                                 : "not significant");
+                fprintf(f, " timed beside it %.3f [%.3f, %.3f], %s", vs.est, vs.lo, vs.hi, verdict);
             }
             fprintf(f, ")</small>");
         }
@@ -255,6 +255,11 @@ static void net_table(FILE *f, ib_report *r, net_row *rows, int *n)
         fprintf(f, "</td><td class='num'>%s</td><td>",
                 ib_fmt_sig(a, ib_rcsv_num(c, row, "logits_rel_err")));
         ib_html(f, ib_rcsv_get(c, row, "status"));
+        if (*ib_rcsv_get(c, row, "why")) { /* why a family was skipped */
+            fprintf(f, " <small>");
+            ib_html(f, ib_rcsv_get(c, row, "why"));
+            fprintf(f, "</small>");
+        }
         fprintf(f, "</td></tr>\n");
     }
     fprintf(f, "</table>\n");

@@ -16,6 +16,7 @@
 #include "harness/stats.h"
 #include "ops/op_traits.h"
 #include "reference/reference.h"
+#include "report/csv.h"
 #include "report/results.h"
 #include "studies/net_best.h"
 
@@ -600,22 +601,18 @@ static void in_pass_medians(chain *c, const e2e_ctx *x)
     }
 }
 
-/* The family best started from, timed beside it (its pass only): best's choice is judged on
- * passes whose repetitions shared the machine's load, not on a family timed minutes earlier. */
-typedef struct beside {
-    const char *fam;
-    const ib_impl *const *impls;
-    chain c;
-    e2e_ctx ec;
-    ib_timing total;
-} beside;
-
+/* Times family fam (its kernels impls[layer]) and fills r. by (best only; else NULL) is the
+ * family best started from, with its kernels by_impls: its pass is timed beside fam's, their
+ * repetitions interleaved, so that best's choice is judged on passes that shared the machine's
+ * load, not on a family timed minutes earlier. */
 static int run_family(const ib_run_opts *o, FILE *out, const model *m, const char *fam,
                       const ib_impl *const *impls, int threads, double tol, fam_result *r,
-                      FILE *lcsv, ib_gbjson *js, int top, beside *bs)
+                      FILE *lcsv, ib_gbjson *js, int top, const char *by,
+                      const ib_impl *const *by_impls)
 {
     ib_err e = {{0}};
-    chain c;
+    chain c, by_c;
+    ib_timing by_total = {0};
     snprintf(r->name, sizeof r->name, "%s", fam);
     r->kernel_min = calloc((size_t)m->net.count, sizeof *r->kernel_min);
     r->kernel_max = calloc((size_t)m->net.count, sizeof *r->kernel_max);
@@ -636,9 +633,9 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
         fprintf(stderr, "incbench %s: %s: %s\n", o->cmd, fam, e.msg);
         return 1;
     }
-    if (bs && chain_build(m, bs->impls, &bs->c, &e) != IB_OK) {
-        fprintf(stderr, "incbench %s: %s beside %s: %s\n", o->cmd, fam, bs->fam, e.msg);
-        chain_free(&bs->c);
+    if (by && chain_build(m, by_impls, &by_c, &e) != IB_OK) {
+        fprintf(stderr, "incbench %s: %s beside %s: %s\n", o->cmd, fam, by, e.msg);
+        chain_free(&by_c);
         chain_free(&c);
         return 1;
     }
@@ -672,24 +669,23 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
                                .tag = s ? &s->t : &r->total};
         ib_gb_register(&b);
     }
-    if (bs) {
+    e2e_ctx by_ec = {&by_c, NULL, 0};
+    if (by) {
         char nm[80];
-        snprintf(nm, sizeof nm, "net/%s/beside/%s/total", fam, bs->fam);
-        bs->ec = (e2e_ctx){&bs->c, NULL, 0};
-        memset(&bs->total, 0, sizeof bs->total);
+        snprintf(nm, sizeof nm, "net/%s/beside/%s/total", fam, by);
         const ib_gb_bench b = {.name = nm,
                                .fn = gb_all,
-                               .ctx = &bs->ec,
+                               .ctx = &by_ec,
                                .use_real_time = 1,
                                .repetitions = reps,
                                .min_time = o->min_time,
-                               .tag = &bs->total};
+                               .tag = &by_total};
         ib_gb_register(&b);
     }
     ib_gb_run_collect(ib_gb_collect_timing, NULL);
     ib_gb_clear();
-    if (bs)
-        chain_free(&bs->c);
+    if (by)
+        chain_free(&by_c);
     for (int i = 0; i <= c.n; i++) {
         ib_timing *t = i < c.n ? &c.steps[i].t : &r->total;
         if (t->failed || t->reps < 1) {
@@ -701,11 +697,11 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
         }
         ib_timing_summarize(t);
     }
-    if (bs) {
-        snprintf(r->beside, sizeof r->beside, "%s", bs->fam);
+    if (by) {
+        snprintf(r->beside, sizeof r->beside, "%s", by);
         r->vs.est = NAN;
-        if (bs->total.failed || bs->total.reps < 1 ||
-            ib_ratio_ci_compute(bs->total.samples, bs->total.reps, r->total.samples, r->total.reps,
+        if (by_total.failed || by_total.reps < 1 ||
+            ib_ratio_ci_compute(by_total.samples, by_total.reps, r->total.samples, r->total.reps,
                                 0.95, &r->vs) != 0)
             r->beside[0] = 0;
     }
@@ -907,7 +903,8 @@ static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *e
                 m.depth, (long long)m.kmax, (long long)o->reps);
     int rc = 0;
     int *use = calloc((size_t)nl, sizeof *use);
-    beside bs = {0};
+    const char *by = NULL; /* best: the family it started from */
+    const ib_impl *const *by_impls = NULL;
     for (int i = 0; use && i < nl; i++)
         use[i] = included(&m, i);
     for (int f = 0; f <= nfam && impls && res && chosen && use; f++) {
@@ -921,7 +918,7 @@ static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *e
              * from, so that whether the choice pays is measured, not predicted. */
             ib_best_in bi = {
                 .net = &m.net, .use = use, .min_time = o->min_time * 0.25, .reps = (int)o->reps};
-            int cand_fam[IB_BEST_MAX], start = 0;
+            int cand_fam[IB_BEST_MAX];
             for (int g = 0; g < nfam && bi.ncand < IB_BEST_MAX; g++)
                 if (res[g].ok && res[g].pass && native_only(&m, chosen[g])) {
                     cand_fam[bi.ncand] = g;
@@ -932,23 +929,20 @@ static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *e
             if (!want_best || bi.ncand < 2)
                 break;
             ib_progress(o, f + 1, nfam + 1, "best: measuring reorders between layouts");
-            double ro = 0;
-            if ((res[f].predicted = ib_net_best_pick(&bi, impls, &ro, &start)) < 0) {
+            ib_best_choice how;
+            if ((res[f].predicted = ib_net_best_pick(&bi, impls, &how)) < 0) {
                 fprintf(stderr, "incbench %s: best: measuring a reorder failed\n", o->cmd);
                 rc = 2;
                 break;
             }
-            bs.fam = fam[cand_fam[start]];
-            bs.impls = chosen[cand_fam[start]];
-            int moved = 0;
-            for (int i = 0; i < nl; i++)
-                moved += use[i] && !m.net.layers[i].identity && impls[i] != bs.impls[i];
-            if (!moved) { /* best is that family: timing it again would only time noise */
+            by = fam[cand_fam[how.start]];
+            by_impls = chosen[cand_fam[how.start]];
+            if (!how.moved) { /* best is that family: timing it again would only time noise */
                 snprintf(res[f].name, sizeof res[f].name, "best");
                 snprintf(res[f].why, sizeof res[f].why,
                          "no layer is clearly faster in another family than in %s (their ranges "
                          "overlap), so best is %s",
-                         bs.fam, bs.fam);
+                         by, by);
                 res[f].skipped = 1;
                 break;
             }
@@ -976,7 +970,7 @@ static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *e
                     fallbacks ? " (some layers fall back to another family)" : "");
         res[f].fallbacks = fallbacks;
         int r = run_family(o, out, &m, name, impls, threads, tol, &res[f], lcsv, jsp, top,
-                           f == nfam ? &bs : NULL);
+                           f == nfam ? by : NULL, by_impls);
         rc = r > rc ? r : rc;
     }
     free(use);
@@ -986,7 +980,7 @@ static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *e
     if (csv)
         fprintf(csv, "impl,status,total_med_s,total_min_s,total_max_s,sum_steps_s,gflops,"
                      "pct_peak,logits_rel_err,tolerance,fallback_layers,reorders_s,"
-                     "predicted_s,sum_in_pass_s,beside,beside_ratio,beside_lo,beside_hi\n");
+                     "predicted_s,sum_in_pass_s,beside,beside_ratio,beside_lo,beside_hi,why\n");
     if (out)
         fprintf(out, "\n%-8s %-7s %-34s %12s %10s %10s %9s %8s %11s  %s\n", "impl", "logits",
                 "total median [min, max]", "sum of steps", "in pass", "reorders", "GFLOP/s",
@@ -1004,14 +998,13 @@ static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *e
         if (r->fallbacks)
             snprintf(note, sizeof note, "some layers from another family");
         if (r->predicted > 0 && r->beside[0]) {
-            const int sig = ib_ratio_ci_significant(&r->vs);
+            const char *v = ib_ratio_ci_verdict(&r->vs);
             snprintf(note, sizeof note,
                      "per layer with reorders (sum of minimums predicted %s); against %s timed "
-                     "beside it: %.3f [%.3f, %.3f], %s",
+                     "beside it: %.3f [%.3f, %.3f], %s%s",
                      ib_fmt_time(r->predicted, pr, 24), r->beside, r->vs.est, r->vs.lo, r->vs.hi,
-                     !sig              ? "not significant"
-                     : r->vs.est < 1.0 ? "faster"
-                                       : "slower: the per-layer choice does not pay here");
+                     v ? v : "no interval",
+                     v && !strcmp(v, "slower") ? ": the per-layer choice does not pay here" : "");
         } else if (r->predicted > 0)
             snprintf(note, sizeof note, "per layer with reorders; sum of minimums predicted %s",
                      ib_fmt_time(r->predicted, pr, 24));
@@ -1029,12 +1022,14 @@ static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *e
         if (r->beside[0])
             snprintf(vs, sizeof vs, "%s,%.4f,%.4f,%.4f", r->beside, r->vs.est, r->vs.lo, r->vs.hi);
         if (csv && r->ok)
-            fprintf(csv, "%s,%s,%.6e,%.6e,%.6e,%.6e,%.4f,%.3f,%.4e,%.4e,%d,%.6e,%.6e,%.6e,%s\n",
+            fprintf(csv, "%s,%s,%.6e,%.6e,%.6e,%.6e,%.4f,%.3f,%.4e,%.4e,%d,%.6e,%.6e,%.6e,%s,\n",
                     r->name, r->pass ? "PASSED" : "FAILED", r->total.med, r->total.min,
                     r->total.max, r->sum_layers, gf, pp, r->err, tol, r->fallbacks, r->reorders,
                     r->predicted, r->sum_in_pass, vs);
-        else if (csv && r->skipped)
-            fprintf(csv, "%s,SKIPPED,,,,,,,,,,,,,,,,\n", r->name);
+        else if (csv && r->skipped) {
+            fprintf(csv, "%s,SKIPPED,,,,,,,,,,,,,,,,,", r->name);
+            ib_csv_put(csv, r->why, '\n');
+        }
         free(r->kernel_min);
         free(r->kernel_max);
     }

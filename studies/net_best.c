@@ -116,8 +116,7 @@ static int clearly_faster(const ctx *x, int c, int w, int i)
     return x->in->time_hi[c][i] < x->in->time[w][i];
 }
 
-double ib_net_best_pick(const ib_best_in *in, const ib_impl **pick, double *reorder_s,
-                        int *start_out)
+double ib_net_best_pick(const ib_best_in *in, const ib_impl **pick, ib_best_choice *how)
 {
     const int nl = in->net->count;
     ctx *x = calloc(1, sizeof *x);
@@ -181,10 +180,13 @@ double ib_net_best_pick(const ib_best_in *in, const ib_impl **pick, double *reor
             }
         }
     }
-    best = cost(x, reorder_s);
-    *start_out = start;
-    for (int i = 0; i < nl; i++)
+    best = cost(x, &how->reorder_s);
+    how->start = start;
+    how->moved = 0;
+    for (int i = 0; i < nl; i++) {
         pick[i] = in->use[i] && !in->net->layers[i].identity ? in->impls[x->assign[i]][i] : NULL;
+        how->moved += pick[i] != NULL && pick[i] != in->impls[start][i];
+    }
     if (x->failed)
         best = -1;
 done:

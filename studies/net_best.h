@@ -20,13 +20,22 @@ typedef struct ib_best_in {
     int reps;
 } ib_best_in;
 
+/* What the choice is made of: the candidate it started from, the layers whose kernel differs
+ * from that candidate's (0: best is that candidate, and its pass would only time it again), and
+ * the reorders' share of the prediction. */
+typedef struct ib_best_choice {
+    int start;
+    int moved;
+    double reorder_s; /* measured here, minimums too */
+} ib_best_choice;
+
 /* Writes the choice into pick[layer] and returns the sum of step minimums it predicts
- * (seconds), of which *reorder_s are reorders (measured here, minimums too); *start is the
- * candidate it started from. The start is the fastest single family, and a layer only changes
- * family when that lowers the prediction, reorders included, and the layer's slowest
- * repetition in the other family is faster than its fastest in the one it leaves: a difference
- * the repetitions' spread does not swallow. A layer within the noise stays where it is, so the
- * minimum of many noisy timings (the fastest family's by luck) does not pull it over. */
-double ib_net_best_pick(const ib_best_in *in, const ib_impl **pick, double *reorder_s, int *start);
+ * (seconds), or -1 when a reorder could not be measured. The start is the fastest single
+ * family, and a layer only changes family when that lowers the prediction, reorders included,
+ * and the layer's slowest repetition in the other family is faster than its fastest in the one
+ * it leaves: a difference the repetitions' spread does not swallow. A layer within the noise
+ * stays where it is, so the minimum of many noisy timings (the fastest family's by luck) does
+ * not pull it over. */
+double ib_net_best_pick(const ib_best_in *in, const ib_impl **pick, ib_best_choice *how);
 
 #endif

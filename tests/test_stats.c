@@ -31,16 +31,21 @@ static void test_ratio_ci(void)
                  near(r.hi, 1.2380952380952381),
              "ratio ci 9x9: est %.17g [%.17g, %.17g]", r.est, r.lo, r.hi);
     ib_check(ib_ratio_ci_significant(&r), "a 20%% shift with 5%% spread is significant");
+    ib_check(!strcmp(ib_ratio_ci_verdict(&r), "slower"), "y 20%% slower reads 'slower'");
+    ok = ib_ratio_ci_compute(y, 9, x, 9, 0.95, &r) == 0;
+    ib_check(ok && !strcmp(ib_ratio_ci_verdict(&r), "faster"), "x / y below 1 reads 'faster'");
 
     /* the same sample twice: estimate 1, interval around 1, not significant */
     ok = ib_ratio_ci_compute(x, 9, x, 9, 0.95, &r) == 0;
     ib_check(ok && near(r.est, 1.0) && r.lo < 1 && r.hi > 1 && !ib_ratio_ci_significant(&r),
              "A/A: est %g [%g, %g] not significant", r.est, r.lo, r.hi);
+    ib_check(!strcmp(ib_ratio_ci_verdict(&r), "not significant"), "A/A reads 'not significant'");
 
     /* 3 x 3 cannot reach 95%: no interval, never significant */
     ok = ib_ratio_ci_compute(x, 3, y, 3, 0.95, &r) == 0;
     ib_check(ok && isnan(r.lo) && isnan(r.hi) && !ib_ratio_ci_significant(&r),
              "3x3 samples give no 95%% interval");
+    ib_check(ib_ratio_ci_verdict(&r) == NULL, "no interval, no verdict");
 
     /* an exact doubling gives a degenerate interval at 2 */
     double y2[9];
