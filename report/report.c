@@ -82,6 +82,9 @@ static const char *css =
     ".v-ns{background:#e6e6e6}.v-neg{background:#e3ddf3}.v-no{background:#f6c9c9}"
     ".v-line{background:#d9ecf7}"
     "td.v-none{color:#888}"
+    /* one column per family: the interval and the verdict below the estimate, so that seven
+     * families fit the page's width */
+    "table.pairs td.num small{display:block}table.pairs .tag{white-space:normal}"
     ".warn{color:#a35a00;font-size:11px}.bad{color:#b00000}tr.winner td{background:#eef6ff}"
     "p.lead{font-size:15px}ul li{margin:4px 0}figure{margin:10px 0 24px}figure svg{max-width:"
     "100%;height:auto}figcaption{font-size:13px;color:#444;margin-top:4px}"
