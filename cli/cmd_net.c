@@ -17,8 +17,9 @@ static void usage(FILE *f)
                "skipped. A layer a family lacks runs with our best native kernel (said in the\n"
                "notes). 'best' picks per layer among the native families that passed, with the\n"
                "measured cost of every layout change counted, and its pass is timed beside\n"
-               "that of the family it started from (their ratio and its interval in the\n"
-               "notes). The logits are compared with the reference network (tolerance from\n"
+               "that of the family it started from, in 10 rounds of 5 interleaved repetitions\n"
+               "(their ratio and its interval in the notes). The logits are compared with the "
+               "reference network (tolerance from\n"
                "depth and accumulation length); then the per-step breakdown (sorted, %% of the\n"
                "sum of steps, %% of peak) and the table.\n\n");
     ib_run_opts_help(f, IB_CMD_BIT(net));

@@ -22,6 +22,15 @@
 
 enum { MAX_FAM = 8 };
 
+/* best's pass against the family it started from: BESIDE_ROUNDS rounds, each its own Google
+ * Benchmark run of the two passes, BESIDE_REPS repetitions each interleaved at random. A burst
+ * of load lasts several repetitions, so repetitions of one run are not independent and their
+ * interval came out narrower than the spread between runs (two identical passes 1.077 [1.014,
+ * 1.159] apart); rounds are the independent units, as in factor (ib_ratio_ci_rounds: 10 rounds
+ * give an interval from the 9th smallest to the 9th largest of 55 Walsh averages). */
+enum { BESIDE_ROUNDS = 10, BESIDE_REPS = 5 };
+_Static_assert(BESIDE_ROUNDS *BESIDE_REPS <= IB_MAX_REPS, "one ib_timing holds every round");
+
 /* The network with its parameters and the reference activations. */
 typedef struct model {
     ib_net net;
@@ -601,6 +610,42 @@ static void in_pass_medians(chain *c, const e2e_ctx *x)
     }
 }
 
+/* The pass of chain c (family fam) over that of by_c (family by), in BESIDE_ROUNDS rounds:
+ * their ratio and its interval in *vs. 0, or -1 when a repetition failed. */
+static int time_beside(const ib_run_opts *o, const char *fam, chain *c, const char *by, chain *by_c,
+                       ib_ratio_ci *vs)
+{
+    ib_timing t[2]; /* [0] by's passes, [1] fam's: every round's samples, in order */
+    int ends[2][BESIDE_ROUNDS];
+    memset(t, 0, sizeof t);
+    e2e_ctx ec[2] = {{by_c, NULL, 0}, {c, NULL, 0}};
+    for (int round = 0; round < BESIDE_ROUNDS; round++) {
+        ib_progress(o, round + 1, BESIDE_ROUNDS, "%s against %s: round %d of %d", fam, by,
+                    round + 1, BESIDE_ROUNDS);
+        for (int k = 0; k < 2; k++) {
+            char nm[80];
+            snprintf(nm, sizeof nm, "net/%s/beside/%s/round%d", k ? fam : by, k ? by : fam, round);
+            const ib_gb_bench b = {.name = nm,
+                                   .fn = gb_all,
+                                   .ctx = &ec[k],
+                                   .use_real_time = 1,
+                                   .repetitions = BESIDE_REPS,
+                                   .min_time = o->min_time,
+                                   .tag = &t[k]};
+            ib_gb_register(&b);
+        }
+        ib_gb_run_collect(ib_gb_collect_timing, NULL);
+        ib_gb_clear();
+        for (int k = 0; k < 2; k++) {
+            if (t[k].failed || t[k].reps != (round + 1) * BESIDE_REPS)
+                return -1;
+            ends[k][round] = t[k].reps;
+        }
+    }
+    return ib_ratio_ci_rounds(t[0].samples, ends[0], t[1].samples, ends[1], BESIDE_ROUNDS, 0.95,
+                              vs);
+}
+
 /* Times family fam (its kernels impls[layer]) and fills r. by (best only; else NULL) is the
  * family best started from, with its kernels by_impls: its pass is timed beside fam's, their
  * repetitions interleaved, so that best's choice is judged on passes that shared the machine's
@@ -612,7 +657,6 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
 {
     ib_err e = {{0}};
     chain c, by_c;
-    ib_timing by_total = {0};
     snprintf(r->name, sizeof r->name, "%s", fam);
     r->kernel_min = calloc((size_t)m->net.count, sizeof *r->kernel_min);
     r->kernel_max = calloc((size_t)m->net.count, sizeof *r->kernel_max);
@@ -669,23 +713,15 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
                                .tag = s ? &s->t : &r->total};
         ib_gb_register(&b);
     }
-    e2e_ctx by_ec = {&by_c, NULL, 0};
-    if (by) {
-        char nm[80];
-        snprintf(nm, sizeof nm, "net/%s/beside/%s/total", fam, by);
-        const ib_gb_bench b = {.name = nm,
-                               .fn = gb_all,
-                               .ctx = &by_ec,
-                               .use_real_time = 1,
-                               .repetitions = reps,
-                               .min_time = o->min_time,
-                               .tag = &by_total};
-        ib_gb_register(&b);
-    }
     ib_gb_run_collect(ib_gb_collect_timing, NULL);
     ib_gb_clear();
-    if (by)
+    if (by) {
+        r->vs.est = NAN;
+        snprintf(r->beside, sizeof r->beside, "%s", by);
+        if (time_beside(o, fam, &c, by, &by_c, &r->vs) != 0)
+            r->beside[0] = 0;
         chain_free(&by_c);
+    }
     for (int i = 0; i <= c.n; i++) {
         ib_timing *t = i < c.n ? &c.steps[i].t : &r->total;
         if (t->failed || t->reps < 1) {
@@ -696,14 +732,6 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
             return 1;
         }
         ib_timing_summarize(t);
-    }
-    if (by) {
-        snprintf(r->beside, sizeof r->beside, "%s", by);
-        r->vs.est = NAN;
-        if (by_total.failed || by_total.reps < 1 ||
-            ib_ratio_ci_compute(by_total.samples, by_total.reps, r->total.samples, r->total.reps,
-                                0.95, &r->vs) != 0)
-            r->beside[0] = 0;
     }
     in_pass_medians(&c, &ec);
     free(ec.per_call);
