@@ -204,6 +204,15 @@ static int by_med(const void *a, const void *b)
     return isnan(x) - isnan(y) ? isnan(x) - isnan(y) : (x > y) - (x < y);
 }
 
+/* A row's ratio to the family timed beside it (NaN when none). */
+static ib_ratio_ci beside_ratio(const ib_rcsv *c, int row)
+{
+    return (ib_ratio_ci){.est = ib_rcsv_num(c, row, "beside_ratio"),
+                         .lo = ib_rcsv_num(c, row, "beside_lo"),
+                         .hi = ib_rcsv_num(c, row, "beside_hi"),
+                         .conf = 0.95};
+}
+
 /* The net table, fastest first; *winner gets the fastest row of a real family (not "best"). */
 static void net_table(FILE *f, ib_report *r, net_row *rows, int *n)
 {
@@ -225,21 +234,18 @@ static void net_table(FILE *f, ib_report *r, net_row *rows, int *n)
         const char *impl = ib_rcsv_get(c, row, "impl");
         fprintf(f, "<tr%s><td>", i == 0 ? " class='winner'" : "");
         ib_html(f, impl);
-        if (!strcmp(impl, "best")) {
-            /* judged against the family it started from, their passes timed interleaved */
-            const ib_ratio_ci vs = {.est = ib_rcsv_num(c, row, "beside_ratio"),
-                                    .lo = ib_rcsv_num(c, row, "beside_lo"),
-                                    .hi = ib_rcsv_num(c, row, "beside_hi"),
-                                    .conf = 0.95};
-            const char *verdict = ib_ratio_ci_verdict(&vs);
-            fprintf(f, " <small>(a family per layer");
-            if (isfinite(vs.est) && verdict) {
-                fprintf(f, "; against ");
-                ib_html(f, ib_rcsv_get(c, row, "beside"));
-                fprintf(f, " timed beside it %.3f [%.3f, %.3f], %s", vs.est, vs.lo, vs.hi, verdict);
-            }
-            fprintf(f, ")</small>");
+        const int best = !strcmp(impl, "best");
+        const ib_ratio_ci vs = beside_ratio(c, row);
+        const char *verdict = ib_ratio_ci_verdict(&vs);
+        if (best || verdict)
+            fprintf(f, " <small>(%s", best ? "a family per layer" : "");
+        if (verdict) { /* timed beside: best against its start, the others against the peer */
+            fprintf(f, "%sagainst ", best ? "; " : "");
+            ib_html(f, ib_rcsv_get(c, row, "beside"));
+            fprintf(f, " timed beside it %.3f [%.3f, %.3f], %s", vs.est, vs.lo, vs.hi, verdict);
         }
+        if (best || verdict)
+            fprintf(f, ")</small>");
         fprintf(f, "</td><td class='num'>");
         ib_html_interval(f, ib_fmt_sig, rows[i].med * 1e3, ib_rcsv_num(c, row, "total_min_s") * 1e3,
                          ib_rcsv_num(c, row, "total_max_s") * 1e3, 1);
@@ -288,7 +294,16 @@ static void net_sentence(FILE *f, ib_report *r, const net_row *rows, int n)
     ib_html(f, ib_rcsv_get(c, rows[w].row, "impl"));
     fprintf(f, " is fastest</b>, %s ms per forward pass (median)",
             ib_fmt_sig(a, rows[w].med * 1e3));
-    if (s >= 0) {
+    /* Against the peer, their passes timed beside each other in rounds: the comparison the
+     * run made, rather than two families timed minutes apart. */
+    const ib_ratio_ci vs = beside_ratio(c, rows[w].row);
+    const char *verdict = ib_ratio_ci_verdict(&vs);
+    if (verdict) {
+        fprintf(f, "; against ");
+        ib_html(f, ib_rcsv_get(c, rows[w].row, "beside"));
+        fprintf(f, ", their passes timed beside each other, %.3f [%.3f, %.3f] of its time: %s",
+                vs.est, vs.lo, vs.hi, verdict);
+    } else if (s >= 0) {
         fprintf(f, ", %s less time than ", ib_fmt_pct(p, 1 - rows[w].med / rows[s].med));
         ib_html(f, ib_rcsv_get(c, rows[s].row, "impl"));
         fprintf(f, " (%s ms)", ib_fmt_sig(b, rows[s].med * 1e3));

@@ -646,27 +646,56 @@ static int time_beside(const ib_run_opts *o, const char *fam, chain *c, const ch
                               vs);
 }
 
-/* Times family fam (its kernels impls[layer]) and fills r. by (best only; else NULL) is the
- * family best started from, with its kernels by_impls: its pass is timed beside fam's, their
- * repetitions interleaved, so that best's choice is judged on passes that shared the machine's
- * load, not on a family timed minutes earlier. */
-static int run_family(const ib_run_opts *o, FILE *out, const model *m, const char *fam,
-                      const ib_impl *const *impls, int threads, double tol, fam_result *r,
-                      FILE *lcsv, ib_gbjson *js, int top, const char *by,
-                      const ib_impl *const *by_impls)
+/* The chain of a peer whose primitives chain in its own memories (oneDNN), or NULL: our
+ * kernels' and libxsmm's buffers. */
+static const ib_chain_ops *peer_of(const model *m, const ib_impl *const *impls)
+{
+    for (int i = 0; i < m->net.count; i++)
+        if (included(m, i) && !m->net.layers[i].identity)
+            return impls[i]->chain;
+    return NULL;
+}
+
+static ib_status family_chain(const model *m, const ib_impl *const *impls, chain *c, ib_err *e)
+{
+    const ib_chain_ops *peer = peer_of(m, impls);
+    return peer ? chain_build_peer(m, impls, peer, c, e) : chain_build(m, impls, c, e);
+}
+
+/* Family r (kernels impls) against family by (by_impls), their passes timed beside each other
+ * in rounds: the ratio in r->vs, by's name in r->beside. 0, or 1 with the error said. */
+static int beside(const ib_run_opts *o, const model *m, fam_result *r, const ib_impl *const *impls,
+                  const char *by, const ib_impl *const *by_impls)
 {
     ib_err e = {{0}};
     chain c, by_c;
+    int rc = 0;
+    if (family_chain(m, impls, &c, &e) != IB_OK || family_chain(m, by_impls, &by_c, &e) != IB_OK) {
+        fprintf(stderr, "incbench %s: %s beside %s: %s\n", o->cmd, r->name, by, e.msg);
+        rc = 1;
+    } else if (time_beside(o, r->name, &c, by, &by_c, &r->vs) == 0) {
+        snprintf(r->beside, sizeof r->beside, "%s", by);
+    } else {
+        fprintf(stderr, "incbench %s: %s beside %s: a repetition failed\n", o->cmd, r->name, by);
+        rc = 1;
+    }
+    chain_free(&c);
+    chain_free(&by_c);
+    return rc;
+}
+
+/* Times family fam (its kernels impls[layer]) and fills r. */
+static int run_family(const ib_run_opts *o, FILE *out, const model *m, const char *fam,
+                      const ib_impl *const *impls, int threads, double tol, fam_result *r,
+                      FILE *lcsv, ib_gbjson *js, int top)
+{
+    ib_err e = {{0}};
+    chain c;
     snprintf(r->name, sizeof r->name, "%s", fam);
     r->kernel_min = calloc((size_t)m->net.count, sizeof *r->kernel_min);
     r->kernel_max = calloc((size_t)m->net.count, sizeof *r->kernel_max);
-    const ib_chain_ops *peer = NULL;
-    for (int i = 0; i < m->net.count && !peer; i++)
-        if (included(m, i) && !m->net.layers[i].identity)
-            peer = impls[i]->chain;
     ib_status st = !r->kernel_min || !r->kernel_max ? ib_fail(&e, IB_NOMEM, "net: out of memory")
-                   : peer                           ? chain_build_peer(m, impls, peer, &c, &e)
-                                                    : chain_build(m, impls, &c, &e);
+                                                    : family_chain(m, impls, &c, &e);
     if (st != IB_OK) {
         snprintf(r->why, sizeof r->why, "%s", e.msg);
         chain_free(&c);
@@ -675,12 +704,6 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
             return 0;
         }
         fprintf(stderr, "incbench %s: %s: %s\n", o->cmd, fam, e.msg);
-        return 1;
-    }
-    if (by && chain_build(m, by_impls, &by_c, &e) != IB_OK) {
-        fprintf(stderr, "incbench %s: %s beside %s: %s\n", o->cmd, fam, by, e.msg);
-        chain_free(&by_c);
-        chain_free(&c);
         return 1;
     }
     r->err = logits_error(m, &c);
@@ -715,13 +738,6 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
     }
     ib_gb_run_collect(ib_gb_collect_timing, NULL);
     ib_gb_clear();
-    if (by) {
-        r->vs.est = NAN;
-        snprintf(r->beside, sizeof r->beside, "%s", by);
-        if (time_beside(o, fam, &c, by, &by_c, &r->vs) != 0)
-            r->beside[0] = 0;
-        chain_free(&by_c);
-    }
     for (int i = 0; i <= c.n; i++) {
         ib_timing *t = i < c.n ? &c.steps[i].t : &r->total;
         if (t->failed || t->reps < 1) {
@@ -931,8 +947,7 @@ static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *e
                 m.depth, (long long)m.kmax, (long long)o->reps);
     int rc = 0;
     int *use = calloc((size_t)nl, sizeof *use);
-    const char *by = NULL; /* best: the family it started from */
-    const ib_impl *const *by_impls = NULL;
+    int start = -1; /* best: the family it started from */
     for (int i = 0; use && i < nl; i++)
         use[i] = included(&m, i);
     for (int f = 0; f <= nfam && impls && res && chosen && use; f++) {
@@ -963,8 +978,8 @@ static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *e
                 rc = 2;
                 break;
             }
-            by = fam[cand_fam[how.start]];
-            by_impls = chosen[cand_fam[how.start]];
+            start = cand_fam[how.start];
+            const char *by = fam[start];
             if (!how.moved) { /* best is that family: timing it again would only time noise */
                 snprintf(res[f].name, sizeof res[f].name, "best");
                 snprintf(res[f].why, sizeof res[f].why,
@@ -997,8 +1012,21 @@ static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *e
         ib_progress(o, f + 1, nfam + want_best, "net with %s%s", name,
                     fallbacks ? " (some layers fall back to another family)" : "");
         res[f].fallbacks = fallbacks;
-        int r = run_family(o, out, &m, name, impls, threads, tol, &res[f], lcsv, jsp, top,
-                           f == nfam ? by : NULL, by_impls);
+        int r = run_family(o, out, &m, name, impls, threads, tol, &res[f], lcsv, jsp, top);
+        rc = r > rc ? r : rc;
+    }
+    /* The comparisons the table states, each timed beside the other family in rounds, not
+     * taken from families timed one after another: best against the family it started from,
+     * every other family that passed against the peer (the first family oneDNN chains). */
+    int peer = -1;
+    for (int f = 0; f < nfam && peer < 0 && chosen; f++)
+        if (res[f].ok && res[f].pass && chosen[f] && peer_of(&m, chosen[f]))
+            peer = f;
+    for (int f = 0; f <= nfam && chosen && rc != 2; f++) {
+        const int by = f == nfam ? start : f == peer ? -1 : peer;
+        if (!res[f].ok || !res[f].pass || by < 0 || !chosen[f] || !chosen[by])
+            continue;
+        const int r = beside(o, &m, &res[f], chosen[f], res[by].name, chosen[by]);
         rc = r > rc ? r : rc;
     }
     free(use);
@@ -1023,19 +1051,23 @@ static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *e
                      ib_fmt_time(r->total.min, b, 24), ib_fmt_time(r->total.max, c, 24));
         const double gf = r->ok ? r->flops / r->total.med * 1e-9 : 0;
         const double pp = r->ok && r->peak > 0 ? r->peak_flops / r->total.med / r->peak * 100 : 0;
+        /* notes: "; " between the parts that apply */
+        size_t nl = 0;
         if (r->fallbacks)
-            snprintf(note, sizeof note, "some layers from another family");
-        if (r->predicted > 0 && r->beside[0]) {
+            nl += (size_t)snprintf(note + nl, sizeof note - nl, "some layers from another family");
+        if (r->predicted > 0 && nl < sizeof note)
+            nl += (size_t)snprintf(note + nl, sizeof note - nl,
+                                   "%sper layer with reorders (sum of minimums predicted %s)",
+                                   nl ? "; " : "", ib_fmt_time(r->predicted, pr, 24));
+        if (r->beside[0] && nl < sizeof note) {
             const char *v = ib_ratio_ci_verdict(&r->vs);
-            snprintf(note, sizeof note,
-                     "per layer with reorders (sum of minimums predicted %s); against %s timed "
-                     "beside it: %.3f [%.3f, %.3f], %s%s",
-                     ib_fmt_time(r->predicted, pr, 24), r->beside, r->vs.est, r->vs.lo, r->vs.hi,
-                     v ? v : "no interval",
-                     v && !strcmp(v, "slower") ? ": the per-layer choice does not pay here" : "");
-        } else if (r->predicted > 0)
-            snprintf(note, sizeof note, "per layer with reorders; sum of minimums predicted %s",
-                     ib_fmt_time(r->predicted, pr, 24));
+            snprintf(note + nl, sizeof note - nl,
+                     "%sagainst %s timed beside it: %.3f [%.3f, %.3f], %s%s", nl ? "; " : "",
+                     r->beside, r->vs.est, r->vs.lo, r->vs.hi, v ? v : "no interval",
+                     r->predicted > 0 && v && !strcmp(v, "slower")
+                         ? ": the per-layer choice does not pay here"
+                         : "");
+        }
         if (out) {
             if (r->ok)
                 fprintf(out, "%-8s %-7s %-34s %12s %10s %10s %9.1f %7.1f%% %11.2e  %s\n", r->name,
