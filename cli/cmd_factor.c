@@ -21,7 +21,7 @@
  * repetition of a 5 ms module form on a shared machine varies by several percent from one to
  * the next (oneDNN's by 5-10% between its fastest and its median), so the round's ratio is
  * the Hodges-Lehmann ratio of the faster halves of its repetitions, and 10 of 8 ms give it
- * 5 x 5 pairs in the time 4 of 20 ms took. 10 per round x --max-rounds 20 fill the IB_MAX_REPS a
+ * 5 x 5 pairs in the time 4 of 20 ms took. 10 per round x --max-rounds 48 fill the IB_MAX_REPS a
  * form holds. Only round 0 runs the reference, so a later round costs its timing alone, and
  * 10 rounds by default (an interval from the 9th smallest to the 9th largest of 55 Walsh
  * averages, not from the extreme rounds as with 6) cost less than 6 that each verified. */

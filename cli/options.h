@@ -13,8 +13,8 @@
  * --shape of IB_MAX_USER_SHAPES among them). */
 enum {
     IB_MAX_USER_SHAPES = 64,
-    IB_MAX_REPS = 200,
-    IB_MAX_ROUNDS = 20,
+    IB_MAX_REPS = 480,
+    IB_MAX_ROUNDS = 48,
     IB_MAX_ARGS = 64,
     IB_MAX_GIVEN = 128
 };
@@ -58,7 +58,7 @@ typedef struct ib_run_opts {
     double min_time;    /* seconds per repetition, at least (default 0.02) */
     int64_t reps;       /* repetitions (default 9) */
     int64_t rounds;     /* factor: passes over the cases, each with fresh instances (default 10) */
-    int64_t max_rounds; /* factor: rounds a pair may take while it is open (default 20) */
+    int64_t max_rounds; /* factor: rounds a pair may take while it is open (default 48) */
     int64_t pair;       /* factor: only this pair (0: all) */
     const char *fcase;  /* factor: only cases whose "pair | case" matches */
     int quiet;          /* no progress */

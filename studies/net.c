@@ -28,8 +28,8 @@ enum { MAX_FAM = 8 };
  * interval came out narrower than the spread between runs (two identical passes 1.077 [1.014,
  * 1.159] apart); rounds are the independent units, as in factor (ib_ratio_ci_rounds: 10 rounds
  * give an interval from the 9th smallest to the 9th largest of 55 Walsh averages). */
-enum { BESIDE_ROUNDS = 10, BESIDE_REPS = 5 };
-_Static_assert(BESIDE_ROUNDS *BESIDE_REPS <= IB_MAX_REPS, "one ib_timing holds every round");
+enum { BESIDE_ROUNDS = 10, BESIDE_REPS = 5, BESIDE_SAMPLES = BESIDE_ROUNDS * BESIDE_REPS };
+_Static_assert((int)BESIDE_SAMPLES <= (int)IB_MAX_REPS, "one ib_timing holds every round");
 
 /* The network with its parameters and the reference activations. */
 typedef struct model {

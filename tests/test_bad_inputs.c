@@ -574,7 +574,7 @@ static void cli(const char *bin, const char *work)
         {{"factor", "--min-time", "nan"}, 2, NULL, NULL, NULL},
         {{"factor", "--rounds", "0"}, 2, NULL, NULL, "--rounds: 0 is out of range [1, 20]"},
         {{"factor", "--rounds", "21"}, 2, NULL, NULL, "--rounds: 21 is out of range [1, 20]"},
-        {{"factor", "--max-rounds", "0"}, 2, NULL, NULL, "--max-rounds: 0 is out of range [1, 20]"},
+        {{"factor", "--max-rounds", "0"}, 2, NULL, NULL, "--max-rounds: 0 is out of range [1, 48]"},
         {{"factor", "--repetitions", "5", "--rounds", "1"}, 2, NULL, NULL, "is too few"},
         {{"factor", "--repetitions", "40", "--rounds", "3"}, 2, NULL, NULL, "can hold"},
         {{"factor", "--pair", "8"}, 2, NULL, NULL, "--pair: 8 is out of range [1, 7]"},
