@@ -121,15 +121,22 @@ bench: all
 	$(Q)$(INCBENCH) all $(BENCH_FLAGS)
 
 # make bench-conv ISA=avx2: our kernels of one ISA against oneDNN held to the same ISA, one
-# thread, 9 interleaved repetitions in one run, then the ratio summary (geomean, worst, the
-# network's sum over its 94 convolutions).
+# thread, in BENCH_CONV_RUNS separate runs of 5 repetitions each (interleaved at random), then
+# the ratio summary over the runs as rounds (geomean, worst, the network's sum over its 94
+# convolutions). Runs, not the repetitions of one run, are the independent units: a burst of
+# load lasts several repetitions of one run.
 ISA ?= avx2
+BENCH_CONV_RUNS ?= 6
 bench-conv: all
-	$(Q)INCBENCH_ISA=$(ISA) OMP_NUM_THREADS=1 $(INCBENCH) bench --threads 1 \
-	  --impl $(ISA),onednn --benchmark_filter='^conv/' --benchmark_repetitions=9 \
+	$(Q)rm -f $(BUILD)/conv-$(ISA)-run*.json
+	$(Q)for r in $$(seq $(BENCH_CONV_RUNS)); do \
+	  INCBENCH_ISA=$(ISA) OMP_NUM_THREADS=1 $(INCBENCH) bench --threads 1 \
+	  --impl $(ISA),onednn --benchmark_filter='^conv/' --benchmark_repetitions=5 \
 	  --benchmark_enable_random_interleaving=true --benchmark_min_time=0.05 \
-	  --benchmark_out=$(BUILD)/conv-$(ISA).json --benchmark_out_format=json >/dev/null
-	$(Q)$(INCBENCH) compare $(BUILD)/conv-$(ISA).json --impl $(ISA)
+	  --benchmark_out=$(BUILD)/conv-$(ISA)-run$$r.json --benchmark_out_format=json \
+	  >/dev/null || exit 1; done
+	$(Q)$(INCBENCH) compare $$(seq -f '$(BUILD)/conv-$(ISA)-run%g.json' $(BENCH_CONV_RUNS)) \
+	  --impl $(ISA)
 
 # incbench regress: this build against this CPU's baseline (REGRESS_FLAGS=--record makes one).
 regress: all

@@ -15,19 +15,20 @@
 #include "harness/stats.h"
 #include "report/json.h"
 
-enum { MAX_ROWS = 1024, MAX_TIMES = 64 };
+enum { MAX_ROWS = 1024, MAX_TIMES = 256, MAX_ROUNDS = 32 };
 
 /* The repetitions of one benchmark OP/LAYER/IMPL, in the order of their repetition_index. */
 typedef struct series {
     char op[16], layer[64], impl[32];
-    double t[MAX_TIMES];
-    int rep[MAX_TIMES]; /* repetition_index of t[i] */
+    double t[MAX_TIMES]; /* by round (file), in the order read */
+    int rep[MAX_TIMES];  /* repetition_index of t[i] */
+    int end[MAX_ROUNDS]; /* one past the last sample of each round */
     int n;
 } series;
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: incbench compare FILE [--base IMPL] [--impl IMPL] [--op OP]\n\n"
+    fprintf(f, "usage: incbench compare FILE... [--base IMPL] [--impl IMPL] [--op OP]\n\n"
                "Reads the Google Benchmark JSON of one `incbench bench` run and prints, for each\n"
                "layer timed by both (auxiliary-head layers left out), the ratio time(IMPL) /\n"
                "time(BASE) from the repetitions: the Hodges-Lehmann estimate (median of the\n"
@@ -42,12 +43,16 @@ static void usage(FILE *f)
                "clock Google Benchmark iterated on: cpu_time of one-thread runs, real_time of\n"
                "names ending in /real_time (threaded runs). Run bench with\n"
                "--benchmark_repetitions=9 (or more) and\n"
-               "--benchmark_enable_random_interleaving=true, as make bench-conv does.\n\n");
+               "--benchmark_enable_random_interleaving=true, as make bench-conv does.\n"
+               "Several files: runs of the same benchmarks, each a round (6 at least for an\n"
+               "interval): per run the Hodges-Lehmann ratio of the faster halves of its\n"
+               "repetitions, over the runs their centre and Wilcoxon signed-rank interval,\n"
+               "likewise for the geometric mean and the network's sum.\n\n");
     ib_run_opts_help(f, IB_CMD_BIT(compare));
 }
 
 /* The file may come from another machine: its implementation names are not checked here. */
-static const ib_cmd_spec spec = IB_CMD_SPEC(compare, IB_SPEC_ANY_IMPL, 1, usage);
+static const ib_cmd_spec spec = IB_CMD_SPEC(compare, IB_SPEC_ANY_IMPL, MAX_ROUNDS, usage);
 
 static series *find_or_add(series *rows, int *n, const char *op, const char *layer,
                            const char *impl)
@@ -70,7 +75,7 @@ static int g_on_real, g_on_cpu;
 
 /* Collects the time of every repetition ("run_type": "iteration"), or of the "median"
  * aggregates when the file holds aggregates only. */
-static int collect(const ib_json *doc, series *rows, int *n, int aggregates)
+static int collect(const ib_json *doc, series *rows, int *n, int aggregates, int round)
 {
     const ib_json *list = ib_json_get(doc, "benchmarks");
     if (!list || list->type != IB_JSON_ARRAY)
@@ -104,6 +109,8 @@ static int collect(const ib_json *doc, series *rows, int *n, int aggregates)
             used++;
         }
     }
+    for (int i = 0; i < *n; i++) /* a series this file lacks has an empty round */
+        rows[i].end[round] = rows[i].n;
     return used;
 }
 
@@ -208,6 +215,55 @@ static void describe_run(const ib_json *doc, char *buf, int len)
         snprintf(buf, (size_t)len, "threads unknown, %s", l);
 }
 
+/* Run in rounds (several files): per round the Hodges-Lehmann ratio of the faster halves of the
+ * round's repetitions, over the rounds their centre and interval (ib_ratio_ci_rounds). One
+ * file: the Hodges-Lehmann ratio of all repetitions and its Moses interval. -1 when a round
+ * lacks the layer or a time is unusable. */
+static int layer_ratio(const series *a, const series *b, int nrounds, ib_ratio_ci *ci)
+{
+    if (nrounds == 1)
+        return ib_ratio_ci_compute(b->t, b->n, a->t, a->n, 0.95, ci);
+    return ib_ratio_ci_rounds(b->t, b->end, a->t, a->end, nrounds, 0.95, ci);
+}
+
+/* Round r's samples of s: *n of them from the returned pointer. */
+static const double *round_of(const series *s, int r, int *n)
+{
+    const int r0 = r ? s->end[r - 1] : 0;
+    *n = s->end[r] - r0;
+    return s->t + r0;
+}
+
+/* The median of the faster half of round r of s: the round's time of that layer, as its ratio
+ * reads it (other work only adds time). */
+static double round_time(const series *s, int r)
+{
+    int n;
+    const double *t = round_of(s, r, &n);
+    double sorted[MAX_TIMES];
+    if (n < 1)
+        return NAN;
+    ib_median(t, n, sorted); /* leaves the round sorted */
+    return ib_median_sorted(sorted, (n + 1) / 2);
+}
+
+/* The geometric mean of the layers' ratios over rounds: per round the mean of the layers' log
+ * ratios, over the rounds their centre and interval. */
+static int geomean_rounds(const series *const *pa, const series *const *pb, int n, int nrounds,
+                          ib_ratio_ci *g)
+{
+    double l[MAX_ROUNDS];
+    for (int r = 0; r < nrounds; r++) {
+        l[r] = 0;
+        for (int i = 0; i < n; i++) {
+            int na, nb;
+            const double *ta = round_of(pa[i], r, &na), *tb = round_of(pb[i], r, &nb);
+            l[r] += ib_round_log_ratio(tb, nb, ta, na) / n;
+        }
+    }
+    return ib_ratio_ci_of_logs(l, nrounds, 0.95, g);
+}
+
 /* The network's sum over its convolutions (each distinct shape's time x its count) for each
  * repetition index present in every layer of both implementations, then the ratio of those
  * per-repetition sums with its Moses interval. Summing repetition r across layers pairs the
@@ -216,13 +272,37 @@ static void describe_run(const ib_json *doc, char *buf, int len)
  * interleaving each sum is still one draw of the network's time from each layer's
  * repetitions. */
 static void network_sum(const series *const *pa, const series *const *pb, const int *counts, int n,
-                        const char *impl, const char *base)
+                        int nrounds, const char *impl, const char *base)
 {
     int weighted = 0;
     for (int i = 0; i < n; i++)
         weighted += counts[i];
     if (!weighted)
         return;
+    if (nrounds > 1) {
+        /* per round the sum of each layer's round time x its count, then their log ratio */
+        double l[MAX_ROUNDS], sa[MAX_ROUNDS], sb[MAX_ROUNDS], tmp[MAX_ROUNDS];
+        for (int r = 0; r < nrounds; r++) {
+            sa[r] = sb[r] = 0;
+            for (int i = 0; i < n; i++) {
+                sa[r] += counts[i] * round_time(pa[i], r);
+                sb[r] += counts[i] * round_time(pb[i], r);
+            }
+            l[r] = log(sa[r] / sb[r]);
+        }
+        ib_ratio_ci ci;
+        char iv[80] = "no interval: too few rounds (6 at least)";
+        if (ib_ratio_ci_of_logs(l, nrounds, 0.95, &ci) == 0)
+            snprintf(iv, sizeof iv, "95%% [%.3f, %.3f]%s", ci.lo, ci.hi,
+                     ib_ratio_ci_significant(&ci) ? "" : ", not significant");
+        else
+            ci.est = ib_median(sa, nrounds, tmp) / ib_median(sb, nrounds, tmp);
+        printf("network sum over %d convolutions: %s %.2f ms, %s %.2f ms (medians over %d rounds "
+               "of the sums of the layers' round times), ratio %.3f, %s\n",
+               weighted, impl, ib_median(sa, nrounds, tmp) / 1e6, base,
+               ib_median(sb, nrounds, tmp) / 1e6, nrounds, ci.est, iv);
+        return;
+    }
     double sa[MAX_TIMES], sb[MAX_TIMES];
     int nr = 0;
     for (int r = 0; r < MAX_TIMES; r++) {
@@ -279,22 +359,27 @@ int ib_cmd_compare(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    ib_json *doc = NULL;
+    /* several files: runs of the same benchmarks, each a round */
+    const int nrounds = (int)o.nargs;
     ib_err e = {{0}};
-    if (ib_json_read_file(file, &doc, &e) != IB_OK) {
-        fprintf(stderr, "incbench compare: %s\n", e.msg);
-        return 2;
-    }
     static series rows[MAX_ROWS];
     int nrows = 0;
-    if (!collect(doc, rows, &nrows, 0))
-        collect(doc, rows, &nrows, 1);
     char setting[160];
-    describe_run(doc, setting, sizeof setting);
-    ib_json_free(doc);
-    if (!nrows) {
-        fprintf(stderr, "incbench compare: %s holds no benchmark named OP/LAYER/IMPL\n", file);
-        return 2;
+    for (int r = 0; r < nrounds; r++) {
+        ib_json *doc = NULL;
+        if (ib_json_read_file(o.args[r], &doc, &e) != IB_OK) {
+            fprintf(stderr, "incbench compare: %s\n", e.msg);
+            return 2;
+        }
+        const int used = collect(doc, rows, &nrows, 0, r) || collect(doc, rows, &nrows, 1, r);
+        if (r == 0)
+            describe_run(doc, setting, sizeof setting);
+        ib_json_free(doc);
+        if (!used) {
+            fprintf(stderr, "incbench compare: %s holds no benchmark named OP/LAYER/IMPL\n",
+                    o.args[r]);
+            return 2;
+        }
     }
     ib_net net;
     if (ib_inception_v3_build(1, &net, &e) != IB_OK) {
@@ -332,29 +417,47 @@ int ib_cmd_compare(int argc, char **argv)
                 base);
         return 2;
     }
-    printf("%s: %s / %s, %s layers, %s; %s\n", file, impl, base, op, setting,
+    char runs[40] = "";
+    if (nrounds > 1)
+        snprintf(runs, sizeof runs, " and %d more runs", nrounds - 1);
+    printf("%s%s: %s / %s, %s layers, %s%s; %s\n", file, runs, impl, base, op,
+           nrounds > 1 ? "the first run " : "", setting,
            g_on_cpu && g_on_real ? "real_time where timed on it, else cpu_time"
            : g_on_real           ? "real_time (wall)"
                                  : "cpu_time (the benchmark thread's)");
-    printf("ratio = time(%s) / time(%s): Hodges-Lehmann estimate over the repetitions, 95%% "
-           "interval (Moses); '~' = not significant\n",
-           impl, base);
+    if (nrounds > 1)
+        printf("ratio = time(%s) / time(%s) over %d runs as rounds: per run the Hodges-Lehmann "
+               "ratio of the faster halves of its repetitions, over the runs their Hodges-Lehmann "
+               "centre and 95%% Wilcoxon signed-rank interval; '~' = not significant\n",
+               impl, base, nrounds);
+    else
+        printf("ratio = time(%s) / time(%s): Hodges-Lehmann estimate over the repetitions, 95%% "
+               "interval (Moses); '~' = not significant\n",
+               impl, base);
     printf("%-34s %5s %11s %11s %7s %17s  %s\n", "layer", "reps", impl, base, "ratio",
            "95% interval", "verdict");
     double tmp[MAX_TIMES];
-    int faster = 0, slower = 0, unsure = 0, above = 0;
+    int faster = 0, slower = 0, unsure = 0, above = 0, nlog = 0;
+    double logsum = 0; /* of the layers' estimates: the geometric mean when rounds give none */
     double worst = 0;
     const char *worst_layer = "", *worst_verdict = "";
     for (int i = 0; i < n; i++) {
         ib_ratio_ci ci;
         const char *verdict = "~ not significant";
-        if (ib_ratio_ci_compute(pb[i]->t, pb[i]->n, pa[i]->t, pa[i]->n, 0.95, &ci) != 0) {
+        if (layer_ratio(pa[i], pb[i], nrounds, &ci) != 0 && nrounds == 1) {
             verdict = "~ invalid times";
             ci.est = ib_median(pa[i]->t, pa[i]->n, tmp) / ib_median(pb[i]->t, pb[i]->n, tmp);
         } else if (!isfinite(ci.lo)) {
-            verdict = "~ too few repetitions for an interval";
+            verdict = nrounds > 1 ? "~ no interval: a run lacks it, or fewer than 6 runs"
+                                  : "~ too few repetitions for an interval";
+            if (!isfinite(ci.est))
+                ci.est = ib_median(pa[i]->t, pa[i]->n, tmp) / ib_median(pb[i]->t, pb[i]->n, tmp);
         } else if (ib_ratio_ci_significant(&ci)) {
             verdict = ib_ratio_ci_verdict(&ci);
+        }
+        if (isfinite(ci.est) && ci.est > 0) {
+            logsum += log(ci.est);
+            nlog++;
         }
         const int sig = verdict[0] != '~';
         faster += sig && ci.est < 1;
@@ -378,7 +481,17 @@ int ib_cmd_compare(int argc, char **argv)
            "significantly above 1.10\n",
            n, faster, slower, unsure, above);
     ib_ratio_ci g;
-    if (ib_geomean_ratio_boot(pairs, n, 0.95, BOOT_REPLICATES, BOOT_SEED, &g) == 0) {
+    if (nrounds > 1) {
+        char iv[64] = "no interval: a run lacks a layer, or fewer than 6 runs";
+        if (geomean_rounds(pa, pb, n, nrounds, &g) == 0)
+            snprintf(iv, sizeof iv, "95%% [%.3f, %.3f]%s", g.lo, g.hi,
+                     ib_ratio_ci_significant(&g) ? "" : ", not significant");
+        else
+            g.est = nlog ? exp(logsum / nlog) : NAN;
+        printf("geometric mean %.3f, %s (per run the mean of the layers' log ratios, over the "
+               "runs their centre and interval); worst %.3f (%s%s)\n",
+               g.est, iv, worst, worst_layer, worst_verdict);
+    } else if (ib_geomean_ratio_boot(pairs, n, 0.95, BOOT_REPLICATES, BOOT_SEED, &g) == 0) {
         char iv[64] = "no interval: a layer has a single repetition";
         if (isfinite(g.lo))
             snprintf(iv, sizeof iv, "95%% [%.3f, %.3f]%s", g.lo, g.hi,
@@ -387,6 +500,6 @@ int ib_cmd_compare(int argc, char **argv)
                "seed); worst %.3f (%s%s)\n",
                g.est, iv, BOOT_REPLICATES, worst, worst_layer, worst_verdict);
     }
-    network_sum(pa, pb, counts, n, impl, base);
+    network_sum(pa, pb, counts, n, nrounds, impl, base);
     return 0;
 }

@@ -340,52 +340,63 @@ static int faster_half(const double *v, int n, double *out)
     return (n + 1) / 2;
 }
 
-int ib_ratio_ci_rounds(const double *x, const int *xend, const double *y, const int *yend,
-                       int nrounds, double conf, ib_ratio_ci *r)
+double ib_round_log_ratio(const double *x, int nx, const double *y, int ny)
+{
+    if (nx < 1 || ny < 1 || (double)nx * ny > MAX_N)
+        return NAN;
+    for (int i = 0; i < nx + ny; i++) {
+        const double v = i < nx ? x[i] : y[i - nx];
+        if (!(v > 0) || !isfinite(v))
+            return NAN;
+    }
+    double *f = malloc((size_t)(nx + ny) * sizeof *f);
+    double *pairs = malloc((size_t)nx * (size_t)ny * sizeof *pairs);
+    double l = NAN;
+    if (f && pairs) {
+        const int hx = faster_half(x, nx, f);
+        const int hy = faster_half(y, ny, f + nx);
+        l = log(ib_hl_ratio(f, hx, f + nx, hy, pairs));
+    }
+    free(f);
+    free(pairs);
+    return l;
+}
+
+int ib_ratio_ci_of_logs(const double *l, int n, double conf, ib_ratio_ci *r)
 {
     r->est = r->lo = r->hi = NAN;
     r->conf = conf;
-    if (nrounds < 2 || !(conf > 0 && conf < 1))
+    if (n < 2 || !(conf > 0 && conf < 1))
         return -1;
-    int most = 0; /* the largest round's count of pairs */
-    for (int i = 0; i < nrounds; i++) {
-        const int nx = xend[i] - (i ? xend[i - 1] : 0), ny = yend[i] - (i ? yend[i - 1] : 0);
-        if (nx < 1 || ny < 1 || (double)nx * ny > MAX_N)
+    for (int i = 0; i < n; i++)
+        if (!isfinite(l[i]))
             return -1;
-        most = nx * ny > most ? nx * ny : most;
-    }
-    for (int i = 0; i < xend[nrounds - 1] + yend[nrounds - 1]; i++) {
-        const double v = i < xend[nrounds - 1] ? x[i] : y[i - xend[nrounds - 1]];
-        if (!(v > 0) || !isfinite(v))
-            return -1;
-    }
-    double *l = malloc((size_t)nrounds * sizeof *l);
-    double *pairs = malloc((size_t)most * sizeof *pairs);
-    double *fx = malloc((size_t)(xend[nrounds - 1] + yend[nrounds - 1]) * sizeof *fx);
-    if (!l || !pairs || !fx) {
-        free(l);
-        free(pairs);
-        free(fx);
-        return -1;
-    }
-    for (int i = 0; i < nrounds; i++) {
-        const int x0 = i ? xend[i - 1] : 0, y0 = i ? yend[i - 1] : 0;
-        double *fy = fx + (xend[i] - x0);
-        const int hx = faster_half(x + x0, xend[i] - x0, fx);
-        const int hy = faster_half(y + y0, yend[i] - y0, fy);
-        l[i] = log(ib_hl_ratio(fx, hx, fy, hy, pairs));
-    }
-    free(pairs);
-    free(fx);
     /* the rounds' centre and its distribution-free interval: a disturbed round moves the
      * Walsh averages it is part of, never the estimate or an end by its size */
     double mid, lo, hi;
-    const int rc = walsh_center(l, nrounds, conf, &mid, &lo, &hi);
-    free(l);
-    if (rc != 0)
+    if (walsh_center(l, n, conf, &mid, &lo, &hi) != 0)
         return -1;
     r->est = exp(mid);
     r->lo = exp(lo);
     r->hi = exp(hi);
     return 0;
+}
+
+int ib_ratio_ci_rounds(const double *x, const int *xend, const double *y, const int *yend,
+                       int nrounds, double conf, ib_ratio_ci *r)
+{
+    r->est = r->lo = r->hi = NAN;
+    r->conf = conf;
+    if (nrounds < 2)
+        return -1;
+    double *l = malloc((size_t)nrounds * sizeof *l);
+    if (!l)
+        return -1;
+    for (int i = 0; i < nrounds; i++) {
+        const int x0 = i ? xend[i - 1] : 0, y0 = i ? yend[i - 1] : 0;
+        l[i] = ib_round_log_ratio(x + x0, xend[i] - x0, y + y0, yend[i] - y0);
+    }
+    const int rc = ib_ratio_ci_of_logs(l, nrounds, conf, r);
+    free(l);
+    return rc;
 }

@@ -75,6 +75,13 @@ int ib_ratio_ci_compute(const double *x, int nx, const double *y, int ny, double
 int ib_ratio_ci_rounds(const double *x, const int *xend, const double *y, const int *yend,
                        int nrounds, double conf, ib_ratio_ci *r);
 
+/* The two steps of ib_ratio_ci_rounds, for callers that combine rounds themselves (a
+ * geometric mean over layers, a sum): one round's log ratio y / x (the Hodges-Lehmann ratio of
+ * the faster halves; NaN on an empty or invalid round), and the centre of n rounds' log ratios
+ * l with its interval (0, or -1 with too few rounds for conf or a value that is not finite). */
+double ib_round_log_ratio(const double *x, int nx, const double *y, int ny);
+int ib_ratio_ci_of_logs(const double *l, int n, double conf, ib_ratio_ci *r);
+
 /* 1 when the interval excludes 1 (a difference at that confidence), else 0. */
 int ib_ratio_ci_significant(const ib_ratio_ci *r);
 

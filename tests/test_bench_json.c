@@ -307,8 +307,9 @@ static void shim_warning(void)
 }
 
 /* A JSON of 9 interleaved repetitions per benchmark, times in ns: layer A's avx2 takes twice
- * onednn's time; layer B's two are drawn from the same values. nimpl 3 adds xsmm, as avx2. */
-static void write_compare_json(const char *name, int nimpl)
+ * onednn's time; layer B's two are drawn from the same values. nimpl 3 adds xsmm, as avx2. A
+ * and B scale avx2's times (B's: a burst of load on all of its repetitions in one run). */
+static void write_run_json(const char *name, int nimpl, double a, double b)
 {
     static const char *const impls[3] = {"onednn", "avx2", "xsmm"};
     char path[256];
@@ -327,7 +328,9 @@ static void write_compare_json(const char *name, int nimpl)
     for (int r = 0; r < 9; r++)
         for (int l = 0; l < 2; l++)
             for (int k = 0; k < nimpl; k++) {
-                const double t = k == 0 ? base[r] : l == 0 ? 2 * base[(r + 4) % 9] : same[r];
+                const double t = k == 0   ? base[r]
+                                 : l == 0 ? 2 * a * base[(r + 4) % 9]
+                                          : b * same[r];
                 fprintf(f,
                         "%s  {\"name\": \"conv/%s/%s\", \"run_name\": \"conv/%s/%s\", "
                         "\"run_type\": \"iteration\", \"repetitions\": 9, "
@@ -339,6 +342,11 @@ static void write_compare_json(const char *name, int nimpl)
             }
     fprintf(f, "\n]}\n");
     fclose(f);
+}
+
+static void write_compare_json(const char *name, int nimpl)
+{
+    write_run_json(name, nimpl, 1, 1);
 }
 
 static void compare_verdicts(void)
@@ -371,6 +379,42 @@ static void compare_verdicts(void)
              "compare --impl xsmm picks it (exit %d)", st);
 }
 
+/* Six runs as rounds: a burst of load on layer B's avx2 repetitions in run 0 makes that run
+ * alone call B slower; over the runs it is not significant, and A, twice as slow in every
+ * run, stays slower. */
+static void compare_rounds(void)
+{
+    static const double a[6] = {1.0, 1.02, 0.98, 1.01, 0.99, 1.03};
+    static const double b[6] = {1.30, 0.98, 1.01, 0.99, 1.02, 0.97};
+    char args[1200] = "compare", name[32];
+    for (int r = 0; r < 6; r++) {
+        snprintf(name, sizeof name, "run%d.json", r);
+        write_run_json(name, 2, a[r], b[r]);
+        snprintf(args + strlen(args), sizeof args - strlen(args), " %s/%s", g_dir, name);
+    }
+    char one[300];
+    snprintf(one, sizeof one, "compare %s/run0.json", g_dir);
+    int st = run(one, "run0.out", "run0.err");
+    ib_check(st == 0 && line_has("run0.out", "Mixed_5b.branch5x5_1", "slower"),
+             "one run with a burst on B calls B slower (exit %d)", st);
+    st = run(args, "runs.out", "runs.err");
+    ib_check(st == 0 && line_has("runs.out", "over 6 runs as rounds", NULL),
+             "compare of 6 runs reads them as rounds (exit %d)", st);
+    ib_check(line_has("runs.out", "Mixed_5b.branch5x5_1", "~ not significant"),
+             "6 runs: the burst of one run is not a difference");
+    ib_check(line_has("runs.out", "Mixed_5b.branch1x1", "slower"),
+             "6 runs: 2x slower in every run is slower");
+    ib_check(line_has("runs.out", "geometric mean", "95% ["),
+             "6 runs: the geometric mean's interval");
+    ib_check(line_has("runs.out", "network sum", "95% ["), "6 runs: the network sum's interval");
+    snprintf(args, sizeof args, "compare %s/run0.json %s/run1.json %s/run2.json", g_dir, g_dir,
+             g_dir);
+    st = run(args, "runs3.out", "runs3.err");
+    ib_check(st == 0 && line_has("runs3.out", "Mixed_5b.branch1x1", "no interval") &&
+                 line_has("runs3.out", "network sum", "no interval"),
+             "3 runs: too few rounds for an interval, said (exit %d)", st);
+}
+
 int main(void)
 {
     char self[1024];
@@ -391,6 +435,7 @@ int main(void)
     results_fields();
     shim_warning();
     compare_verdicts();
+    compare_rounds();
     threaded_fields();
     avx512_pct_peak();
     char cmd[300];

@@ -237,7 +237,10 @@ static void common_options(const char *exe)
             "regress --help')");
     bad_cli(exe, "list --threads 2",
             "incbench list: unknown option '--threads' (see 'incbench list --help')");
-    bad_cli(exe, "compare a b", "incbench compare: 1 operand at most ('b' is one more)");
+    char runs[200] = "compare"; /* one file per run, 32 at most */
+    for (int i = 0; i < 33; i++)
+        snprintf(runs + strlen(runs), sizeof runs - strlen(runs), " %c", i < 32 ? 'a' : 'b');
+    bad_cli(exe, runs, "incbench compare: 32 operands at most ('b' is one more)");
     /* regress hands every option on to its measuring processes: too many is refused, never
      * cut short */
     char many[1600] = "regress";
