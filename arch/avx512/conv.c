@@ -122,7 +122,20 @@ static void conv_pack(const ib_desc *d, const ib_args *a, void *packed)
 /* One step of the inner loop: input channel i of the tap, G weight vectors, G*P FMAs, less
  * those of the first S0 and the last S1 pixels (which read only padding in this tap).
  * cst: per-pixel channel stride (plain source; 0 for padded taps, which read conv_zeros); e: the
- * tap's offset from every pixel's pointer (plain unpadded source; else 0). */
+ * tap's offset from every pixel's pointer (plain unpadded source; else 0).
+ * Blocked sources: measured on the Xeon and not kept (ours / oneDNN brgconv, 7 layers: the 35x35
+ * 1x1s and 3x3, the stem's 3x3s, 17x17 and 8x8 1x1s; pinned, 7 interleaved repetitions, median of
+ * alternating runs; as is: geomean 1.021 over 6 runs). Per tap of the 3x8 flat tile this compiles
+ * to 384 FMAs, 128 broadcasts, 48 weight loads and 28 vector copies (3 of them spills).
+ * - The broadcast folded into each FMA (inline asm, vfmadd231ps mem{1to16}): 384 FMAs that each
+ *   load, 48 weight loads, 4 copies, G*P + G registers; but G loads per pixel instead of one:
+ *   1.23 (every layer 1.21-1.34, 1 run); llvm-mca icelake-server has the 2 load ports full
+ *   (3x8 93.8% -> 88.8% of FMA peak).
+ * - The FMA alone as inline asm (vfmadd231ps zmm, accumulator in place), broadcasts as here:
+ *   4 copies, no spill; llvm-mca 3x8 93.8% -> 98.9%, 4x6 91.4% -> 100%; measured 1.038 over 6
+ *   runs, Mixed_5b.branch3x3dbl_3 (3x8 rows) 0.99 -> 1.10, the others within the noise.
+ * - With that, a 4x7 tile whose fourth weight vector is an FMA memory operand (28 + 3 + 1
+ *   registers): 1.051 over 2 runs, the 35x35 1x1s it was for 1.05 -> 1.08-1.14. */
 IB512_INLINE void conv_step(__m512 acc[IB512_CONV_GMAX][IB512_CONV_PMAX], const float *wp,
                             const float *const *sp, const int64_t *cst, int64_t e, int64_t i,
                             const int G, const int P, const int B, const int S0, const int S1)
