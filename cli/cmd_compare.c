@@ -70,8 +70,9 @@ static series *find_or_add(series *rows, int *n, const char *op, const char *lay
     return s;
 }
 
-/* How many benchmarks were read on each clock, for the first line. */
-static int g_on_real, g_on_cpu;
+/* How many benchmarks were read on each clock, for the first line; repetitions beyond
+ * MAX_TIMES of one benchmark, left out and said. */
+static int g_on_real, g_on_cpu, g_dropped;
 
 /* Collects the time of every repetition ("run_type": "iteration"), or of the "median"
  * aggregates when the file holds aggregates only. */
@@ -101,6 +102,7 @@ static int collect(const ib_json *doc, series *rows, int *n, int aggregates, int
         if (sscanf(name, "%15[^/]/%63[^/]/%31[^/]", op, layer, impl) != 3 || !(t > 0))
             continue;
         series *s = find_or_add(rows, n, op, layer, impl);
+        g_dropped += s && s->n >= MAX_TIMES;
         if (s && s->n < MAX_TIMES) {
             g_on_real += real;
             g_on_cpu += !real;
@@ -291,7 +293,7 @@ static void network_sum(const series *const *pa, const series *const *pb, const 
             l[r] = log(sa[r] / sb[r]);
         }
         ib_ratio_ci ci;
-        char iv[80] = "no interval: too few rounds (6 at least)";
+        char iv[80] = "no interval: a run lacks a layer, or fewer than 6 runs";
         if (ib_ratio_ci_of_logs(l, nrounds, 0.95, &ci) == 0)
             snprintf(iv, sizeof iv, "95%% [%.3f, %.3f]%s", ci.lo, ci.hi,
                      ib_ratio_ci_significant(&ci) ? "" : ", not significant");
@@ -417,6 +419,11 @@ int ib_cmd_compare(int argc, char **argv)
                 base);
         return 2;
     }
+    if (g_dropped)
+        fprintf(stderr,
+                "incbench compare: %d repetitions left out: a benchmark holds %d at most over "
+                "all files\n",
+                g_dropped, MAX_TIMES);
     char runs[40] = "";
     if (nrounds > 1)
         snprintf(runs, sizeof runs, " and %d more runs", nrounds - 1);

@@ -22,8 +22,9 @@
 
 enum { MAX_FAM = 8 };
 
-/* best's pass against the family it started from: BESIDE_ROUNDS rounds, each its own Google
- * Benchmark run of the two passes, BESIDE_REPS repetitions each interleaved at random. A burst
+/* A pass against another family's (best against the family it started from, the others against
+ * the peer): BESIDE_ROUNDS rounds, each its own Google Benchmark run of the two passes,
+ * BESIDE_REPS repetitions each interleaved at random. A burst
  * of load lasts several repetitions, so repetitions of one run are not independent and their
  * interval came out narrower than the spread between runs (two identical passes 1.077 [1.014,
  * 1.159] apart); rounds are the independent units, as in factor (ib_ratio_ci_rounds: 10 rounds
@@ -670,6 +671,7 @@ static int beside(const ib_run_opts *o, const model *m, fam_result *r, const ib_
     ib_err e = {{0}};
     chain c, by_c;
     int rc = 0;
+    memset(&by_c, 0, sizeof by_c); /* freed below even when c's build fails first */
     if (family_chain(m, impls, &c, &e) != IB_OK || family_chain(m, by_impls, &by_c, &e) != IB_OK) {
         fprintf(stderr, "incbench %s: %s beside %s: %s\n", o->cmd, r->name, by, e.msg);
         rc = 1;
@@ -1052,17 +1054,18 @@ static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *e
         const double gf = r->ok ? r->flops / r->total.med * 1e-9 : 0;
         const double pp = r->ok && r->peak > 0 ? r->peak_flops / r->total.med / r->peak * 100 : 0;
         /* notes: "; " between the parts that apply */
-        size_t nl = 0;
+        size_t used = 0;
         if (r->fallbacks)
-            nl += (size_t)snprintf(note + nl, sizeof note - nl, "some layers from another family");
-        if (r->predicted > 0 && nl < sizeof note)
-            nl += (size_t)snprintf(note + nl, sizeof note - nl,
-                                   "%sper layer with reorders (sum of minimums predicted %s)",
-                                   nl ? "; " : "", ib_fmt_time(r->predicted, pr, 24));
-        if (r->beside[0] && nl < sizeof note) {
+            used += (size_t)snprintf(note + used, sizeof note - used,
+                                     "some layers from another family");
+        if (r->predicted > 0 && used < sizeof note)
+            used += (size_t)snprintf(note + used, sizeof note - used,
+                                     "%sper layer with reorders (sum of minimums predicted %s)",
+                                     used ? "; " : "", ib_fmt_time(r->predicted, pr, 24));
+        if (r->beside[0] && used < sizeof note) {
             const char *v = ib_ratio_ci_verdict(&r->vs);
-            snprintf(note + nl, sizeof note - nl,
-                     "%sagainst %s timed beside it: %.3f [%.3f, %.3f], %s%s", nl ? "; " : "",
+            snprintf(note + used, sizeof note - used,
+                     "%sagainst %s timed beside it: %.3f [%.3f, %.3f], %s%s", used ? "; " : "",
                      r->beside, r->vs.est, r->vs.lo, r->vs.hi, v ? v : "no interval",
                      r->predicted > 0 && v && !strcmp(v, "slower")
                          ? ": the per-layer choice does not pay here"
