@@ -663,26 +663,25 @@ static ib_status family_chain(const model *m, const ib_impl *const *impls, chain
     return peer ? chain_build_peer(m, impls, peer, c, e) : chain_build(m, impls, c, e);
 }
 
-/* Family r (kernels impls) against family by (by_impls), their passes timed beside each other
- * in rounds: the ratio in r->vs, by's name in r->beside. 0, or 1 with the error said. */
+/* Family r (kernels impls) against family by (its chain by_c, built by the caller), their
+ * passes timed beside each other in rounds: the ratio in r->vs, by's name in r->beside. 0, or
+ * 1 with the error said. */
 static int beside(const ib_run_opts *o, const model *m, fam_result *r, const ib_impl *const *impls,
-                  const char *by, const ib_impl *const *by_impls)
+                  const char *by, chain *by_c)
 {
     ib_err e = {{0}};
-    chain c, by_c;
+    chain c;
     int rc = 0;
-    memset(&by_c, 0, sizeof by_c); /* freed below even when c's build fails first */
-    if (family_chain(m, impls, &c, &e) != IB_OK || family_chain(m, by_impls, &by_c, &e) != IB_OK) {
+    if (family_chain(m, impls, &c, &e) != IB_OK) {
         fprintf(stderr, "incbench %s: %s beside %s: %s\n", o->cmd, r->name, by, e.msg);
         rc = 1;
-    } else if (time_beside(o, r->name, &c, by, &by_c, &r->vs) == 0) {
+    } else if (time_beside(o, r->name, &c, by, by_c, &r->vs) == 0) {
         snprintf(r->beside, sizeof r->beside, "%s", by);
     } else {
         fprintf(stderr, "incbench %s: %s beside %s: a repetition failed\n", o->cmd, r->name, by);
         rc = 1;
     }
     chain_free(&c);
-    chain_free(&by_c);
     return rc;
 }
 
@@ -1024,13 +1023,27 @@ static int net_job(const ib_run_opts *o, FILE *out, int top, const ib_run_env *e
     for (int f = 0; f < nfam && peer < 0 && chosen; f++)
         if (res[f].ok && res[f].pass && chosen[f] && peer_of(&m, chosen[f]))
             peer = f;
+    chain by_c; /* the family compared against: built once for all the comparisons with it */
+    int by_built = -1;
+    memset(&by_c, 0, sizeof by_c);
     for (int f = 0; f <= nfam && chosen && rc != 2; f++) {
         const int by = f == nfam ? start : f == peer ? -1 : peer;
         if (!res[f].ok || !res[f].pass || by < 0 || !chosen[f] || !chosen[by])
             continue;
-        const int r = beside(o, &m, &res[f], chosen[f], res[by].name, chosen[by]);
+        if (by != by_built) {
+            chain_free(&by_c);
+            by_built = family_chain(&m, chosen[by], &by_c, &e) == IB_OK ? by : -1;
+            if (by_built < 0) {
+                fprintf(stderr, "incbench %s: %s beside %s: %s\n", o->cmd, res[f].name,
+                        res[by].name, e.msg);
+                rc = rc > 1 ? rc : 1;
+                continue;
+            }
+        }
+        const int r = beside(o, &m, &res[f], chosen[f], res[by].name, &by_c);
         rc = r > rc ? r : rc;
     }
+    chain_free(&by_c);
     free(use);
     if (lcsv)
         fclose(lcsv);
