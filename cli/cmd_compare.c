@@ -242,11 +242,8 @@ static double round_time(const series *s, int r)
 {
     int n;
     const double *t = round_of(s, r, &n);
-    double sorted[MAX_TIMES];
-    if (n < 1)
-        return NAN;
-    ib_median(t, n, sorted); /* leaves the round sorted */
-    return ib_median_sorted(sorted, (n + 1) / 2);
+    double tmp[MAX_TIMES];
+    return ib_faster_half_median(t, n, tmp);
 }
 
 /* The geometric mean of the layers' ratios over rounds: per round the mean of the layers' log

@@ -340,6 +340,11 @@ static int faster_half(const double *v, int n, double *out)
     return (n + 1) / 2;
 }
 
+double ib_faster_half_median(const double *x, int n, double *tmp)
+{
+    return n < 1 ? NAN : ib_median_sorted(tmp, faster_half(x, n, tmp));
+}
+
 double ib_round_log_ratio(const double *x, int nx, const double *y, int ny)
 {
     if (nx < 1 || ny < 1 || (double)nx * ny > MAX_N)

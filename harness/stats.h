@@ -80,6 +80,9 @@ int ib_ratio_ci_rounds(const double *x, const int *xend, const double *y, const 
  * the faster halves; NaN on an empty or invalid round), and the centre of n rounds' log ratios
  * l with its interval (0, or -1 with too few rounds for conf or a value that is not finite). */
 double ib_round_log_ratio(const double *x, int nx, const double *y, int ny);
+/* The median of the faster half of n values (the ceil(n/2) smallest, the half ib_round_log_ratio
+ * reads): a round's time of one benchmark. tmp holds n doubles; NaN when n < 1. */
+double ib_faster_half_median(const double *x, int n, double *tmp);
 int ib_ratio_ci_of_logs(const double *l, int n, double conf, ib_ratio_ci *r);
 
 /* 1 when the interval excludes 1 (a difference at that confidence), else 0. */

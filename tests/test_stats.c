@@ -46,6 +46,13 @@ static void test_ratio_ci(void)
     ib_check(ok && isnan(r.lo) && isnan(r.hi) && !ib_ratio_ci_significant(&r),
              "3x3 samples give no 95%% interval");
     ib_check(ib_ratio_ci_verdict(&r) == NULL, "no interval, no verdict");
+    {
+        const double v5[5] = {5, 1, 4, 2, 3}, v4[4] = {4, 1, 3, 2};
+        double t5[5], t4[4];
+        ib_check(ib_faster_half_median(v5, 5, t5) == 2 && ib_faster_half_median(v4, 4, t4) == 1.5 &&
+                     isnan(ib_faster_half_median(v4, 0, t4)),
+                 "the faster half's median: of {1, 2, 3} of 5 values, of {1, 2} of 4, none of 0");
+    }
 
     /* an exact doubling gives a degenerate interval at 2 */
     double y2[9];
