@@ -1,7 +1,8 @@
 /* incbench compare: ratios of implementations measured in one Google Benchmark run (the JSON
  * that `incbench bench --benchmark_out=FILE` writes), each with its 95% interval: per layer
  * (Hodges-Lehmann ratio, Moses interval), the geometric mean (bootstrap over repetitions) and
- * for convolutions the whole network's sum (per-repetition sums), plus the worst layer. */
+ * for convolutions the whole network's sum (per-repetition sums), plus the worst layer, and
+ * how low the ratios could go were IMPL at 100% of its FMA peak. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,9 @@ enum { MAX_ROWS = 1024, MAX_TIMES = 256, MAX_ROUNDS = 32 };
 typedef struct series {
     char op[16], layer[64], impl[32];
     double t[MAX_TIMES]; /* by round (file), in the order read */
+    /* t[i] x pct_peak / 100: the time that repetition's work takes at 100% of the FMA peak
+     * (pct_peak counts executed work on the peak of the implementation's ISA); NAN without */
+    double at_peak[MAX_TIMES];
     int rep[MAX_TIMES];  /* repetition_index of t[i] */
     int end[MAX_ROUNDS]; /* one past the last sample of each round */
     int n;
@@ -47,7 +51,9 @@ static void usage(FILE *f)
                "Several files: runs of the same benchmarks, each a round (6 at least for an\n"
                "interval): per run the Hodges-Lehmann ratio of the faster halves of its\n"
                "repetitions, over the runs their centre and Wilcoxon signed-rank interval,\n"
-               "likewise for the geometric mean and the network's sum.\n\n");
+               "likewise for the geometric mean and the network's sum.\n"
+               "Last, from pct_peak: both implementations' median %%peak, and the geometric\n"
+               "mean and network sum IMPL would reach at 100%% of its FMA peak.\n\n");
     ib_run_opts_help(f, IB_CMD_BIT(compare));
 }
 
@@ -107,6 +113,7 @@ static int collect(const ib_json *doc, series *rows, int *n, int aggregates, int
             g_on_real += real;
             g_on_cpu += !real;
             s->rep[s->n] = (int)ib_json_get_num(b, "repetition_index", s->n);
+            s->at_peak[s->n] = t * ib_json_get_num(b, "pct_peak", NAN) / 100;
             s->t[s->n++] = t;
             used++;
         }
@@ -132,8 +139,10 @@ static const char *the_other_impl(const series *rows, int nrows, const char *op,
         if (!seen && n < 8)
             found[n++] = rows[i].impl;
     }
+    /* a copy: rows are sorted afterwards, which moves the name found[0] points into */
+    static char name[sizeof rows->impl];
     if (n == 1)
-        return found[0];
+        return strcpy(name, found[0]);
     if (n == 0)
         fprintf(stderr, "incbench compare: %s holds no %s implementation beside %s\n", file, op,
                 base);
@@ -169,7 +178,9 @@ static const ib_net *sort_net;
 static int by_position(const void *x, const void *y)
 {
     const series *a = x, *b = y;
-    return layer_pos(sort_net, a->layer) - layer_pos(sort_net, b->layer);
+    const int by_layer = layer_pos(sort_net, a->layer) - layer_pos(sort_net, b->layer);
+    const int by_impl = strcmp(a->impl, b->impl);
+    return by_layer ? by_layer : by_impl ? by_impl : strcmp(a->op, b->op);
 }
 
 /* How many non-auxiliary convolutions of the network share the descriptor of layer name. */
@@ -344,6 +355,47 @@ static void network_sum(const series *const *pa, const series *const *pb, const 
            ci.est, iv);
 }
 
+/* The median of s's at_peak over its repetitions; NAN when a repetition lacks pct_peak. */
+static double time_at_peak(const series *s)
+{
+    double tmp[MAX_TIMES];
+    for (int k = 0; k < s->n; k++)
+        if (!(s->at_peak[k] > 0))
+            return NAN;
+    return ib_median(s->at_peak, s->n, tmp);
+}
+
+/* How far the ratios could go down: each layer's ratio were impl to run its own work at 100% of
+ * its FMA peak (its time at the peak over base's median time), as a geometric mean and for the
+ * network's sum, beside both implementations' median pct_peak. Two direct convolutions doing
+ * the same work on the same peak meet at the base's pct_peak / 100: a target below it needs
+ * less work (another algorithm), not a faster kernel. Nothing when the files lack pct_peak. */
+static void peak_floor(const series *const *pa, const series *const *pb, const int *counts, int n,
+                       const char *impl, const char *base)
+{
+    static double pcta[MAX_ROWS], pctb[MAX_ROWS];
+    double tmp[MAX_ROWS > MAX_TIMES ? MAX_ROWS : MAX_TIMES];
+    double logsum = 0, at_peak = 0, whole = 0;
+    for (int i = 0; i < n; i++) {
+        const double fa = time_at_peak(pa[i]), fb = time_at_peak(pb[i]);
+        const double ta = ib_median(pa[i]->t, pa[i]->n, tmp);
+        const double tb = ib_median(pb[i]->t, pb[i]->n, tmp);
+        if (!(fa > 0) || !(fb > 0) || !(ta > 0) || !(tb > 0))
+            return;
+        pcta[i] = 100 * fa / ta;
+        pctb[i] = 100 * fb / tb;
+        logsum += log(fa / tb);
+        at_peak += counts[i] * fa;
+        whole += counts[i] * tb;
+    }
+    printf("%%peak (executed work on the FMA peak of each one's ISA), median over the layers: %s "
+           "%.1f%%, %s %.1f%%; %s at 100%% of its peak would reach a geometric mean of %.3f",
+           impl, ib_median(pcta, n, tmp), base, ib_median(pctb, n, tmp), impl, exp(logsum / n));
+    if (whole > 0)
+        printf(" and a network sum of %.3f", at_peak / whole);
+    printf("\n");
+}
+
 int ib_cmd_compare(int argc, char **argv)
 {
     ib_run_opts o;
@@ -505,5 +557,6 @@ int ib_cmd_compare(int argc, char **argv)
                g.est, iv, BOOT_REPLICATES, worst, worst_layer, worst_verdict);
     }
     network_sum(pa, pb, counts, n, nrounds, impl, base);
+    peak_floor(pa, pb, counts, n, impl, base);
     return 0;
 }
