@@ -63,6 +63,18 @@ ISA_DEFS := $(foreach f,$(FAMILIES),-DIB_HAVE_$(shell echo $(f) | tr a-z A-Z)=1)
 LIB_OBJ := $(PORT_SRC:%.c=$(BUILD)/%.o) $(ISA_OBJ)
 LIBS += -lm
 
+# What this build compiles depends on what is installed (a family joins when its library's
+# header is found). The settings are kept in $(BUILD)/config, rewritten when they change, and
+# every object depends on it: a build made before `make deps` installed oneDNN is rebuilt with
+# it, instead of keeping objects that do not know the family.
+BUILD_CONFIG := $(BUILD)/config
+BUILD_CONFIG_TEXT := $(CC) $(CFLAGS) $(CPPFLAGS); families $(FAMILIES); isas $(ISAS); \
+  $(foreach f,$(FAMILIES),$(f): $(FLAGS_$(f));) tests: $(TEST_CPPFLAGS); libs $(LIBS)
+ifneq ($(file <$(BUILD_CONFIG)),$(BUILD_CONFIG_TEXT))
+  $(shell mkdir -p $(BUILD))
+  $(file >$(BUILD_CONFIG),$(BUILD_CONFIG_TEXT))
+endif
+
 .PHONY: all deps test bench bench-conv regress static clean build-all
 # Keep objects that pattern rules create on the way to test programs.
 .SECONDARY:
@@ -80,11 +92,11 @@ $(BUILD)/core/registry.o: CPPFLAGS += $(ISA_DEFS)
 $(BUILD)/core/isa.o: CPPFLAGS += '-DIB_ISA_LIST=$(foreach f,$(ISAS),IB_ISA_ENTRY($(f)))'
 $(foreach f,$(FAMILIES),$(eval $(BUILD)/arch/$(f)/%.o: CFLAGS += $(FLAGS_$(f))))
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c $(BUILD_CONFIG)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/%.o: %.cc
+$(BUILD)/%.o: %.cc $(BUILD_CONFIG)
 	@mkdir -p $(dir $@)
 	$(Q)$(CXX) $(CPPFLAGS) $(CXXFLAGS) -MMD -MP -c $< -o $@
 
