@@ -45,7 +45,9 @@ MODELS = {
     "sapphirerapids": ("icelake-server", "LLVM 14 has no Golden Cove model (it maps "
                        "sapphirerapids to the Skylake-server model): icelake-server used; the "
                        "real core has the same 2 FMA ports but 3 load ports"),
-    "znver3": ("znver3", "Zen 3 model, the CI machine's core: 2 FMA pipes, 3 loads; AVX2 only"),
+    "znver3": ("znver3", "Zen 3 model: 2 x 256-bit FMA pipes, 3 loads; AVX2 only (Zen 4 runs "
+               "AVX-512 on the same two 256-bit pipes, one zmm FMA a cycle; LLVM 14 has no Zen 4 "
+               "model)"),
     "neoverse-n1": ("tsv110", "LLVM 14 maps neoverse-n1 to the Cortex-A57 model (1 fmla.4s/cycle, "
                     "1 load); tsv110 (Kunpeng 920) used: 2 x 128-bit FMA, latency 4, 2 loads, "
                     "as N1"),
