@@ -75,7 +75,7 @@ ifneq ($(file <$(BUILD_CONFIG)),$(BUILD_CONFIG_TEXT))
   $(file >$(BUILD_CONFIG),$(BUILD_CONFIG_TEXT))
 endif
 
-.PHONY: all deps test bench bench-conv regress static clean build-all
+.PHONY: all deps test bench bench-conv bench-scaling regress static clean build-all
 # Keep objects that pattern rules create on the way to test programs.
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -132,6 +132,13 @@ bench: all
 	$(Q)./.ci/install-deps bench
 	$(Q)$(INCBENCH) all $(BENCH_FLAGS)
 
+# One bench run of the conv layers: this ISA's kernels and oneDNN held to the same ISA, $(1)
+# threads, $(2) repetitions interleaved at random, written to $(3).
+conv_run = INCBENCH_ISA=$(ISA) OMP_NUM_THREADS=$(1) $(INCBENCH) bench --threads $(1) \
+  --impl $(ISA),onednn --benchmark_filter='^conv/' --benchmark_repetitions=$(2) \
+  --benchmark_enable_random_interleaving=true --benchmark_min_time=0.05 \
+  --benchmark_out=$(3) --benchmark_out_format=json >/dev/null
+
 # make bench-conv ISA=avx2: our kernels of one ISA against oneDNN held to the same ISA, one
 # thread, in BENCH_CONV_RUNS separate runs of 5 repetitions each (interleaved at random), then
 # the ratio summary over the runs as rounds (geomean, worst, the network's sum over its 94
@@ -142,13 +149,24 @@ BENCH_CONV_RUNS ?= 6
 bench-conv: all
 	$(Q)rm -f $(BUILD)/conv-$(ISA)-run*.json
 	$(Q)for r in $$(seq $(BENCH_CONV_RUNS)); do \
-	  INCBENCH_ISA=$(ISA) OMP_NUM_THREADS=1 $(INCBENCH) bench --threads 1 \
-	  --impl $(ISA),onednn --benchmark_filter='^conv/' --benchmark_repetitions=5 \
-	  --benchmark_enable_random_interleaving=true --benchmark_min_time=0.05 \
-	  --benchmark_out=$(BUILD)/conv-$(ISA)-run$$r.json --benchmark_out_format=json \
-	  >/dev/null || exit 1; done
+	  $(call conv_run,1,5,$(BUILD)/conv-$(ISA)-run$$r.json) || exit 1; done
 	$(Q)$(INCBENCH) compare $$(seq -f '$(BUILD)/conv-$(ISA)-run%g.json' $(BENCH_CONV_RUNS)) \
 	  --impl $(ISA)
+
+# make bench-scaling ISA=avx512 THREADS=2: the same layers at 1 and THREADS threads, in
+# BENCH_CONV_RUNS runs of each count, alternating (1, THREADS, 1, ...) so that a slow spell of
+# the machine reaches both, 3 repetitions per run; then, for ours and for oneDNN, each layer's
+# wall time at THREADS over its time at 1 and the speed-up over the layers.
+THREADS ?= 2
+SCALING_RUNS = $(foreach r,$(shell seq $(BENCH_CONV_RUNS)),$(foreach t,1 $(THREADS),\
+  $(BUILD)/scaling-$(ISA)-t$(t)-run$(r).json))
+bench-scaling: all
+	$(Q)rm -f $(BUILD)/scaling-$(ISA)-t*-run*.json
+	$(Q)for r in $$(seq $(BENCH_CONV_RUNS)); do for t in 1 $(THREADS); do \
+	  $(call conv_run,$$t,3,$(BUILD)/scaling-$(ISA)-t$$t-run$$r.json) || exit 1; done; done
+	$(Q)$(INCBENCH) compare $(SCALING_RUNS) --impl $(ISA)
+	$(Q)echo
+	$(Q)$(INCBENCH) compare $(SCALING_RUNS) --impl onednn
 
 # incbench regress: this build against this CPU's baseline (REGRESS_FLAGS=--record makes one).
 regress: all

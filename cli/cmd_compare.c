@@ -25,6 +25,7 @@ typedef struct series {
     /* t[i] x pct_peak / 100: the time that repetition's work takes at 100% of the FMA peak
      * (pct_peak counts executed work on the peak of the implementation's ISA); NAN without */
     double at_peak[MAX_TIMES];
+    double flop;         /* per call: FLOPS x time, 0 where the file has no FLOPS counter */
     int rep[MAX_TIMES];  /* repetition_index of t[i] */
     int end[MAX_ROUNDS]; /* one past the last sample of each round */
     int n;
@@ -53,7 +54,10 @@ static void usage(FILE *f)
                "repetitions, over the runs their centre and Wilcoxon signed-rank interval,\n"
                "likewise for the geometric mean and the network's sum.\n"
                "Last, from pct_peak: both implementations' median %%peak, and the geometric\n"
-               "mean and network sum IMPL would reach at 100%% of its FMA peak.\n\n");
+               "mean and network sum IMPL would reach at 100%% of its FMA peak.\n"
+               "Runs at several thread counts (make bench-scaling): IMPL@N is IMPL at N\n"
+               "threads, on the wall clock; --impl IMPL compares it at the most threads with\n"
+               "the fewest, and the last line gives the speed-up.\n\n");
     ib_run_opts_help(f, IB_CMD_BIT(compare));
 }
 
@@ -80,9 +84,19 @@ static series *find_or_add(series *rows, int *n, const char *op, const char *lay
  * MAX_TIMES of one benchmark, left out and said. */
 static int g_on_real, g_on_cpu, g_dropped;
 
+/* Whether a rows' implementation name ends with tag ("" ends every name). */
+static int has_tag(const char *impl, const char *tag)
+{
+    const size_t li = strlen(impl), lt = strlen(tag);
+    return li >= lt && !strcmp(impl + li - lt, tag);
+}
+
 /* Collects the time of every repetition ("run_type": "iteration"), or of the "median"
- * aggregates when the file holds aggregates only. */
-static int collect(const ib_json *doc, series *rows, int *n, int aggregates, int round)
+ * aggregates when the file holds aggregates only. tag: "" or, when the files hold runs at
+ * several thread counts, "@N" (this file's count), appended to each implementation's name;
+ * every time is then the wall time, the one clock on which threads save time. */
+static int collect(const ib_json *doc, series *rows, int *n, int aggregates, int round,
+                   const char *tag)
 {
     const ib_json *list = ib_json_get(doc, "benchmarks");
     if (!list || list->type != IB_JSON_ARRAY)
@@ -96,7 +110,7 @@ static int collect(const ib_json *doc, series *rows, int *n, int aggregates, int
         /* the clock Google Benchmark timed the run on: wall time for names ending in
          * /real_time (threaded runs), else the benchmark thread's CPU time, which a
          * neighbour on a shared machine does not lengthen */
-        const int real = name && strstr(name, "/real_time") != NULL;
+        const int real = *tag || (name && strstr(name, "/real_time") != NULL);
         double t = ib_json_get_num(b, real ? "real_time" : "cpu_time", NAN);
         if (!name || !type || !isfinite(t) || ib_json_get_str(b, "error_message"))
             continue;
@@ -105,8 +119,9 @@ static int collect(const ib_json *doc, series *rows, int *n, int aggregates, int
             continue;
         /* OP/LAYER/IMPL, then Google Benchmark's /process_time/real_time of threaded runs */
         char op[16], layer[64], impl[32];
-        if (sscanf(name, "%15[^/]/%63[^/]/%31[^/]", op, layer, impl) != 3 || !(t > 0))
+        if (sscanf(name, "%15[^/]/%63[^/]/%23[^/]", op, layer, impl) != 3 || !(t > 0))
             continue;
+        strcat(impl, tag); /* a tag is "@" and at most 6 digits (--threads <= 1024) */
         series *s = find_or_add(rows, n, op, layer, impl);
         g_dropped += s && s->n >= MAX_TIMES;
         if (s && s->n < MAX_TIMES) {
@@ -114,12 +129,16 @@ static int collect(const ib_json *doc, series *rows, int *n, int aggregates, int
             g_on_cpu += !real;
             s->rep[s->n] = (int)ib_json_get_num(b, "repetition_index", s->n);
             s->at_peak[s->n] = t * ib_json_get_num(b, "pct_peak", NAN) / 100;
+            const double flops = ib_json_get_num(b, "FLOPS", 0);
+            if (flops > 0)
+                s->flop = flops * t * 1e-9; /* times in ns, as bench writes them */
             s->t[s->n++] = t;
             used++;
         }
     }
-    for (int i = 0; i < *n; i++) /* a series this file lacks has an empty round */
-        rows[i].end[round] = rows[i].n;
+    for (int i = 0; i < *n; i++) /* a series of this thread count the file lacks: empty round */
+        if (has_tag(rows[i].impl, tag))
+            rows[i].end[round] = rows[i].n;
     return used;
 }
 
@@ -206,6 +225,16 @@ static int conv_count(const ib_net *net, const char *name)
  * seed so the same file always prints the same interval. */
 enum { BOOT_REPLICATES = 2000 };
 static const uint64_t BOOT_SEED = 0x1bc0ffee;
+
+/* The thread count a run records (incbench_threads in its context), 0 when it records none. */
+static int run_threads(const ib_json *doc)
+{
+    const ib_json *ctx = ib_json_get(doc, "context");
+    const char *th = ctx ? ib_json_get_str(ctx, "incbench_threads") : NULL;
+    char *end = NULL;
+    const long n = th ? strtol(th, &end, 10) : 0;
+    return end && !*end && n > 0 && n <= 1024 ? (int)n : 0;
+}
 
 /* "1 thread, load average 0.52 at the start (2 CPUs)", from the context Google Benchmark and
  * incbench bench write; what the file does not record is said to be unknown. */
@@ -396,11 +425,77 @@ static void peak_floor(const series *const *pa, const series *const *pb, const i
     printf("\n");
 }
 
+/* With runs at several thread counts: the names compared. --impl IMPL (no @) compares IMPL at
+ * the most threads with IMPL at the fewest; IMPL@N with --base IMPL@M as given, and --base
+ * without @ means the fewest threads. 0 when no --impl names one. */
+static int scaling_names(const char *impl, const char *base, const int *threads, int nfiles,
+                         char *impl_at, char *base_at)
+{
+    if (!impl)
+        return 0;
+    int lo = threads[0], hi = threads[0];
+    for (int f = 1; f < nfiles; f++) {
+        lo = threads[f] < lo ? threads[f] : lo;
+        hi = threads[f] > hi ? threads[f] : hi;
+    }
+    const int impl_tagged = strchr(impl, '@') != NULL;
+    if (impl_tagged)
+        snprintf(impl_at, 48, "%s", impl);
+    else
+        snprintf(impl_at, 48, "%s@%d", impl, hi);
+    if (base && strchr(base, '@'))
+        snprintf(base_at, 48, "%s", base);
+    else
+        snprintf(base_at, 48, "%.*s@%d", (int)strcspn(base ? base : impl, "@"), base ? base : impl,
+                 lo);
+    return 1;
+}
+
+/* Runs at several thread counts: the speed-up, time(base) / time(impl), over the layers (the
+ * median and the lowest), and the lowest among the layers of at least SPEEDUP_MIN_MFLOP million
+ * flops, whose time is not mostly the threads' start and join. Each layer's is the reciprocal of
+ * the ratio the table prints for it. */
+enum { SPEEDUP_MIN_MFLOP = 20 };
+static void speedups(const series *const *pa, const series *const *pb, int n, int nrounds,
+                     const char *impl, const char *base)
+{
+    static double su[MAX_ROWS];
+    double tmp[MAX_ROWS];
+    int nsu = 0, big = 0;
+    double low = INFINITY, low_big = INFINITY;
+    const char *low_name = "", *low_big_name = "";
+    for (int i = 0; i < n; i++) {
+        ib_ratio_ci ci;
+        if (layer_ratio(pa[i], pb[i], nrounds, &ci) != 0 || !(ci.est > 0))
+            continue;
+        const double x = 1 / ci.est;
+        su[nsu++] = x;
+        if (x < low) {
+            low = x;
+            low_name = pa[i]->layer;
+        }
+        const int is_big = pb[i]->flop >= SPEEDUP_MIN_MFLOP * 1e6;
+        big += is_big;
+        if (is_big && x < low_big) {
+            low_big = x;
+            low_big_name = pa[i]->layer;
+        }
+    }
+    if (!nsu)
+        return;
+    printf("speed-up of %s over %s (1 / ratio): median %.2f over %d layers, lowest %.2f (%s)", impl,
+           base, ib_median(su, nsu, tmp), nsu, low, low_name);
+    if (big)
+        printf("; lowest of the %d layers of %d MFLOP or more: %.2f (%s)", big, SPEEDUP_MIN_MFLOP,
+               low_big, low_big_name);
+    printf("\n");
+}
+
 int ib_cmd_compare(int argc, char **argv)
 {
     ib_run_opts o;
     ib_run_opts_init(&o, "compare");
-    o.base = "onednn";
+    o.base = NULL; /* onednn; with runs at several thread counts, IMPL at the fewest */
     o.op = "conv";
     const int rc = ib_run_opts_parse(&o, &spec, argc, argv);
     if (rc >= 0)
@@ -410,33 +505,68 @@ int ib_cmd_compare(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    /* several files: runs of the same benchmarks, each a round */
-    const int nrounds = (int)o.nargs;
+    /* several files: runs of the same benchmarks, each a round; runs at several thread
+     * counts: an implementation at each count is a series of its own (IMPL@N), and a run's
+     * round is its place among the runs of its count */
+    const int nfiles = (int)o.nargs;
     ib_err e = {{0}};
     static series rows[MAX_ROWS];
-    int nrows = 0;
+    static ib_json *docs[MAX_ROUNDS];
+    int nrows = 0, threads[MAX_ROUNDS], counts_differ = 0, nrounds = 0;
     char setting[160];
-    for (int r = 0; r < nrounds; r++) {
-        ib_json *doc = NULL;
-        if (ib_json_read_file(o.args[r], &doc, &e) != IB_OK) {
+    for (int f = 0; f < nfiles; f++) {
+        if (ib_json_read_file(o.args[f], &docs[f], &e) != IB_OK) {
             fprintf(stderr, "incbench compare: %s\n", e.msg);
+            while (f-- > 0)
+                ib_json_free(docs[f]);
             return 2;
         }
-        const int used = collect(doc, rows, &nrows, 0, r) || collect(doc, rows, &nrows, 1, r);
-        if (r == 0)
-            describe_run(doc, setting, sizeof setting);
-        ib_json_free(doc);
-        if (!used) {
-            fprintf(stderr, "incbench compare: %s holds no benchmark named OP/LAYER/IMPL\n",
-                    o.args[r]);
-            return 2;
-        }
+        threads[f] = run_threads(docs[f]);
+        counts_differ |= threads[f] != threads[0];
     }
+    int bad = 0;
+    for (int f = 0; f < nfiles; f++) {
+        char tag[16] = "";
+        int round = 0;
+        for (int k = 0; k < f; k++)
+            round += threads[k] == threads[f];
+        if (counts_differ)
+            snprintf(tag, sizeof tag, "@%d", threads[f]);
+        nrounds = round + 1 > nrounds ? round + 1 : nrounds;
+        const int used = collect(docs[f], rows, &nrows, 0, round, tag) ||
+                         collect(docs[f], rows, &nrows, 1, round, tag);
+        if (f == 0)
+            describe_run(docs[f], setting, sizeof setting);
+        if (!used && !bad++)
+            fprintf(stderr, "incbench compare: %s holds no benchmark named OP/LAYER/IMPL\n",
+                    o.args[f]);
+        if (counts_differ && threads[f] <= 0 && !bad++)
+            fprintf(stderr,
+                    "incbench compare: %s does not record its thread count (incbench_threads), "
+                    "and the other files differ in theirs\n",
+                    o.args[f]);
+    }
+    for (int f = 0; f < nfiles; f++)
+        ib_json_free(docs[f]);
+    if (bad)
+        return 2;
     ib_net net;
     if (ib_inception_v3_build(1, &net, &e) != IB_OK) {
         fprintf(stderr, "incbench compare: %s\n", e.msg);
         return 2;
     }
+    char impl_at[48], base_at[48];
+    if (counts_differ && !scaling_names(impl, base, threads, nfiles, impl_at, base_at)) {
+        fprintf(stderr, "incbench compare: the files hold runs at several thread counts: name "
+                        "the implementation with --impl (IMPL, or IMPL@N and --base IMPL@M)\n");
+        ib_net_free(&net);
+        return 2;
+    }
+    if (counts_differ) {
+        impl = impl_at;
+        base = base_at;
+    } else if (!base)
+        base = "onednn";
     if (!impl && !(impl = the_other_impl(rows, nrows, op, base, file))) {
         ib_net_free(&net);
         return 2;
@@ -474,8 +604,8 @@ int ib_cmd_compare(int argc, char **argv)
                 "all files\n",
                 g_dropped, MAX_TIMES);
     char runs[40] = "";
-    if (nrounds > 1)
-        snprintf(runs, sizeof runs, " and %d more runs", nrounds - 1);
+    if (nfiles > 1)
+        snprintf(runs, sizeof runs, " and %d more run%s", nfiles - 1, nfiles > 2 ? "s" : "");
     printf("%s%s: %s / %s, %s layers, %s%s; %s\n", file, runs, impl, base, op,
            nrounds > 1 ? "the first run " : "", setting,
            g_on_cpu && g_on_real ? "real_time where timed on it, else cpu_time"
@@ -557,6 +687,10 @@ int ib_cmd_compare(int argc, char **argv)
                g.est, iv, BOOT_REPLICATES, worst, worst_layer, worst_verdict);
     }
     network_sum(pa, pb, counts, n, nrounds, impl, base);
-    peak_floor(pa, pb, counts, n, impl, base);
+    if (counts_differ && strcspn(impl, "@") == strcspn(base, "@") &&
+        !strncmp(impl, base, strcspn(impl, "@")))
+        speedups(pa, pb, n, nrounds, impl, base);
+    else
+        peak_floor(pa, pb, counts, n, impl, base);
     return 0;
 }

@@ -311,7 +311,7 @@ static void shim_warning(void)
  * and B scale avx2's times (B's: a burst of load on all of its repetitions in one run). Every
  * implementation does the same work, which takes 90 us at the FMA peak on A and 80 us on B:
  * pct_peak is that over the time. */
-static void write_run_json(const char *name, int nimpl, double a, double b)
+static void write_run_json_at(const char *name, int nimpl, double a, double b, int threads)
 {
     static const char *const impls[3] = {"onednn", "avx2", "xsmm"};
     char path[256];
@@ -323,8 +323,10 @@ static void write_run_json(const char *name, int nimpl, double a, double b)
     }
     const double base[9] = {100, 102, 98, 105, 101, 99, 110, 103, 97};
     const double same[9] = {101, 99, 104, 97, 103, 100, 98, 106, 102};
-    fprintf(f, "{\"context\": {\"num_cpus\": 2, \"load_avg\": [0.5, 0.4, 0.3], "
-               "\"incbench_threads\": \"1\"},\n \"benchmarks\": [\n");
+    fprintf(f,
+            "{\"context\": {\"num_cpus\": 2, \"load_avg\": [0.5, 0.4, 0.3], "
+            "\"incbench_threads\": \"%d\"},\n \"benchmarks\": [\n",
+            threads);
     const char *layers[2] = {"Mixed_5b.branch1x1", "Mixed_5b.branch5x5_1"};
     int first = 1;
     for (int r = 0; r < 9; r++)
@@ -333,18 +335,24 @@ static void write_run_json(const char *name, int nimpl, double a, double b)
                 const double t = k == 0   ? base[r]
                                  : l == 0 ? 2 * a * base[(r + 4) % 9]
                                           : b * same[r];
+                const double wall = t / (threads == 1 ? 1 : 1.9); /* 1.9x faster at more */
                 fprintf(f,
                         "%s  {\"name\": \"conv/%s/%s\", \"run_name\": \"conv/%s/%s\", "
                         "\"run_type\": \"iteration\", \"repetitions\": 9, "
                         "\"repetition_index\": %d, \"threads\": 1, \"iterations\": 10, "
                         "\"real_time\": %g, \"cpu_time\": %g, \"time_unit\": \"ns\", "
                         "\"pct_peak\": %g}",
-                        first ? "" : ",\n", layers[l], impls[k], layers[l], impls[k], r, 1000 * t,
-                        1000 * t, 100 * (l == 0 ? 90 : 80) / t);
+                        first ? "" : ",\n", layers[l], impls[k], layers[l], impls[k], r,
+                        1000 * wall, 1000 * t, 100 * (l == 0 ? 90 : 80) / t);
                 first = 0;
             }
     fprintf(f, "\n]}\n");
     fclose(f);
+}
+
+static void write_run_json(const char *name, int nimpl, double a, double b)
+{
+    write_run_json_at(name, nimpl, a, b, 1);
 }
 
 static void write_compare_json(const char *name, int nimpl)
@@ -425,6 +433,36 @@ static void compare_rounds(void)
              "3 runs: too few rounds for an interval, said (exit %d)", st);
 }
 
+/* Runs at 1 and 2 threads, alternating as make bench-scaling runs them: every layer 1.9x faster
+ * on the wall clock at 2 (its CPU time unchanged, so a speed-up read from cpu_time would be 1). */
+static void compare_scaling(void)
+{
+    char args[1200] = "compare", name[32];
+    for (int r = 0; r < 12; r++) {
+        snprintf(name, sizeof name, "sc%d.json", r);
+        write_run_json_at(name, 2, 1, 1, 1 + r % 2);
+        snprintf(args + strlen(args), sizeof args - strlen(args), " %s/%s", g_dir, name);
+    }
+    int st = run(args, "sc.out", "sc.err");
+    ib_check(st == 2 && line_has("sc.err", "several thread counts", "--impl"),
+             "compare of runs at 1 and 2 threads without --impl: refused (exit %d)", st);
+    strcat(args, " --impl avx2");
+    st = run(args, "sc.out", "sc.err");
+    ib_check(st == 0 && line_has("sc.out", "avx2@2 / avx2@1", "real_time"),
+             "--impl avx2: avx2 at 2 threads against 1, on the wall clock (exit %d)", st);
+    ib_check(line_has("sc.out", "over 6 runs as rounds", NULL),
+             "the runs of each thread count are the rounds");
+    ib_check(line_has("sc.out", "speed-up of avx2@2 over avx2@1", "median 1.90 over 2 layers"),
+             "the speed-up, 1.9");
+    ib_check(line_has("sc.out", "Mixed_5b.branch1x1", "0.526"), "the layer's ratio, 1 / 1.9");
+    snprintf(args, sizeof args, "compare %s/sc0.json %s/sc1.json --impl avx2@2 --base onednn@2",
+             g_dir, g_dir);
+    st = run(args, "sc2.out", "sc2.err");
+    ib_check(st == 0 && line_has("sc2.out", "avx2@2 / onednn@2", NULL) &&
+                 !line_has("sc2.out", "speed-up", NULL),
+             "IMPL@N against another implementation: no speed-up line (exit %d)", st);
+}
+
 int main(void)
 {
     char self[1024];
@@ -446,6 +484,7 @@ int main(void)
     shim_warning();
     compare_verdicts();
     compare_rounds();
+    compare_scaling();
     threaded_fields();
     avx512_pct_peak();
     char cmd[300];
