@@ -119,9 +119,10 @@ static int collect(const ib_json *doc, series *rows, int *n, int aggregates, int
             continue;
         /* OP/LAYER/IMPL, then Google Benchmark's /process_time/real_time of threaded runs */
         char op[16], layer[64], impl[32];
-        if (sscanf(name, "%15[^/]/%63[^/]/%23[^/]", op, layer, impl) != 3 || !(t > 0))
+        if (sscanf(name, "%15[^/]/%63[^/]/%31[^/]", op, layer, impl) != 3 || !(t > 0) ||
+            strlen(impl) + strlen(tag) >= sizeof impl)
             continue;
-        strcat(impl, tag); /* a tag is "@" and at most 6 digits (--threads <= 1024) */
+        strcat(impl, tag);
         series *s = find_or_add(rows, n, op, layer, impl);
         g_dropped += s && s->n >= MAX_TIMES;
         if (s && s->n < MAX_TIMES) {
