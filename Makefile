@@ -133,11 +133,14 @@ bench: all
 	$(Q)$(INCBENCH) all $(BENCH_FLAGS)
 
 # One bench run of the conv layers: this ISA's kernels and oneDNN held to the same ISA, $(1)
-# threads, $(2) repetitions interleaved at random, written to $(3).
-conv_run = INCBENCH_ISA=$(ISA) OMP_NUM_THREADS=$(1) $(INCBENCH) bench --threads $(1) \
+# threads, $(2) repetitions interleaved at random, written to $(3). What it prints goes to
+# $(3).log; the terminal gets a line per run, incbench's warnings, and the log if it fails.
+conv_run = echo "run $$r: $(1) thread(s), $(2) repetitions -> $(3)"; \
+  INCBENCH_ISA=$(ISA) OMP_NUM_THREADS=$(1) $(INCBENCH) bench --threads $(1) \
   --impl $(ISA),onednn --benchmark_filter='^conv/' --benchmark_repetitions=$(2) \
   --benchmark_enable_random_interleaving=true --benchmark_min_time=0.05 \
-  --benchmark_out=$(3) --benchmark_out_format=json >/dev/null
+  --benchmark_out=$(3) --benchmark_out_format=json >$(3).log 2>&1 || { cat $(3).log; exit 1; }; \
+  grep '^incbench.*WARNING' $(3).log || true
 
 # make bench-conv ISA=avx2: our kernels of one ISA against oneDNN held to the same ISA, one
 # thread, in BENCH_CONV_RUNS separate runs of 5 repetitions each (interleaved at random), then
@@ -147,9 +150,9 @@ conv_run = INCBENCH_ISA=$(ISA) OMP_NUM_THREADS=$(1) $(INCBENCH) bench --threads 
 ISA ?= avx2
 BENCH_CONV_RUNS ?= 6
 bench-conv: all
-	$(Q)rm -f $(BUILD)/conv-$(ISA)-run*.json
+	$(Q)rm -f $(BUILD)/conv-$(ISA)-run*.json*
 	$(Q)for r in $$(seq $(BENCH_CONV_RUNS)); do \
-	  $(call conv_run,1,5,$(BUILD)/conv-$(ISA)-run$$r.json) || exit 1; done
+	  $(call conv_run,1,5,$(BUILD)/conv-$(ISA)-run$$r.json); done
 	$(Q)$(INCBENCH) compare $$(seq -f '$(BUILD)/conv-$(ISA)-run%g.json' $(BENCH_CONV_RUNS)) \
 	  --impl $(ISA)
 
@@ -161,9 +164,9 @@ THREADS ?= 2
 SCALING_RUNS = $(foreach r,$(shell seq $(BENCH_CONV_RUNS)),$(foreach t,1 $(THREADS),\
   $(BUILD)/scaling-$(ISA)-t$(t)-run$(r).json))
 bench-scaling: all
-	$(Q)rm -f $(BUILD)/scaling-$(ISA)-t*-run*.json
+	$(Q)rm -f $(BUILD)/scaling-$(ISA)-t*-run*.json*
 	$(Q)for r in $$(seq $(BENCH_CONV_RUNS)); do for t in 1 $(THREADS); do \
-	  $(call conv_run,$$t,3,$(BUILD)/scaling-$(ISA)-t$$t-run$$r.json) || exit 1; done; done
+	  $(call conv_run,$$t,3,$(BUILD)/scaling-$(ISA)-t$$t-run$$r.json); done; done
 	$(Q)$(INCBENCH) compare $(SCALING_RUNS) --impl $(ISA)
 	$(Q)echo
 	$(Q)$(INCBENCH) compare $(SCALING_RUNS) --impl onednn
