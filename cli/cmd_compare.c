@@ -430,7 +430,7 @@ static void peak_floor(const series *const *pa, const series *const *pb, const i
  * the most threads with IMPL at the fewest; IMPL@N with --base IMPL@M as given, and --base
  * without @ means the fewest threads. 0 when no --impl names one. */
 static int scaling_names(const char *impl, const char *base, const int *threads, int nfiles,
-                         char *impl_at, char *base_at)
+                         char *impl_at, char *base_at, size_t len)
 {
     if (!impl)
         return 0;
@@ -439,15 +439,14 @@ static int scaling_names(const char *impl, const char *base, const int *threads,
         lo = threads[f] < lo ? threads[f] : lo;
         hi = threads[f] > hi ? threads[f] : hi;
     }
-    const int impl_tagged = strchr(impl, '@') != NULL;
-    if (impl_tagged)
-        snprintf(impl_at, 48, "%s", impl);
+    if (strchr(impl, '@'))
+        snprintf(impl_at, len, "%s", impl);
     else
-        snprintf(impl_at, 48, "%s@%d", impl, hi);
+        snprintf(impl_at, len, "%s@%d", impl, hi);
     if (base && strchr(base, '@'))
-        snprintf(base_at, 48, "%s", base);
+        snprintf(base_at, len, "%s", base);
     else
-        snprintf(base_at, 48, "%.*s@%d", (int)strcspn(base ? base : impl, "@"), base ? base : impl,
+        snprintf(base_at, len, "%.*s@%d", (int)strcspn(base ? base : impl, "@"), base ? base : impl,
                  lo);
     return 1;
 }
@@ -455,9 +454,9 @@ static int scaling_names(const char *impl, const char *base, const int *threads,
 /* Runs at several thread counts: the speed-up, time(base) / time(impl), over the layers (the
  * median and the lowest), and the lowest among the layers of at least SPEEDUP_MIN_MFLOP million
  * flops, whose time is not mostly the threads' start and join. Each layer's is the reciprocal of
- * the ratio the table prints for it. */
+ * the ratio the table printed for it, est[i] (NAN where it has none). */
 enum { SPEEDUP_MIN_MFLOP = 20 };
-static void speedups(const series *const *pa, const series *const *pb, int n, int nrounds,
+static void speedups(const series *const *pa, const series *const *pb, const double *est, int n,
                      const char *impl, const char *base)
 {
     static double su[MAX_ROWS];
@@ -466,10 +465,9 @@ static void speedups(const series *const *pa, const series *const *pb, int n, in
     double low = INFINITY, low_big = INFINITY;
     const char *low_name = "", *low_big_name = "";
     for (int i = 0; i < n; i++) {
-        ib_ratio_ci ci;
-        if (layer_ratio(pa[i], pb[i], nrounds, &ci) != 0 || !(ci.est > 0))
+        if (!(est[i] > 0))
             continue;
-        const double x = 1 / ci.est;
+        const double x = 1 / est[i];
         su[nsu++] = x;
         if (x < low) {
             low = x;
@@ -557,7 +555,8 @@ int ib_cmd_compare(int argc, char **argv)
         return 2;
     }
     char impl_at[48], base_at[48];
-    if (counts_differ && !scaling_names(impl, base, threads, nfiles, impl_at, base_at)) {
+    if (counts_differ &&
+        !scaling_names(impl, base, threads, nfiles, impl_at, base_at, sizeof impl_at)) {
         fprintf(stderr, "incbench compare: the files hold runs at several thread counts: name "
                         "the implementation with --impl (IMPL, or IMPL@N and --base IMPL@M)\n");
         ib_net_free(&net);
@@ -624,6 +623,7 @@ int ib_cmd_compare(int argc, char **argv)
     printf("%-34s %5s %11s %11s %7s %17s  %s\n", "layer", "reps", impl, base, "ratio",
            "95% interval", "verdict");
     double tmp[MAX_TIMES];
+    static double est[MAX_ROWS]; /* each layer's ratio as computed, NAN where it has none */
     int faster = 0, slower = 0, unsure = 0, above = 0, nlog = 0;
     double logsum = 0; /* of the layers' estimates: the geometric mean when rounds give none */
     double worst = 0;
@@ -631,7 +631,9 @@ int ib_cmd_compare(int argc, char **argv)
     for (int i = 0; i < n; i++) {
         ib_ratio_ci ci;
         const char *verdict = "~ not significant";
-        if (layer_ratio(pa[i], pb[i], nrounds, &ci) != 0 && nrounds == 1) {
+        const int computed = layer_ratio(pa[i], pb[i], nrounds, &ci) == 0;
+        est[i] = computed && ci.est > 0 ? ci.est : NAN;
+        if (!computed && nrounds == 1) {
             verdict = "~ invalid times";
             ci.est = ib_median(pa[i]->t, pa[i]->n, tmp) / ib_median(pb[i]->t, pb[i]->n, tmp);
         } else if (!isfinite(ci.lo)) {
@@ -690,7 +692,7 @@ int ib_cmd_compare(int argc, char **argv)
     network_sum(pa, pb, counts, n, nrounds, impl, base);
     if (counts_differ && strcspn(impl, "@") == strcspn(base, "@") &&
         !strncmp(impl, base, strcspn(impl, "@")))
-        speedups(pa, pb, n, nrounds, impl, base);
+        speedups(pa, pb, est, n, impl, base);
     else
         peak_floor(pa, pb, counts, n, impl, base);
     return 0;
