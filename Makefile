@@ -149,11 +149,12 @@ conv_run = echo "run $$r: $(1) thread(s), $(2) repetitions -> $(3)"; \
 # load lasts several repetitions of one run.
 ISA ?= avx2
 BENCH_CONV_RUNS ?= 6
+conv_json = $(BUILD)/conv-$(ISA)-run$(1).json
 bench-conv: all
-	$(Q)rm -f $(BUILD)/conv-$(ISA)-run*.json*
+	$(Q)rm -f $(call conv_json,*)*
 	$(Q)for r in $$(seq $(BENCH_CONV_RUNS)); do \
-	  $(call conv_run,1,5,$(BUILD)/conv-$(ISA)-run$$r.json); done
-	$(Q)$(INCBENCH) compare $$(seq -f '$(BUILD)/conv-$(ISA)-run%g.json' $(BENCH_CONV_RUNS)) \
+	  $(call conv_run,1,5,$(call conv_json,$$r)); done
+	$(Q)$(INCBENCH) compare $(foreach r,$(shell seq $(BENCH_CONV_RUNS)),$(call conv_json,$(r))) \
 	  --impl $(ISA)
 
 # make bench-scaling ISA=avx512 THREADS=2: the same layers at 1 and THREADS threads, in
@@ -161,12 +162,13 @@ bench-conv: all
 # the machine reaches both, 3 repetitions per run; then, for ours and for oneDNN, each layer's
 # wall time at THREADS over its time at 1 and the speed-up over the layers.
 THREADS ?= 2
+scaling_json = $(BUILD)/scaling-$(ISA)-t$(1)-run$(2).json
 SCALING_RUNS = $(foreach r,$(shell seq $(BENCH_CONV_RUNS)),$(foreach t,1 $(THREADS),\
-  $(BUILD)/scaling-$(ISA)-t$(t)-run$(r).json))
+  $(call scaling_json,$(t),$(r))))
 bench-scaling: all
-	$(Q)rm -f $(BUILD)/scaling-$(ISA)-t*-run*.json*
+	$(Q)rm -f $(call scaling_json,*,*)*
 	$(Q)for r in $$(seq $(BENCH_CONV_RUNS)); do for t in 1 $(THREADS); do \
-	  $(call conv_run,$$t,3,$(BUILD)/scaling-$(ISA)-t$$t-run$$r.json); done; done
+	  $(call conv_run,$$t,3,$(call scaling_json,$$t,$$r)); done; done
 	$(Q)$(INCBENCH) compare $(SCALING_RUNS) --impl $(ISA)
 	$(Q)echo
 	$(Q)$(INCBENCH) compare $(SCALING_RUNS) --impl onednn
