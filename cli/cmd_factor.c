@@ -21,7 +21,7 @@
  * repetition of a 5 ms module form on a shared machine varies by several percent from one to
  * the next (oneDNN's by 5-10% between its fastest and its median), so the round's ratio is
  * the Hodges-Lehmann ratio of the faster halves of its repetitions, and 10 of 8 ms give it
- * 5 x 5 pairs in the time 4 of 20 ms took. 10 per round x --max-rounds 48 fill the IB_MAX_REPS a
+ * 5 x 5 pairs in the time 4 of 20 ms took. 10 per round x --max-rounds 96 fill the IB_MAX_REPS a
  * form holds. Only round 0 runs the reference, so a later round costs its timing alone, and
  * 10 rounds by default (an interval from the 9th smallest to the 9th largest of 55 Walsh
  * averages, not from the extreme rounds as with 6) cost less than 6 that each verified. */
@@ -483,11 +483,11 @@ static void print_head(const ib_run_opts *o, FILE *out, int threads, int pinned)
             "pays partly' between (realized within 0.05 of the 80%% line). The margins are\n"
             "how far estimates move between runs: a saving on a line gets both names, not\n"
             "one that flips from run to run. A\n"
-            "pair not significant, or whose interval spans more than 20%% of the work saving\n"
-            "(realized +-0.10), gets more rounds, up to %d. Pools and concats count no FLOPs.\n",
+            "pair not significant, or whose interval spans more than %d%% of the work saving\n"
+            "(realized +-%.2f), gets more rounds, up to %d. Pools and concats count no FLOPs.\n",
             (long long)o->rounds, pinned ? ", on the next allowed CPU" : "", (long long)o->reps,
             o->min_time, threads > 1 ? "wall" : "CPU", threads, threads > 1 ? "s" : "",
-            rounds_cap(o));
+            IB_FPAIR_PRECISION_PCT, IB_FPAIR_PRECISION_PCT / 200.0, rounds_cap(o));
 }
 
 static int factor_job(const ib_run_opts *o, FILE *out, ib_run_env *env)

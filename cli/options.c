@@ -42,7 +42,7 @@ void ib_run_opts_init(ib_run_opts *o, const char *cmd)
     o->min_time = 0.02;
     o->reps = 9;
     o->rounds = 10;
-    o->max_rounds = 48;
+    o->max_rounds = IB_MAX_ROUNDS;
 }
 
 int ib_option_accepted(ib_option_id id, unsigned cmd_bit)

@@ -13,8 +13,8 @@
  * --shape of IB_MAX_USER_SHAPES among them). */
 enum {
     IB_MAX_USER_SHAPES = 64,
-    IB_MAX_REPS = 480,
-    IB_MAX_ROUNDS = 48,
+    IB_MAX_REPS = 960,
+    IB_MAX_ROUNDS = 96,
     IB_MAX_ARGS = 64,
     IB_MAX_GIVEN = 128
 };

@@ -12,10 +12,8 @@ enum {
     REALIZED_MARGIN = 5,    /* on that line within +-0.05 realized: half the 0.10 by which
                                two runs' realized fractions may differ */
     NEGLIGIBLE_PERMIL = 20, /* a saving under 2% of the time, either way, is negligible */
-    NEGLIGIBLE_MARGIN = 10, /* on that line within +-1 point: the BN-folding pairs moved by
+    NEGLIGIBLE_MARGIN = 10  /* on that line within +-1 point: the BN-folding pairs moved by
                                1.3 points between runs (1.1%, 1.5%, 2.4%) */
-    PRECISION_PCT = 20      /* open while the saving's interval spans more than 20% of the
-                               work saving (realized +-0.10) */
 };
 
 const char *ib_fverdict_name(ib_fverdict v)
@@ -49,7 +47,7 @@ int ib_fpair_open(const ib_fpair *p)
     if (p->verdict == IB_FV_NOT_SIGNIFICANT)
         return 1;
     return p->work_saving > 0 &&
-           (p->saving_hi - p->saving_lo) * 100 > PRECISION_PCT * p->work_saving;
+           (p->saving_hi - p->saving_lo) * 100 > IB_FPAIR_PRECISION_PCT * p->work_saving;
 }
 
 /* The ratio time(B)/time(A) with its interval: over rounds when there are enough of them
