@@ -179,9 +179,11 @@ static int add_process(ib_json **doc, int pct, int k)
  * processes taking turns (B AA AA AB B AA AA AB B): the slow drift of a shared machine (other
  * jobs come and go over seconds) then falls on every side alike, and the test checks the
  * checker, not the machine's steadiness. */
+enum { MAXDOCS = 16 }; /* the baseline, the A/B check and at most 14 A/A checks */
+
 static int interleaved(ib_json **docs, int n, int plant)
 {
-    int need[16], left[16], ok = n <= 16;
+    int need[MAXDOCS], left[MAXDOCS], ok = n <= MAXDOCS;
     for (int d = 0; d < n && ok; d++)
         need[d] = left[d] = d == 0 ? IB_RG_DEFAULT_BASE_PROCS : IB_RG_DEFAULT_CHECK_PROCS;
     while (ok) {
@@ -278,7 +280,6 @@ int main(int argc, char **argv)
 
     /* A baseline recorded long before a check, as in use, needs a quiet machine (README);
      * here the baseline and the checks are measured in turns (interleaved). */
-    enum { MAXDOCS = 16 };
     int trials = env_int("IB_REGRESS_AA_TRIALS", SANITIZED ? 1 : 2);
     trials = trials < MAXDOCS - 2 ? trials : MAXDOCS - 2;
     ib_json *docs[MAXDOCS] = {NULL}; /* the baseline, the A/B check, the A/A checks */
