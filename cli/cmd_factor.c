@@ -109,16 +109,20 @@ static void print_family(FILE *out, const char *fam, const ib_fform_time *ra,
     /* the realized fraction's interval: the saving's over the work saving, so that a small
      * work saving's realized fraction is read with the spread it inherits */
     char ri[40] = "", rlo[16], rhi[16];
-    if (isfinite(p->realized) && p->work_saving > 0)
-        snprintf(ri, sizeof ri, " [%s, %s]",
-                 fmt_pct(p->saving_lo / p->work_saving, rlo, sizeof rlo, 0),
-                 fmt_pct(p->saving_hi / p->work_saving, rhi, sizeof rhi, 0));
+    if (isfinite(p->realized)) {
+        const double r1 = p->saving_lo / p->work_saving, r2 = p->saving_hi / p->work_saving;
+        snprintf(ri, sizeof ri, " [%s, %s]", fmt_pct(r1 < r2 ? r1 : r2, rlo, sizeof rlo, 0),
+                 fmt_pct(r1 < r2 ? r2 : r1, rhi, sizeof rhi, 0));
+    }
+    /* "1 - (1 - 10.2% work)", or "1 - (1 + 227.1% work ...)" when B's algorithms do more */
     fprintf(out,
-            "             saving %s [%s, %s] = 1 - (1 - %s work) x %.2f efficiency A/B; "
+            "             saving %s [%s, %s] = 1 - (1 %c %s work%s) x %.2f efficiency A/B; "
             "realized %s%s: %s (%s)%s\n",
             fmt_pct(p->saving, s, sizeof s, 1), fmt_pct(p->saving_lo, lo, sizeof lo, 1),
-            fmt_pct(p->saving_hi, hi, sizeof hi, 1), fmt_pct(p->work_saving, w, sizeof w, 0),
-            p->eff_ratio, fmt_pct(p->realized, rl, sizeof rl, 0), ri, ib_fverdict_name(p->verdict),
+            fmt_pct(p->saving_hi, hi, sizeof hi, 1), p->work_saving < 0 ? '+' : '-',
+            fmt_pct(fabs(p->work_saving), w, sizeof w, 0),
+            p->work_on_algo ? " by the algorithms run" : "", p->eff_ratio,
+            fmt_pct(p->realized, rl, sizeof rl, 0), ri, ib_fverdict_name(p->verdict),
             rounds_note(ra->rounds, p, cap, rn, sizeof rn), artefact_note(p->artefact));
     if (p->peak_a > 1.02 || p->peak_b > 1.02)
         fprintf(out,
@@ -150,7 +154,8 @@ static void print_sweep_row(FILE *out, const ib_fcase *c, const char *fam, const
 static const char *csv_head =
     "pair,pair_name,case,grid,channels,form_a,form_b,impl,threads,reps,rounds,macs_a,macs_b,"
     "macs_exec_a,macs_exec_b,params_a,params_b,theory,theory_exec,med_a,lo_a,hi_a,med_b,lo_b,"
-    "hi_b,peak_frac_a,peak_frac_b,measured,measured_lo,measured_hi,eff_ratio,realized,verdict,"
+    "hi_b,peak_frac_a,peak_frac_b,measured,measured_lo,measured_hi,work_saving_run,eff_ratio,"
+    "realized,verdict,"
     "artefact,kernel_a,kernel_b,fastest_a,fastest_b,fastest,fastest_lo,fastest_hi,fastest_"
     "verdict\n";
 
@@ -193,6 +198,7 @@ static void csv_row(FILE *csv, const ib_fcase *c, const char *fam, int threads,
     ib_csv_put(csv, m, ',');
     ib_csv_num(csv, ok ? p->saving_lo : nan, 6, ',');
     ib_csv_num(csv, ok ? p->saving_hi : nan, 6, ',');
+    ib_csv_num(csv, ok ? p->work_saving : nan, 6, ',');
     ib_csv_num(csv, ok ? p->eff_ratio : nan, 6, ',');
     ib_csv_num(csv, ok ? p->realized : nan, 6, ',');
     ib_csv_put(csv, ok ? ib_fverdict_name(p->verdict) : "", ',');
@@ -213,6 +219,16 @@ static double form_peak_flops(const char *fam, const ib_form *f)
     for (int i = 0; i < f->n; i++)
         flops += ib_impl_peak_flops(ib_registry_family_impl(fam, &f->d[i]), &f->d[i]);
     return flops;
+}
+
+/* The multiply-adds the algorithms of family fam execute for form f (ib_impl_algo_macs of
+ * each layer). */
+static double form_algo_macs(const char *fam, const ib_form *f)
+{
+    double macs = 0;
+    for (int i = 0; i < f->n; i++)
+        macs += ib_impl_algo_macs(ib_registry_family_impl(fam, &f->d[i]), &f->d[i]);
+    return macs;
 }
 
 /* 1 when family fam runs a layer of f with its own implementation (not a fallback). */
@@ -284,7 +300,9 @@ static ib_fpair_in pair_input(const ib_fcase *c, const char *fam, const ib_fform
                          .peak_work_b = form_peak_flops(fam, &c->b) / 2,
                          .ends_a = fa->ends,
                          .ends_b = fb->ends,
-                         .rounds = fa->rounds < fb->rounds ? fa->rounds : fb->rounds};
+                         .rounds = fa->rounds < fb->rounds ? fa->rounds : fb->rounds,
+                         .algo_work_a = form_algo_macs(fam, &c->a),
+                         .algo_work_b = form_algo_macs(fam, &c->b)};
 }
 
 /* The analysis of case c on family fam into p; 1 when both forms were timed and analysed. */
@@ -474,15 +492,15 @@ static void print_head(const ib_run_opts *o, FILE *out, int threads, int pinned)
             "centre [95%% Wilcoxon signed-rank interval]; with fewer than 6 rounds the Moses\n"
             "interval of the pooled repetitions; its\n"
             "decomposition: saving = 1 - (1 - work saving on executed MACs) x (efficiency of\n"
-            "A's kernels / B's). realized = saving / work saving [its interval: the saving's\n"
-            "over the work saving, wide where little work is saved]. Verdict, on the estimate:\n"
-            "'negligible' under 1%% either way; 'negligible or pays' ('or pays partly', 'or\n"
-            "does not pay here') within 1 point of the 2%% line; else 'not significant' when\n"
-            "the interval contains 0; 'does not pay here' when below 0; 'pays' when the\n"
-            "saving is at least 85%% of the work saving, 'pays partly' below 75%%, 'pays or\n"
-            "pays partly' between (realized within 0.05 of the 80%% line). The margins are\n"
-            "how far estimates move between runs: a saving on a line gets both names, not\n"
-            "one that flips from run to run. A\n"
+            "A's kernels / B's), the MACs those of the algorithm each layer runs (Winograd's\n"
+            "element-wise products: 'work by the algorithms run'). realized = saving / work\n"
+            "saving [its interval: the saving's over the work saving, wide where little work\n"
+            "is saved]; where B's algorithms do more work, the part of it that shows as time.\n"
+            "Verdict, on the estimate: 'negligible' under 1%% either way; 'negligible or pays'\n"
+            "('or does not pay here') within 1 point of the 2%% line, how far estimates move\n"
+            "between runs: a saving on the line gets both names, not one that flips from run\n"
+            "to run; else 'not significant' when the interval contains 0, 'does not pay here'\n"
+            "when below 0, 'pays' above. How much of the theory is realized is the number. A\n"
             "pair not significant, or whose interval spans more than %d%% of the work saving\n"
             "(realized +-%.2f), gets more rounds, up to %d. Pools and concats count no FLOPs.\n",
             (long long)o->rounds, pinned ? ", on the next allowed CPU" : "", (long long)o->reps,

@@ -264,6 +264,18 @@ double ib_impl_peak_flops(const ib_impl *impl, const ib_desc *d)
     return (double)w.flops_exec;
 }
 
+double ib_impl_algo_macs(const ib_impl *impl, const ib_desc *d)
+{
+    if (impl && impl->work) {
+        int64_t products, transforms;
+        impl->work(d, &products, &transforms);
+        return (double)products;
+    }
+    ib_work w;
+    ib_desc_work(d, &w);
+    return (double)w.macs_nonpad;
+}
+
 double ib_impl_peak(const ib_impl *impl, int threads)
 {
     return ib_peak_fma(ib_impl_peak_isa(impl), threads);

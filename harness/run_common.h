@@ -78,6 +78,9 @@ double ib_impl_peak(const ib_impl *impl, int threads);
  * them (ib_impl.work: Winograd's element-wise products), else the executed direct count
  * (flops_exec); impl may be NULL. */
 double ib_impl_peak_flops(const ib_impl *impl, const ib_desc *d);
+/* The multiply-adds impl's algorithm executes for d: its own (ib_impl.work) where it has them,
+ * else the executed direct count (macs_nonpad; 0 for layers without multiply-adds). */
+double ib_impl_algo_macs(const ib_impl *impl, const ib_desc *d);
 
 /* What the implementation can say about the code it runs for d (a native kernel's name,
  * oneDNN's impl_info_str such as "brgconv:avx512_core"); "" when nothing. */

@@ -78,7 +78,7 @@ static const char *css =
     "weight:600}"
     "td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
     "table.kv th{width:190px}small{color:#555}.tag{padding:0 5px;border-radius:3px;"
-    "white-space:nowrap}.v-pays{background:#d4f0d4}.v-partly{background:#fbe7b5}"
+    "white-space:nowrap}.v-pays{background:#d4f0d4}"
     ".v-ns{background:#e6e6e6}.v-neg{background:#e3ddf3}.v-no{background:#f6c9c9}"
     ".v-line{background:#d9ecf7}"
     "td.v-none{color:#888}"
@@ -157,10 +157,13 @@ static void details(FILE *f, ib_report *r)
         fprintf(f, "<h2 id='pairs'>Factorization pairs</h2>\n");
         if (r->charts)
             ib_r_pairs_chart(f, r);
-        fprintf(f, "<p>Every measurement, by pair, the largest saving first. Efficiency ratio: "
-                   "(executed work / time) of A over that of B; far from 1 means the two forms' "
-                   "kernels are not equally good. Realized: saving / executed work saved. "
-                   "Full precision in <a href='factor.csv'>factor.csv</a>.</p>\n");
+        fprintf(f,
+                "<p>Every measurement, by pair, the largest saving first. Efficiency ratio: "
+                "(executed work / time) of A over that of B; far from 1 means the two forms' "
+                "kernels are not equally good. Realized: saving / executed work saved. Both count "
+                "the multiply-adds of the algorithm each layer ran (a Winograd family's: its "
+                "element-wise products; factor.csv's work_saving_run). "
+                "Full precision in <a href='factor.csv'>factor.csv</a>.</p>\n");
         ib_r_factor_table(f, r);
     }
     if (r->have[IB_R_SWEEP]) {

@@ -11,7 +11,6 @@
 static const char *verdict_class(const char *v)
 {
     return !strcmp(v, "pays")                ? "v-pays"
-           : !strcmp(v, "pays partly")       ? "v-partly"
            : !strcmp(v, "does not pay here") ? "v-no"
            : !strcmp(v, "not significant")   ? "v-ns"
            : !strcmp(v, "negligible")        ? "v-neg"
@@ -111,12 +110,11 @@ static void machine_table(FILE *f, ib_report *r)
     fprintf(f, "</table>\n");
 }
 
-enum { V_PAYS, V_PARTLY, V_NEGLIGIBLE, V_NS, V_NO, V_LINE, V_NONE, V_COUNT };
+enum { V_PAYS, V_NEGLIGIBLE, V_NS, V_NO, V_LINE, V_NONE, V_COUNT };
 
 static int verdict_index(const char *v)
 {
     return !strcmp(v, "pays")                ? V_PAYS
-           : !strcmp(v, "pays partly")       ? V_PARTLY
            : !strcmp(v, "negligible")        ? V_NEGLIGIBLE
            : !strcmp(v, "not significant")   ? V_NS
            : !strcmp(v, "does not pay here") ? V_NO
@@ -407,22 +405,20 @@ void ib_r_summary(FILE *f, ib_report *r)
         FILE *t = open_memstream(&tbl, &tlen);
         pairs_table(t, r, counts);
         fclose(t);
-        const int sum = counts[V_PAYS] + counts[V_PARTLY] + counts[V_NEGLIGIBLE] + counts[V_NS] +
-                        counts[V_NO] + counts[V_LINE];
+        const int sum =
+            counts[V_PAYS] + counts[V_NEGLIGIBLE] + counts[V_NS] + counts[V_NO] + counts[V_LINE];
         fprintf(f,
-                "<li><b>Factorizations:</b> of %d measured (case, family) pairs, "
-                "<span class='tag v-pays'>%d pay</span> (at least 85%% of the executed "
-                "work saved shows as time saved), <span class='tag v-partly'>%d pay "
-                "partly</span> (under 75%%), <span class='tag v-neg'>%d are negligible</span> "
+                "<li><b>Factorizations:</b> of %d measured (case, family) pairs: "
+                "<span class='tag v-pays'>pays: %d</span> (B faster by 3%% or more, the 95%% "
+                "interval clear of 0; how much of the work saved shows as time saved is each "
+                "pair's realized fraction), <span class='tag v-neg'>negligible: %d</span> "
                 "(under 1%% either way), "
-                "<span class='tag v-ns'>%d are not significant</span> (the "
-                "95%% interval holds 0), <span class='tag v-no'>%d do not pay here</span> "
-                "(B slower by 3%% or more) and <span class='tag v-line'>%d are on a line</span> "
-                "(within 0.05 of the 80%% line or 1 point of the 2%% line: the verdict names "
-                "both "
-                "sides)%s.",
-                sum, counts[V_PAYS], counts[V_PARTLY], counts[V_NEGLIGIBLE], counts[V_NS],
-                counts[V_NO], counts[V_LINE],
+                "<span class='tag v-ns'>not significant: %d</span> (the "
+                "95%% interval holds 0), <span class='tag v-no'>does not pay here: %d</span> "
+                "(B slower by 3%% or more) and <span class='tag v-line'>on a line: %d</span> "
+                "(within 1 point of the 2%% line: the verdict names both sides)%s.",
+                sum, counts[V_PAYS], counts[V_NEGLIGIBLE], counts[V_NS], counts[V_NO],
+                counts[V_LINE],
                 counts[V_NONE] ? "; the others were not run (no kernel for that form)" : "");
         pair_sentence(f, r);
         fprintf(f, "</li>\n");

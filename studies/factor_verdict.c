@@ -8,9 +8,6 @@
 
 enum {
     ARTEFACT_PCT = 80,
-    REALIZED_PCT = 80,      /* the line between pays and pays partly, % of the work saving */
-    REALIZED_MARGIN = 5,    /* on that line within +-0.05 realized: half the 0.10 by which
-                               two runs' realized fractions may differ */
     NEGLIGIBLE_PERMIL = 20, /* a saving under 2% of the time, either way, is negligible */
     NEGLIGIBLE_MARGIN = 10  /* on that line within +-1 point: the BN-folding pairs moved by
                                1.3 points between runs (1.1%, 1.5%, 2.4%) */
@@ -21,20 +18,14 @@ const char *ib_fverdict_name(ib_fverdict v)
     switch (v) {
     case IB_FV_PAYS:
         return "pays";
-    case IB_FV_PAYS_PARTLY:
-        return "pays partly";
     case IB_FV_DOES_NOT_PAY:
         return "does not pay here";
     case IB_FV_NOT_SIGNIFICANT:
         return "not significant";
     case IB_FV_NEGLIGIBLE:
         return "negligible";
-    case IB_FV_LINE_REALIZED:
-        return "pays or pays partly";
     case IB_FV_LINE_PAYS:
         return "negligible or pays";
-    case IB_FV_LINE_PARTLY:
-        return "negligible or pays partly";
     case IB_FV_LINE_SLOWER:
         return "negligible or does not pay here";
     default:
@@ -46,8 +37,8 @@ int ib_fpair_open(const ib_fpair *p)
 {
     if (p->verdict == IB_FV_NOT_SIGNIFICANT)
         return 1;
-    return p->work_saving > 0 &&
-           (p->saving_hi - p->saving_lo) * 100 > IB_FPAIR_PRECISION_PCT * p->work_saving;
+    return fabs(p->work_saving) > 1e-9 &&
+           (p->saving_hi - p->saving_lo) * 100 > IB_FPAIR_PRECISION_PCT * fabs(p->work_saving);
 }
 
 /* The ratio time(B)/time(A) with its interval: over rounds when there are enough of them
@@ -63,37 +54,25 @@ static int saving_ratio(const ib_fpair_in *in, ib_ratio_ci *ci)
     return ib_ratio_ci_compute(in->ta, in->na, in->tb, in->nb, 0.95, ci);
 }
 
-/* The side of the 80% line a positive saving s of work saving w lies on (w <= 0: pays). */
-static ib_fverdict realized_side(double s, double w)
-{
-    return !(w > 0) || s * 100 >= REALIZED_PCT * w ? IB_FV_PAYS : IB_FV_PAYS_PARTLY;
-}
-
 /* The interval decides whether there is a difference; the estimate, which moves between
- * runs far less than the interval's ends, decides which side of a line it falls on; within
- * a line's margin the verdict names both sides. A verdict taken on an end of the interval
- * flips from run to run whenever that end sits near the line, and one taken on the estimate
- * alone flips when the true saving sits on the line: in three runs in a row, 4 of 36 verdicts
- * flipped so (estimates on the 2% and 80% lines), 5 when the interval's straddling a line
- * made the verdict "on the line"; the margins leave 1 (a pair whose estimate moved between
- * processes far more than within one). They move the lines, not remove them: three later runs
- * with them changed 3 of 36, estimates drifting across a margin's edge (README). */
-static ib_fverdict verdict_of(double s, double w, int significant)
+ * runs far less than the interval's ends, decides which side of the 2% line it falls on, and
+ * within that line's margin the verdict names both sides. A verdict taken on an end of the
+ * interval flips from run to run whenever that end sits near the line, and one taken on the
+ * estimate alone flips when the true saving sits on the line: in three runs in a row, 4 of 36
+ * verdicts flipped so, 5 when the interval's straddling a line made the verdict "on the
+ * line"; the margins left 1. A margin moves a line, it does not remove it: estimates drift
+ * across a margin's edge too, which is why the verdict cuts nothing from the realized
+ * fraction (factor_verdict.h). */
+static ib_fverdict verdict_of(double s, int significant)
 {
     const double a = fabs(s) * 1000;
     if (a < NEGLIGIBLE_PERMIL - NEGLIGIBLE_MARGIN)
         return IB_FV_NEGLIGIBLE;
     if (a < NEGLIGIBLE_PERMIL + NEGLIGIBLE_MARGIN)
-        return s < 0                               ? IB_FV_LINE_SLOWER
-               : realized_side(s, w) == IB_FV_PAYS ? IB_FV_LINE_PAYS
-                                                   : IB_FV_LINE_PARTLY;
+        return s < 0 ? IB_FV_LINE_SLOWER : IB_FV_LINE_PAYS;
     if (!significant)
         return IB_FV_NOT_SIGNIFICANT;
-    if (s < 0)
-        return IB_FV_DOES_NOT_PAY;
-    if (w > 0 && fabs(s * 100 - REALIZED_PCT * w) < REALIZED_MARGIN * w)
-        return IB_FV_LINE_REALIZED;
-    return realized_side(s, w);
+    return s < 0 ? IB_FV_DOES_NOT_PAY : IB_FV_PAYS;
 }
 
 int ib_fpair_analyze(const ib_fpair_in *in, ib_fpair *r)
@@ -119,13 +98,19 @@ int ib_fpair_analyze(const ib_fpair_in *in, ib_fpair *r)
         r->peak_b =
             2.0 * (in->peak_work_b > 0 ? in->peak_work_b : in->work_b) / r->med_b / in->peak;
     }
-    r->work_saving = in->work_a > 0 ? 1.0 - in->work_b / in->work_a : NAN;
+    /* the work each form's algorithms execute: a form on Winograd does a fraction of the
+     * direct count's multiply-adds, and counting the direct ones would call its kernels
+     * efficient and the other form's slow */
+    const double wa = in->algo_work_a > 0 ? in->algo_work_a : in->work_a;
+    const double wb = in->algo_work_b > 0 ? in->algo_work_b : in->work_b;
+    r->work_on_algo = wa != in->work_a || wb != in->work_b;
+    r->work_saving = wa > 0 ? 1.0 - wb / wa : NAN;
     r->work_saving_nom = in->work_nom_a > 0 ? 1.0 - in->work_nom_b / in->work_nom_a : NAN;
     /* time(B)/time(A) = (work_B/eff_B) / (work_A/eff_A) = (1 - w) x eff_A/eff_B */
     r->saving = 1.0 - ci.est;
     r->saving_lo = 1.0 - ci.hi;
     r->saving_hi = 1.0 - ci.lo;
-    r->eff_ratio = in->work_a > 0 && in->work_b > 0 ? ci.est / (1.0 - r->work_saving) : NAN;
+    r->eff_ratio = wa > 0 && wb > 0 ? ci.est / (1.0 - r->work_saving) : NAN;
     r->realized = fabs(r->work_saving) > 1e-9 ? r->saving / r->work_saving : NAN;
 
     if (isfinite(r->eff_ratio)) {
@@ -134,7 +119,7 @@ int ib_fpair_analyze(const ib_fpair_in *in, ib_fpair *r)
         else if (100 < ARTEFACT_PCT * r->eff_ratio)
             r->artefact = IB_FA_FACTORED_SLOW;
     }
-    r->verdict = verdict_of(r->saving, r->work_saving, ib_ratio_ci_significant(&ci));
+    r->verdict = verdict_of(r->saving, ib_ratio_ci_significant(&ci));
     return 0;
 }
 
@@ -171,5 +156,6 @@ int ib_ffast_analyze(const ib_fpair_in *direct, const ib_fpair_in *fast, int fas
     }
     in.rounds = direct->rounds < fast->rounds ? direct->rounds : fast->rounds;
     in.peak = 0;
+    in.algo_work_a = in.algo_work_b = 0; /* the direct counts: the theory both run against */
     return ib_fpair_analyze(&in, &r->p);
 }
