@@ -139,8 +139,9 @@ static void print_sweep_row(FILE *out, const ib_fcase *c, const char *fam, const
                             int ok, int rounds)
 {
     char w[16], s[16], lo[16], hi[16], rl[16];
+    /* the work saving the row's realized fraction divides by: the algorithms' it ran */
     fprintf(out, "%-22.22s %4d %4d %7s  %-8s", c->pair_name, c->grid, c->channels,
-            fmt_pct(ib_fcase_theory_exec(c), w, sizeof w, 0), fam);
+            fmt_pct(ok ? p->work_saving : ib_fcase_theory_exec(c), w, sizeof w, 0), fam);
     if (!ok) {
         fprintf(out, "  n/a\n");
         return;
