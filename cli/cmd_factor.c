@@ -585,8 +585,8 @@ static int factor_job(const ib_run_opts *o, FILE *out, ib_run_env *env)
             fprintf(out,
                     "\nSweep of pairs 1-3 (C -> C, 'same' padding): where the work saving is "
                     "realized.\nThe paper advises asymmetric factorization on 12..20 grids "
-                    "only. work: saving on executed\nMACs; eff: efficiency A/B. A map: %d rounds "
-                    "per case, no extra rounds for open ones.\n",
+                    "only. work: saving on the MACs the family's algorithms\nexecute; eff: "
+                    "efficiency A/B. A map: %d rounds per case, no extra rounds for open ones.\n",
                     rounds_of(o, 1));
         int r = m < 0 ? 2 : run_cases(o, env, out, cases, m, fam, nfam, sc, jsp, 1);
         if (m < 0)
