@@ -213,23 +213,15 @@ static void csv_row(FILE *csv, const ib_fcase *c, const char *fam, int threads,
     ib_csv_put(csv, rb->kernel, ',');
 }
 
-/* The FLOPs %peak counts for form f on family fam (ib_impl_peak_flops of each layer). */
-static double form_peak_flops(const char *fam, const ib_form *f)
+/* The sum over the layers of form f of per_layer(the implementation family fam runs it with,
+ * the layer). */
+static double form_sum(const char *fam, const ib_form *f,
+                       double (*per_layer)(const ib_impl *, const ib_desc *))
 {
-    double flops = 0;
+    double sum = 0;
     for (int i = 0; i < f->n; i++)
-        flops += ib_impl_peak_flops(ib_registry_family_impl(fam, &f->d[i]), &f->d[i]);
-    return flops;
-}
-
-/* The multiply-adds the algorithms of family fam execute for form f (ib_impl_algo_macs of
- * each layer). */
-static double form_algo_macs(const char *fam, const ib_form *f)
-{
-    double macs = 0;
-    for (int i = 0; i < f->n; i++)
-        macs += ib_impl_algo_macs(ib_registry_family_impl(fam, &f->d[i]), &f->d[i]);
-    return macs;
+        sum += per_layer(ib_registry_family_impl(fam, &f->d[i]), &f->d[i]);
+    return sum;
 }
 
 /* 1 when family fam runs a layer of f with its own implementation (not a fallback). */
@@ -297,13 +289,14 @@ static ib_fpair_in pair_input(const ib_fcase *c, const char *fam, const ib_fform
                          .work_nom_a = (double)c->a.macs,
                          .work_nom_b = (double)c->b.macs,
                          .peak = fa->peak,
-                         .peak_work_a = form_peak_flops(fam, &c->a) / 2,
-                         .peak_work_b = form_peak_flops(fam, &c->b) / 2,
+                         /* the FLOPs %peak counts, and the MACs the algorithms execute */
+                         .peak_work_a = form_sum(fam, &c->a, ib_impl_peak_flops) / 2,
+                         .peak_work_b = form_sum(fam, &c->b, ib_impl_peak_flops) / 2,
                          .ends_a = fa->ends,
                          .ends_b = fb->ends,
                          .rounds = fa->rounds < fb->rounds ? fa->rounds : fb->rounds,
-                         .algo_work_a = form_algo_macs(fam, &c->a),
-                         .algo_work_b = form_algo_macs(fam, &c->b)};
+                         .algo_work_a = form_sum(fam, &c->a, ib_impl_algo_macs),
+                         .algo_work_b = form_sum(fam, &c->b, ib_impl_algo_macs)};
 }
 
 /* The analysis of case c on family fam into p; 1 when both forms were timed and analysed. */
@@ -413,8 +406,9 @@ static int run_cases(const ib_run_opts *o, ib_run_env *env, FILE *out, const ib_
                 const ib_form *fs[2] = {&c->a, &c->b};
                 const ib_fform_time *rr[2] = {&fa[k], &fb[k]};
                 for (int s = 0; s < 2; s++)
-                    ib_gbjson_add(js, rr[s]->name, &rr[s]->t, form_peak_flops(fam[k], fs[s]),
-                                  rr[s]->peak, rr[s]->kernel);
+                    ib_gbjson_add(js, rr[s]->name, &rr[s]->t,
+                                  form_sum(fam[k], fs[s], ib_impl_peak_flops), rr[s]->peak,
+                                  rr[s]->kernel);
             }
         }
         for (int k = 0; k < nfam; k++) {

@@ -252,13 +252,22 @@ void ib_timing_summarize(ib_timing *t)
     t->cv = mean > 0 ? sqrt(var) / mean : 0;
 }
 
+/* The multiply-adds impl's own algorithm executes for d (ib_impl.work: Winograd's element-wise
+ * products) into *products; 0 when it has no count of its own. */
+static int own_products(const ib_impl *impl, const ib_desc *d, int64_t *products)
+{
+    if (!impl || !impl->work)
+        return 0;
+    int64_t transforms;
+    impl->work(d, products, &transforms);
+    return 1;
+}
+
 double ib_impl_peak_flops(const ib_impl *impl, const ib_desc *d)
 {
-    if (impl && impl->work) {
-        int64_t products, transforms;
-        impl->work(d, &products, &transforms);
+    int64_t products;
+    if (own_products(impl, d, &products))
         return 2.0 * (double)products;
-    }
     ib_work w;
     ib_desc_work(d, &w);
     return (double)w.flops_exec;
@@ -266,11 +275,9 @@ double ib_impl_peak_flops(const ib_impl *impl, const ib_desc *d)
 
 double ib_impl_algo_macs(const ib_impl *impl, const ib_desc *d)
 {
-    if (impl && impl->work) {
-        int64_t products, transforms;
-        impl->work(d, &products, &transforms);
+    int64_t products;
+    if (own_products(impl, d, &products))
         return (double)products;
-    }
     ib_work w;
     ib_desc_work(d, &w);
     return (double)w.macs_nonpad;
