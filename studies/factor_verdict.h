@@ -62,9 +62,9 @@ typedef struct ib_fpair {
                                (NaN: no peak) */
     double work_saving;     /* 1 - work_b / work_a, executed MACs, on algo_work_a/b where given:
                                negative when B's algorithms execute more */
+    double work_saving_nom; /* 1 - work_nom_b / work_nom_a, nominal MACs */
     int work_on_algo;       /* 1 when algo_work_a/b gave the work saving a base other than the
                                direct executed MACs */
-    double work_saving_nom; /* the same on nominal MACs */
     double saving, saving_lo, saving_hi; /* 1 - time(B)/time(A) and its 95% interval, as
                                             ib_fpair_in's rounds say */
     double eff_ratio;                    /* efficiency of A's kernels over B's: saving =

@@ -137,10 +137,11 @@ static void test_decomposition(void)
      * direct count A's kernels would look 3.3x as efficient and B's be called slow */
     ib_fpair pa;
     ib_fpair_in ina = in;
-    spread(1e-3, b);
-    ina.tb = b;
-    spread(0.5e-3, a);
-    ina.ta = a;
+    double wa[9], wb[9];
+    spread(0.5e-3, wa);
+    spread(1e-3, wb);
+    ina.ta = wa;
+    ina.tb = wb;
     ina.algo_work_a = 25e6;
     ina.algo_work_b = 60e6;
     ib_check(ib_fpair_analyze(&ina, &pa) == 0 && pa.work_on_algo && !p.work_on_algo &&
@@ -154,8 +155,6 @@ static void test_decomposition(void)
     ib_check(ib_fpair_analyze(&ina, &pa) == 0 && pa.artefact == IB_FA_FACTORED_SLOW,
              "the same pair on the direct count calls B's kernels slow (efficiency ratio %g)",
              pa.eff_ratio);
-    spread(1e-3, a);
-    spread(0.5e-3, b);
 
     ib_check(p.verdict == IB_FV_PAYS && p.artefact == IB_FA_NONE && p.saving_lo > 0.45 &&
                  p.saving_hi < 0.55,
