@@ -104,8 +104,15 @@ static void mirror(fields *f, int x, int y, int both_ways)
         f->v[x] = f->v[y], f->has[x] = 2;
 }
 
+/* An output size computed from the other fields: it must agree with the one given, and fit
+ * in a field, so that the descriptor written back (ib_desc_str) parses again. */
 static ib_status check_out(const char *text, const fields *f, int fo, int64_t got, ib_err *e)
 {
+    if (got > MAX_VALUE)
+        return ib_fail(e, IB_INVALID,
+                       "descriptor '%.60s': %s=%lld, computed from the input, kernel, stride and "
+                       "padding, is larger than a field may be (%d)",
+                       text, field_names[fo], (long long)got, MAX_VALUE);
     if (f->has[fo] == 1 && f->v[fo] != got)
         return ib_fail(e, IB_INVALID,
                        "descriptor '%.60s': %s=%lld disagrees with the %s=%lld computed from the "

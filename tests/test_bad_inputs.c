@@ -282,6 +282,9 @@ static void api_parse(const char *tmp)
         {"ic99999999999999999999ih8oc8kh1", "ic"},
         {"ic1000000000ih1000000000oc1000000000kh1", "overflow"},
         {"ic8ih8oc8kh3oh5", "oh"},
+        /* an output size computed past the largest a field may hold could not be written back
+         * as a descriptor that parses (ow = 1 + 2 x 999999999) */
+        {"ic999999999pw999999999ih1oc1kh1", "ow=1999999999"},
         {"g2ic8ih8oc8kh1", "g"},
         {"dh1ic8ih8oc8kh3", "dh"},
         {"bogus:ic8ih8kh3", "bogus"},

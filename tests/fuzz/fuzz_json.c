@@ -55,13 +55,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     ib_json *back = NULL;
     if (ib_json_parse(a, n1, &back, &e) != IB_OK) {
-        fprintf(stdout, "written JSON does not read back: %s\n%s\n", e.msg, a);
+        fprintf(stderr, "written JSON does not read back: %s\n%s\n", e.msg, a);
         abort();
     }
     char *b = dump(back, &n2);
     ib_json_free(back);
     if (!b || n1 != n2 || memcmp(a, b, n1)) {
-        fprintf(stdout, "write(read(write(x))) differs from write(x)\n");
+        fprintf(stderr, "write(read(write(x))) differs from write(x)\n");
         abort();
     }
     free(a);

@@ -40,12 +40,12 @@ static void parse_desc(const char *text)
              d.op == IB_OP_CONV ? "" : ":", s1);
     ib_desc d2;
     if (ib_parse_desc(again, &d2, NULL, 0, &e) != IB_OK) {
-        fprintf(stdout, "round trip refused: '%s' -> '%s': %s\n", text, again, e.msg);
+        fprintf(stderr, "round trip refused: '%s' -> '%s': %s\n", text, again, e.msg);
         abort();
     }
     ib_desc_str(&d2, s2, sizeof s2);
     if (d2.op != d.op || strcmp(s1, s2)) {
-        fprintf(stdout, "round trip differs: '%s' -> '%s' -> '%s'\n", text, s1, s2);
+        fprintf(stderr, "round trip differs: '%s' -> '%s' -> '%s'\n", text, s1, s2);
         abort();
     }
 }
