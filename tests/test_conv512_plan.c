@@ -151,6 +151,13 @@ static void test_shapes(const build *b)
         {"rows stride 2 pad right", 32, 9, 16, 48, 3, 3, 2, 0, 1, 0, 1},
         {"columns pad every side", 32, 19, 3, 48, 3, 3, 1, 1, 1, 1, 1},
         {"columns 5x5 pad 2 odd", 16, 23, 5, 40, 5, 5, 1, 2, 2, 2, 2},
+        /* Rows at stride 1 in w skip up to 3 pixels at one end: 7x7 pad 3 (1, 2 and 3 each side),
+         * one side padded, 9x9 pad 4 (4 pixels: zeros multiplied; padding at both ends of a tap:
+         * "both ends padded 1x1 input" above). */
+        {"rows 7x7 pad 3 skips 1-3", 32, 17, 17, 48, 7, 7, 1, 3, 3, 3, 3},
+        {"rows 7x7 pad left 3 oc tail", 24, 11, 13, 40, 7, 7, 1, 3, 3, 3, 0},
+        {"rows 7x7 pad right 3 ic tail", 20, 11, 13, 32, 7, 7, 1, 3, 3, 0, 3},
+        {"rows 9x9 pad 4 beyond the skips", 16, 13, 14, 32, 9, 9, 1, 4, 4, 4, 4},
         /* 5, 10, 6, 9 and 13 output blocks: the 5x5 tile where the plan picks it, its oc tails
          * (5 + 4, 5 + 5 + 3), and shapes where it passes it over. */
         {"oc80 1x1 flat odd", 24, 9, 13, 80, 1, 1, 1, 0, 0, 0, 0},
@@ -211,6 +218,10 @@ static void test_branches(const build *b)
     const ib_desc pad = conv(32, 8, 8, 32, 3, 3, 1, 1, 1, 1, 1);
     ib_check(b->plan(&pad.conv, &big).walk == IB512_WALK_ROWS,
              "%s: a padded 3x3 keeps tiles within rows", b->name);
+    /* Padded 3 on each side in both: rows, whose taps skip up to 3 pixels at an end (the
+     * shapes above run them). */
+    const ib_desc k7 = conv(128, 17, 17, 128, 7, 7, 1, 3, 3, 3, 3);
+    ib_check(b->plan(&k7.conv, &big).walk == IB512_WALK_ROWS, "%s: 7x7 pad 3 walks rows", b->name);
     /* Padded only in w: down columns, the taps in the padding are skipped for a whole tile. */
     const ib_desc w7 = conv(128, 17, 17, 128, 1, 7, 1, 0, 0, 3, 3);
     ib_check(b->plan(&w7.conv, &big).walk == IB512_WALK_COLS, "%s: 1x7 pad 3 walks columns",

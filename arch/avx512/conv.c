@@ -223,8 +223,8 @@ enum {
     KIND_FLAT_ROWS,  /* consecutive flat pixels, tap rows checked (padded in h only) */
     KIND_FLAT_LINE,  /* as KIND_FLAT, and the pixels' inputs one pixel apart: one pointer */
     KIND_FLAT_LINE2, /* as KIND_FLAT_LINE, the inputs two pixels apart (stride 2 in w) */
-    KIND_ROWS_LINE,  /* as KIND_ROWS at stride 1 in w, blocked: one pointer where at most an end
-                        pixel reads padding */
+    KIND_ROWS_LINE,  /* as KIND_ROWS at stride 1 in w, blocked: one pointer where the pixels
+                        reading padding lie at one end (IB512_CONV_LINE_SKIP_MAX at most) */
     NKINDS
 };
 _Static_assert((int)KIND_ROWS == (int)IB512_WALK_ROWS && (int)KIND_FLAT == (int)IB512_WALK_FLAT &&
@@ -305,8 +305,9 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
     const ib_conv_desc *c = r->c;
     const int C = W == KIND_COLS, L = W == KIND_FLAT_LINE || W == KIND_FLAT_LINE2;
     const int F = W == KIND_FLAT || W == KIND_FLAT_ROWS || L;
-    /* A tap may skip its first or last pixel: rows and columns of a blocked source (their pixels'
-     * taps lie in one line, so only the ends can fall into its padding). */
+    /* A tap may skip its end pixels that read padding: rows and columns of a blocked source
+     * (their pixels' taps lie in one line, so only the ends can fall into its padding) skip the
+     * first or the last, the one-pointer rows up to IB512_CONV_LINE_SKIP_MAX at one end. */
     const int RL = W == KIND_ROWS_LINE;
     const int edge = (W == KIND_ROWS || W == KIND_COLS || RL) && B && P > 1;
     const int64_t pxs = C ? r->px_step : 1; /* flat output pixels between the tile's pixels */
@@ -376,18 +377,38 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
                     const int64_t ih = at[0] + kh, v0 = at[1] + kw, vl = v0 + P - 1;
                     if (ih < 0 || ih >= c->ih)
                         continue;
-                    if (v0 >= -1 && vl <= c->iw && (v0 >= 0 || vl < c->iw)) {
-                        /* Pixel 0's input by integer arithmetic: it may lie one pixel before the
-                         * image, and is then not read. */
+                    /* Pixels at the start (s0) or the end (s1) of the tile that read padding in
+                     * this tap: skipped, up to IB512_CONV_LINE_SKIP_MAX on one side. */
+                    const int64_t s0 = v0 < 0 ? -v0 : 0, s1 = vl >= c->iw ? vl - c->iw + 1 : 0;
+                    if (s0 + s1 < P && s0 <= IB512_CONV_LINE_SKIP_MAX &&
+                        s1 <= IB512_CONV_LINE_SKIP_MAX && (s0 == 0 || s1 == 0)) {
+                        /* Pixel 0's input by integer arithmetic: it may lie before the image,
+                         * and is then not read. */
                         const float *q =
                             (const float *)((uintptr_t)(src_n +
                                                         ((ib * c->ih + ih) * c->iw) * IB512_V) +
                                             (uintptr_t)(v0 * IB512_V * (int64_t)sizeof(float)));
-                        if (v0 < 0) {
+                        _Static_assert(IB512_CONV_LINE_SKIP_MAX == 3, "one case per skip");
+                        switch (s0 - s1) {
+                        case 3:
+                            conv_tap16_line(acc, wp, wstep, q, G, P, 3, 0);
+                            break;
+                        case 2:
+                            conv_tap16_line(acc, wp, wstep, q, G, P, 2, 0);
+                            break;
+                        case 1:
                             conv_tap16_line(acc, wp, wstep, q, G, P, 1, 0);
-                        } else if (vl == c->iw) {
+                            break;
+                        case -1:
                             conv_tap16_line(acc, wp, wstep, q, G, P, 0, 1);
-                        } else {
+                            break;
+                        case -2:
+                            conv_tap16_line(acc, wp, wstep, q, G, P, 0, 2);
+                            break;
+                        case -3:
+                            conv_tap16_line(acc, wp, wstep, q, G, P, 0, 3);
+                            break;
+                        default:
                             IB512_MCA_BEGIN("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
                             conv_tap16_line(acc, wp, wstep, q, G, P, 0, 0);
                             IB512_MCA_END("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
@@ -399,7 +420,8 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
                     continue; /* wholly in the padding */
                 /* Row and column tiles: a tap whose first or last pixel reads padding (cst 0)
                  * skips that pixel's FMAs (8x8 3x3 pad 1 rows: 1 in 12 of them); the one-pointer
-                 * rows come here only where more pixels do, and multiply zeros. */
+                 * rows come here only where both ends or more pixels than they skip do, and
+                 * multiply zeros. */
                 const int skip = !edge || RL ? 0 : !cst[0] ? 1 : !cst[P - 1] ? 2 : 0;
                 if (B && skip == 1) {
                     conv_tap16(acc, wp, wstep, sp, G, P, edge, 0, edge);

@@ -51,10 +51,11 @@ static void shape_tiles(ib512_conv_plan *pl, const ib_conv_desc *c)
     pl->tile_rem = pl->line_px % pl->tiles_per_line;
 }
 
-/* Of the taps tile j of a line runs along its span, those whose first or last pixel reads
- * padding: the kernel skips that pixel's FMAs there (row and column tiles of a blocked source,
- * conv_tile's `edge`). */
-static int64_t edge_taps(const ib512_conv_plan *pl, const ib_conv_desc *c, int64_t j)
+/* Of the taps tile j of a line runs along its span, the pixels whose FMAs the kernel skips
+ * because they read padding there (conv_tile's `edge`), summed over the taps: row and column
+ * tiles of a blocked source skip the first or the last pixel; rows at stride 1 in w (one
+ * pointer) every pixel at one end, up to IB512_CONV_LINE_SKIP_MAX. */
+static int64_t edge_skips(const ib512_conv_plan *pl, const ib_conv_desc *c, int64_t j)
 {
     const int rows = pl->walk == IB512_WALK_ROWS;
     if (pl->walk == IB512_WALK_FLAT || ib512_conv_plain(c))
@@ -63,15 +64,27 @@ static int64_t edge_taps(const ib512_conv_plan *pl, const ib_conv_desc *c, int64
     const int64_t np = ib512_conv_tile_in_line(pl, c->ow, 0, j, &q0, at);
     const int64_t v0 = rows ? at[1] : at[0], s = rows ? c->sw : c->sh;
     const int64_t pad = rows ? c->pl : c->pt, k = rows ? c->kw : c->kh, n = rows ? c->iw : c->ih;
-    int64_t taps = 0;
+    const int line = rows && s == 1;
+    int64_t skips = 0;
     for (int64_t kk = 0; np > 1 && kk < k; kk++) {
-        int inside = 0;
-        for (int64_t v = v0; v < v0 + np; v++)
-            inside |= v * s - pad + kk >= 0 && v * s - pad + kk < n;
-        const int64_t first = v0 * s - pad + kk, last = first + (np - 1) * s;
-        taps += inside && (first < 0 || last >= n);
+        int64_t lead = 0, trail = 0, inside = 0; /* padding pixels at each end, the others */
+        for (int64_t v = v0; v < v0 + np; v++) {
+            const int64_t x = v * s - pad + kk;
+            if (x < 0)
+                lead++;
+            else if (x >= n)
+                trail++;
+            else
+                inside++;
+        }
+        if (!inside || (!lead && !trail))
+            continue;
+        if (!line)
+            skips++;
+        else if ((!lead || !trail) && lead + trail <= IB512_CONV_LINE_SKIP_MAX)
+            skips += lead + trail;
     }
-    return taps;
+    return skips;
 }
 
 /* Modelled cycles of the whole convolution with tile t, across rows or not. Per tap of each
@@ -85,14 +98,16 @@ static double model_cycles(const ib_conv_desc *c, ib512_conv_plan *pl)
         for (int64_t j = 0; j < pl->tiles_per_line; j++) {
             int64_t np;
             const double taps = (double)ib512_conv_tile_taps(pl, c, line, j, &np);
-            const double edges = (double)(ib512_conv_line_taps(pl, c, line) * edge_taps(pl, c, j));
-            double groups[2]; /* steps of every group at np pixels, at np - 1 (an edge tap) */
+            const double skips = (double)(ib512_conv_line_taps(pl, c, line) * edge_skips(pl, c, j));
+            /* steps of every group at np pixels, at np - 1: a step is linear in its pixels, so
+             * each skipped pixel saves the difference */
+            double groups[2];
             for (int e = 0; e < 2; e++)
                 groups[e] = (double)(pl->ngroups - 1) * step_cycles(pl->g, np - e) +
                             step_cycles(last_g, np - e);
             cycles +=
                 taps * ((double)pl->icn * groups[0] + (double)pl->ngroups * (2.0 + 1.5 * np)) -
-                edges * (double)pl->icn * (groups[0] - groups[1]);
+                skips * (double)pl->icn * (groups[0] - groups[1]);
         }
     return cycles * (double)pl->icb;
 }

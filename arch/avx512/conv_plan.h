@@ -46,6 +46,14 @@ typedef enum ib512_conv_walk {
     IB512_WALK_COLS  /* tiles within an output column */
 } ib512_conv_walk;
 
+/* A row tile of a blocked source at stride 1 in w (the kernel's one-pointer rows) skips the FMAs
+ * of up to this many pixels at one end that read the padding in a tap: 3, the widest padding of
+ * Inception-v3's kernels (7 taps, 3 on each side), where skipping one pixel left a 7x7 at
+ * 17x17 multiplying zeros 6 times for every 107 executed multiply-adds. A tap with more, or with
+ * padding at both ends, multiplies zeros; the other row and column tiles skip their first or last
+ * pixel. */
+enum { IB512_CONV_LINE_SKIP_MAX = 3 };
+
 typedef enum ib512_conv_order {
     IB512_ORDER_GROUPS_OUTER, /* a group's weights stay cached while its pixel blocks run */
     IB512_ORDER_BLOCKS_OUTER  /* a pixel block's input stays in L2 while every group runs */
