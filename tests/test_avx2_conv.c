@@ -182,6 +182,7 @@ int main(void)
         {"3x3 pad right only", "ic16ih7iw9oc16kh3pt0pb0pl0pr1"},
         {"3x3 stride 2 ic tail", "ic21ih15iw13oc24kh3sh2"},
         {"5x5 ic tail oc tail", "ic19ih12oc36kh5ph2"},
+        {"7x7 pad 3 oc tail", "ic20ih11oc40kh7ph3"},
         {"1x7 pad", "ic40ih9oc48kh1kw7ph0pw3"},
         {"7x1 pad", "ic40ih9oc48kh7kw1ph3pw0"},
         {"1x3 8x8", "ic64ih8oc32kh1kw3ph0pw1"},
@@ -222,22 +223,31 @@ int main(void)
              n);
 
     /* A 5x5 block's weights for 4 oc blocks (25.6 KB) with the input rows it slides along
-     * stay whole in a 48 KiB L1d, and are split by kernel rows on a 32 KiB one (Zen 3), so
-     * that each chunk's weights fit there with room for the inputs. */
+     * stay whole in a 48 KiB L1d, a block per chunk; on a 32 KiB one (Zen 3) they do not, and
+     * the chunks hold the blocks whose weights fit a quarter of L2 (5 of 25.6 KB in 128 KiB:
+     * 6 blocks in 2 even chunks of 3), their kernel rows whole; with 4 KiB of L2 too, a block's
+     * rows are split so that each part fits the L1d. */
     const ib_desc five = ib_test_desc("ic48ih35oc64kh5ph2"); /* Mixed_5b.branch5x5_2 */
     const ib_avx2_conv_caches zen3 = {.l1d = 32 << 10, .l2 = 512 << 10, .l3 = 32 << 20};
     const ib_avx2_conv_caches xeon = {.l1d = 48 << 10, .l2 = 2 << 20, .l3 = 105 << 20};
-    ib_avx2_conv_plan pz, px;
+    const ib_avx2_conv_caches no_l2 = {.l1d = 32 << 10, .l2 = 4 << 10, .l3 = 32 << 20};
+    ib_avx2_conv_plan pz, px, pn;
     plan(&five, &zen3, &pz);
     plan(&five, &xeon, &px);
-    const int64_t kh = five.conv.kh, rows = (kh + pz.rsplit - 1) / pz.rsplit; /* biggest part */
+    plan(&five, &no_l2, &pn);
     const int64_t jmax = pz.gbase + (pz.gextra > 0);
-    const int64_t chunk_bytes = jmax * pz.wblk / kh * rows * pz.kchunk * (int64_t)sizeof(float);
-    ib_check(pz.rsplit > 1 && chunk_bytes <= zen3.l1d * 3 / 4,
-             "5x5 on 32 KiB L1d: %lld row parts, chunk of %lld bytes of weights",
-             (long long)pz.rsplit, (long long)chunk_bytes);
+    const int64_t block_bytes = jmax * pz.wblk * (int64_t)sizeof(float);
+    ib_check(pz.rsplit == 1 && pz.kchunk == 3 && pz.kchunk * block_bytes <= zen3.l2 / 4,
+             "5x5 on 32 KiB L1d, 512 KiB L2: %lld row parts, chunks of %lld blocks (%lld bytes of "
+             "weights each)",
+             (long long)pz.rsplit, (long long)pz.kchunk, (long long)(pz.kchunk * block_bytes));
     ib_check(px.rsplit == 1 && px.kchunk == 1, "5x5 on 48 KiB L1d: %lld row parts, %lld blocks",
              (long long)px.rsplit, (long long)px.kchunk);
+    const int64_t kh = five.conv.kh, rows = (kh + pn.rsplit - 1) / pn.rsplit; /* biggest part */
+    const int64_t part_bytes = block_bytes / kh * rows;
+    ib_check(pn.rsplit > 1 && pn.kchunk == 1 && part_bytes <= no_l2.l1d * 3 / 4,
+             "5x5 on 32 KiB L1d, 4 KiB L2: %lld row parts of %lld bytes of weights",
+             (long long)pn.rsplit, (long long)part_bytes);
 
     /* The 1x1 path's largest group follows the pixel count: on 8x8 (64 pixels) groups of 3
      * blocks, whose 3x4 tiles cover the pixels exactly (4x3 leaves a 1-pixel tile), with the

@@ -93,10 +93,21 @@ static int64_t group_size(int64_t ocb, int64_t q)
  * the partial sums and the lines the tiles stream (an eighth measured the same here, and
  * would keep a 5x5 block whole in a 32 KiB L1d, at 85% of it). (Counting the kh input rows the
  * tiles slide along instead of the window made chunks of one block on the 147x147 layers, measured
- * 5-8% slower.) */
+ * 5-8% slower.)
+ * When even one block's weights overflow that (a 5x5 for 4 output blocks on a 32 KiB L1d), the
+ * tiles read them from L2 whatever the chunk, so a chunk holds the blocks whose weights fit a
+ * quarter of L2 (as the AVX-512 plan's chunks do), and the partial sums go through the output
+ * once per chunk. Mixed_5b.branch5x5_2 on a 1 MiB L2 (one chunk of 6 blocks) against oneDNN
+ * jit:avx2, 3 alternating processes: 1.047 with each block's 5 kernel rows in 2 parts, 1.022 with
+ * chunks of 1 block, 1.012 of 3 (what a 512 KiB L2 gets), 1.005 of 6 (as chosen); the 7x7s of
+ * the factorization report (128-192 channels, 17x17) 0.99 -> 0.95-0.97, AuxLogits.conv1's 5x5
+ * 1.02 -> 0.86. Chunking every layer that way instead measured 0.973 -> 0.972 over the 43
+ * shapes: the 3x3, 5x5 and 7x1 layers 1-3% faster, the 1x1s and the stem's 3x3s 1-3% slower.
+ * Only when L2 cannot hold one block either are its kernel rows split. */
 static void plan_chunks(ib_avx2_conv_plan *p, const ib_conv_desc *c, int64_t jmax)
 {
     const int64_t l1 = p->caches.l1d > 0 ? p->caches.l1d : DEFAULT_L1D;
+    const int64_t l2 = p->caches.l2 > 0 ? p->caches.l2 : DEFAULT_L2;
     const int64_t budget = l1 - l1 / 4;
     const int64_t row_w = c->kw * p->cb * jmax * 8 * (int64_t)sizeof(float); /* weights */
     /* inputs: one tile's window of a kernel row (the rows the tiles slide along come from L2) */
@@ -104,6 +115,8 @@ static void plan_chunks(ib_avx2_conv_plan *p, const ib_conv_desc *c, int64_t jma
     const int64_t row_bytes = row_w + row_in;
     int64_t k = budget / (c->kh * row_bytes);
     p->rsplit = 1;
+    if (k < 1)
+        k = l2 / 4 / (c->kh * row_w);
     if (k < 1) {
         k = 1;
         /* Rows of a plain source are not split: its blocks are single channels, small. */

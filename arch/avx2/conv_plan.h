@@ -64,10 +64,11 @@ typedef struct ib_avx2_conv_plan {
     int64_t wblk;    /* floats of packed weights per (output block, input block) */
     int64_t wfloats; /* all packed weights */
     int64_t q;       /* output pixels per image and channel: oh*ow */
-    /* Reduction blocking: one group's weights of one chunk stay in L1 while every pixel tile
-     * of a range passes over them. A chunk is kchunk whole input blocks or, when one block's
-     * weights are too big for that (a 5x5 on a 32 KiB L1d), one of rsplit parts of its
-     * kernel rows (whose weights are contiguous, and each tap keeps its 8 channels). */
+    /* Reduction blocking: one group's weights of one chunk stay in L1 (in L2 when one block's
+     * are too big for L1: a 5x5 on a 32 KiB L1d) while every pixel tile of a range passes over
+     * them. A chunk is kchunk whole input blocks or, when one block's weights are too big for
+     * L2 too, one of rsplit parts of its kernel rows (whose weights are contiguous, and each tap
+     * keeps its 8 channels). */
     int64_t kchunk, rsplit;
     /* Pixels per work item at most (a multiple of every tile's P): the range's partial sums
      * and its inputs of one chunk stay in L2 while the chunks pass. The pixels are cut into
