@@ -237,15 +237,17 @@ int main(void)
     plan(&five, &no_l2, &pn);
     const int64_t jmax = pz.gbase + (pz.gextra > 0);
     const int64_t block_bytes = jmax * pz.wblk * (int64_t)sizeof(float);
-    ib_check(pz.rsplit == 1 && pz.kchunk == 3 && pz.kchunk * block_bytes <= zen3.l2 / 4,
+    ib_check(pz.rsplit == 1 && pz.kchunk == 3 && pz.chunks_l2 &&
+                 pz.kchunk * block_bytes <= zen3.l2 / 4,
              "5x5 on 32 KiB L1d, 512 KiB L2: %lld row parts, chunks of %lld blocks (%lld bytes of "
              "weights each)",
              (long long)pz.rsplit, (long long)pz.kchunk, (long long)(pz.kchunk * block_bytes));
-    ib_check(px.rsplit == 1 && px.kchunk == 1, "5x5 on 48 KiB L1d: %lld row parts, %lld blocks",
-             (long long)px.rsplit, (long long)px.kchunk);
+    ib_check(px.rsplit == 1 && px.kchunk == 1 && !px.chunks_l2,
+             "5x5 on 48 KiB L1d: %lld row parts, %lld blocks", (long long)px.rsplit,
+             (long long)px.kchunk);
     const int64_t kh = five.conv.kh, rows = (kh + pn.rsplit - 1) / pn.rsplit; /* biggest part */
     const int64_t part_bytes = block_bytes / kh * rows;
-    ib_check(pn.rsplit > 1 && pn.kchunk == 1 && part_bytes <= no_l2.l1d * 3 / 4,
+    ib_check(pn.rsplit > 1 && pn.kchunk == 1 && !pn.chunks_l2 && part_bytes <= no_l2.l1d * 3 / 4,
              "5x5 on 32 KiB L1d, 4 KiB L2: %lld row parts of %lld bytes of weights",
              (long long)pn.rsplit, (long long)part_bytes);
 

@@ -115,8 +115,10 @@ static void plan_chunks(ib_avx2_conv_plan *p, const ib_conv_desc *c, int64_t jma
     const int64_t row_bytes = row_w + row_in;
     int64_t k = budget / (c->kh * row_bytes);
     p->rsplit = 1;
-    if (k < 1)
+    if (k < 1) {
         k = l2 / 4 / (c->kh * row_w);
+        p->chunks_l2 = k >= 1;
+    }
     if (k < 1) {
         k = 1;
         /* Rows of a plain source are not split: its blocks are single channels, small. */
@@ -218,13 +220,14 @@ int ib_avx2_conv_plan_str(const ib_avx2_conv_plan *p, char *buf, size_t n)
         snprintf(chunk, sizeof chunk, "%lld of %lld blocks", (long long)p->kchunk,
                  (long long)p->icb);
     return snprintf(buf, n,
-                    "%s; oc groups %s blocks, tile %lldx%d; ic chunk %s (L1d %lld KiB)%s; "
+                    "%s; oc groups %s blocks, tile %lldx%d; ic chunk %s (L1d %lld KiB%s)%s; "
                     "pixels %lld in %lld range%s of %lld (L2 %lld KiB)",
                     p->plain       ? "plain NCHW source"
                     : p->pointwise ? "1x1 as matrix multiply"
                                    : "direct",
                     groups, (long long)jmax, ib_avx2_conv_tile_p(jmax), chunk,
                     (long long)(p->caches.l1d >> 10),
+                    p->chunks_l2 ? ", a block over it: weights from L2" : "",
                     p->chunks_outer ? ", chunks outside groups" : "", (long long)p->q,
                     (long long)p->nranges, p->nranges > 1 ? "s" : "",
                     (long long)(p->pb < p->q ? p->pb : p->q), (long long)(p->caches.l2 >> 10));

@@ -70,6 +70,7 @@ typedef struct ib_avx2_conv_plan {
      * L2 too, one of rsplit parts of its kernel rows (whose weights are contiguous, and each tap
      * keeps its 8 channels). */
     int64_t kchunk, rsplit;
+    int chunks_l2; /* the chunks' weights are sized for L2: one block's overflow L1 */
     /* Pixels per work item at most (a multiple of every tile's P): the range's partial sums
      * and its inputs of one chunk stay in L2 while the chunks pass. The pixels are cut into
      * nranges ranges of pb (the last may be shorter), as even as palign allows. */
