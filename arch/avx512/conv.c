@@ -378,10 +378,9 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
                     if (ih < 0 || ih >= c->ih)
                         continue;
                     /* Pixels at the start (s0) or the end (s1) of the tile that read padding in
-                     * this tap: skipped, up to IB512_CONV_LINE_SKIP_MAX on one side. */
+                     * this tap. */
                     const int64_t s0 = v0 < 0 ? -v0 : 0, s1 = vl >= c->iw ? vl - c->iw + 1 : 0;
-                    if (s0 + s1 < P && s0 <= IB512_CONV_LINE_SKIP_MAX &&
-                        s1 <= IB512_CONV_LINE_SKIP_MAX && (s0 == 0 || s1 == 0)) {
+                    if (ib512_conv_line_skips(s0, s1, P)) {
                         /* Pixel 0's input by integer arithmetic: it may lie before the image,
                          * and is then not read. */
                         const float *q =

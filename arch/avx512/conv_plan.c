@@ -81,7 +81,7 @@ static int64_t edge_skips(const ib512_conv_plan *pl, const ib_conv_desc *c, int6
             continue;
         if (!line)
             skips++;
-        else if ((!lead || !trail) && lead + trail <= IB512_CONV_LINE_SKIP_MAX)
+        else if (ib512_conv_line_skips(lead, trail, np))
             skips += lead + trail;
     }
     return skips;

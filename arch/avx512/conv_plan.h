@@ -54,6 +54,16 @@ typedef enum ib512_conv_walk {
  * pixel. */
 enum { IB512_CONV_LINE_SKIP_MAX = 3 };
 
+/* Whether a one-pointer row tile of np pixels runs a tap whose first s0 and last s1 pixels read
+ * padding by skipping those pixels: they lie at one end, number at most
+ * IB512_CONV_LINE_SKIP_MAX and leave a pixel inside (s0 = s1 = 0: nothing to skip). Otherwise
+ * the tap multiplies zeros, or is skipped whole when every pixel reads padding. The kernel and
+ * the plan's model both ask. */
+static inline int ib512_conv_line_skips(int64_t s0, int64_t s1, int64_t np)
+{
+    return (s0 == 0 || s1 == 0) && s0 + s1 <= IB512_CONV_LINE_SKIP_MAX && s0 + s1 < np;
+}
+
 typedef enum ib512_conv_order {
     IB512_ORDER_GROUPS_OUTER, /* a group's weights stay cached while its pixel blocks run */
     IB512_ORDER_BLOCKS_OUTER  /* a pixel block's input stays in L2 while every group runs */
