@@ -6,6 +6,16 @@
 /* When detection found no size: the smallest of the machines this runs on (Zen 3). */
 enum { DEFAULT_L1D = 32 << 10, DEFAULT_L2 = 512 << 10 };
 
+/* The L1d and L2 sizes the plan blocks for: as detected (or pretended), else the defaults. */
+static int64_t plan_l1d(const ib_avx2_conv_plan *p)
+{
+    return p->caches.l1d > 0 ? p->caches.l1d : DEFAULT_L1D;
+}
+static int64_t plan_l2(const ib_avx2_conv_plan *p)
+{
+    return p->caches.l2 > 0 ? p->caches.l2 : DEFAULT_L2;
+}
+
 static int64_t gcd(int64_t a, int64_t b)
 {
     while (b) {
@@ -106,8 +116,8 @@ static int64_t group_size(int64_t ocb, int64_t q)
  * Only when L2 cannot hold one block either are its kernel rows split. */
 static void plan_chunks(ib_avx2_conv_plan *p, const ib_conv_desc *c, int64_t jmax)
 {
-    const int64_t l1 = p->caches.l1d > 0 ? p->caches.l1d : DEFAULT_L1D;
-    const int64_t l2 = p->caches.l2 > 0 ? p->caches.l2 : DEFAULT_L2;
+    const int64_t l1 = plan_l1d(p);
+    const int64_t l2 = plan_l2(p);
     const int64_t budget = l1 - l1 / 4;
     const int64_t row_w = c->kw * p->cb * jmax * 8 * (int64_t)sizeof(float); /* weights */
     /* inputs: one tile's window of a kernel row (the rows the tiles slide along come from L2) */
@@ -138,7 +148,7 @@ static void plan_chunks(ib_avx2_conv_plan *p, const ib_conv_desc *c, int64_t jma
  * again) and its partial sums take at most half of L2. */
 static void plan_pixels(ib_avx2_conv_plan *p, const ib_conv_desc *c, int64_t jmax)
 {
-    const int64_t l2 = p->caches.l2 > 0 ? p->caches.l2 : DEFAULT_L2;
+    const int64_t l2 = plan_l2(p);
     const int64_t align = pixel_align();
     const int64_t per_px = (jmax * 8 + c->ic * c->sh * c->sw) * (int64_t)sizeof(float);
     int64_t pb = l2 / 2 / per_px / align * align;
@@ -155,8 +165,8 @@ static void plan_pixels(ib_avx2_conv_plan *p, const ib_conv_desc *c, int64_t jma
  * (ranges of 24 pixels read them three times there). */
 static void plan_chunks_outer(ib_avx2_conv_plan *p, int64_t jmax)
 {
-    const int64_t l1 = p->caches.l1d > 0 ? p->caches.l1d : DEFAULT_L1D;
-    const int64_t l2 = p->caches.l2 > 0 ? p->caches.l2 : DEFAULT_L2;
+    const int64_t l1 = plan_l1d(p);
+    const int64_t l2 = plan_l2(p);
     const int64_t blk_bytes = (jmax * 8 + p->q) * 8 * (int64_t)sizeof(float);
     int64_t k = (l1 - l1 / 4) / blk_bytes;
     const int64_t sums = p->q * p->ocb * 8 * (int64_t)sizeof(float);
