@@ -195,9 +195,16 @@ static void add_edges(list *l)
     add_pools(l, "edge.stride2_pad", "mb2ic17ih9iw10kh3sh2pt1pb1pl1pr1");
     add_pools(l, "edge.out_1x1", "mb1ic24ih5iw5kh5sh3pt0pb0pl0pr0");
     add_pools(l, "edge.batch2", "mb2ic16ih17iw17kh3sh2pt0pb0pl0pr0");
+    /* the window walk's other paths: a stride past the window (columns skipped), a wide
+     * asymmetric window with two padding columns on each side, an input narrower than the
+     * window (every output at an edge) */
+    add_pools(l, "edge.stride_past_window", "mb1ic9ih8iw11kh2kw2sh3sw3pt0pb0pl0pr0");
+    add_pools(l, "edge.wide_pad2", "mb1ic9ih7iw11kh3kw5sh1sw2pt1pb1pl2pr2");
+    add_pools(l, "edge.narrow_input", "mb1ic8ih3iw2kh3sh1pt1pb1pl1pr1");
     add_text(l, "edge.exclude_pad", "avgpool:mb1ic16ih8iw8kh3sh1pt1pb1pl1pr1_excl");
     add_text(l, "edge.exclude_pad_tail", "avgpool:mb2ic11ih7iw5kh3sh2pt1pb1pl1pr1_excl");
     add_text(l, "edge.exclude_pad_35", "avgpool:mb1ic192ih35iw35kh3sh1pt1pb1pl1pr1_excl");
+    add_text(l, "edge.exclude_pad_wide", "avgpool:mb1ic9ih7iw11kh3kw5sh1sw2pt1pb1pl2pr2_excl");
 
     /* elementwise and reductions */
     static const int64_t tails[] = {1, 3, 5, 13, 17};
