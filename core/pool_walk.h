@@ -11,7 +11,6 @@
  *   pw_div             a / b, correctly rounded, as the reference divides
  *   pw_ok_all          the empty record; pw_ok_pair(ok, a, b): ok, and a and b are not NaN;
  *                      pw_ok_apply(v, ok): v, NaN in the lanes where ok saw a NaN
- *   PW_PAR_MIN         taps x lanes below which one thread does the layer
  *
  * The window is separable: a window's maximum (sum) is the maximum (sum) over its columns of
  * each column's maximum (sum) over the window's rows. Inside the image a row of outputs slides
@@ -28,6 +27,7 @@
 #include <stdint.h>
 
 #include "core/desc.h"
+#include "core/par.h"
 
 typedef enum pw_kind { PW_MAX, PW_AVG } pw_kind;
 
@@ -199,12 +199,12 @@ static void pw_pool(pw_kind kind, const ib_pool_desc *p, const float *src, float
     const pw_row_fn row = pw_choose(kind, p);
     const int64_t blocks = (p->c + PW_LANES - 1) / PW_LANES, rows = p->n * blocks * p->oh;
     const int64_t in_plane = p->ih * p->iw * PW_LANES, out_plane = p->oh * p->ow * PW_LANES;
-#pragma omp parallel for schedule(                                                                 \
-    static) if (rows * p->ow * PW_LANES * p->kh * p->kw >= PW_PAR_MIN && rows > 1)
-    for (int64_t i = 0; i < rows; i++) {
-        const int64_t plane = i / p->oh, oy = i % p->oh;
-        row(p, src + plane * in_plane, dst + plane * out_plane + oy * p->ow * PW_LANES, oy);
-    }
+    IB_PAR_FOR(
+        ib_par_worth(rows * p->ow * PW_LANES * p->kh * p->kw, rows),
+        "omp parallel for schedule(static)", for (int64_t i = 0; i < rows; i++) {
+            const int64_t plane = i / p->oh, oy = i % p->oh;
+            row(p, src + plane * in_plane, dst + plane * out_plane + oy * p->ow * PW_LANES, oy);
+        });
 }
 
 #endif

@@ -6,11 +6,9 @@
 #include <stdint.h>
 
 #include "core/impl.h"
+#include "core/par.h"
 
 #define IB_AVX2_INLINE static inline __attribute__((always_inline))
-
-/* Elements below which a kernel stays on one thread: forking costs more than the work. */
-enum { IB_AVX2_PAR_MIN = 1 << 15 };
 
 /* 8 floats per channel block (nChw8c). */
 IB_AVX2_INLINE int64_t ib_avx2_blocks(int64_t c)

@@ -33,26 +33,27 @@ static void bn_exec(const ib_desc *d, const void *packed, const float *const *sr
     const ib_bn_desc *b = &d->bn;
     int64_t cb = ib_avx2_blocks(b->c), hw = b->h * b->w, nblk = b->n * cb;
     const float *scale = packed, *shift = scale + cb * 8;
-#pragma omp parallel for schedule(static) if (nblk * hw * 8 >= IB_AVX2_PAR_MIN)
-    for (int64_t i = 0; i < nblk; i++) {
-        const __m256 s = _mm256_loadu_ps(scale + (i % cb) * 8);
-        const __m256 t = _mm256_loadu_ps(shift + (i % cb) * 8);
-        const float *x = src[0] + i * hw * 8;
-        float *y = dst[0] + i * hw * 8;
-        int64_t p = 0;
-        for (; p + 4 <= hw; p += 4) {
-            __m256 v0 = _mm256_fmadd_ps(_mm256_loadu_ps(x + p * 8), s, t);
-            __m256 v1 = _mm256_fmadd_ps(_mm256_loadu_ps(x + p * 8 + 8), s, t);
-            __m256 v2 = _mm256_fmadd_ps(_mm256_loadu_ps(x + p * 8 + 16), s, t);
-            __m256 v3 = _mm256_fmadd_ps(_mm256_loadu_ps(x + p * 8 + 24), s, t);
-            _mm256_storeu_ps(y + p * 8, v0);
-            _mm256_storeu_ps(y + p * 8 + 8, v1);
-            _mm256_storeu_ps(y + p * 8 + 16, v2);
-            _mm256_storeu_ps(y + p * 8 + 24, v3);
-        }
-        for (; p < hw; p++)
-            _mm256_storeu_ps(y + p * 8, _mm256_fmadd_ps(_mm256_loadu_ps(x + p * 8), s, t));
-    }
+    IB_PAR_FOR(
+        ib_par_worth(nblk * hw * 8, nblk), "omp parallel for schedule(static)",
+        for (int64_t i = 0; i < nblk; i++) {
+            const __m256 s = _mm256_loadu_ps(scale + (i % cb) * 8);
+            const __m256 t = _mm256_loadu_ps(shift + (i % cb) * 8);
+            const float *x = src[0] + i * hw * 8;
+            float *y = dst[0] + i * hw * 8;
+            int64_t p = 0;
+            for (; p + 4 <= hw; p += 4) {
+                __m256 v0 = _mm256_fmadd_ps(_mm256_loadu_ps(x + p * 8), s, t);
+                __m256 v1 = _mm256_fmadd_ps(_mm256_loadu_ps(x + p * 8 + 8), s, t);
+                __m256 v2 = _mm256_fmadd_ps(_mm256_loadu_ps(x + p * 8 + 16), s, t);
+                __m256 v3 = _mm256_fmadd_ps(_mm256_loadu_ps(x + p * 8 + 24), s, t);
+                _mm256_storeu_ps(y + p * 8, v0);
+                _mm256_storeu_ps(y + p * 8 + 8, v1);
+                _mm256_storeu_ps(y + p * 8 + 16, v2);
+                _mm256_storeu_ps(y + p * 8 + 24, v3);
+            }
+            for (; p < hw; p++)
+                _mm256_storeu_ps(y + p * 8, _mm256_fmadd_ps(_mm256_loadu_ps(x + p * 8), s, t));
+        });
 }
 
 static const ib_native bn_native = {

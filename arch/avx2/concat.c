@@ -1,4 +1,5 @@
-/* Channel concat on nChw8c: block copies where channels line up, lane shuffles where they do not. */
+/* Channel concat on nChw8c: block copies where channels line up, lane shuffles where they do
+ * not. */
 #include <string.h>
 
 #include "arch/avx2/avx2_util.h"
@@ -49,26 +50,28 @@ static void concat_exec(const ib_desc *d, const void *packed, const float *const
     (void)packed;
     const ib_concat_desc *c = &d->concat;
     int64_t hw = c->oh * c->ow, ocb = ib_avx2_blocks(c->oc), items = c->n * ocb;
-#pragma omp parallel for schedule(static) if (items * hw * 8 >= IB_AVX2_PAR_MIN && items > 1)
-    for (int64_t it = 0; it < items; it++) {
-        int64_t k = it / ocb, ob = it % ocb;
-        float *y = dst[0] + it * hw * 8;
-        concat_piece pc[8];
-        int np = concat_pieces(c, src, k, ob, pc);
-        if (np == 1 && pc[0].whole) {
-            memcpy(y, pc[0].src, (size_t)hw * 8 * sizeof(float));
-            continue;
-        }
-        /* lanes no piece covers are the output's padding channels: zero */
-        for (int64_t p = 0; p < hw; p++) {
-            __m256 v = _mm256_setzero_ps();
-            for (int q = 0; q < np; q++) {
-                __m256 x = _mm256_permutevar8x32_ps(_mm256_loadu_ps(pc[q].src + p * 8), pc[q].perm);
-                v = _mm256_blendv_ps(v, x, _mm256_castsi256_ps(pc[q].mask));
+    IB_PAR_FOR(
+        ib_par_worth(items * hw * 8, items), "omp parallel for schedule(static)",
+        for (int64_t it = 0; it < items; it++) {
+            int64_t k = it / ocb, ob = it % ocb;
+            float *y = dst[0] + it * hw * 8;
+            concat_piece pc[8];
+            int np = concat_pieces(c, src, k, ob, pc);
+            if (np == 1 && pc[0].whole) {
+                memcpy(y, pc[0].src, (size_t)hw * 8 * sizeof(float));
+                continue;
             }
-            _mm256_storeu_ps(y + p * 8, v);
-        }
-    }
+            /* lanes no piece covers are the output's padding channels: zero */
+            for (int64_t p = 0; p < hw; p++) {
+                __m256 v = _mm256_setzero_ps();
+                for (int q = 0; q < np; q++) {
+                    __m256 x =
+                        _mm256_permutevar8x32_ps(_mm256_loadu_ps(pc[q].src + p * 8), pc[q].perm);
+                    v = _mm256_blendv_ps(v, x, _mm256_castsi256_ps(pc[q].mask));
+                }
+                _mm256_storeu_ps(y + p * 8, v);
+            }
+        });
 }
 
 static const ib_native concat_native = {

@@ -1,4 +1,5 @@
-/* Fully connected layer on plain (n, ic) rows: weights packed so 8 outputs are one vector per input. */
+/* Fully connected layer on plain (n, ic) rows: weights packed so 8 outputs are one vector per
+ * input. */
 #include "arch/avx2/avx2_util.h"
 
 /* Output channels go in tiles of up to FC_TILE blocks of 8. Tile t's weights are one contiguous
@@ -48,7 +49,7 @@ IB_AVX2_INLINE void fc_tile(int R, int J, const float *x, int64_t xs, int64_t ic
         for (int r = 0; r < R; r++) {
             __m256 b = _mm256_broadcast_ss(x + r * xs + k);
 #pragma GCC unroll 8
-        for (int j = 0; j < J; j++)
+            for (int j = 0; j < J; j++)
                 acc[r][j] = _mm256_fmadd_ps(b, _mm256_loadu_ps(w + j * 8), acc[r][j]);
         }
 #pragma GCC unroll 2
@@ -70,16 +71,14 @@ IB_AVX2_INLINE void fc_tile(int R, int J, const float *x, int64_t xs, int64_t ic
 static void fc_tile_any(int R, int J, const float *x, int64_t xs, int64_t ic, const float *w,
                         int64_t ws, const float *bias, float *y, int64_t ys, int64_t ncols)
 {
-#define FC_CASE(r, j)                                                                             \
-    case r * 16 + j:                                                                              \
-        fc_tile(r, j, x, xs, ic, w, ws, bias, y, ys, ncols);                                      \
+#define FC_CASE(r, j)                                                                              \
+    case r * 16 + j:                                                                               \
+        fc_tile(r, j, x, xs, ic, w, ws, bias, y, ys, ncols);                                       \
         break;
     switch (R * 16 + J) {
-        FC_CASE(1, 1) FC_CASE(1, 2) FC_CASE(1, 3) FC_CASE(1, 4)
-        FC_CASE(1, 5) FC_CASE(1, 6) FC_CASE(1, 7) FC_CASE(1, 8)
-        FC_CASE(2, 1) FC_CASE(2, 2) FC_CASE(2, 3) FC_CASE(2, 4)
-    default:
-        break;
+        FC_CASE(1, 1)
+        FC_CASE(1, 2) FC_CASE(1, 3) FC_CASE(1, 4) FC_CASE(1, 5) FC_CASE(1, 6) FC_CASE(1, 7)
+            FC_CASE(1, 8) FC_CASE(2, 1) FC_CASE(2, 2) FC_CASE(2, 3) FC_CASE(2, 4) default : break;
     }
 #undef FC_CASE
 }
@@ -95,18 +94,19 @@ static void fc_exec(const ib_desc *d, const void *packed, const float *const *sr
     int64_t jstep = f->n == 1 ? FC_TILE : 4;
     int64_t nslices = (ocb + jstep - 1) / jstep;
     const float *wp = packed, *bp = wp + ocb * 8 * ic;
-#pragma omp parallel for schedule(static) if (f->n * ic * oc >= IB_AVX2_PAR_MIN && nslices > 1)
-    for (int64_t sl = 0; sl < nslices; sl++) {
-        int64_t b = sl * jstep, b0 = b / FC_TILE * FC_TILE; /* first block; its tile's */
-        int64_t jt = ocb - b0 < FC_TILE ? ocb - b0 : FC_TILE;
-        int jn = (int)(ocb - b < jstep ? ocb - b : jstep);
-        const float *w = wp + b0 * 8 * ic + (b - b0) * 8;
-        for (int64_t r0 = 0; r0 < f->n; r0 += 2) {
-            int rn = f->n - r0 < 2 ? 1 : 2;
-            fc_tile_any(rn, jn, src[0] + r0 * ic, ic, ic, w, jt * 8, bp + b * 8,
-                        dst[0] + r0 * oc + b * 8, oc, oc - b * 8);
-        }
-    }
+    IB_PAR_FOR(
+        ib_par_worth(f->n * ic * oc, nslices), "omp parallel for schedule(static)",
+        for (int64_t sl = 0; sl < nslices; sl++) {
+            int64_t b = sl * jstep, b0 = b / FC_TILE * FC_TILE; /* first block; its tile's */
+            int64_t jt = ocb - b0 < FC_TILE ? ocb - b0 : FC_TILE;
+            int jn = (int)(ocb - b < jstep ? ocb - b : jstep);
+            const float *w = wp + b0 * 8 * ic + (b - b0) * 8;
+            for (int64_t r0 = 0; r0 < f->n; r0 += 2) {
+                int rn = f->n - r0 < 2 ? 1 : 2;
+                fc_tile_any(rn, jn, src[0] + r0 * ic, ic, ic, w, jt * 8, bp + b * 8,
+                            dst[0] + r0 * oc + b * 8, oc, oc - b * 8);
+            }
+        });
 }
 
 static const ib_native fc_native = {

@@ -10,22 +10,23 @@ static void gap_exec(const ib_desc *d, const void *packed, const float *const *s
     const ib_eltwise_desc *g = &d->gap;
     int64_t hw = g->h * g->w, nblk = g->n * ib_avx2_blocks(g->c);
     const __m256 div = _mm256_set1_ps((float)hw);
-#pragma omp parallel for schedule(static) if (nblk * hw * 8 >= IB_AVX2_PAR_MIN && nblk > 1)
-    for (int64_t i = 0; i < nblk; i++) {
-        const float *x = src[0] + i * hw * 8;
-        __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
-        int64_t p = 0;
-        for (; p + 4 <= hw; p += 4) {
-            s0 = _mm256_add_ps(s0, _mm256_loadu_ps(x + p * 8));
-            s1 = _mm256_add_ps(s1, _mm256_loadu_ps(x + p * 8 + 8));
-            s2 = _mm256_add_ps(s2, _mm256_loadu_ps(x + p * 8 + 16));
-            s3 = _mm256_add_ps(s3, _mm256_loadu_ps(x + p * 8 + 24));
-        }
-        for (; p < hw; p++)
-            s0 = _mm256_add_ps(s0, _mm256_loadu_ps(x + p * 8));
-        __m256 s = _mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3));
-        _mm256_storeu_ps(dst[0] + i * 8, _mm256_div_ps(s, div));
-    }
+    IB_PAR_FOR(
+        ib_par_worth(nblk * hw * 8, nblk), "omp parallel for schedule(static)",
+        for (int64_t i = 0; i < nblk; i++) {
+            const float *x = src[0] + i * hw * 8;
+            __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
+            int64_t p = 0;
+            for (; p + 4 <= hw; p += 4) {
+                s0 = _mm256_add_ps(s0, _mm256_loadu_ps(x + p * 8));
+                s1 = _mm256_add_ps(s1, _mm256_loadu_ps(x + p * 8 + 8));
+                s2 = _mm256_add_ps(s2, _mm256_loadu_ps(x + p * 8 + 16));
+                s3 = _mm256_add_ps(s3, _mm256_loadu_ps(x + p * 8 + 24));
+            }
+            for (; p < hw; p++)
+                s0 = _mm256_add_ps(s0, _mm256_loadu_ps(x + p * 8));
+            __m256 s = _mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3));
+            _mm256_storeu_ps(dst[0] + i * 8, _mm256_div_ps(s, div));
+        });
 }
 
 static const ib_native gap_native = {

@@ -51,10 +51,10 @@ static void lsloss_exec(const ib_desc *d, const void *packed, const float *const
     const int32_t *labels = ib_plain_labels(d, packed);
     float off = s->eps / (float)s->c, on = 1.0f - s->eps + off;
     double total = 0.0;
-#pragma omp parallel for schedule(static) reduction(+ : total)                                    \
-    if (s->n * s->c >= IB_AVX2_PAR_MIN && s->n > 1)
-    for (int64_t r = 0; r < s->n; r++)
-        total += lsloss_row(src[0] + r * s->c, dst[1] + r * s->c, s->c, s->n, labels[r], off, on);
+    IB_PAR_FOR(ib_par_worth(s->n * s->c, s->n),
+               "omp parallel for schedule(static) reduction(+ : total)",
+               for (int64_t r = 0; r < s->n; r++) total +=
+               lsloss_row(src[0] + r * s->c, dst[1] + r * s->c, s->c, s->n, labels[r], off, on););
     dst[0][0] = (float)(total / (double)s->n);
 }
 

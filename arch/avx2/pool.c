@@ -6,7 +6,6 @@
 #define PW_OK __m256 /* all-ones in a lane where a NaN was seen */
 #define PW_LANES 8
 #define PW_INLINE IB_AVX2_INLINE
-#define PW_PAR_MIN IB_AVX2_PAR_MIN
 #define pw_load _mm256_loadu_ps
 #define pw_store _mm256_storeu_ps
 #define pw_set1 _mm256_set1_ps

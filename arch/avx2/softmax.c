@@ -21,9 +21,9 @@ static void softmax_exec(const ib_desc *d, const void *packed, const float *cons
 {
     (void)packed;
     const ib_softmax_desc *s = &d->softmax;
-#pragma omp parallel for schedule(static) if (s->n * s->c >= IB_AVX2_PAR_MIN && s->n > 1)
-    for (int64_t r = 0; r < s->n; r++)
-        softmax_row(src[0] + r * s->c, dst[0] + r * s->c, s->c);
+    IB_PAR_FOR(ib_par_worth(s->n * s->c, s->n), "omp parallel for schedule(static)",
+               for (int64_t r = 0; r < s->n; r++)
+                   softmax_row(src[0] + r * s->c, dst[0] + r * s->c, s->c););
 }
 
 static const ib_native softmax_native = {

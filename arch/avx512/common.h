@@ -7,6 +7,7 @@
 #include "arch/avx512/avx512_build.h"
 #include "core/impl.h"
 #include "core/native.h"
+#include "core/par.h"
 
 enum { IB512_V = 16 }; /* floats per zmm register = channel block of nChw16c */
 

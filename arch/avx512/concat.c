@@ -1,4 +1,5 @@
-/* Channel concatenation on nChw16c, including inputs whose channel offset is not a multiple of 16. */
+/* Channel concatenation on nChw16c, including inputs whose channel offset is not a multiple of
+ * 16. */
 #include "arch/avx512/common.h"
 
 /* Input block b of an input starting at output channel off lands at output channel
@@ -11,24 +12,24 @@ static void concat_exec(const ib_desc *d, const void *packed, const float *const
     const ib_concat_desc *c = &d->concat;
     const int64_t hw = c->oh * c->ow, ocb = ib512_blocks(c->oc);
     const int64_t otail = c->oc % IB512_V;
-#pragma omp parallel for collapse(2) schedule(static)
-    for (int64_t n = 0; n < c->n; n++)
-        for (int64_t h = 0; h < c->oh; h++) {
+    IB_PAR_FOR(
+        ib_par_worth(c->n * ocb * hw * IB512_V, c->n * c->oh),
+        "omp parallel for schedule(static) collapse(2)",
+        for (int64_t n = 0; n < c->n; n++) for (int64_t h = 0; h < c->oh; h++) {
             float *out = dst[0] + n * ocb * hw * IB512_V + h * c->ow * IB512_V;
             int64_t off = 0;
             for (int i = 0; i < c->ninputs; i++) {
                 const int64_t cb = ib512_blocks(c->in[i].c), s = off % IB512_V;
                 const float *in = src[i] + n * cb * hw * IB512_V + h * c->ow * IB512_V;
                 /* rot[j] = v[(j - s) mod 16] */
-                const __m512i rot = _mm512_and_si512(
-                    _mm512_sub_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
-                                                       13, 14, 15),
-                                     _mm512_set1_epi32((int)s)),
-                    _mm512_set1_epi32(IB512_V - 1));
+                const __m512i rot =
+                    _mm512_and_si512(_mm512_sub_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8,
+                                                                        9, 10, 11, 12, 13, 14, 15),
+                                                      _mm512_set1_epi32((int)s)),
+                                     _mm512_set1_epi32(IB512_V - 1));
                 for (int64_t b = 0; b < cb; b++) {
-                    const int64_t nv = c->in[i].c - b * IB512_V < IB512_V
-                                           ? c->in[i].c - b * IB512_V
-                                           : IB512_V;
+                    const int64_t nv =
+                        c->in[i].c - b * IB512_V < IB512_V ? c->in[i].c - b * IB512_V : IB512_V;
                     const int64_t q = (off + b * IB512_V) / IB512_V;
                     /* valid lanes after rotation: s .. s+nv-1 (mod 16, wrapping into q+1) */
                     const __mmask16 lo = (__mmask16)(ib512_mask(s + nv) & ~ib512_mask(s));
@@ -56,7 +57,7 @@ static void concat_exec(const ib_desc *d, const void *packed, const float *const
                     _mm512_mask_storeu_ps(y + w * IB512_V, (__mmask16)~ib512_mask(otail),
                                           _mm512_setzero_ps());
             }
-        }
+        });
 }
 
 static const ib_native concat_k = {

@@ -7,6 +7,8 @@
 /* Blocked tensors hold whole blocks (padding channels are zeros), so both kernels run over
  * n*ceil(c/16)*h*w vectors without tails; padding lanes stay zero. */
 
+enum { RELU_CHUNK = 256 }; /* vectors per parallel work item: 16 KiB */
+
 static void relu_exec(const ib_desc *d, const void *packed, const float *const *src,
                       float *const *dst)
 {
@@ -15,12 +17,27 @@ static void relu_exec(const ib_desc *d, const void *packed, const float *const *
     const int64_t nvec = e->n * ib512_blocks(e->c) * e->h * e->w;
     const float *x = src[0];
     float *y = dst[0];
-#pragma omp parallel for schedule(static)
-    for (int64_t i = 0; i < nvec; i++) {
-        /* max(0, x) returns x when x is NaN and keeps -0, as the reference's x < 0 ? 0 : x */
-        _mm512_storeu_ps(y + i * IB512_V,
-                         _mm512_max_ps(_mm512_setzero_ps(), _mm512_loadu_ps(x + i * IB512_V)));
-    }
+    const int64_t chunks = (nvec + RELU_CHUNK - 1) / RELU_CHUNK;
+    /* max(0, x) returns x when x is NaN and keeps -0, as the reference's x < 0 ? 0 : x */
+    IB_PAR_FOR(
+        ib_par_worth(nvec * IB512_V, chunks), "omp parallel for schedule(static)",
+        for (int64_t k = 0; k < chunks; k++) {
+            const int64_t end = (k + 1) * RELU_CHUNK < nvec ? (k + 1) * RELU_CHUNK : nvec;
+            int64_t i = k * RELU_CHUNK;
+            for (; i + 4 <= end; i += 4) {
+                __m512 v[4];
+                IB512_UNROLL
+                for (int j = 0; j < 4; j++)
+                    v[j] =
+                        _mm512_max_ps(_mm512_setzero_ps(), _mm512_loadu_ps(x + (i + j) * IB512_V));
+                IB512_UNROLL
+                for (int j = 0; j < 4; j++)
+                    _mm512_storeu_ps(y + (i + j) * IB512_V, v[j]);
+            }
+            for (; i < end; i++)
+                _mm512_storeu_ps(y + i * IB512_V, _mm512_max_ps(_mm512_setzero_ps(),
+                                                                _mm512_loadu_ps(x + i * IB512_V)));
+        });
 }
 
 static const ib_native relu_native_k = {
@@ -69,9 +86,10 @@ static void bn_exec(const ib_desc *d, const void *packed, const float *const *sr
     const ib_bn_desc *b = &d->bn;
     const int64_t cb = ib512_blocks(b->c), cp = cb * IB512_V, hw = b->h * b->w;
     const float *mean = packed, *sd = mean + cp, *gamma = sd + cp, *beta = gamma + cp;
-#pragma omp parallel for collapse(2) schedule(static)
-    for (int64_t n = 0; n < b->n; n++)
-        for (int64_t k = 0; k < cb; k++) {
+    IB_PAR_FOR(
+        ib_par_worth(b->n * cb * hw * IB512_V, b->n * cb),
+        "omp parallel for schedule(static) collapse(2)",
+        for (int64_t n = 0; n < b->n; n++) for (int64_t k = 0; k < cb; k++) {
             const __m512 m = _mm512_loadu_ps(mean + k * IB512_V);
             const __m512 s = _mm512_loadu_ps(sd + k * IB512_V);
             const __m512 g = _mm512_loadu_ps(gamma + k * IB512_V);
@@ -83,7 +101,7 @@ static void bn_exec(const ib_desc *d, const void *packed, const float *const *sr
                 v = _mm512_add_ps(_mm512_mul_ps(_mm512_div_ps(v, s), g), t);
                 _mm512_storeu_ps(y + p * IB512_V, v);
             }
-        }
+        });
 }
 
 static const ib_native bn_native_k = {

@@ -1,4 +1,5 @@
-/* Fully connected: matrix-vector products over weights packed [oc/16][ic][16], plain rows in and out. */
+/* Fully connected: matrix-vector products over weights packed [oc/16][ic][16], plain rows in and
+ * out. */
 #include <string.h>
 
 #include "arch/avx512/common.h"
@@ -30,27 +31,31 @@ static void fc_exec(const ib_desc *d, const void *packed, const float *const *sr
     const ib_fc_desc *f = &d->fc;
     const int64_t ocb = ib512_blocks(f->oc), ocp = ocb * IB512_V, ic = f->ic;
     const float *bias = packed, *w = bias + ocp;
-#pragma omp parallel for collapse(2) schedule(static)
-    for (int64_t n = 0; n < f->n; n++)
-        for (int64_t k = 0; k < ocb; k++) {
+    IB_PAR_FOR(
+        ib_par_worth(f->n * ic * ocp, f->n * ocb), "omp parallel for schedule(static) collapse(2)",
+        for (int64_t n = 0; n < f->n; n++) for (int64_t k = 0; k < ocb; k++) {
             const float *x = src[0] + n * ic, *wk = w + k * ic * IB512_V;
             /* four chains hide the FMA latency; the strip streams from memory once */
             __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
             int64_t i = 0;
             for (; i + 4 <= ic; i += 4) {
-                a0 = _mm512_fmadd_ps(_mm512_set1_ps(x[i + 0]), _mm512_loadu_ps(wk + (i + 0) * IB512_V), a0);
-                a1 = _mm512_fmadd_ps(_mm512_set1_ps(x[i + 1]), _mm512_loadu_ps(wk + (i + 1) * IB512_V), a1);
-                a2 = _mm512_fmadd_ps(_mm512_set1_ps(x[i + 2]), _mm512_loadu_ps(wk + (i + 2) * IB512_V), a2);
-                a3 = _mm512_fmadd_ps(_mm512_set1_ps(x[i + 3]), _mm512_loadu_ps(wk + (i + 3) * IB512_V), a3);
+                a0 = _mm512_fmadd_ps(_mm512_set1_ps(x[i + 0]),
+                                     _mm512_loadu_ps(wk + (i + 0) * IB512_V), a0);
+                a1 = _mm512_fmadd_ps(_mm512_set1_ps(x[i + 1]),
+                                     _mm512_loadu_ps(wk + (i + 1) * IB512_V), a1);
+                a2 = _mm512_fmadd_ps(_mm512_set1_ps(x[i + 2]),
+                                     _mm512_loadu_ps(wk + (i + 2) * IB512_V), a2);
+                a3 = _mm512_fmadd_ps(_mm512_set1_ps(x[i + 3]),
+                                     _mm512_loadu_ps(wk + (i + 3) * IB512_V), a3);
             }
             for (; i < ic; i++)
                 a0 = _mm512_fmadd_ps(_mm512_set1_ps(x[i]), _mm512_loadu_ps(wk + i * IB512_V), a0);
             __m512 acc = _mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3));
             if (f->has_bias)
                 acc = _mm512_add_ps(acc, _mm512_loadu_ps(bias + k * IB512_V));
-            _mm512_mask_storeu_ps(dst[0] + n * f->oc + k * IB512_V,
-                                  ib512_mask(f->oc - k * IB512_V), acc);
-        }
+            _mm512_mask_storeu_ps(dst[0] + n * f->oc + k * IB512_V, ib512_mask(f->oc - k * IB512_V),
+                                  acc);
+        });
 }
 
 static const ib_native fc_k = {

@@ -8,9 +8,10 @@ static void gap_exec(const ib_desc *d, const void *packed, const float *const *s
     const ib_eltwise_desc *g = &d->gap;
     const int64_t cb = ib512_blocks(g->c), hw = g->h * g->w;
     const __m512 div = _mm512_set1_ps((float)hw);
-#pragma omp parallel for collapse(2) schedule(static)
-    for (int64_t n = 0; n < g->n; n++)
-        for (int64_t k = 0; k < cb; k++) {
+    IB_PAR_FOR(
+        ib_par_worth(g->n * cb * hw * IB512_V, g->n * cb),
+        "omp parallel for schedule(static) collapse(2)",
+        for (int64_t n = 0; n < g->n; n++) for (int64_t k = 0; k < cb; k++) {
             const float *x = src[0] + (n * cb + k) * hw * IB512_V;
             /* four chains hide the add latency; integer-valued sums are exact in any order */
             __m512 s0 = _mm512_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
@@ -26,7 +27,7 @@ static void gap_exec(const ib_desc *d, const void *packed, const float *const *s
             const __m512 s = _mm512_add_ps(_mm512_add_ps(s0, s1), _mm512_add_ps(s2, s3));
             /* divide, not multiply by a reciprocal, as the reference */
             _mm512_storeu_ps(dst[0] + (n * cb + k) * IB512_V, _mm512_div_ps(s, div));
-        }
+        });
 }
 
 static const ib_native gap_k = {

@@ -6,7 +6,6 @@
 #define PW_OK __mmask16 /* set in a lane where no NaN was seen */
 #define PW_LANES IB512_V
 #define PW_INLINE IB512_INLINE
-#define PW_PAR_MIN (1 << 15)
 #define pw_load _mm512_loadu_ps
 #define pw_store _mm512_storeu_ps
 #define pw_set1 _mm512_set1_ps

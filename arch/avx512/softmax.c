@@ -37,16 +37,18 @@ static void softmax_exec(const ib_desc *d, const void *packed, const float *cons
 {
     (void)packed;
     const ib_softmax_desc *sm = &d->softmax;
-#pragma omp parallel for schedule(static)
-    for (int64_t r = 0; r < sm->n; r++) {
-        const float *x = src[0] + r * sm->c;
-        float *y = dst[0] + r * sm->c;
-        const __m512 sum = _mm512_set1_ps(row_exp_sum(x, sm->c, row_max(x, sm->c), y));
-        for (int64_t j = 0; j < sm->c; j += IB512_V) {
-            const __mmask16 k = ib512_mask(sm->c - j);
-            _mm512_mask_storeu_ps(y + j, k, _mm512_div_ps(_mm512_maskz_loadu_ps(k, y + j), sum));
-        }
-    }
+    IB_PAR_FOR(
+        ib_par_worth(sm->n * sm->c, sm->n), "omp parallel for schedule(static)",
+        for (int64_t r = 0; r < sm->n; r++) {
+            const float *x = src[0] + r * sm->c;
+            float *y = dst[0] + r * sm->c;
+            const __m512 sum = _mm512_set1_ps(row_exp_sum(x, sm->c, row_max(x, sm->c), y));
+            for (int64_t j = 0; j < sm->c; j += IB512_V) {
+                const __mmask16 k = ib512_mask(sm->c - j);
+                _mm512_mask_storeu_ps(y + j, k,
+                                      _mm512_div_ps(_mm512_maskz_loadu_ps(k, y + j), sum));
+            }
+        });
 }
 
 /* Per row with label y: logp = (x - m) - log(sum), q = off + (1 - eps)[j == y] with
@@ -74,8 +76,7 @@ static void lsloss_exec(const ib_desc *d, const void *packed, const float *const
         const float m = row_max(x, l->c);
         const float sum = row_exp_sum(x, l->c, m, g);
         const float lse = logf(sum);
-        const __m512 mv = _mm512_set1_ps(m), lsev = _mm512_set1_ps(lse),
-                     sumv = _mm512_set1_ps(sum);
+        const __m512 mv = _mm512_set1_ps(m), lsev = _mm512_set1_ps(lse), sumv = _mm512_set1_ps(sum);
         __m512 slogp = _mm512_setzero_ps();
         for (int64_t j = 0; j < l->c; j += IB512_V) {
             const __mmask16 k = ib512_mask(l->c - j);

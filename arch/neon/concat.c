@@ -13,33 +13,34 @@ static void concat_nchw4c(const ib_desc *d, const void *packed, const float *con
     const ib_concat_desc *c = &d->concat;
     const int64_t V = IB_NEON_V, hw = c->oh * c->ow, ocb = ib_neon_blocks(c->oc);
     float *y = dst[0];
-#pragma omp parallel for schedule(static)
-    for (int64_t n = 0; n < c->n; n++) {
-        float *yn = y + n * ocb * hw * V;
-        int64_t off = 0;
-        for (int i = 0; i < c->ninputs; i++) {
-            const int64_t ci = c->in[i].c, cbi = ib_neon_blocks(ci);
-            const float *x = src[i] + n * cbi * hw * V;
-            if (off % V == 0) {
-                memcpy(yn + off / V * hw * V, x, (size_t)(cbi * hw * V) * sizeof(float));
-            } else {
-                for (int64_t ch = 0; ch < ci; ch++) {
-                    const float *xs = x + ch / V * hw * V + ch % V;
-                    float *yd = yn + (off + ch) / V * hw * V + (off + ch) % V;
-                    for (int64_t p = 0; p < hw; p++)
-                        yd[p * V] = xs[p * V];
+    IB_PAR_FOR(
+        ib_par_worth(c->n * ocb * hw * V, c->n), "omp parallel for schedule(static)",
+        for (int64_t n = 0; n < c->n; n++) {
+            float *yn = y + n * ocb * hw * V;
+            int64_t off = 0;
+            for (int i = 0; i < c->ninputs; i++) {
+                const int64_t ci = c->in[i].c, cbi = ib_neon_blocks(ci);
+                const float *x = src[i] + n * cbi * hw * V;
+                if (off % V == 0) {
+                    memcpy(yn + off / V * hw * V, x, (size_t)(cbi * hw * V) * sizeof(float));
+                } else {
+                    for (int64_t ch = 0; ch < ci; ch++) {
+                        const float *xs = x + ch / V * hw * V + ch % V;
+                        float *yd = yn + (off + ch) / V * hw * V + (off + ch) % V;
+                        for (int64_t p = 0; p < hw; p++)
+                            yd[p * V] = xs[p * V];
+                    }
                 }
+                off += ci;
             }
-            off += ci;
-        }
-        /* The last block's padding channels: zeros, whatever the copies left there. */
-        if (c->oc % V) {
-            float *last = yn + (ocb - 1) * hw * V;
-            for (int64_t p = 0; p < hw; p++)
-                for (int64_t v = c->oc % V; v < V; v++)
-                    last[p * V + v] = 0.0f;
-        }
-    }
+            /* The last block's padding channels: zeros, whatever the copies left there. */
+            if (c->oc % V) {
+                float *last = yn + (ocb - 1) * hw * V;
+                for (int64_t p = 0; p < hw; p++)
+                    for (int64_t v = c->oc % V; v < V; v++)
+                        last[p * V + v] = 0.0f;
+            }
+        });
 }
 
 static const ib_native concat_native = {

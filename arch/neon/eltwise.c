@@ -18,11 +18,12 @@ static void relu_nchw4c(const ib_desc *d, const void *packed, const float *const
     float *y = dst[0];
     const int64_t nv = (int64_t)relu_count(&d->relu) / IB_NEON_V;
     const float32x4_t zero = vdupq_n_f32(0.0f);
-#pragma omp parallel for schedule(static) if (nv > 4096)
-    for (int64_t i = 0; i < nv; i++) {
-        const float32x4_t v = vld1q_f32(x + 4 * i);
-        vst1q_f32(y + 4 * i, vbslq_f32(vcltq_f32(v, zero), zero, v));
-    }
+    IB_PAR_FOR(
+        ib_par_worth(nv * IB_NEON_V, nv), "omp parallel for schedule(static)",
+        for (int64_t i = 0; i < nv; i++) {
+            const float32x4_t v = vld1q_f32(x + 4 * i);
+            vst1q_f32(y + 4 * i, vbslq_f32(vcltq_f32(v, zero), zero, v));
+        });
 }
 
 /* Batch-norm folded, untimed, into y = x * scale + shift per channel, computed in double:
@@ -54,15 +55,16 @@ static void bn_nchw4c(const ib_desc *d, const void *packed, const float *const *
     const ib_bn_desc *b = &d->bn;
     const int64_t cb = ib_neon_blocks(b->c), hw = b->h * b->w;
     const float *scale = packed, *shift = scale + cb * IB_NEON_V;
-#pragma omp parallel for schedule(static)
-    for (int64_t nb = 0; nb < b->n * cb; nb++) {
-        const float32x4_t s = vld1q_f32(scale + nb % cb * IB_NEON_V);
-        const float32x4_t t = vld1q_f32(shift + nb % cb * IB_NEON_V);
-        const float *x = src[0] + nb * hw * IB_NEON_V;
-        float *y = dst[0] + nb * hw * IB_NEON_V;
-        for (int64_t i = 0; i < hw; i++)
-            vst1q_f32(y + 4 * i, vfmaq_f32(t, vld1q_f32(x + 4 * i), s));
-    }
+    IB_PAR_FOR(
+        ib_par_worth(b->n * cb * hw * IB_NEON_V, b->n * cb), "omp parallel for schedule(static)",
+        for (int64_t nb = 0; nb < b->n * cb; nb++) {
+            const float32x4_t s = vld1q_f32(scale + nb % cb * IB_NEON_V);
+            const float32x4_t t = vld1q_f32(shift + nb % cb * IB_NEON_V);
+            const float *x = src[0] + nb * hw * IB_NEON_V;
+            float *y = dst[0] + nb * hw * IB_NEON_V;
+            for (int64_t i = 0; i < hw; i++)
+                vst1q_f32(y + 4 * i, vfmaq_f32(t, vld1q_f32(x + 4 * i), s));
+        });
 }
 
 static const ib_native relu_native = {

@@ -50,42 +50,43 @@ static void fc_matvec(const ib_desc *d, const void *packed, const float *const *
     const float *wall = packed, *bias = wall + ocbp_of(f) * wblk;
     const int64_t ngroups = ocbp_of(f) / GROUP;
     /* Each group's weights are reused for every image while in cache. */
-#pragma omp parallel for schedule(static)
-    for (int64_t g = 0; g < ngroups; g++) {
-        const int nb = (int)ib_neon_min(GROUP, ocb - g * GROUP);
-        const float *w = wall + g * GROUP * wblk;
-        for (int64_t n = 0; n < f->n; n++) {
-            const float *xs = src[0] + n * f->ic;
-            float32x4_t acc[GROUP];
-            for (int b = 0; b < GROUP; b++)
-                acc[b] = vdupq_n_f32(0.0f);
-            const int64_t full = f->ic / IB_NEON_V * IB_NEON_V;
-            int64_t ic = 0;
-            for (; ic < full; ic += IB_NEON_V) {
-                IB_MCA_BEGIN("fc_matvec__neon");
-                const float32x4_t x = vld1q_f32(xs + ic);
-                FMA_LANE(0)
-                FMA_LANE(1)
-                FMA_LANE(2)
-                FMA_LANE(3)
-                IB_MCA_END("fc_matvec__neon");
+    IB_PAR_FOR(
+        ib_par_worth(f->n * icp * ocbp_of(f) * IB_NEON_V, ngroups),
+        "omp parallel for schedule(static)", for (int64_t g = 0; g < ngroups; g++) {
+            const int nb = (int)ib_neon_min(GROUP, ocb - g * GROUP);
+            const float *w = wall + g * GROUP * wblk;
+            for (int64_t n = 0; n < f->n; n++) {
+                const float *xs = src[0] + n * f->ic;
+                float32x4_t acc[GROUP];
+                for (int b = 0; b < GROUP; b++)
+                    acc[b] = vdupq_n_f32(0.0f);
+                const int64_t full = f->ic / IB_NEON_V * IB_NEON_V;
+                int64_t ic = 0;
+                for (; ic < full; ic += IB_NEON_V) {
+                    IB_MCA_BEGIN("fc_matvec__neon");
+                    const float32x4_t x = vld1q_f32(xs + ic);
+                    FMA_LANE(0)
+                    FMA_LANE(1)
+                    FMA_LANE(2)
+                    FMA_LANE(3)
+                    IB_MCA_END("fc_matvec__neon");
+                }
+                if (ic < icp) { /* ic tail: the padded weights are zero */
+                    const float32x4_t x = ib_neon_load_partial(xs + ic, f->ic - ic);
+                    FMA_LANE(0)
+                    FMA_LANE(1)
+                    FMA_LANE(2)
+                    FMA_LANE(3)
+                }
+                for (int b = 0; b < nb; b++) {
+                    const int64_t oc = (g * GROUP + b) * IB_NEON_V;
+                    float32x4_t v = acc[b];
+                    if (f->has_bias)
+                        v = vaddq_f32(v, vld1q_f32(bias + oc));
+                    ib_neon_store_partial(dst[0] + n * f->oc + oc, v, f->oc - oc);
+                }
             }
-            if (ic < icp) { /* ic tail: the padded weights are zero */
-                const float32x4_t x = ib_neon_load_partial(xs + ic, f->ic - ic);
-                FMA_LANE(0)
-                FMA_LANE(1)
-                FMA_LANE(2)
-                FMA_LANE(3)
-            }
-            for (int b = 0; b < nb; b++) {
-                const int64_t oc = (g * GROUP + b) * IB_NEON_V;
-                float32x4_t v = acc[b];
-                if (f->has_bias)
-                    v = vaddq_f32(v, vld1q_f32(bias + oc));
-                ib_neon_store_partial(dst[0] + n * f->oc + oc, v, f->oc - oc);
-            }
-        }
-    }
+        });
 }
 
 static const ib_native fc_native = {

@@ -10,22 +10,23 @@ static void gap_nchw4c(const ib_desc *d, const void *packed, const float *const 
     const ib_eltwise_desc *g = &d->gap;
     const int64_t nb = g->n * ib_neon_blocks(g->c), hw = g->h * g->w;
     const float32x4_t count = vdupq_n_f32((float)hw);
-#pragma omp parallel for schedule(static)
-    for (int64_t b = 0; b < nb; b++) {
-        const float *x = src[0] + b * hw * IB_NEON_V;
-        float32x4_t s0 = vdupq_n_f32(0.0f), s1 = s0, s2 = s0, s3 = s0;
-        int64_t i = 0;
-        for (; i + 4 <= hw; i += 4) {
-            s0 = vaddq_f32(s0, vld1q_f32(x + 4 * i));
-            s1 = vaddq_f32(s1, vld1q_f32(x + 4 * i + 4));
-            s2 = vaddq_f32(s2, vld1q_f32(x + 4 * i + 8));
-            s3 = vaddq_f32(s3, vld1q_f32(x + 4 * i + 12));
-        }
-        for (; i < hw; i++)
-            s0 = vaddq_f32(s0, vld1q_f32(x + 4 * i));
-        const float32x4_t s = vaddq_f32(vaddq_f32(s0, s1), vaddq_f32(s2, s3));
-        vst1q_f32(dst[0] + b * IB_NEON_V, vdivq_f32(s, count));
-    }
+    IB_PAR_FOR(
+        ib_par_worth(nb * hw * IB_NEON_V, nb), "omp parallel for schedule(static)",
+        for (int64_t b = 0; b < nb; b++) {
+            const float *x = src[0] + b * hw * IB_NEON_V;
+            float32x4_t s0 = vdupq_n_f32(0.0f), s1 = s0, s2 = s0, s3 = s0;
+            int64_t i = 0;
+            for (; i + 4 <= hw; i += 4) {
+                s0 = vaddq_f32(s0, vld1q_f32(x + 4 * i));
+                s1 = vaddq_f32(s1, vld1q_f32(x + 4 * i + 4));
+                s2 = vaddq_f32(s2, vld1q_f32(x + 4 * i + 8));
+                s3 = vaddq_f32(s3, vld1q_f32(x + 4 * i + 12));
+            }
+            for (; i < hw; i++)
+                s0 = vaddq_f32(s0, vld1q_f32(x + 4 * i));
+            const float32x4_t s = vaddq_f32(vaddq_f32(s0, s1), vaddq_f32(s2, s3));
+            vst1q_f32(dst[0] + b * IB_NEON_V, vdivq_f32(s, count));
+        });
 }
 
 static const ib_native gap_native = {

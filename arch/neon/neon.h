@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "core/impl.h"
+#include "core/par.h"
 
 #define IB_NEON_V 4 /* floats per vector and channels per nChw4c block */
 

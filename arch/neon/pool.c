@@ -6,7 +6,6 @@
 #define PW_OK int /* vmaxq_f32 (FMAX) returns NaN when either operand is: nothing to record */
 #define PW_LANES IB_NEON_V
 #define PW_INLINE IB_NEON_ALWAYS_INLINE
-#define PW_PAR_MIN (1 << 15)
 #define pw_load vld1q_f32
 #define pw_store vst1q_f32
 #define pw_set1 vdupq_n_f32
