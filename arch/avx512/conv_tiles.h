@@ -4,13 +4,13 @@
 #define IB_AVX512_CONV_TILES_H
 
 /* Main tiles X(G, P): G output-channel blocks of 16 x P output pixels, G*P zmm accumulators.
- * GCC 12 keeps one broadcast register per pixel, so G*P + G + P must stay near 32 zmm or the
- * tile spills (checked in the -S output): 4x6 (24 + 4 + 6) for most shapes, 3x8 (24 + 3 + 8)
- * for rows of 8 and whole 8x8 images in one pass, 2x12 for 32 output channels (the stem), 5x5
- * (25 + 5 + 1: GCC broadcasts one pixel at a time here) for 5 or 10 blocks (80 and 160 channels),
- * which groups of at most 4 split into 3 + 2 or 3 + 3 + 3 + 1, so a pass ran 1 or 2 blocks. 5x4
- * (20 accumulators) measured slower than both on those layers and is not a tile.
- * make mca models each one's inner loop. */
+ * A blocked source's step holds G*P accumulators, G weight vectors and one broadcast
+ * (conv_fma_pixel in conv.c); the stem's intrinsics keep one broadcast per pixel, G*P + G + P,
+ * which must stay near 32 zmm or the tile spills (checked in the -S output): 4x6 for most
+ * shapes, 3x8 for rows of 8 and whole 8x8 images in one pass, 2x12 for 32 output channels (the
+ * stem), 5x5 for 5 or 10 blocks (80 and 160 channels), which groups of at most 4 split into
+ * 3 + 2 or 3 + 3 + 3 + 1, so a pass ran 1 or 2 blocks. 5x4 (20 accumulators) measured slower
+ * than both on those layers and is not a tile. make mca models each one's inner loop. */
 #define IB512_CONV_MAIN_TILES(X) X(4, 6) X(3, 8) X(2, 12) X(5, 5)
 
 /* Largest G and P of any main tile: the bounds of the tail instantiations (every g <= G, p <= P
