@@ -146,7 +146,10 @@ static void choose_tile(ib512_conv_plan *pl, const ib_conv_desc *c)
  * chunks sized for L1d (24 KiB) lose more to the partial sums' round trips than they gain, as
  * L2 feeds one tile's weights (G vectors per G*P FMAs) fast enough. Measured again on the 35x35
  * and 17x17 1x1 layers (36-192 KiB per group): chunks of half of L1d ran 2-7% slower against
- * oneDNN than one chunk. Software prefetch of the next rows' weights and input in the 1x1 tiles
+ * oneDNN than one chunk; run over batches of 8 tiles at a time (a batch's partial sums stay in
+ * L1, and it reads each chunk's weights from L2 once), 24 KiB chunks of the 35x35 and 17x17
+ * 1x1s measured within the noise of one chunk (2 runs), 16 KiB chunks over 16 tiles 3-8%
+ * slower. Software prefetch of the next rows' weights and input in the 1x1 tiles
  * gained nothing measurable either.
  * On the 3x3s: chunks of half of L1d (2 rows, 18-24 KiB) took Conv2d_4a_3x3 (135 KiB per
  * group) from 0.96 to 1.06 x oneDNN brgconv (median of 3 old/new alternations; run inside batches
