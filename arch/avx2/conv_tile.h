@@ -178,12 +178,24 @@ IB_AVX2_INLINE void ib_avx2_conv_tile(const ib_avx2_conv_geom *restrict g,
     __m256 acc[IB_CONV_JMAX][IB_CONV_PMAX];
     int64_t iy0[IB_CONV_PMAX], ix0[IB_CONV_PMAX], po[IB_CONV_PMAX];
 
+    /* The chunk's kernel rows (all but when a block's weights are split by rows). */
+    const int64_t ky0 = PLAIN ? 0 : a->ky0, ky1 = PLAIN ? KH : a->ky1;
+    /* The kernel rows the interior loop below runs: the chunk's, or those inside the image for
+     * a tile within one row whose columns are (its pixels share its rows, so a top or bottom
+     * border needs no mask). A plain source keeps the stem's rows constant, so they unroll. */
+    int64_t kya = ky0, kyb = ky1;
     int inside = 1;
     if (!PW && ox + P <= g->ow) {
         /* A tile within one row (all but the few that wrap): one position, its pixels sw apart,
          * and one bounds test; the scalar work per tile shares ports with the FMAs on Intel. */
         const int64_t y = oy * g->sh - g->pt, x = ox * g->sw - g->pl;
-        inside = y >= 0 && y + KH <= ih && x >= 0 && x + (P - 1) * g->sw + KW <= iw;
+        const int cols = x >= 0 && x + (P - 1) * g->sw + KW <= iw;
+        inside = cols && y >= 0 && y + KH <= ih;
+        if (!PLAIN && cols && !inside) {
+            kya = ib_conv_taps_lo(y, ky0);
+            kyb = ib_conv_taps_hi(y, ky1, ih);
+            inside = 1;
+        }
 #pragma GCC unroll 8
         for (int p = 0; p < P; p++) {
             iy0[p] = y;
@@ -217,8 +229,6 @@ IB_AVX2_INLINE void ib_avx2_conv_tile(const ib_avx2_conv_geom *restrict g,
             acc[j][p] = a->first ? start : _mm256_loadu_ps(dst + j * g->dbs + p * 8);
     }
 
-    /* The chunk's kernel rows (all but when a block's weights are split by rows). */
-    const int64_t ky0 = PLAIN ? 0 : a->ky0, ky1 = PLAIN ? KH : a->ky1;
     const float *w = a->w;
     if (PW) {
         /* Pointwise: output pixel q reads input pixel q, so the tile's pixels lie side by side
@@ -234,26 +244,27 @@ IB_AVX2_INLINE void ib_avx2_conv_tile(const ib_avx2_conv_geom *restrict g,
             ib_avx2_conv_tap(acc, ptr, w, cnt, J, P, FULL);
         }
     } else if (inside) {
-        /* Every tap of every pixel is in the image: one row pointer walks the taps and each
-         * pixel adds its offset in the address (opaque, so that the compiler does not turn
-         * it into P pointers to step: that costs P adds per tap).
+        /* Every tap of every pixel in rows [kya, kyb) is in the image: one row pointer walks
+         * the taps and each pixel adds its offset in the address (opaque, so that the compiler
+         * does not turn it into P pointers to step: that costs P adds per tap).
          * A plain source has the kx taps of a row side by side, as a blocked one has its 8
          * channels: up to 8 of them are one unrolled run of FMAs. */
         const int64_t run = PLAIN && KW <= 8 ? KW : 1; /* kx taps per step of the kx loop */
         const float *s = a->src;
         const int64_t NB = KIND == IB_CONV_STEM ? IB_AVX2_CONV_STEM_C : a->nblk;
 #pragma GCC unroll 4
-        for (int64_t blk = 0; blk < NB; blk++, s += g->sbs, w += (KH - ky1 + ky0) * KW * wtap) {
+        for (int64_t blk = 0; blk < NB; blk++, s += g->sbs, w += KH * KW * wtap) {
             const int64_t cnt = PLAIN ? run : blk == a->nblk - 1 ? a->lastcnt : 8;
+            const float *wr = w + (kya - ky0) * KW * wtap; /* w starts at row ky0 */
 #pragma GCC unroll 4
-            for (int64_t ky = ky0; ky < ky1; ky++) {
+            for (int64_t ky = kya; ky < kyb; ky++) {
                 const float *row = s + ky * iw * ps;
-                for (int64_t kx = 0; kx < KW; kx += run, row += run * ps, w += run * wtap) {
+                for (int64_t kx = 0; kx < KW; kx += run, row += run * ps, wr += run * wtap) {
                     const float *ptr[IB_CONV_PMAX];
 #pragma GCC unroll 8
                     for (int p = 0; p < P; p++)
                         ptr[p] = row + ib_avx2_conv_opaque(po[p]);
-                    ib_avx2_conv_tap(acc, ptr, w, cnt, J, P, FULL);
+                    ib_avx2_conv_tap(acc, ptr, wr, cnt, J, P, FULL);
                 }
             }
         }
@@ -262,7 +273,10 @@ IB_AVX2_INLINE void ib_avx2_conv_tile(const ib_avx2_conv_geom *restrict g,
          * pixels for which it lies in the image. (Running the taps every pixel of a border
          * tile has, a rectangle, through the loop above and only the others here measured
          * slower, not faster: 1x7 and 7x1 padded 3 at 17x17 91% -> 88-90% of peak, 3x3 at 17x17
-         * and 35x35 1-3 points lower, the unpadded controls 1-2 points lower too.) */
+         * and 35x35 1-3 points lower, the unpadded controls 1-2 points lower too. Measured
+         * again beside the clipped rows above, on the Xeon: the 35x35 5x5 1.049 -> 1.048 x
+         * oneDNN jit:avx2, the 3x3s and 1x7s 1-5% slower. The clipped rows alone took that 5x5
+         * from 1.111.) */
         int64_t kylo = ky1, kyhi = ky0, kxlo = KW, kxhi = 0;
 #pragma GCC unroll 8
         for (int p = 0; p < P; p++) {
