@@ -179,6 +179,9 @@ static void test_shapes(const build *b)
         {"1x1 many ic tails odd", 200, 9, 13, 56, 1, 1, 1, 0, 0, 0, 0},
         {"1x1 8x8 many ic tail", 776, 8, 8, 128, 1, 1, 1, 0, 0, 0, 0},
         {"1x1 many ic stride 2", 392, 13, 11, 72, 1, 1, 2, 0, 0, 0, 0},
+        /* A short reduction per tile (IB512_CONV_SHORT_TAPS): each tap's channels in a loop, in
+         * the tiles within a row (those across rows: unrolled), oc and width tails. */
+        {"short loop 3x3 flat oc tail", 32, 13, 17, 40, 3, 3, 1, 0, 0, 0, 0},
         /* Several reduction chunks on the small CPU (starting mid input block), dozens of
          * tiles: flat, rows padded on every side, stride 2, 5x5 with odd widths. */
         {"3x3 flat chunks many tiles", 48, 21, 23, 40, 3, 3, 1, 0, 0, 0, 0},
@@ -258,6 +261,17 @@ static void test_branches(const build *b)
                  "%s: %lld output blocks in groups of 5 (tile %dx%d, %lld groups)", b->name,
                  (long long)p.ocb, p.g, p.p, (long long)p.ngroups);
     }
+
+    /* Each tap's channels in a loop where a tile's reduction is short (the 35x35 1x1s, the
+     * 3x3 on 32 channels), unrolled where it is long, never for a plain source. */
+    const ib_desc short1x1 = conv(192, 35, 35, 64, 1, 1, 1, 0, 0, 0, 0);
+    const ib_desc short3x3 = conv(32, 147, 147, 32, 3, 3, 1, 0, 0, 0, 0);
+    const ib_desc stem = conv(3, 299, 299, 32, 3, 3, 2, 0, 0, 0, 0);
+    ib_check(b->plan(&short1x1.conv, &big).short_loop && b->plan(&short3x3.conv, &big).short_loop,
+             "%s: 35x35 1x1 x192 and 3x3 x32 run their taps in loops", b->name);
+    ib_check(!b->plan(&mid1x1.conv, &big).short_loop && !a.short_loop &&
+                 !b->plan(&stem.conv, &big).short_loop,
+             "%s: 17x17 1x1 x768, 8x8 1x1 x1280 and the plain stem unroll their taps", b->name);
 
     /* A plain source's reduction in several chunks: the step loop starts mid-way. */
     const ib_desc plain7 = conv(4, 15, 20, 32, 7, 7, 1, 0, 0, 0, 0);

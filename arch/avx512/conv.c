@@ -214,13 +214,14 @@ IB512_INLINE void conv_step(__m512 acc[IB512_CONV_GMAX][IB512_CONV_PMAX], const 
     }
 }
 
-/* One tap of a blocked source: its 16 input channels, straight-line (see conv_step for S0, S1).
+/* One tap of a blocked source: its 16 input channels, straight-line, or (short_loop: the kind
+ * KIND_FLAT_LINE_SHORT) in a loop of IB512_CONV_SHORT_STEPS steps (see conv_step for S0, S1).
  * Variants: a tile that has several variants of a tap makes their pointers opaque, or GCC hoists
- * the loads they share above the branch and spills the accumulators (a tile with one keeps them
- * as they are: the one-pointer kinds address every pixel from one register). */
+ * the loads they share above the branch and spills the accumulators (a tile with one keeps them as
+ * they are: the one-pointer kinds address every pixel from one register). */
 IB512_INLINE void conv_tap16(__m512 acc[IB512_CONV_GMAX][IB512_CONV_PMAX], const float *wp,
                              int64_t wstep, const float *const *sp, const int G, const int P,
-                             const int S0, const int S1, const int variants)
+                             const int S0, const int S1, const int variants, const int short_loop)
 {
     const float *sq[IB512_CONV_PMAX];
     IB512_UNROLL
@@ -231,6 +232,15 @@ IB512_INLINE void conv_tap16(__m512 acc[IB512_CONV_GMAX][IB512_CONV_PMAX], const
     }
     if (variants)
         __asm__("" : "+r"(wp));
+    if (short_loop) {
+#pragma GCC unroll 1
+        for (int i0 = 0; i0 < IB512_V; i0 += IB512_CONV_SHORT_STEPS) {
+            IB512_UNROLL
+            for (int i = i0; i < i0 + IB512_CONV_SHORT_STEPS; i++)
+                conv_step(acc, wp + i * wstep, sq, NULL, 0, i, G, P, 1, S0, S1);
+        }
+        return;
+    }
 #pragma GCC unroll 16
     for (int i = 0; i < IB512_V; i++)
         conv_step(acc, wp + i * wstep, sq, NULL, 0, i, G, P, 1, S0, S1);
@@ -249,7 +259,7 @@ IB512_INLINE void conv_tap16_line(__m512 acc[IB512_CONV_GMAX][IB512_CONV_PMAX], 
     IB512_UNROLL
     for (int p = 0; p < P; p++)
         sp[p] = q + p * IB512_V;
-    conv_tap16(acc, wp, wstep, sp, G, P, S0, S1, 0);
+    conv_tap16(acc, wp, wstep, sp, G, P, S0, S1, 0, 0);
 }
 
 /* Pointers of P pixels along one input line (a row, or a column) from position v0, v_step
@@ -278,14 +288,16 @@ IB512_INLINE int conv_line_taps(const float *line, int64_t v0, int64_t n, int64_
 /* How a tile's pixels lie and which of their taps are checked against the input's bounds (the
  * kernel's kind is 2 W + B, B: blocked source). */
 enum {
-    KIND_ROWS,       /* pixels along an output row, taps checked */
-    KIND_FLAT,       /* consecutive flat pixels, no tap outside the input */
-    KIND_COLS,       /* pixels down an output column, taps checked */
-    KIND_FLAT_ROWS,  /* consecutive flat pixels, tap rows checked (padded in h only) */
-    KIND_FLAT_LINE,  /* as KIND_FLAT, and the pixels' inputs one pixel apart: one pointer */
-    KIND_FLAT_LINE2, /* as KIND_FLAT_LINE, the inputs two pixels apart (stride 2 in w) */
-    KIND_ROWS_LINE,  /* as KIND_ROWS at stride 1 in w, blocked: one pointer where the pixels
-                        reading padding lie at one end (IB512_CONV_LINE_SKIP_MAX at most) */
+    KIND_ROWS,            /* pixels along an output row, taps checked */
+    KIND_FLAT,            /* consecutive flat pixels, no tap outside the input */
+    KIND_COLS,            /* pixels down an output column, taps checked */
+    KIND_FLAT_ROWS,       /* consecutive flat pixels, tap rows checked (padded in h only) */
+    KIND_FLAT_LINE,       /* as KIND_FLAT, and the pixels' inputs one pixel apart: one pointer */
+    KIND_FLAT_LINE2,      /* as KIND_FLAT_LINE, the inputs two pixels apart (stride 2 in w) */
+    KIND_ROWS_LINE,       /* as KIND_ROWS at stride 1 in w, blocked: one pointer where the pixels
+                             reading padding lie at one end (IB512_CONV_LINE_SKIP_MAX at most) */
+    KIND_FLAT_LINE_SHORT, /* as KIND_FLAT_LINE, blocked, each tap's channels in a loop (the plan's
+                             short_loop) */
     NKINDS
 };
 _Static_assert((int)KIND_ROWS == (int)IB512_WALK_ROWS && (int)KIND_FLAT == (int)IB512_WALK_FLAT &&
@@ -313,7 +325,7 @@ IB512_INLINE int conv_taps(const conv_run *r, const float *src_n, const int64_t 
     const int64_t ps = B ? IB512_V : 1;                /* floats between neighbouring pixels */
     const int64_t cs = B ? 1 : IH * IW;                /* floats between channels */
     const float *blk = src_n + ib * IH * IW * IB512_V; /* input block ib (plain: one block) */
-    if (W == KIND_FLAT_LINE || W == KIND_FLAT_LINE2) {
+    if (W == KIND_FLAT_LINE || W == KIND_FLAT_LINE2 || W == KIND_FLAT_LINE_SHORT) {
         /* One opaque pointer, the pixels at constant offsets from it: no per-pixel address
          * work per tap, and the broadcasts take their address from it. */
         const float *q = blk + (off[0] + kh * IW + kw) * ps;
@@ -364,7 +376,8 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
                             const int W)
 {
     const ib_conv_desc *c = r->c;
-    const int C = W == KIND_COLS, L = W == KIND_FLAT_LINE || W == KIND_FLAT_LINE2;
+    const int SL = W == KIND_FLAT_LINE_SHORT; /* its taps' channels in a loop */
+    const int C = W == KIND_COLS, L = W == KIND_FLAT_LINE || W == KIND_FLAT_LINE2 || SL;
     const int F = W == KIND_FLAT || W == KIND_FLAT_ROWS || L;
     /* A tap may skip its end pixels that read padding: rows and columns of a blocked source
      * (their pixels' taps lie in one line, so only the ends can fall into its padding) skip the
@@ -484,15 +497,15 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
                  * multiply zeros. */
                 const int skip = !edge || RL ? 0 : !cst[0] ? 1 : !cst[P - 1] ? 2 : 0;
                 if (B && skip == 1) {
-                    conv_tap16(acc, wp, wstep, sp, G, P, edge, 0, edge);
+                    conv_tap16(acc, wp, wstep, sp, G, P, edge, 0, edge, 0);
                 } else if (B && skip == 2) {
-                    conv_tap16(acc, wp, wstep, sp, G, P, 0, edge, edge);
+                    conv_tap16(acc, wp, wstep, sp, G, P, 0, edge, edge, 0);
                 } else if (RL) {
-                    conv_tap16(acc, wp, wstep, sp, G, P, 0, 0, edge);
+                    conv_tap16(acc, wp, wstep, sp, G, P, 0, 0, edge, 0);
                 } else {
                     IB512_MCA_BEGIN("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
                     if (B) {
-                        conv_tap16(acc, wp, wstep, sp, G, P, 0, 0, edge);
+                        conv_tap16(acc, wp, wstep, sp, G, P, 0, 0, edge, SL);
                     } else {
                         for (int64_t i = 0; i < icn; i++)
                             conv_step(acc, wp + i * wstep, sp, cst, 0, i, G, P, 0, 0, 0);
@@ -562,13 +575,14 @@ CONV_ALL(CONV_TILE_FN, 9)
 CONV_ALL(CONV_TILE_FN, 10)
 CONV_ALL(CONV_TILE_FN, 11)
 CONV_ALL(CONV_TILE_FN, 13) /* KIND_ROWS_LINE: blocked only */
+CONV_ALL(CONV_TILE_FN, 15) /* KIND_FLAT_LINE_SHORT: blocked only */
 #define CONV_TILE_SET(K, G, P) [K][G - 1][P - 1] = conv_tile_k##K##_##G##x##P,
 static const conv_tile_fn conv_tiles[2 * NKINDS][IB512_CONV_GMAX][IB512_CONV_PMAX] = {
     CONV_ALL(CONV_TILE_SET, 0) CONV_ALL(CONV_TILE_SET, 1) CONV_ALL(CONV_TILE_SET, 2)
         CONV_ALL(CONV_TILE_SET, 3) CONV_ALL(CONV_TILE_SET, 4) CONV_ALL(CONV_TILE_SET, 5)
             CONV_ALL(CONV_TILE_SET, 6) CONV_ALL(CONV_TILE_SET, 7) CONV_ALL(CONV_TILE_SET, 8)
                 CONV_ALL(CONV_TILE_SET, 9) CONV_ALL(CONV_TILE_SET, 10) CONV_ALL(CONV_TILE_SET, 11)
-                    CONV_ALL(CONV_TILE_SET, 13)};
+                    CONV_ALL(CONV_TILE_SET, 13) CONV_ALL(CONV_TILE_SET, 15)};
 
 /* Whether a flat tile of np pixels from output row and column oh_ow reads no padding row: its
  * first pixel's first tap row and its last pixel's last tap row lie in the input (stepping, no
@@ -590,14 +604,18 @@ static int conv_flat_line(const ib_conv_desc *c, const int64_t *oh_ow, int64_t n
 
 /* The kernel kind of a flat tile (plan kind k: KIND_FLAT, blocked or not) of np pixels from
  * output row and column oh_ow: rows checked where it reaches a padding row, one pointer where
- * its inputs lie one or two pixels apart. */
-static int conv_flat_kind(const ib_conv_desc *c, int k, const int64_t *oh_ow, int64_t np)
+ * its inputs lie one or two pixels apart (one apart: in a loop over each tap's channels where
+ * the plan says). */
+static int conv_flat_kind(const ib512_conv_plan *pl, const ib_conv_desc *c, int k,
+                          const int64_t *oh_ow, int64_t np)
 {
     if (!conv_flat_inside(c, oh_ow, np))
         return (k & 1) + 2 * KIND_FLAT_ROWS;
     if (c->sw > 2 || !conv_flat_line(c, oh_ow, np))
         return k;
-    return (k & 1) + 2 * (c->sw == 1 ? KIND_FLAT_LINE : KIND_FLAT_LINE2);
+    if (c->sw == 2)
+        return (k & 1) + 2 * KIND_FLAT_LINE2;
+    return (k & 1) + 2 * (pl->short_loop ? KIND_FLAT_LINE_SHORT : KIND_FLAT_LINE);
 }
 
 /* One group's tiles [t0, t1) (within one pixel block), chunk by chunk of the reduction. kind:
@@ -618,7 +636,7 @@ static void conv_block(const conv_run *r, const float *src_n, float *out_n, int6
         int64_t line = t0 / pl->tiles_per_line, j = t0 % pl->tiles_per_line;
         for (int64_t t = t0; t < t1; t++) {
             const int64_t np = ib512_conv_tile_in_line(pl, r->c->ow, line, j, &s.q0, s.oh_ow);
-            const int k_tile = per_tile ? conv_flat_kind(r->c, kind, s.oh_ow, np) : kind;
+            const int k_tile = per_tile ? conv_flat_kind(pl, r->c, kind, s.oh_ow, np) : kind;
             conv_tiles[k_tile][gsz - 1][np - 1](r, src_n, wg, dg + s.q0 * IB512_V, &s,
                                                 gi * pl->g * IB512_V);
             if (++j == pl->tiles_per_line) {

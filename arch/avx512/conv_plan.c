@@ -169,6 +169,14 @@ static void choose_chunks(ib512_conv_plan *pl, const ib_conv_desc *c)
     pl->chunk_bytes = pl->rows_per_chunk * row_bytes;
 }
 
+/* A short reduction per tile runs each tap's channels in a loop (see IB512_CONV_SHORT_TAPS):
+ * the flat tiles of a blocked source whose pixels' inputs lie one pixel apart. */
+static void choose_loop(ib512_conv_plan *pl, const ib_conv_desc *c)
+{
+    pl->short_loop = !ib512_conv_plain(c) && pl->walk == IB512_WALK_FLAT &&
+                     pl->rows_per_chunk * c->kw <= IB512_CONV_SHORT_TAPS;
+}
+
 /* Pixel blocks and loop order, from the bytes each order moves beyond L2: groups outer reads
  * the input once per group unless the image's input fits in half of L2; blocks outer reads
  * every weight once per block unless they all fit. The blocks are for L2 only: the threads cut
@@ -208,6 +216,7 @@ ib512_conv_plan IB_AVX512_SYM(ib512_conv_plan_make)(const ib_conv_desc *c, const
     choose_tile(&pl, c);
     shape_tiles(&pl, c);
     choose_chunks(&pl, c);
+    choose_loop(&pl, c);
     choose_blocks(&pl, c);
     return pl;
 }
@@ -217,14 +226,18 @@ static const char *const line_names[] = {"row", "image", "column"};
 
 int IB_AVX512_SYM(ib512_conv_plan_describe)(const ib512_conv_plan *pl, char *buf, size_t n)
 {
+    char loop[40] = "unrolled";
+    if (pl->short_loop)
+        snprintf(loop, sizeof loop, "in loops of %d channels", IB512_CONV_SHORT_STEPS);
     return snprintf(buf, n,
                     "tile %dx%d %s (%lld tiles of <= %d px per %lld-px %s), %lld oc groups; "
-                    "reduction %lld rows in %lld chunks of %lld (%.1f KiB weights per group); "
+                    "reduction %lld rows in %lld chunks of %lld (%.1f KiB weights per group), "
+                    "taps %s; "
                     "%lld pixel blocks of %lld tiles (%.1f KiB input), %s outer (L2 %lld KiB)",
                     pl->g, pl->p, walk_names[pl->walk], (long long)pl->tiles_per_line, pl->p,
                     (long long)pl->line_px, line_names[pl->walk], (long long)pl->ngroups,
                     (long long)pl->rows, (long long)pl->nchunks, (long long)pl->rows_per_chunk,
-                    (double)pl->chunk_bytes / 1024.0, (long long)pl->nblocks,
+                    (double)pl->chunk_bytes / 1024.0, loop, (long long)pl->nblocks,
                     (long long)pl->tiles_per_block, (double)pl->block_bytes / 1024.0,
                     pl->order == IB512_ORDER_BLOCKS_OUTER ? "blocks" : "groups",
                     (long long)(pl->caches.l2 >> 10));

@@ -64,6 +64,16 @@ static inline int ib512_conv_line_skips(int64_t s0, int64_t s1, int64_t np)
     return (s0 == 0 || s1 == 0) && s0 + s1 <= IB512_CONV_LINE_SKIP_MAX && s0 + s1 < np;
 }
 
+/* A blocked source's tap runs its 16 input channels straight-line, or, where a tile's reduction
+ * (one chunk: its rows x kw taps) is at most IB512_CONV_SHORT_TAPS taps, in a loop of
+ * IB512_CONV_SHORT_STEPS channels (conv_tap16 in conv.c). Measured on the Xeon, ours / oneDNN
+ * brgconv, 3 alternations of each build: the loop took the 35x35 1x1 layers (12-18 taps) 3-7%
+ * faster (Mixed_5b.branch_pool 1.12 -> 1.05), Conv2d_2a_3x3 (18) 2%, and left Conv2d_2b_3x3 (18)
+ * within the noise; on longer reductions it lost 1-5% (the 17x17 and 8x8 1x1s, 48-128 taps; the
+ * 3x3s and 7x1s at 36-162 taps 0.5-2%). Why, this CPU's counters could not say (none are
+ * exposed); the rule is the measured boundary. */
+enum { IB512_CONV_SHORT_STEPS = 2, IB512_CONV_SHORT_TAPS = 18 };
+
 typedef enum ib512_conv_order {
     IB512_ORDER_GROUPS_OUTER, /* a group's weights stay cached while its pixel blocks run */
     IB512_ORDER_BLOCKS_OUTER  /* a pixel block's input stays in L2 while every group runs */
@@ -72,14 +82,15 @@ typedef enum ib512_conv_order {
 /* The reduction (input channels x kernel taps) is walked in rows: one row = one input-channel
  * block (16 channels; the plain source: all of them) x one kernel row (kw taps). */
 typedef struct ib512_conv_plan {
-    int32_t tile;               /* ib512_conv_tile: the main register tile */
-    int32_t g, p;               /* its output-channel blocks and pixels */
-    int32_t walk;               /* ib512_conv_walk */
-    int32_t order;              /* ib512_conv_order */
-    int64_t icb, icn;           /* input blocks, channels per block (plain source: 1 block of ic) */
-    int64_t ocb, ngroups;       /* output blocks, groups of g blocks (the last may be smaller) */
-    int64_t lines, line_px;     /* tiles split lines of line_px pixels: rows (oh x ow), 1 x oh*ow
-                                   (flat) or columns (ow x oh) */
+    int32_t tile;           /* ib512_conv_tile: the main register tile */
+    int32_t g, p;           /* its output-channel blocks and pixels */
+    int32_t walk;           /* ib512_conv_walk */
+    int32_t order;          /* ib512_conv_order */
+    int32_t short_loop;     /* a tap's channels in a loop (IB512_CONV_SHORT_STEPS), not unrolled */
+    int64_t icb, icn;       /* input blocks, channels per block (plain source: 1 block of ic) */
+    int64_t ocb, ngroups;   /* output blocks, groups of g blocks (the last may be smaller) */
+    int64_t lines, line_px; /* tiles split lines of line_px pixels: rows (oh x ow), 1 x oh*ow
+                               (flat) or columns (ow x oh) */
     int64_t line_step, px_step; /* flat output pixels between lines, between a line's pixels */
     int64_t tiles_per_line, ntiles;
     int64_t tile_base, tile_rem; /* a line's tiles: tile_rem of tile_base + 1 px, then tile_base */
