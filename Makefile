@@ -181,7 +181,7 @@ regress: all
 # flags the binary was built with.
 REGRESS_TESTS := $(BUILD)/tests/test_regress $(BUILD)/tests/test_regress_ab
 REGRESS_OBJ := $(patsubst %,$(BUILD)/%.o,regress/regress regress/regress_io regress/regress_power harness/build_info \
-  regress/regress_procs report/json harness/stats harness/gbench_shim)
+  regress/regress_procs regress/regress_speed report/json harness/stats harness/gbench_shim)
 $(REGRESS_TESTS): $(REGRESS_OBJ)
 $(REGRESS_TESTS): TEST_EXTRA_OBJ += $(REGRESS_OBJ)
 $(REGRESS_TESTS): LIBS += $(BENCH_LIBS)

@@ -11,6 +11,7 @@
 
 #include "harness/stats.h"
 #include "regress/regress_power.h"
+#include "regress/regress_speed.h"
 
 /* ---- samples ---------------------------------------------------------------------------- */
 
@@ -165,7 +166,7 @@ void ib_rg_report_free(ib_rg_report *r)
     memset(r, 0, sizeof *r);
 }
 
-static const ib_rg_bench *lookup(const ib_rg_set *s, const char *name)
+const ib_rg_bench *ib_rg_find(const ib_rg_set *s, const char *name)
 {
     for (int i = 0; i < s->n; i++)
         if (strcmp(s->b[i].name, name) == 0)
@@ -186,32 +187,31 @@ static double rel_mad(const double *x, int n, double *tmp)
 }
 
 /* How far the processes of one side disagree: the sum of squared deviations of the
- * per-process medians from their mean, relative to the median of all repetitions squared;
- * *procs gets the number of processes. One process never samples what changes from one
- * process to the next (memory layout, page placement, the state of caches and clocks at its
- * start, what else runs), and a check made in other processes than the baseline carries
- * that change. tmp holds 2n doubles. */
-static double process_ss(const ib_rg_bench *b, int *procs, double *tmp)
+ * per-process medians, each divided by its process's common speed (regress/regress_speed.h),
+ * from their mean, relative to the median of all repetitions squared; *procs gets the number
+ * of processes. One process never samples what changes from one process to the next for this
+ * benchmark alone (memory layout, page placement, the state of caches at its start), and a
+ * check made in other processes than the baseline carries that change. With speeds taken over
+ * B benchmarks the sum is raised by B / (B - 1), what fitting one speed per process takes
+ * out of it. tmp holds 4 b->n doubles. */
+static double process_ss(const ib_rg_bench *b, const ib_rg_speed *sp, int *procs, double *tmp)
 {
-    double sum = 0, sum2 = 0;
-    *procs = 0;
-    for (int i = 0; i < b->n; i++) {
-        int first = 1; /* the first repetition of its process: that process not seen yet */
-        for (int j = 0; j < i && first; j++)
-            first = b->proc[j] != b->proc[i];
-        if (!first)
-            continue;
-        int k = 0;
-        for (int j = i; j < b->n; j++)
-            if (b->proc[j] == b->proc[i])
-                tmp[b->n + k++] = b->ns[j];
-        const double med = ib_median(tmp + b->n, k, tmp);
-        sum += med;
-        sum2 += med * med;
-        (*procs)++;
+    int *proc = malloc((size_t)(b->n > 0 ? b->n : 1) * sizeof *proc);
+    double *med = tmp + 2 * b->n, sum = 0, sum2 = 0;
+    if (!proc) {
+        *procs = 0;
+        return 0;
     }
+    ib_rg_process_medians(b, proc, med, procs, tmp);
+    for (int i = 0; i < *procs; i++) {
+        const double m = med[i] / ib_rg_speed_factor(sp, proc[i]);
+        sum += m;
+        sum2 += m * m;
+    }
+    free(proc);
     const double all = ib_median(b->ns, b->n, tmp), ss = sum2 - sum * sum / *procs;
-    return all > 0 && ss > 0 ? ss / (all * all) : 0;
+    const double fit = sp->nbench > 1 ? (double)sp->nbench / (sp->nbench - 1) : 1;
+    return all > 0 && ss > 0 ? fit * ss / (all * all) : 0;
 }
 
 /* P(|T| < t) for Student's t with df degrees of freedom, in closed form for integer df
@@ -255,11 +255,11 @@ static double t_two_sided(int df, double p)
  * chance would give m/20 false alarms a run). With 3 baseline processes, 2 checking, alpha
  * 0.05 and 6 benchmarks it is 6.3 sd (2.9 sd at 95% for one). NaN when no side ran in 2 or
  * more processes. */
-static double between_noise(const ib_rg_bench *b, const ib_rg_bench *c, double alpha, int m,
-                            double *tmp)
+static double between_noise(const ib_rg_bench *b, const ib_rg_bench *c, const ib_rg_speed *sp,
+                            double alpha, int m, double *tmp)
 {
     int kb, kc;
-    const double ss = process_ss(b, &kb, tmp) + process_ss(c, &kc, tmp);
+    const double ss = process_ss(b, &sp[0], &kb, tmp) + process_ss(c, &sp[1], &kc, tmp);
     const int df = kb + kc - 2;
     if (df < 1 || (kb < 2 && kc < 2))
         return NAN;
@@ -267,8 +267,8 @@ static double between_noise(const ib_rg_bench *b, const ib_rg_bench *c, double a
 }
 
 /* The verdict for a benchmark present on both sides. */
-static void judge(const ib_rg_bench *b, const ib_rg_bench *c, const ib_rg_opts *o, int m,
-                  ib_rg_row *row, double *tmp)
+static void judge(const ib_rg_bench *b, const ib_rg_bench *c, const ib_rg_speed *sp,
+                  const ib_rg_opts *o, int m, ib_rg_row *row, double *tmp)
 {
     row->n_base = b->n;
     row->n_new = c->n;
@@ -304,7 +304,7 @@ static void judge(const ib_rg_bench *b, const ib_rg_bench *c, const ib_rg_opts *
     row->p = t.p;
     row->change = row->med_new / row->med_base - 1;
     const double nb = rel_mad(b->ns, b->n, tmp), nc = rel_mad(c->ns, c->n, tmp);
-    row->spread_proc = between_noise(b, c, o->alpha, m, tmp);
+    row->spread_proc = between_noise(b, c, sp, o->alpha, m, tmp);
     row->noise = fmax(nb, nc);
     if (row->spread_proc > row->noise)
         row->noise = row->spread_proc;
@@ -375,7 +375,7 @@ static void power(ib_rg_report *r, const ib_rg_set *base, const ib_rg_set *cur, 
             r->reps_new = row->n_new;
         }
         if (min_p < o->alpha / r->m) {
-            const ib_rg_bench *b = lookup(base, row->name), *c = lookup(cur, row->name);
+            const ib_rg_bench *b = ib_rg_find(base, row->name), *c = ib_rg_find(cur, row->name);
             row->mds = ib_rg_min_detectable(b->ns, b->n, c->ns, c->n, r->m, o->alpha,
                                             fmax(o->threshold, row->noise), tmp);
             able++;
@@ -415,7 +415,8 @@ static void common_drift(ib_rg_report *r, const ib_rg_opts *o, double *tmp)
         return;
     r->drift = expm1(ib_median(logs, n, tmp));
     const double typical = ib_median(noise, n, tmp);
-    if (fabs(r->drift) > o->threshold && fabs(r->drift) > typical)
+    if (fabs(r->drift) > o->threshold && fabs(r->drift) > typical &&
+        !(fabs(r->drift) <= r->drift_noise))
         r->shift = r->drift > 0 ? 1 : -1;
     for (int i = 0; i < r->n; i++) {
         ib_rg_row *row = &r->rows[i];
@@ -456,16 +457,28 @@ ib_status ib_rg_compare(const ib_rg_set *base, const ib_rg_set *cur, const ib_rg
         maxn = cur->b[i].n > maxn ? cur->b[i].n : maxn;
     const int cap = base->n + cur->n;
     r->rows = calloc((size_t)cap + 1, sizeof *r->rows);
-    const size_t ntmp = 2 * (size_t)maxn > 3 * (size_t)cap ? 2 * (size_t)maxn : 3 * (size_t)cap;
+    const size_t ntmp = 4 * (size_t)maxn > 3 * (size_t)cap ? 4 * (size_t)maxn : 3 * (size_t)cap;
     double *tmp = malloc(ntmp * sizeof *tmp);
     ib_status st = IB_OK;
     if (!r->rows || !tmp)
         st = ib_fail(e, IB_NOMEM, "regress: out of memory");
+    ib_rg_speed speed[2] = {{0}}; /* each process's common speed, baseline and this run */
+    if (st == IB_OK && (ib_rg_speed_of(base, cur, &speed[0], e) != IB_OK ||
+                        ib_rg_speed_of(cur, base, &speed[1], e) != IB_OK))
+        st = IB_NOMEM;
+    r->speed_bench = speed[0].nbench < speed[1].nbench ? speed[0].nbench : speed[1].nbench;
+    r->drift_noise = NAN;
+    if (st == IB_OK && r->speed_bench > 0 && speed[0].k > 0 && speed[1].k > 0 &&
+        speed[0].k + speed[1].k > 2) {
+        const int kb = speed[0].k, kc = speed[1].k, df = kb + kc - 2;
+        const double sd = sqrt((speed[0].ss + speed[1].ss) / df);
+        r->drift_noise = expm1(t_two_sided(df, o->alpha) * sd * sqrt(1.0 / kb + 1.0 / kc));
+    }
     int m_both = 0; /* the benchmarks compared: the family of the run's tests */
     for (int i = 0; i < base->n; i++)
-        m_both += lookup(cur, base->b[i].name) != NULL;
+        m_both += ib_rg_find(cur, base->b[i].name) != NULL;
     for (int i = 0; st == IB_OK && i < base->n; i++) {
-        const ib_rg_bench *b = &base->b[i], *c = lookup(cur, b->name);
+        const ib_rg_bench *b = &base->b[i], *c = ib_rg_find(cur, b->name);
         if (!c && o->subset)
             continue;
         ib_rg_row *row = add_row(r, b->name, cap);
@@ -476,12 +489,12 @@ ib_status ib_rg_compare(const ib_rg_set *base, const ib_rg_set *cur, const ib_rg
             row->n_base = b->n;
             snprintf(row->note, sizeof row->note, "in the baseline, not in this run");
         } else {
-            judge(b, c, o, m_both, row, tmp);
+            judge(b, c, speed, o, m_both, row, tmp);
         }
     }
     for (int i = 0; st == IB_OK && i < cur->n; i++) {
         const ib_rg_bench *c = &cur->b[i];
-        if (lookup(base, c->name))
+        if (ib_rg_find(base, c->name))
             continue;
         ib_rg_row *row = add_row(r, c->name, cap);
         if (!row) {
@@ -495,6 +508,8 @@ ib_status ib_rg_compare(const ib_rg_set *base, const ib_rg_set *cur, const ib_rg
                      c->problem[0] ? ": " : "", c->problem);
         }
     }
+    ib_rg_speed_free(&speed[0]);
+    ib_rg_speed_free(&speed[1]);
     if (st != IB_OK) {
         free(tmp);
         ib_rg_report_free(r);
@@ -646,6 +661,13 @@ void ib_rg_print(FILE *f, const ib_rg_report *r, const ib_rg_opts *o)
             "could flag)\n",
             o->use_real_time ? "real" : "CPU", o->alpha, r->m, o->alpha / (r->m > 0 ? r->m : 1),
             100 * o->threshold);
+    if (r->speed_bench > 0)
+        fprintf(f,
+                "(noise: the larger of each side's spread of repetitions and the spread between "
+                "processes once each process's common speed, its median over %d benchmarks, is "
+                "divided out; the common change itself has a process-to-process noise of "
+                "%.1f%%)\n",
+                r->speed_bench, 100 * r->drift_noise);
     fprintf(f, "%s\n", line);
 }
 

@@ -51,6 +51,8 @@ typedef struct ib_rg_set {
  * names the first bad entry. */
 ib_status ib_rg_samples(const ib_json *doc, int use_real_time, ib_rg_set *s, ib_err *e);
 void ib_rg_set_free(ib_rg_set *s);
+/* The benchmark of s called name, NULL when none. */
+const ib_rg_bench *ib_rg_find(const ib_rg_set *s, const char *name);
 
 typedef enum ib_rg_verdict {
     IB_RG_SAME, /* no significant change beyond threshold and noise */
@@ -75,7 +77,8 @@ typedef struct ib_rg_row {
                                  deviation / median: how far one repetition typically lies
                                  from the median) and the between-process noise */
     double spread_proc;       /* between-process noise: the two-sample t bound (95%) on the
-                                 per-process medians of kb and kc processes, t(kb+kc-2) *
+                                 per-process medians of kb and kc processes, each divided
+                                 by its process's common speed, t(kb+kc-2) *
                                  pooled sd * sqrt(1/kb + 1/kc), relative; NaN when neither
                                  side ran in 2 or more processes */
     double mds;               /* minimum detectable slowdown (ib_rg_min_detectable): the
@@ -106,6 +109,14 @@ typedef struct ib_rg_report {
      * touches everything (compiler, flags). */
     double drift;
     int shift;
+    /* Each process's common speed (regress/regress_speed.h), taken over speed_bench
+     * benchmarks (0: too few, none taken), is divided out of that process's medians before
+     * their spread becomes a benchmark's between-process noise. The spread of those speeds
+     * is the common change's own noise: drift_noise, the two-sample t bound (95%) on the
+     * processes' log speeds of both sides (NaN when not taken). shift needs the common change
+     * beyond it too. */
+    int speed_bench;
+    double drift_noise;
 } ib_rg_report;
 
 /* Compares per benchmark. A benchmark is SLOWER only when all three hold: the U test says

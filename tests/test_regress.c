@@ -761,6 +761,110 @@ static void test_processes(void)
     ib_json_free(merged);
 }
 
+/* ---- each process's common speed --------------------------------------------------------- */
+
+/* The six benchmarks of six() in nproc processes merged into one report: process k runs
+ * everything speed[k] times slower, benchmark i scale[i] times. */
+static ib_json *processes(const double *speed, int nproc, const double *scale)
+{
+    static doc d;
+    ib_json *merged = NULL;
+    ib_err e = {{0}};
+    for (int k = 0; k < nproc; k++) {
+        double s[6];
+        for (int i = 0; i < 6; i++)
+            s[i] = speed[k] * scale[i];
+        six(&d, s, 0.004);
+        if (ib_rg_merge(&merged, parse(&d), k, &e) != IB_OK) {
+            printf("merge: %s\n", e.msg);
+            ib_json_free(merged);
+            return NULL;
+        }
+    }
+    return merged;
+}
+
+static int compare_docs(ib_json *a, ib_json *b, ib_rg_report *r)
+{
+    ib_rg_set sa = {0}, sb = {0};
+    ib_err e = {{0}};
+    const int ok = a && b && ib_rg_samples(a, 0, &sa, &e) == IB_OK &&
+                   ib_rg_samples(b, 0, &sb, &e) == IB_OK &&
+                   ib_rg_compare(&sa, &sb, &defaults, r, &e) == IB_OK;
+    if (!ok)
+        printf("compare: %s\n", e.msg);
+    ib_rg_set_free(&sa);
+    ib_rg_set_free(&sb);
+    ib_json_free(a);
+    ib_json_free(b);
+    return ok;
+}
+
+/* A shared host runs whole processes faster or slower: every benchmark of a process moves
+ * together, by 5-10% here. That common part is divided out of the between-process noise, so
+ * a 20% slowdown of one benchmark stays visible; whole-run changes are judged against the
+ * spread of the process speeds themselves, so a machine that was merely faster or slower
+ * during the check is not a regression. */
+static void test_process_speed(void)
+{
+    const double base[5] = {0.90, 1.00, 1.10, 0.95, 1.05}, check[3] = {1.08, 0.92, 1.00};
+    const double one[6] = {1, 1, 1, 1, 1, 1}, planted[6] = {1, 1, 1.2, 1, 1, 1};
+    ib_rg_report r = {0};
+    int ok = compare_docs(processes(base, 5, one), processes(check, 3, planted), &r);
+    const ib_rg_row *x = ok ? row(&r, "relu/a/avx2") : NULL,
+                    *y = ok ? row(&r, "conv/a/avx2") : NULL;
+    ib_check(x && y && r.speed_bench == 6 && x->spread_proc < 0.02 && y->spread_proc < 0.02 &&
+                 x->verdict == IB_RG_SLOWER && r.count[IB_RG_SLOWER] == 1 && r.shift == 0,
+             "processes 10%% apart, all benchmarks alike: between-process noise %.2f%% once "
+             "their speeds are divided out; the planted +20%% is SLOWER (%s), nothing else",
+             y ? 100 * y->spread_proc : NAN, x ? ib_rg_verdict_name(x->verdict) : "-");
+    ib_check(r.drift_noise > 0.10 && r.drift_noise < 0.25,
+             "the common change's own noise, from the process speeds (sd 7.9%%, t(6) 2.45, "
+             "sqrt(1/5 + 1/3)): %.1f%%",
+             100 * r.drift_noise);
+    ib_rg_report_free(&r);
+
+    /* The check's processes all 8% slower than the baseline's: inside the spread of the
+     * process speeds, so not "everything slower". */
+    const double slow[3] = {1.08 * 1.08, 0.92 * 1.08, 1.00 * 1.08};
+    ok = compare_docs(processes(base, 5, one), processes(slow, 3, one), &r);
+    ib_check(ok && r.count[IB_RG_SLOWER] == 0 && r.shift == 0 && ib_rg_exit_status(&r) == 0,
+             "all +8%% while processes differ by 10%%: no regression (common %+.1f%%, its noise "
+             "%.1f%%)",
+             100 * r.drift, 100 * r.drift_noise);
+    ib_rg_report_free(&r);
+
+    /* The same +8% with processes alike to 0.5%: the whole run is slower, exit 1. */
+    const double tight[5] = {0.995, 1.0, 1.005, 1.0, 0.998}, tight_slow[3] = {1.08, 1.085, 1.075};
+    ok = compare_docs(processes(tight, 5, one), processes(tight_slow, 3, one), &r);
+    ib_check(ok && r.shift == 1 && ib_rg_exit_status(&r) == 1,
+             "all +8%% while processes agree to 0.5%%: everything slower (noise %.1f%%)",
+             100 * r.drift_noise);
+    ib_rg_report_free(&r);
+
+    /* Processes that disagree benchmark by benchmark (no common speed): the noise stays. */
+    static doc d;
+    ib_json *a = NULL;
+    ib_err e = {{0}};
+    ok = 1;
+    for (int k = 0; k < 5 && ok; k++) {
+        double s[6];
+        for (int i = 0; i < 6; i++)
+            s[i] = base[(k + i) % 5]; /* each benchmark's processes spread, in another order */
+        six(&d, s, 0.004);
+        ok = ib_rg_merge(&a, parse(&d), k, &e) == IB_OK;
+    }
+    if (!ok)
+        ib_json_free(a);
+    ok = ok && compare_docs(a, processes(check, 3, one), &r);
+    y = ok ? row(&r, "conv/a/avx2") : NULL;
+    ib_check(y && y->spread_proc > 0.10,
+             "benchmarks whose processes disagree each their own way keep their between-process "
+             "noise: %.1f%%",
+             y ? 100 * y->spread_proc : NAN);
+    ib_rg_report_free(&r);
+}
+
 /* ---- the command: refusals before any timing, a 3-process record ----------------------- */
 
 /* Runs the built incbench with args; its exit status, its output in out. */
@@ -918,6 +1022,7 @@ int main(void)
     test_power();
     test_min_detectable();
     test_processes();
+    test_process_speed();
     test_files();
     test_command();
     test_key();
