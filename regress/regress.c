@@ -193,22 +193,15 @@ static double rel_mad(const double *x, int n, double *tmp)
  * benchmark alone (memory layout, page placement, the state of caches at its start), and a
  * check made in other processes than the baseline carries that change. With speeds taken over
  * B benchmarks the sum is raised by B / (B - 1), what fitting one speed per process takes
- * out of it. tmp holds 4 b->n doubles. */
+ * out of it. tmp holds 3 b->n doubles. */
 static double process_ss(const ib_rg_bench *b, const ib_rg_speed *sp, int *procs, double *tmp)
 {
-    int *proc = malloc((size_t)(b->n > 0 ? b->n : 1) * sizeof *proc);
     double *med = tmp + 2 * b->n, sum = 0, sum2 = 0;
-    if (!proc) {
-        *procs = 0;
-        return 0;
-    }
-    ib_rg_process_medians(b, proc, med, procs, tmp);
+    ib_rg_process_medians(b, sp, NULL, med, procs, tmp);
     for (int i = 0; i < *procs; i++) {
-        const double m = med[i] / ib_rg_speed_factor(sp, proc[i]);
-        sum += m;
-        sum2 += m * m;
+        sum += med[i];
+        sum2 += med[i] * med[i];
     }
-    free(proc);
     const double all = ib_median(b->ns, b->n, tmp), ss = sum2 - sum * sum / *procs;
     const double fit = sp->nbench > 1 ? (double)sp->nbench / (sp->nbench - 1) : 1;
     return all > 0 && ss > 0 ? fit * ss / (all * all) : 0;
@@ -457,7 +450,7 @@ ib_status ib_rg_compare(const ib_rg_set *base, const ib_rg_set *cur, const ib_rg
         maxn = cur->b[i].n > maxn ? cur->b[i].n : maxn;
     const int cap = base->n + cur->n;
     r->rows = calloc((size_t)cap + 1, sizeof *r->rows);
-    const size_t ntmp = 4 * (size_t)maxn > 3 * (size_t)cap ? 4 * (size_t)maxn : 3 * (size_t)cap;
+    const size_t ntmp = 3 * (size_t)(maxn > cap ? maxn : cap);
     double *tmp = malloc(ntmp * sizeof *tmp);
     ib_status st = IB_OK;
     if (!r->rows || !tmp)

@@ -6,7 +6,8 @@
 
 #include "harness/stats.h"
 
-void ib_rg_process_medians(const ib_rg_bench *b, int *proc, double *med, int *k, double *tmp)
+void ib_rg_process_medians(const ib_rg_bench *b, const ib_rg_speed *sp, int *proc, double *med,
+                           int *k, double *tmp)
 {
     *k = 0;
     for (int i = 0; i < b->n; i++) {
@@ -19,8 +20,9 @@ void ib_rg_process_medians(const ib_rg_bench *b, int *proc, double *med, int *k,
         for (int j = i; j < b->n; j++)
             if (b->proc[j] == b->proc[i])
                 tmp[b->n + n++] = b->ns[j];
-        proc[*k] = b->proc[i];
-        med[(*k)++] = ib_median(tmp + b->n, n, tmp);
+        if (proc)
+            proc[*k] = b->proc[i];
+        med[(*k)++] = ib_median(tmp + b->n, n, tmp) / ib_rg_speed_factor(sp, b->proc[i]);
     }
 }
 
@@ -59,7 +61,7 @@ ib_status ib_rg_speed_of(const ib_rg_set *side, const ib_rg_set *other, ib_rg_sp
         int k = 0;
         if (!usable(b) || !c || !usable(c))
             continue;
-        ib_rg_process_medians(b, proc, med, &k, tmp);
+        ib_rg_process_medians(b, NULL, proc, med, &k, tmp);
         if (k < 2)
             continue;
         for (int j = 0; j < k; j++)
@@ -69,26 +71,23 @@ ib_status ib_rg_speed_of(const ib_rg_set *side, const ib_rg_set *other, ib_rg_sp
             dev[(size_t)proc[j] * nb + (size_t)sp->nbench] = logs[j] - centre;
         sp->nbench++;
     }
+    const int enough = sp->nbench >= IB_RG_SPEED_MIN_BENCH;
+    double sum = 0, sum2 = 0; /* over the processes that ran a compared benchmark */
     for (int p = 0; p < sp->nproc; p++) {
         int n = 0;
         for (int i = 0; i < sp->nbench; i++)
             if (!isnan(dev[(size_t)p * nb + (size_t)i]))
                 logs[n++] = dev[(size_t)p * nb + (size_t)i];
-        sp->factor[p] =
-            sp->nbench >= IB_RG_SPEED_MIN_BENCH && n > 0 ? exp(ib_median(logs, n, tmp)) : 1;
-    }
-    if (sp->nbench < IB_RG_SPEED_MIN_BENCH)
-        sp->nbench = 0;
-    double sum = 0, sum2 = 0;
-    for (int p = 0; p < sp->nproc && sp->nbench; p++) {
-        int ran = 0; /* process ids without any compared benchmark have no factor */
-        for (int i = 0; i < sp->nbench && !ran; i++)
-            ran = !isnan(dev[(size_t)p * nb + (size_t)i]);
-        if (!ran)
+        sp->factor[p] = 1;
+        if (!enough || n == 0)
             continue;
-        sum += log(sp->factor[p]), sum2 += log(sp->factor[p]) * log(sp->factor[p]);
+        const double f = ib_median(logs, n, tmp);
+        sp->factor[p] = exp(f);
+        sum += f, sum2 += f * f;
         sp->k++;
     }
+    if (!enough)
+        sp->nbench = 0;
     sp->ss = sp->k > 1 ? fmax(0, sum2 - sum * sum / sp->k) : 0;
     free(dev), free(tmp), free(proc);
     return IB_OK;

@@ -24,8 +24,10 @@ typedef struct ib_rg_speed {
 } ib_rg_speed;
 
 /* The per-process medians of b: *k of them, med[i] the median of the repetitions that ran in
- * process proc[i]. proc and med hold b->n values, tmp 2 b->n doubles. */
-void ib_rg_process_medians(const ib_rg_bench *b, int *proc, double *med, int *k, double *tmp);
+ * process proc[i], divided by that process's speed in sp (none when sp is NULL). proc (may be
+ * NULL) and med hold b->n values, tmp 2 b->n doubles. */
+void ib_rg_process_medians(const ib_rg_bench *b, const ib_rg_speed *sp, int *proc, double *med,
+                           int *k, double *tmp);
 
 /* The common speed of each process of side, over the benchmarks that side shares with other
  * (usable, with repetitions in 2 or more processes): for each such benchmark the log of each

@@ -117,10 +117,9 @@ static char *read_all(const char *path)
     return buf;
 }
 
-/* Compares two synthetic reports; the report in *r. */
-static int compare(const doc *a, const doc *b, const ib_rg_opts *o, ib_rg_report *r)
+/* Compares two reports, which it frees; the report in *r. */
+static int compare_json(ib_json *ja, ib_json *jb, const ib_rg_opts *o, ib_rg_report *r)
 {
-    ib_json *ja = parse(a), *jb = parse(b);
     ib_rg_set sa = {0}, sb = {0};
     ib_err e = {{0}};
     int ok = ja && jb && ib_rg_samples(ja, o->use_real_time, &sa, &e) == IB_OK &&
@@ -133,6 +132,12 @@ static int compare(const doc *a, const doc *b, const ib_rg_opts *o, ib_rg_report
     ib_json_free(ja);
     ib_json_free(jb);
     return ok;
+}
+
+/* Compares two synthetic reports; the report in *r. */
+static int compare(const doc *a, const doc *b, const ib_rg_opts *o, ib_rg_report *r)
+{
+    return compare_json(parse(a), parse(b), o, r);
 }
 
 static const ib_rg_row *row(const ib_rg_report *r, const char *name)
@@ -784,22 +789,6 @@ static ib_json *processes(const double *speed, int nproc, const double *scale)
     return merged;
 }
 
-static int compare_docs(ib_json *a, ib_json *b, ib_rg_report *r)
-{
-    ib_rg_set sa = {0}, sb = {0};
-    ib_err e = {{0}};
-    const int ok = a && b && ib_rg_samples(a, 0, &sa, &e) == IB_OK &&
-                   ib_rg_samples(b, 0, &sb, &e) == IB_OK &&
-                   ib_rg_compare(&sa, &sb, &defaults, r, &e) == IB_OK;
-    if (!ok)
-        printf("compare: %s\n", e.msg);
-    ib_rg_set_free(&sa);
-    ib_rg_set_free(&sb);
-    ib_json_free(a);
-    ib_json_free(b);
-    return ok;
-}
-
 /* A shared host runs whole processes faster or slower: every benchmark of a process moves
  * together, by 5-10% here. That common part is divided out of the between-process noise, so
  * a 20% slowdown of one benchmark stays visible; whole-run changes are judged against the
@@ -810,7 +799,7 @@ static void test_process_speed(void)
     const double base[5] = {0.90, 1.00, 1.10, 0.95, 1.05}, check[3] = {1.08, 0.92, 1.00};
     const double one[6] = {1, 1, 1, 1, 1, 1}, planted[6] = {1, 1, 1.2, 1, 1, 1};
     ib_rg_report r = {0};
-    int ok = compare_docs(processes(base, 5, one), processes(check, 3, planted), &r);
+    int ok = compare_json(processes(base, 5, one), processes(check, 3, planted), &defaults, &r);
     const ib_rg_row *x = ok ? row(&r, "relu/a/avx2") : NULL,
                     *y = ok ? row(&r, "conv/a/avx2") : NULL;
     ib_check(x && y && r.speed_bench == 6 && x->spread_proc < 0.02 && y->spread_proc < 0.02 &&
@@ -827,7 +816,7 @@ static void test_process_speed(void)
     /* The check's processes all 8% slower than the baseline's: inside the spread of the
      * process speeds, so not "everything slower". */
     const double slow[3] = {1.08 * 1.08, 0.92 * 1.08, 1.00 * 1.08};
-    ok = compare_docs(processes(base, 5, one), processes(slow, 3, one), &r);
+    ok = compare_json(processes(base, 5, one), processes(slow, 3, one), &defaults, &r);
     ib_check(ok && r.count[IB_RG_SLOWER] == 0 && r.shift == 0 && ib_rg_exit_status(&r) == 0,
              "all +8%% while processes differ by 10%%: no regression (common %+.1f%%, its noise "
              "%.1f%%)",
@@ -836,7 +825,7 @@ static void test_process_speed(void)
 
     /* The same +8% with processes alike to 0.5%: the whole run is slower, exit 1. */
     const double tight[5] = {0.995, 1.0, 1.005, 1.0, 0.998}, tight_slow[3] = {1.08, 1.085, 1.075};
-    ok = compare_docs(processes(tight, 5, one), processes(tight_slow, 3, one), &r);
+    ok = compare_json(processes(tight, 5, one), processes(tight_slow, 3, one), &defaults, &r);
     ib_check(ok && r.shift == 1 && ib_rg_exit_status(&r) == 1,
              "all +8%% while processes agree to 0.5%%: everything slower (noise %.1f%%)",
              100 * r.drift_noise);
@@ -856,7 +845,7 @@ static void test_process_speed(void)
     }
     if (!ok)
         ib_json_free(a);
-    ok = ok && compare_docs(a, processes(check, 3, one), &r);
+    ok = ok && compare_json(a, processes(check, 3, one), &defaults, &r);
     y = ok ? row(&r, "conv/a/avx2") : NULL;
     ib_check(y && y->spread_proc > 0.10,
              "benchmarks whose processes disagree each their own way keep their between-process "
