@@ -39,12 +39,13 @@ ib_status ib_dnnl_fail(ib_err *e, dnnl_status_t s, const char *call);
 /* The shared CPU engine (index 0), created once after applying the INCBENCH_ISA cap. */
 ib_status ib_dnnl_engine(dnnl_engine_t *eng, ib_err *e);
 
-/* Plain and blocked memory descriptors. The blocked activation tag is what oneDNN's own
- * convolutions produce here (nChw8c on AVX2, nChw16c on AVX-512) when c is a multiple of
- * the block, else nchw. */
+/* Plain and blocked memory descriptors. The activation tag of an n x c x h x w tensor is the
+ * layout oneDNN's own convolution (1x1, c -> c, layouts "any") writes it in on this engine:
+ * nhwc, nChw16c or nChw8c (nchw if it is none of them or the query fails), so that the peer's
+ * pooling, concat, batch-norm and ReLU run on what a oneDNN network hands them. */
 ib_status ib_dnnl_md(dnnl_memory_desc_t *md, int ndims, const int64_t *dims, dnnl_format_tag_t tag,
                      ib_err *e);
-dnnl_format_tag_t ib_dnnl_act_tag(int64_t c);
+dnnl_format_tag_t ib_dnnl_act_tag(dnnl_engine_t eng, const int64_t *dims);
 
 /* Takes ownership of pd: creates the primitive (unless pd_only) and records impl_info. */
 ib_status ib_dnnl_set_pd(ib_dnnl_inst *in, dnnl_primitive_desc_t pd, ib_err *e);

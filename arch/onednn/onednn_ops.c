@@ -1,13 +1,13 @@
 /* oneDNN peer: pooling, global average pooling, batch-norm, ReLU, softmax and concat. */
 #include "arch/onednn/onednn_common.h"
 
-/* Activations enter in the blocked layout a oneDNN convolution would have produced. */
-static ib_status act_mds(int64_t n, int64_t c, int64_t h, int64_t w, dnnl_memory_desc_t *user,
-                         dnnl_memory_desc_t *prim, ib_err *e)
+/* Activations enter in the layout a oneDNN convolution would have produced. */
+static ib_status act_mds(const ib_dnnl_inst *in, int64_t n, int64_t c, int64_t h, int64_t w,
+                         dnnl_memory_desc_t *user, dnnl_memory_desc_t *prim, ib_err *e)
 {
     const int64_t dims[4] = {n, c, h, w};
     ib_status st = ib_dnnl_md(user, 4, dims, dnnl_nchw, e);
-    return st ? st : ib_dnnl_md(prim, 4, dims, ib_dnnl_act_tag(c), e);
+    return st ? st : ib_dnnl_md(prim, 4, dims, ib_dnnl_act_tag(in->engine, dims), e);
 }
 
 /* Creates the primitive descriptor of op_desc and wires src (and dst, layout "any"). */
@@ -34,7 +34,7 @@ static ib_status pool(const ib_pool_desc *d, int64_t oh, int64_t ow, dnnl_alg_ki
     dnnl_memory_desc_t src_u, src_p, dst_u, dst_any;
     const int64_t ddims[4] = {d->n, d->c, oh, ow};
     ib_status st;
-    if ((st = act_mds(d->n, d->c, d->ih, d->iw, &src_u, &src_p, e)) ||
+    if ((st = act_mds(in, d->n, d->c, d->ih, d->iw, &src_u, &src_p, e)) ||
         (st = ib_dnnl_md(&dst_u, 4, ddims, dnnl_nchw, e)) ||
         (st = ib_dnnl_md(&dst_any, 4, ddims, dnnl_format_tag_any, e)))
         return st;
@@ -42,8 +42,7 @@ static ib_status pool(const ib_pool_desc *d, int64_t oh, int64_t ow, dnnl_alg_ki
     dnnl_dims_t strides = {d->sh, d->sw}, kernel = {d->kh, d->kw}, dil = {0, 0};
     dnnl_dims_t pad_l = {pad[0], pad[2]}, pad_r = {pad[1], pad[3]};
     IB_DNNL_TRY(e, dnnl_pooling_v2_forward_desc_init(&pdesc, dnnl_forward_inference, alg, &src_p,
-                                                     &dst_any, strides, kernel, dil, pad_l,
-                                                     pad_r));
+                                                     &dst_any, strides, kernel, dil, pad_l, pad_r));
     return finish_unary(in, &pdesc, "dnnl_primitive_desc_create(pooling)", &src_u, &src_p, &dst_u,
                         a ? a->in[0] : NULL, e);
 }
@@ -63,8 +62,8 @@ ib_status ib_dnnl_setup_pool(const ib_desc *dd, const ib_args *a, ib_dnnl_inst *
 ib_status ib_dnnl_setup_gap(const ib_desc *dd, const ib_args *a, ib_dnnl_inst *in, ib_err *e)
 {
     const ib_eltwise_desc *g = &dd->gap;
-    const ib_pool_desc d = {.n = g->n, .c = g->c, .ih = g->h, .iw = g->w, .kh = g->h,
-                            .kw = g->w, .sh = 1, .sw = 1};
+    const ib_pool_desc d = {
+        .n = g->n, .c = g->c, .ih = g->h, .iw = g->w, .kh = g->h, .kw = g->w, .sh = 1, .sw = 1};
     const int64_t pad[4] = {0, 0, 0, 0};
     return pool(&d, 1, 1, dnnl_pooling_avg_exclude_padding, pad, a, in, e);
 }
@@ -75,7 +74,7 @@ ib_status ib_dnnl_setup_bn(const ib_desc *dd, const ib_args *a, ib_dnnl_inst *in
     const ib_bn_desc *d = &dd->bn;
     dnnl_memory_desc_t src_u, src_p, vec;
     ib_status st;
-    if ((st = act_mds(d->n, d->c, d->h, d->w, &src_u, &src_p, e)) ||
+    if ((st = act_mds(in, d->n, d->c, d->h, d->w, &src_u, &src_p, e)) ||
         (st = ib_dnnl_md(&vec, 1, &d->c, dnnl_x, e)))
         return st;
     dnnl_batch_normalization_desc_t bd;
@@ -97,7 +96,7 @@ ib_status ib_dnnl_setup_relu(const ib_desc *dd, const ib_args *a, ib_dnnl_inst *
 {
     const ib_eltwise_desc *d = &dd->relu;
     dnnl_memory_desc_t src_u, src_p;
-    ib_status st = act_mds(d->n, d->c, d->h, d->w, &src_u, &src_p, e);
+    ib_status st = act_mds(in, d->n, d->c, d->h, d->w, &src_u, &src_p, e);
     if (st)
         return st;
     dnnl_eltwise_desc_t ed;
@@ -108,8 +107,7 @@ ib_status ib_dnnl_setup_relu(const ib_desc *dd, const ib_args *a, ib_dnnl_inst *
 }
 
 /* Softmax over axis 1 of an n x c matrix. */
-ib_status ib_dnnl_setup_softmax(const ib_desc *dd, const ib_args *a, ib_dnnl_inst *in,
-                                ib_err *e)
+ib_status ib_dnnl_setup_softmax(const ib_desc *dd, const ib_args *a, ib_dnnl_inst *in, ib_err *e)
 {
     const ib_softmax_desc *d = &dd->softmax;
     dnnl_memory_desc_t md;
@@ -123,30 +121,21 @@ ib_status ib_dnnl_setup_softmax(const ib_desc *dd, const ib_args *a, ib_dnnl_ins
                         a ? a->in[0] : NULL, e);
 }
 
-/* Concat along channels; the inputs in the blocked layout when every one allows it. */
+/* Concat along channels: each input, and the output, in the layout a oneDNN convolution
+ * would write it in (the next layer reads it as such). */
 ib_status ib_dnnl_setup_concat(const ib_desc *dd, const ib_args *a, ib_dnnl_inst *in, ib_err *e)
 {
     const ib_concat_desc *d = &dd->concat;
     dnnl_memory_desc_t src_u[IB_CONCAT_MAX], src_p[IB_CONCAT_MAX], dst_u, dst_p;
-    dnnl_format_tag_t tag = ib_dnnl_act_tag(d->oc);
-    for (int i = 0; i < d->ninputs; i++)
-        if (ib_dnnl_act_tag(d->in[i].c) != tag)
-            tag = dnnl_nchw;
     ib_status st;
-    for (int i = 0; i < d->ninputs; i++) {
-        const int64_t dims[4] = {d->n, d->in[i].c, d->in[i].h, d->in[i].w};
-        if ((st = ib_dnnl_md(&src_u[i], 4, dims, dnnl_nchw, e)) ||
-            (st = ib_dnnl_md(&src_p[i], 4, dims, tag, e)))
+    for (int i = 0; i < d->ninputs; i++)
+        if ((st = act_mds(in, d->n, d->in[i].c, d->in[i].h, d->in[i].w, &src_u[i], &src_p[i], e)))
             return st;
-    }
-    const int64_t ddims[4] = {d->n, d->oc, d->oh, d->ow};
-    /* dst in the inputs' layout, as the next blocked layer would want it. */
-    if ((st = ib_dnnl_md(&dst_u, 4, ddims, dnnl_nchw, e)) ||
-        (st = ib_dnnl_md(&dst_p, 4, ddims, tag, e)))
+    if ((st = act_mds(in, d->n, d->oc, d->oh, d->ow, &dst_u, &dst_p, e)))
         return st;
     dnnl_primitive_desc_t pd = NULL;
-    IB_DNNL_TRY(e, dnnl_concat_primitive_desc_create(&pd, &dst_p, d->ninputs, 1, src_p, NULL,
-                                                     in->engine));
+    IB_DNNL_TRY(
+        e, dnnl_concat_primitive_desc_create(&pd, &dst_p, d->ninputs, 1, src_p, NULL, in->engine));
     if ((st = ib_dnnl_set_pd(in, pd, e)) || in->pd_only)
         return st;
     for (int i = 0; i < d->ninputs; i++)
