@@ -28,6 +28,12 @@ static inline int ib512_conv_unpadded(const ib_conv_desc *c)
     return c->pt == 0 && c->pb == 0 && c->pl == 0 && c->pr == 0;
 }
 
+/* A 1x1 at stride 1 without padding: output pixel q reads input pixel q, every tap inside. */
+static inline int ib512_conv_pointwise(const ib_conv_desc *c)
+{
+    return c->kh == 1 && c->kw == 1 && c->sh == 1 && c->sw == 1 && ib512_conv_unpadded(c);
+}
+
 /* Cache sizes in bytes the plan is built for (ib_cpu_get()'s, or a pretend CPU's in tests);
  * 0 means unknown and takes the default of the CPUs this project runs on. */
 typedef struct ib512_caches {
