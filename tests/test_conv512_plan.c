@@ -179,8 +179,9 @@ static void test_shapes(const build *b)
         {"1x1 many ic tails odd", 200, 9, 13, 56, 1, 1, 1, 0, 0, 0, 0},
         {"1x1 8x8 many ic tail", 776, 8, 8, 128, 1, 1, 1, 0, 0, 0, 0},
         {"1x1 many ic stride 2", 392, 13, 11, 72, 1, 1, 2, 0, 0, 0, 0},
-        /* The pointwise kind (1x1 at stride 1 unpadded, taps unrolled): row tiles of an odd
-         * width with a short last tile, ic and oc tails, chunks on the small CPU. */
+        /* The pointwise kind (1x1 at stride 1 unpadded, taps unrolled; its row walk: the 8x8
+         * shapes above): flat tiles across output rows of uneven widths (45 pixels as 8, 8, 8,
+         * 7, 7, 7), ic and oc tails, chunks on the small CPU. */
         {"pointwise rows odd width tails", 520, 5, 9, 40, 1, 1, 1, 0, 0, 0, 0},
         /* A short reduction per tile (IB512_CONV_SHORT_TAPS): each tap's channels in a loop, in
          * the tiles within a row (those across rows: unrolled), oc and width tails. */

@@ -683,13 +683,14 @@ static void conv_exec(const ib_desc *d, const void *packed, const float *const *
     r.px_step = pl->px_step;
     if (ib512_conv_plain(c))
         r.steps = (const int64_t *)((const float *)packed + conv_weights_end(c));
-    /* The walks' kernels: KIND_ROWS, KIND_FLAT, KIND_COLS in the walks' order; blocked rows at
-     * stride 1 in w take one pointer. */
+    /* The walks' kernels: KIND_ROWS, KIND_FLAT, KIND_COLS in the walks' order; a blocked 1x1 of
+     * stride 1 without padding whose taps are unrolled runs the pointwise kind whatever its walk,
+     * other blocked rows at stride 1 in w take one pointer. */
     int kind = !ib512_conv_plain(c) + 2 * pl->walk;
-    if (kind == 1 + 2 * KIND_ROWS && c->sw == 1)
-        kind = 1 + 2 * KIND_ROWS_LINE;
     if (!ib512_conv_plain(c) && ib512_conv_pointwise(c) && !pl->short_loop)
         kind = 1 + 2 * KIND_POINTWISE;
+    else if (kind == 1 + 2 * KIND_ROWS && c->sw == 1)
+        kind = 1 + 2 * KIND_ROWS_LINE;
     const int64_t in_img = pl->icb * pl->icn * c->ih * c->iw;
     const int64_t out_img = pl->ocb * r.out_blk;
     const ib512_conv_seq seq = ib512_conv_seq_of(pl, c);
