@@ -182,7 +182,7 @@ static void test_shapes(const build *b)
         /* The pointwise kind (1x1 at stride 1 unpadded, taps unrolled; its row walk: the 8x8
          * shapes above): flat tiles across output rows of uneven widths (45 pixels as 8, 8, 8,
          * 7, 7, 7), ic and oc tails, chunks on the small CPU. */
-        {"pointwise rows odd width tails", 520, 5, 9, 40, 1, 1, 1, 0, 0, 0, 0},
+        {"pointwise flat odd width tails", 520, 5, 9, 40, 1, 1, 1, 0, 0, 0, 0},
         /* A short reduction per tile (IB512_CONV_SHORT_TAPS): each tap's channels in a loop, in
          * the tiles within a row (those across rows: unrolled), oc and width tails. */
         {"short loop 3x3 flat oc tail", 32, 13, 17, 40, 3, 3, 1, 0, 0, 0, 0},
