@@ -151,6 +151,10 @@ static void test_shapes(const build *b)
         {"rows stride 2 pad right", 32, 9, 16, 48, 3, 3, 2, 0, 1, 0, 1},
         {"columns pad every side", 32, 19, 3, 48, 3, 3, 1, 1, 1, 1, 1},
         {"columns 5x5 pad 2 odd", 16, 23, 5, 40, 5, 5, 1, 2, 2, 2, 2},
+        /* 3x9 down columns of kernels padded only in w: 17 pixels as 9 + 8, one group and two,
+         * an ic tail. */
+        {"3x9 columns 1x7 pad 3", 32, 17, 11, 48, 1, 7, 1, 0, 0, 3, 3},
+        {"3x9 columns 1x5 ic tail 2 groups", 40, 17, 9, 96, 1, 5, 1, 0, 0, 2, 2},
         /* Rows at stride 1 in w skip up to 3 pixels at one end: 7x7 pad 3 (1, 2 and 3 each side),
          * one side padded, 9x9 pad 4 (4 pixels: zeros multiplied; padding at both ends of a tap:
          * "both ends padded 1x1 input" above). */
@@ -233,6 +237,23 @@ static void test_branches(const build *b)
     const ib_desc w7 = conv(128, 17, 17, 128, 1, 7, 1, 0, 0, 3, 3);
     ib_check(b->plan(&w7.conv, &big).walk == IB512_WALK_COLS, "%s: 1x7 pad 3 walks columns",
              b->name);
+    /* 3x9 there where the output blocks are a multiple of 3 (9 pixels per weight vector read
+     * from L2, a 17-pixel column in two tiles); not with 8 blocks (3 + 3 + 2), nor for the
+     * 35x35 3x3s, whose columns read padding rows. */
+    const ib_desc w7_192 = conv(160, 17, 17, 192, 1, 7, 1, 0, 0, 3, 3);
+    const ib_desc k3 = conv(96, 35, 35, 96, 3, 3, 1, 1, 1, 1, 1);
+    const ib512_conv_plan p7 = b->plan(&w7_192.conv, &big);
+    ib_check(p7.tile == IB512_CONV_TILE_3x9 && p7.walk == IB512_WALK_COLS,
+             "%s: 1x7 pad 3 to 192 channels: 3x9 columns (tile %dx%d, walk %d)", b->name, p7.g,
+             p7.p, p7.walk);
+    ib_check(b->plan(&w7.conv, &big).tile != IB512_CONV_TILE_3x9 &&
+                 b->plan(&k3.conv, &big).tile != IB512_CONV_TILE_3x9,
+             "%s: no 3x9 for a 1x7 to 128 channels nor a 35x35 3x3 pad 1", b->name);
+    const ib_desc cols3x9[] = {conv(32, 17, 11, 48, 1, 7, 1, 0, 0, 3, 3),
+                               conv(40, 17, 9, 96, 1, 5, 1, 0, 0, 2, 2)};
+    for (size_t i = 0; i < sizeof cols3x9 / sizeof cols3x9[0]; i++)
+        ib_check(b->plan(&cols3x9[i].conv, &big).tile == IB512_CONV_TILE_3x9,
+                 "%s: the 3x9 column shapes above run 3x9 (%zu)", b->name, i);
     /* Padded only in h: tiles run across rows, the padding rows checked where a tile reaches them
      * (the shapes above run both kinds of tile). */
     const ib_desc h7 = conv(128, 17, 17, 128, 7, 1, 1, 3, 3, 0, 0);

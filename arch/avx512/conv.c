@@ -578,9 +578,10 @@ typedef void (*conv_tile_fn)(const conv_run *r, const float *src_n, const float 
 #define CONV_P5(X, B, G) X(B, G, 1) X(B, G, 2) X(B, G, 3) X(B, G, 4) X(B, G, 5)
 #define CONV_P6(X, B, G) CONV_P5(X, B, G) X(B, G, 6)
 #define CONV_P8(X, B, G) CONV_P6(X, B, G) X(B, G, 7) X(B, G, 8)
+#define CONV_P9(X, B, G) CONV_P8(X, B, G) X(B, G, 9)
 #define CONV_P12(X, B, G) CONV_P8(X, B, G) X(B, G, 9) X(B, G, 10) X(B, G, 11) X(B, G, 12)
 #define CONV_ALL(X, B)                                                                             \
-    CONV_P12(X, B, 1) CONV_P12(X, B, 2) CONV_P8(X, B, 3) CONV_P6(X, B, 4) CONV_P5(X, B, 5)
+    CONV_P12(X, B, 1) CONV_P12(X, B, 2) CONV_P9(X, B, 3) CONV_P6(X, B, 4) CONV_P5(X, B, 5)
 CONV_ALL(CONV_TILE_FN, 0)
 CONV_ALL(CONV_TILE_FN, 1)
 CONV_ALL(CONV_TILE_FN, 2)
