@@ -189,7 +189,7 @@ static void test_edges(plan_fn plan)
         "mb3ic16ih7iw9oc80kh3kw3pt0pb0pl0pr2", /* 5 blocks */
         "mb2ic16ih9iw9oc208kh3kw3ph1",         /* groups 5 5 3 */
         "mb1ic16ih9iw9oc112kh3kw3ph1",         /* a last group of one block */
-        "mb1ic32ih17iw17oc160kh1kw7ph0pw3",    /* groups 4 4 2, down columns */
+        "mb1ic32ih17iw17oc160kh1kw7ph0pw3",    /* groups 3 3 3 1, down columns */
         "mb1ic24ih11iw13oc40kh1kw5sh2sw2pl2",  /* stride 2, padded left */
         "mb1ic16ih5iw5oc32kh3kw3ph3pw3",       /* rows and columns wholly in the padding */
         "mb1ic48ih13iw11oc32kh1kw1sh2sw2",     /* flat, stride 2 */

@@ -262,6 +262,20 @@ IB512_INLINE void conv_tap16_line(__m512 acc[IB512_CONV_GMAX][IB512_CONV_PMAX], 
     conv_tap16(acc, wp, wstep, sp, G, P, S0, S1, 0, 0);
 }
 
+/* A tap of a column tile whose pixels' inputs lie `stride` floats apart from q (pixel 0's), every
+ * one inside: one opaque register and the stride, no per-pixel bounds checks. */
+IB512_INLINE void conv_tap16_strided(__m512 acc[IB512_CONV_GMAX][IB512_CONV_PMAX], const float *wp,
+                                     int64_t wstep, const float *q, int64_t stride, const int G,
+                                     const int P)
+{
+    const float *sp[IB512_CONV_PMAX];
+    __asm__("" : "+r"(q));
+    IB512_UNROLL
+    for (int p = 0; p < P; p++)
+        sp[p] = q + p * stride;
+    conv_tap16(acc, wp, wstep, sp, G, P, 0, 0, 0, 0);
+}
+
 /* Pointers of P pixels along one input line (a row, or a column) from position v0, v_step
  * apart, v_floats floats per position, n positions long; a pixel outside reads conv_zeros.
  * Returns whether any pixel is inside. */
@@ -301,6 +315,8 @@ enum {
     KIND_POINTWISE,       /* blocked 1x1 at stride 1, unpadded, taps unrolled: every tap inside, a
                              pixel's input is its output pixel; one pointer that steps a block per
                              reduction row (see conv_tile) */
+    KIND_COLS_LINE,       /* as KIND_COLS, blocked, no padding rows (the 1x7s): every pixel of a
+                             tap inside or none; the pixels at one stride from one pointer */
     NKINDS
 };
 _Static_assert((int)KIND_ROWS == (int)IB512_WALK_ROWS && (int)KIND_FLAT == (int)IB512_WALK_FLAT &&
@@ -380,7 +396,8 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
 {
     const ib_conv_desc *c = r->c;
     const int SL = W == KIND_FLAT_LINE_SHORT; /* its taps' channels in a loop */
-    const int C = W == KIND_COLS, L = W == KIND_FLAT_LINE || W == KIND_FLAT_LINE2 || SL;
+    const int CL = W == KIND_COLS_LINE;
+    const int C = W == KIND_COLS || CL, L = W == KIND_FLAT_LINE || W == KIND_FLAT_LINE2 || SL;
     const int PW = W == KIND_POINTWISE;
     const int F = W == KIND_FLAT || W == KIND_FLAT_ROWS || L;
     /* A tap may skip its end pixels that read padding: rows and columns of a blocked source
@@ -466,6 +483,18 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
             const float *wk = wg + row * KW * icn * wstep;
             for (int64_t kw = 0; kw < KW; kw++) {
                 const float *wp = wk + kw * icn * wstep;
+                if (CL) {
+                    /* The tile's column: a tap in the left or right padding is skipped whole,
+                     * the others read inside for every pixel. */
+                    const int64_t iw = at[1] + kw;
+                    if (iw < 0 || iw >= c->iw)
+                        continue;
+                    const float *q = src_n + ((ib * c->ih + at[0] + kh) * c->iw + iw) * IB512_V;
+                    IB512_MCA_BEGIN("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
+                    conv_tap16_strided(acc, wp, wstep, q, c->sh * c->iw * IB512_V, G, P);
+                    IB512_MCA_END("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
+                    continue;
+                }
                 if (RL) {
                     const int64_t ih = at[0] + kh, v0 = at[1] + kw, vl = v0 + P - 1;
                     if (ih < 0 || ih >= c->ih)
@@ -597,6 +626,7 @@ CONV_ALL(CONV_TILE_FN, 11)
 CONV_ALL(CONV_TILE_FN, 13) /* KIND_ROWS_LINE: blocked only */
 CONV_ALL(CONV_TILE_FN, 15) /* KIND_FLAT_LINE_SHORT: blocked only */
 CONV_ALL(CONV_TILE_FN, 17) /* KIND_POINTWISE: blocked only */
+CONV_ALL(CONV_TILE_FN, 19) /* KIND_COLS_LINE: blocked only */
 #define CONV_TILE_SET(K, G, P) [K][G - 1][P - 1] = conv_tile_k##K##_##G##x##P,
 static const conv_tile_fn conv_tiles[2 * NKINDS][IB512_CONV_GMAX][IB512_CONV_PMAX] = {
     CONV_ALL(CONV_TILE_SET, 0) CONV_ALL(CONV_TILE_SET, 1) CONV_ALL(CONV_TILE_SET, 2)
@@ -604,7 +634,7 @@ static const conv_tile_fn conv_tiles[2 * NKINDS][IB512_CONV_GMAX][IB512_CONV_PMA
             CONV_ALL(CONV_TILE_SET, 6) CONV_ALL(CONV_TILE_SET, 7) CONV_ALL(CONV_TILE_SET, 8)
                 CONV_ALL(CONV_TILE_SET, 9) CONV_ALL(CONV_TILE_SET, 10) CONV_ALL(CONV_TILE_SET, 11)
                     CONV_ALL(CONV_TILE_SET, 13) CONV_ALL(CONV_TILE_SET, 15)
-                        CONV_ALL(CONV_TILE_SET, 17)};
+                        CONV_ALL(CONV_TILE_SET, 17) CONV_ALL(CONV_TILE_SET, 19)};
 
 /* Whether a flat tile of np pixels from output row and column oh_ow reads no padding row: its
  * first pixel's first tap row and its last pixel's last tap row lie in the input (stepping, no
@@ -692,6 +722,8 @@ static void conv_exec(const ib_desc *d, const void *packed, const float *const *
         kind = 1 + 2 * KIND_POINTWISE;
     else if (kind == 1 + 2 * KIND_ROWS && c->sw == 1)
         kind = 1 + 2 * KIND_ROWS_LINE;
+    else if (kind == 1 + 2 * KIND_COLS && ib512_conv_span_unpadded(pl, c))
+        kind = 1 + 2 * KIND_COLS_LINE;
     const int64_t in_img = pl->icb * pl->icn * c->ih * c->iw;
     const int64_t out_img = pl->ocb * r.out_blk;
     const ib512_conv_seq seq = ib512_conv_seq_of(pl, c);

@@ -114,17 +114,16 @@ static double model_cycles(const ib_conv_desc *c, ib512_conv_plan *pl)
 
 /* Whether tile t may run in this walk. 3x9 runs a 17-pixel column (the padded 1x7s at 17x17) as
  * 9 + 8 pixels, not 6 + 6 + 5: each weight vector it streams from L2 feeds 9 FMAs, not 6.
- * Measured on the Xeon (ours / oneDNN brgconv, plans against each other, 8 alternations): the
- * 1x7s with 12 output blocks 2-3% faster in columns of 3x9 (Mixed_6b.branch7x7dbl_5 1.067 ->
- * 1.038); with 8 (groups 3 + 3 + 2 against 4 + 4) 4.5% slower. The model also chose it where
- * it lost: rows and flat tiles up to 8.5% (7x1s, 35x35 3x3s, 1x1s; the 17x17 stride-2 3x3s gained
- * 1-1.5%), columns of the 35x35 3x3s padded on every side 3% (whose ends read padding rows). So it
- * is offered to columns of kernels padded only in w, whose output blocks it divides. */
-static int tile_offered(const ib_conv_desc *c, int t, int walk, int64_t ocb)
+ * Measured on the Xeon (ours / oneDNN brgconv, plans against each other, 8 alternations), in
+ * the one-pointer column kind (conv.c's KIND_COLS_LINE): against 4x6 columns Mixed_6c.branch7x7_2
+ * 1.066 -> 0.992 and Mixed_6b.branch7x7_2 1.050 -> 1.023; before that kind, 2-3% faster with 12
+ * output blocks and 4.5% slower with 8. The model also chose it where it lost: rows
+ * and flat tiles up to 8.5% (7x1s, 35x35 3x3s, 1x1s; the 17x17 stride-2 3x3s gained 1-1.5%),
+ * columns of the 35x35 3x3s padded on every side 3% (whose ends read padding rows, checked per
+ * pixel). So it is offered to columns without padding rows only. */
+static int tile_offered(const ib_conv_desc *c, int t, int walk)
 {
-    if (t != IB512_CONV_TILE_3x9)
-        return 1;
-    return walk == IB512_WALK_COLS && c->pt == 0 && c->pb == 0 && ocb % tiles[t].g == 0;
+    return t != IB512_CONV_TILE_3x9 || (walk == IB512_WALK_COLS && c->pt == 0 && c->pb == 0);
 }
 
 /* The tile and the pixel walk of least modelled time; ties keep the earlier table entry and
@@ -141,7 +140,7 @@ static void choose_tile(ib512_conv_plan *pl, const ib_conv_desc *c)
                 continue;
             if (walk == IB512_WALK_COLS && ib512_conv_unpadded(c))
                 continue;
-            if (!tile_offered(c, i, walk, pl->ocb))
+            if (!tile_offered(c, i, walk))
                 continue;
             t.tile = i;
             t.g = tiles[i].g;
