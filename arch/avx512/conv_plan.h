@@ -47,16 +47,19 @@ typedef struct ib512_caches {
  * the columns must have no padding; padding rows (the 7x1 convolutions, padded only in h) are
  * checked only in the tiles that reach them, the others run unchecked.
  * Where the padded 17x17 layers stand (Xeon, ours / oneDNN brgconv, 160 -> 192 channels): the
- * same 1x7 and 7x1 without padding (on a 17x23 or 23x17 input) run at brgconv's speed, 0.99-1.02
- * and 1.00-1.03; padded they are 4-9% behind: brgconv runs them 8-10% faster than unpadded
- * (their padding share is 10%), ours 2-5%. Measured alike on them (plans against each other
- * in one process, or builds alternated against oneDNN; within +-2%): rows against columns for the
- * 1x7s; tiles 4x6, 5x5 and 3x9 (17 px = 9 + 8) in either walk; L1-sized reduction chunks (one row:
- * 28 KiB); for the 7x1s, flat tiles near the padding rows taking one pointer per tap that is inside
- * for every pixel; for row tiles, taps outer and input blocks inner (a tap's skip variant chosen
- * once per chunk: the 8x8 3x1s 5% faster, the 35x35 3x3s and 5x5 1-3% slower). A padded copy of the
- * input with unchecked tiles would multiply the zeros at the unpadded speed, which is slower than
- * now. */
+ * same 1x7 and 7x1 without padding (on a 17x23 or 23x17 input) ran at brgconv's speed, 0.99-1.02
+ * and 1.00-1.03; padded they were 4-9% behind: brgconv runs them 8-10% faster than unpadded
+ * (their padding share is 10%), ours 2-5%. The 1x7s closed most of it down columns of one pointer
+ * and a stride per tap with 3x9 tiles (conv.c's KIND_COLS_LINE, tile_offered in conv_plan.c):
+ * 1.04-1.09 -> 1.00-1.03. Measured alike on them before that (plans against each other in one
+ * process, or builds alternated against oneDNN; within +-2%): rows against columns for the 1x7s;
+ * tiles 4x6, 5x5 and 3x9 in the checked walks; L1-sized reduction chunks (one row: 28 KiB); for
+ * the 7x1s, flat tiles near the padding rows taking one pointer per tap that is inside for every
+ * pixel; for row tiles, taps outer and input blocks inner (a tap's skip variant chosen once per
+ * chunk: the 8x8 3x1s 5% faster, the 35x35 3x3s and 5x5 1-3% slower). The 7x1s in rows of 3x9
+ * (the transpose of the 1x7s' columns, one pointer) ran 0-8% slower than flat 3x8 tiles. A padded
+ * copy of the input with unchecked tiles would multiply the zeros at the unpadded speed, which is
+ * slower than now. */
 typedef enum ib512_conv_walk {
     IB512_WALK_ROWS, /* tiles within an output row */
     IB512_WALK_FLAT, /* across rows: the image as one line (no column padded) */
