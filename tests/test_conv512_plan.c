@@ -149,6 +149,10 @@ static void test_shapes(const build *b)
         {"both ends padded 1x1 input", 16, 1, 1, 32, 3, 3, 1, 2, 2, 2, 2},
         {"rows 8x8 3x3 ic tail oc tail", 40, 8, 8, 56, 3, 3, 1, 1, 1, 1, 1},
         {"rows stride 2 pad right", 32, 9, 16, 48, 3, 3, 2, 0, 1, 0, 1},
+        /* Rows at stride 2 without padding columns: one pointer and a stride per tap (the 8x8
+         * grid reductions), padding rows skipped whole, an oc tail. */
+        {"rows stride 2 unpadded 8x8", 32, 17, 17, 48, 3, 3, 2, 0, 0, 0, 0},
+        {"rows stride 2 pad h oc tail", 24, 15, 17, 40, 3, 3, 2, 1, 1, 0, 0},
         {"columns pad every side", 32, 19, 3, 48, 3, 3, 1, 1, 1, 1, 1},
         {"columns 5x5 pad 2 odd", 16, 23, 5, 40, 5, 5, 1, 2, 2, 2, 2},
         /* 3x9 down columns of kernels padded only in w: 17 pixels as 9 + 8, one group and two,
@@ -256,6 +260,11 @@ static void test_branches(const build *b)
     for (size_t i = 0; i < sizeof cols3x9 / sizeof cols3x9[0]; i++)
         ib_check(b->plan(&cols3x9[i].conv, &big).tile == IB512_CONV_TILE_3x9,
                  "%s: the 3x9 column shapes above run 3x9 (%zu)", b->name, i);
+    /* The 8x8 grid reductions (stride 2, unpadded) keep tiles within rows (the kernel then
+     * addresses a tap's pixels from one pointer and a stride). */
+    const ib_desc red = conv(192, 17, 17, 320, 3, 3, 2, 0, 0, 0, 0);
+    ib_check(b->plan(&red.conv, &big).walk == IB512_WALK_ROWS,
+             "%s: 17x17 -> 8x8 3x3 stride 2 walks rows", b->name);
     /* Padded only in h: tiles run across rows, the padding rows checked where a tile reaches them
      * (the shapes above run both kinds of tile). */
     const ib_desc h7 = conv(128, 17, 17, 128, 7, 1, 1, 3, 3, 0, 0);

@@ -89,7 +89,7 @@ ISA_NOTES = {
              "code, entered by a switch; its 8-tap line stands for it."],
     "avx512": ["region = one tap of a 16-channel block (blocked, straight line; _unpadded: "
                "no bounds checks, tiles may run across rows; _flat_rowpad: across rows, tap rows "
-               "checked; _flat_line: unpadded with the pixels' inputs one pixel apart, one pointer; _flat_line_short: the same, its channels in a loop of 2 (a short reduction); _rows_line: rows at stride 1, one pointer; _pointwise: 1x1 at stride 1 unpadded, one pointer stepping a block per row; _columns_line: columns without padding rows, one pointer and a stride), or the loop over the input channels of one tap (NCHW stem). "
+               "checked; _flat_line: unpadded with the pixels' inputs one pixel apart, one pointer; _flat_line_short: the same, its channels in a loop of 2 (a short reduction); _rows_line: rows at stride 1, one pointer; _pointwise: 1x1 at stride 1 unpadded, one pointer stepping a block per row; _columns_line: columns without padding rows, one pointer and a stride; _rows_strided: rows at stride 2 or more without padding columns, the same), or the loop over the input channels of one tap (NCHW stem). "
                "Main tiles: IB512_CONV_MAIN_TILES in arch/avx512/conv_tiles.h."],
     "neon": ["region = one tap: 4 channels (nChw4c) or 1 channel (NCHW stem). The NCHW tile "
              "has a contiguous copy (stride 1) and a strided one (lane loads; the stride-2 "
@@ -279,7 +279,7 @@ def tile_of(isa, func, name):
         g, p = i // 100 % 10, i % 100
         kern = ("conv_nchw16c" if b else "conv_nchw_to_nchw16c") + \
             ("", "_unpadded", "_columns", "_flat_rowpad", "_flat_line", "_flat_line2", "_rows_line",
-             "_flat_line_short", "_pointwise", "_columns_line")[w] + "__avx512"
+             "_flat_line_short", "_pointwise", "_columns_line", "_rows_strided")[w] + "__avx512"
         return kern, g, p, True
     m = re.match(r"tile_(\d)x(\d)$", func or "")
     if not m or name not in NEON_FULL_P:

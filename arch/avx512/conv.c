@@ -317,6 +317,8 @@ enum {
                              reduction row (see conv_tile) */
     KIND_COLS_LINE,       /* as KIND_COLS, blocked, no padding rows (the 1x7s): every pixel of a
                              tap inside or none; the pixels at one stride from one pointer */
+    KIND_ROWS_STRIDED,    /* as KIND_ROWS at stride 2 or more in w, blocked, no padding columns:
+                             the same for rows */
     NKINDS
 };
 _Static_assert((int)KIND_ROWS == (int)IB512_WALK_ROWS && (int)KIND_FLAT == (int)IB512_WALK_FLAT &&
@@ -396,7 +398,7 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
 {
     const ib_conv_desc *c = r->c;
     const int SL = W == KIND_FLAT_LINE_SHORT; /* its taps' channels in a loop */
-    const int CL = W == KIND_COLS_LINE;
+    const int CL = W == KIND_COLS_LINE, RS = W == KIND_ROWS_STRIDED;
     const int C = W == KIND_COLS || CL, L = W == KIND_FLAT_LINE || W == KIND_FLAT_LINE2 || SL;
     const int PW = W == KIND_POINTWISE;
     const int F = W == KIND_FLAT || W == KIND_FLAT_ROWS || L;
@@ -483,15 +485,16 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
             const float *wk = wg + row * KW * icn * wstep;
             for (int64_t kw = 0; kw < KW; kw++) {
                 const float *wp = wk + kw * icn * wstep;
-                if (CL) {
-                    /* The tile's column: a tap in the left or right padding is skipped whole,
-                     * the others read inside for every pixel. */
-                    const int64_t iw = at[1] + kw;
-                    if (iw < 0 || iw >= c->iw)
+                if (CL || RS) {
+                    /* The tile's column (row): a tap in the left or right (top or bottom) padding
+                     * is skipped whole, the others read inside for every pixel. */
+                    const int64_t ih = at[0] + kh, iw = at[1] + kw;
+                    if (CL ? iw < 0 || iw >= c->iw : ih < 0 || ih >= c->ih)
                         continue;
-                    const float *q = src_n + ((ib * c->ih + at[0] + kh) * c->iw + iw) * IB512_V;
+                    const float *q = src_n + ((ib * c->ih + ih) * c->iw + iw) * IB512_V;
+                    const int64_t stride = (CL ? c->sh * c->iw : c->sw) * IB512_V;
                     IB512_MCA_BEGIN("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
-                    conv_tap16_strided(acc, wp, wstep, q, c->sh * c->iw * IB512_V, G, P);
+                    conv_tap16_strided(acc, wp, wstep, q, stride, G, P);
                     IB512_MCA_END("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
                     continue;
                 }
@@ -627,6 +630,7 @@ CONV_ALL(CONV_TILE_FN, 13) /* KIND_ROWS_LINE: blocked only */
 CONV_ALL(CONV_TILE_FN, 15) /* KIND_FLAT_LINE_SHORT: blocked only */
 CONV_ALL(CONV_TILE_FN, 17) /* KIND_POINTWISE: blocked only */
 CONV_ALL(CONV_TILE_FN, 19) /* KIND_COLS_LINE: blocked only */
+CONV_ALL(CONV_TILE_FN, 21) /* KIND_ROWS_STRIDED: blocked only */
 #define CONV_TILE_SET(K, G, P) [K][G - 1][P - 1] = conv_tile_k##K##_##G##x##P,
 static const conv_tile_fn conv_tiles[2 * NKINDS][IB512_CONV_GMAX][IB512_CONV_PMAX] = {
     CONV_ALL(CONV_TILE_SET, 0) CONV_ALL(CONV_TILE_SET, 1) CONV_ALL(CONV_TILE_SET, 2)
@@ -634,7 +638,8 @@ static const conv_tile_fn conv_tiles[2 * NKINDS][IB512_CONV_GMAX][IB512_CONV_PMA
             CONV_ALL(CONV_TILE_SET, 6) CONV_ALL(CONV_TILE_SET, 7) CONV_ALL(CONV_TILE_SET, 8)
                 CONV_ALL(CONV_TILE_SET, 9) CONV_ALL(CONV_TILE_SET, 10) CONV_ALL(CONV_TILE_SET, 11)
                     CONV_ALL(CONV_TILE_SET, 13) CONV_ALL(CONV_TILE_SET, 15)
-                        CONV_ALL(CONV_TILE_SET, 17) CONV_ALL(CONV_TILE_SET, 19)};
+                        CONV_ALL(CONV_TILE_SET, 17) CONV_ALL(CONV_TILE_SET, 19)
+                            CONV_ALL(CONV_TILE_SET, 21)};
 
 /* Whether a flat tile of np pixels from output row and column oh_ow reads no padding row: its
  * first pixel's first tap row and its last pixel's last tap row lie in the input (stepping, no
@@ -716,7 +721,8 @@ static void conv_exec(const ib_desc *d, const void *packed, const float *const *
         r.steps = (const int64_t *)((const float *)packed + conv_weights_end(c));
     /* The walks' kernels: KIND_ROWS, KIND_FLAT, KIND_COLS in the walks' order; a blocked 1x1 of
      * stride 1 without padding whose taps are unrolled runs the pointwise kind whatever its walk,
-     * other blocked rows at stride 1 in w take one pointer. */
+     * other blocked rows at stride 1 in w take one pointer, as do blocked rows and columns
+     * without padding along them (a pointer and a stride). */
     int kind = !ib512_conv_plain(c) + 2 * pl->walk;
     if (!ib512_conv_plain(c) && ib512_conv_pointwise(c) && !pl->short_loop)
         kind = 1 + 2 * KIND_POINTWISE;
@@ -724,6 +730,8 @@ static void conv_exec(const ib_desc *d, const void *packed, const float *const *
         kind = 1 + 2 * KIND_ROWS_LINE;
     else if (kind == 1 + 2 * KIND_COLS && ib512_conv_span_unpadded(pl, c))
         kind = 1 + 2 * KIND_COLS_LINE;
+    else if (kind == 1 + 2 * KIND_ROWS && ib512_conv_span_unpadded(pl, c))
+        kind = 1 + 2 * KIND_ROWS_STRIDED;
     const int64_t in_img = pl->icb * pl->icn * c->ih * c->iw;
     const int64_t out_img = pl->ocb * r.out_blk;
     const ib512_conv_seq seq = ib512_conv_seq_of(pl, c);
