@@ -22,7 +22,6 @@ typedef struct conv_run {
     const ib_conv_desc *c;
     const ib512_conv_plan *pl;
     const float *bias, *w;
-    int has_bias;         /* of the folded convolution */
     int64_t out_blk;      /* floats between output channel blocks: oh*ow*16 */
     int64_t row_floats;   /* weights of one reduction row of one full group */
     int64_t px_step;      /* flat output pixels between a tile's pixels (the plan's) */
@@ -428,12 +427,15 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
                 oh++;
         }
     }
+    /* The first chunk starts from the bias (zeros where the folded convolution has none): G loads
+     * instead of G*P adds at the end, which would take the FMA ports. */
     IB512_UNROLL
     for (int o = 0; o < G; o++) {
+        const __m512 b =
+            s->first ? _mm512_loadu_ps(r->bias + oc0 + o * IB512_V) : _mm512_setzero_ps();
         IB512_UNROLL
         for (int p = 0; p < P; p++)
-            acc[o][p] = s->first ? _mm512_setzero_ps()
-                                 : _mm512_loadu_ps(dst + o * r->out_blk + p * pxs * IB512_V);
+            acc[o][p] = s->first ? b : _mm512_loadu_ps(dst + o * r->out_blk + p * pxs * IB512_V);
     }
     /* Plain unpadded source (the stem): a tap is one offset from every pixel's tap (0, 0), and
      * its few input channels one stride apart, so the pixel pointers are set once per tile and
@@ -568,17 +570,8 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
     }
     /* The epilogue's choices read once: every store may alias them (the vector store type is
      * may_alias), so reading them per pixel reloaded and tested them between the G*P stores. */
-    const int add_bias = s->last && r->has_bias, relu = s->last && c->relu;
+    const int relu = s->last && c->relu;
     const int64_t out_blk = r->out_blk;
-    if (add_bias) {
-        IB512_UNROLL
-        for (int o = 0; o < G; o++) {
-            const __m512 b = _mm512_loadu_ps(r->bias + oc0 + o * IB512_V);
-            IB512_UNROLL
-            for (int p = 0; p < P; p++)
-                acc[o][p] = _mm512_add_ps(acc[o][p], b);
-        }
-    }
     if (relu) {
         const __m512 zero = _mm512_setzero_ps();
         IB512_UNROLL
@@ -711,7 +704,7 @@ static void conv_exec(const ib_desc *d, const void *packed, const float *const *
 {
     const ib_conv_desc *c = &d->conv;
     const ib512_conv_plan *pl = packed;
-    conv_run r = {.c = c, .pl = pl, .has_bias = ib_conv_folded(c).has_bias};
+    conv_run r = {.c = c, .pl = pl};
     r.bias = (const float *)packed + PLAN_FLOATS;
     r.w = r.bias + pl->ocb * IB512_V;
     r.out_blk = c->oh * c->ow * IB512_V;
