@@ -269,6 +269,13 @@ static void test_branches(const build *b)
      * (the shapes above run both kinds of tile). */
     const ib_desc h7 = conv(128, 17, 17, 128, 7, 1, 1, 3, 3, 0, 0);
     ib_check(b->plan(&h7.conv, &big).walk == IB512_WALK_FLAT, "%s: 7x1 pad 3 walks flat", b->name);
+    /* At 8x8 rows and flat cut the same tiles: flat at stride 1 (one-pointer taps), a padded
+     * 3x1 included, whose first and last tiles check the padding rows. */
+    const ib_desc h3 = conv(384, 8, 8, 384, 3, 1, 1, 1, 1, 0, 0);
+    const ib512_conv_plan p3 = b->plan(&h3.conv, &big);
+    ib_check(p3.walk == IB512_WALK_FLAT && p3.p == 8,
+             "%s: 8x8 3x1 pad 1 walks flat in rows of 8 (tile %dx%d, walk %d)", b->name, p3.g, p3.p,
+             p3.walk);
 
     /* Tall and narrow, padded on every side: column tiles, whose ends read padding rows. */
     const ib_desc tall = conv(32, 19, 3, 48, 3, 3, 1, 1, 1, 1, 1);

@@ -127,15 +127,24 @@ static int tile_offered(const ib_conv_desc *c, int t, int walk)
 }
 
 /* The tile and the pixel walk of least modelled time; ties keep the earlier table entry and
- * walk (rows first). Flat needs no column padding (a tile's taps are then one offset from its
- * first, its pixels' rows checked only near padding rows); columns only pay where padding is
- * (they can skip taps rows cannot). */
+ * walk. Flat needs no column padding (a tile's taps are then one offset from its first, its
+ * pixels' rows checked only near padding rows); columns only pay where padding is (they can skip
+ * taps rows cannot). Rows and flat tie where they cut the same tiles (rows as wide as a tile, as
+ * at 8x8); at stride 1 in w flat goes first there: its tiles run each tap from one pointer at
+ * constant offsets, where a row tile's taps carry the variants that skip padding pixels (the 8x8
+ * 3x1s with 3x8 tiles: flat 0.94-0.96 x rows on the Xeon, 3 runs of 12-16 alternations; the 8x8
+ * 1x1s run the pointwise kind either way). At stride 2 rows stay first (conv.c's
+ * KIND_ROWS_STRIDED, the 17x17 -> 8x8 reductions: flat measured the same, 0.99). */
 static void choose_tile(ib512_conv_plan *pl, const ib_conv_desc *c)
 {
     double best = -1;
     ib512_conv_plan t = *pl, keep = *pl;
+    const int flat_first = c->sw == 1;
     for (int i = 0; i < IB512_CONV_NTILES; i++)
-        for (int walk = IB512_WALK_ROWS; walk <= IB512_WALK_COLS; walk++) {
+        for (int k = 0; k < 3; k++) {
+            const int walk = k == 2                   ? IB512_WALK_COLS
+                             : (k == 0) == flat_first ? IB512_WALK_FLAT
+                                                      : IB512_WALK_ROWS;
             if (walk == IB512_WALK_FLAT && (c->pl > 0 || c->pr > 0 || c->oh == 1))
                 continue;
             if (walk == IB512_WALK_COLS && ib512_conv_unpadded(c))
