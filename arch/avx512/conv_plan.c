@@ -139,12 +139,14 @@ static void choose_tile(ib512_conv_plan *pl, const ib_conv_desc *c)
 {
     double best = -1;
     ib512_conv_plan t = *pl, keep = *pl;
-    const int flat_first = c->sw == 1;
+    static const int walk_order[2][3] = {
+        {IB512_WALK_ROWS, IB512_WALK_FLAT, IB512_WALK_COLS}, /* stride 2 or more in w */
+        {IB512_WALK_FLAT, IB512_WALK_ROWS, IB512_WALK_COLS}, /* stride 1 in w */
+    };
+    const int *walks = walk_order[c->sw == 1];
     for (int i = 0; i < IB512_CONV_NTILES; i++)
         for (int k = 0; k < 3; k++) {
-            const int walk = k == 2                   ? IB512_WALK_COLS
-                             : (k == 0) == flat_first ? IB512_WALK_FLAT
-                                                      : IB512_WALK_ROWS;
+            const int walk = walks[k];
             if (walk == IB512_WALK_FLAT && (c->pl > 0 || c->pr > 0 || c->oh == 1))
                 continue;
             if (walk == IB512_WALK_COLS && ib512_conv_unpadded(c))
