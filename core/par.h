@@ -1,7 +1,8 @@
-/* When the kernels of the small layer types split a loop among OpenMP threads. Entering a
- * parallel region costs about 0.3 us on its own, even for a team of one thread (a false `if`
- * clause still enters one): the whole time of a ReLU over 768 channels, and 10-30% of one at
- * 8x8. A loop with little work, or with one thread to run on, runs without a region. */
+/* When the kernels split their work among OpenMP threads. Entering a parallel region costs
+ * 0.2-0.3 us on its own, even for a team of one thread (a false `if` clause still enters one):
+ * the whole time of a ReLU over 768 channels, and 10-30% of one at 8x8. A loop with little work,
+ * or with one thread to run on, runs without a region; so do the convolutions on one thread, as
+ * oneDNN's parallel() calls its body directly for one thread. */
 #ifndef IB_CORE_PAR_H
 #define IB_CORE_PAR_H
 
@@ -13,16 +14,20 @@
 /* Elements (floats read or written) below which forking costs more than the work. */
 enum { IB_PAR_MIN = 1 << 15 };
 
+/* 1 when a parallel region entered here would have more than one thread. */
+static inline int ib_par_multi(void)
+{
+#ifdef _OPENMP
+    return omp_get_max_threads() > 1;
+#else
+    return 0;
+#endif
+}
+
 /* 1 when a loop of `items` iterations over `elems` elements is worth splitting. */
 static inline int ib_par_worth(int64_t elems, int64_t items)
 {
-#ifdef _OPENMP
-    return elems >= IB_PAR_MIN && items > 1 && omp_get_max_threads() > 1;
-#else
-    (void)elems;
-    (void)items;
-    return 0;
-#endif
+    return elems >= IB_PAR_MIN && items > 1 && ib_par_multi();
 }
 
 /* IB_PAR_FOR(worth, "omp parallel for ...", for-statement): the loop under that pragma when

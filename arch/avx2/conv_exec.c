@@ -1,9 +1,8 @@
 /* AVX2 direct convolution: the exec. Each thread runs one contiguous stretch of the call's work
  * items, cut between tiles for an equal share of the multiply-adds (conv_split.h). */
-#include <omp.h>
-
 #include "arch/avx2/conv.h"
 #include "arch/avx2/conv_split.h"
+#include "core/par.h"
 
 /* What every (work item, chunk) step of one exec shares. A work item is one image's pixel
  * range for one oc group (conv_split.h's unit); a thread runs the pixels of each item that its
@@ -127,6 +126,14 @@ static void run_stretch(const exec_ctx *x, const stretch *st)
     }
 }
 
+/* Thread k of nt takes its stretch, cut for nt threads. */
+static void run_share(const exec_ctx *x, const ib_split_seq *seq, int64_t k, int64_t nt)
+{
+    const stretch st =
+        stretch_of(seq, ib_split_cut_at(seq, k, nt), ib_split_cut_at(seq, k + 1, nt));
+    run_stretch(x, &st);
+}
+
 void ib_avx2_conv_exec(const ib_desc *d, const void *packed, const float *const *src,
                        float *const *dst)
 {
@@ -164,12 +171,11 @@ void ib_avx2_conv_exec(const ib_desc *d, const void *packed, const float *const 
     x.src_img = p->icb * x.g.sbs;
     x.dst_img = p->ocb * x.g.dbs;
 
-    /* Each thread takes its stretch, cut for the threads of this parallel region. */
-#pragma omp parallel if (omp_get_max_threads() > 1)
-    {
-        const int64_t k = omp_get_thread_num(), nt = omp_get_num_threads();
-        const stretch st =
-            stretch_of(&seq, ib_split_cut_at(&seq, k, nt), ib_split_cut_at(&seq, k + 1, nt));
-        run_stretch(&x, &st);
+    /* One thread runs without a parallel region (core/par.h). */
+    if (!ib_par_multi()) {
+        run_share(&x, &seq, 0, 1);
+        return;
     }
+#pragma omp parallel
+    run_share(&x, &seq, omp_get_thread_num(), omp_get_num_threads());
 }

@@ -1,14 +1,12 @@
 /* Direct convolution: nChw16c (plain NCHW for few input channels) in, nChw16c out, fused epilogue,
  * run as its plan (arch/avx512/conv_plan.h) says. */
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "arch/avx512/common.h"
 #include "arch/avx512/conv_plan.h"
 #include "arch/avx512/conv_split.h"
 #include "core/conv_fold.h"
+#include "core/par.h"
 
 /* Packed block: the plan (padded to 64 bytes), the bias (oc rounded up to 16, zero-padded),
  * then the weights in groups of plan.g oc blocks: group gi (gsz = its number of blocks) holds
@@ -697,8 +695,25 @@ static void conv_block(const conv_run *r, const float *src_n, float *out_n, int6
     }
 }
 
-/* Each thread runs its stretch of the work sequence (arch/avx512/conv_split.h), cut for the
- * threads of this parallel region: the count at pack time need not be the count now. */
+/* Thread k of nthreads runs its stretch of the work sequence (arch/avx512/conv_split.h), cut for
+ * that many threads: the count at pack time need not be the count now. */
+static void conv_stretch(const conv_run *r, const ib512_conv_seq *seq, const ib_split_seq *split,
+                         const float *src, float *out, int kind, int64_t k, int64_t nthreads)
+{
+    const ib512_conv_plan *pl = r->pl;
+    const int64_t in_img = pl->icb * pl->icn * r->c->ih * r->c->iw;
+    const int64_t out_img = pl->ocb * r->out_blk;
+    const ib_split_cut from = ib_split_cut_at(split, k, nthreads);
+    const ib_split_cut to = ib_split_cut_at(split, k + 1, nthreads);
+    for (int64_t u = from.unit; u <= to.unit && u < seq->units; u++) {
+        const ib512_conv_unit un = ib512_conv_unit_of(seq, u);
+        int64_t t0, t1;
+        ib_split_tiles_in(split, from, to, u, &t0, &t1);
+        if (t0 < t1)
+            conv_block(r, src + un.n * in_img, out + un.n * out_img, un.group, t0, t1, kind);
+    }
+}
+
 static void conv_exec(const ib_desc *d, const void *packed, const float *const *src,
                       float *const *dst)
 {
@@ -725,30 +740,18 @@ static void conv_exec(const ib_desc *d, const void *packed, const float *const *
         kind = 1 + 2 * KIND_COLS_LINE;
     else if (kind == 1 + 2 * KIND_ROWS && ib512_conv_span_unpadded(pl, c))
         kind = 1 + 2 * KIND_ROWS_STRIDED;
-    const int64_t in_img = pl->icb * pl->icn * c->ih * c->iw;
-    const int64_t out_img = pl->ocb * r.out_blk;
     const ib512_conv_seq seq = ib512_conv_seq_of(pl, c);
     const ib_split_seq split = ib512_conv_split_of(&seq);
-    const float *s = src[0];
-    float *out = dst[0];
-
-#pragma omp parallel
-    {
-        int64_t k = 0, nthreads = 1;
-#ifdef _OPENMP
-        k = omp_get_thread_num();
-        nthreads = omp_get_num_threads();
-#endif
-        const ib_split_cut from = ib_split_cut_at(&split, k, nthreads);
-        const ib_split_cut to = ib_split_cut_at(&split, k + 1, nthreads);
-        for (int64_t u = from.unit; u <= to.unit && u < seq.units; u++) {
-            const ib512_conv_unit un = ib512_conv_unit_of(&seq, u);
-            int64_t t0, t1;
-            ib_split_tiles_in(&split, from, to, u, &t0, &t1);
-            if (t0 < t1)
-                conv_block(&r, s + un.n * in_img, out + un.n * out_img, un.group, t0, t1, kind);
-        }
+    /* One thread runs without a parallel region (core/par.h). */
+    if (!ib_par_multi()) {
+        conv_stretch(&r, &seq, &split, src[0], dst[0], kind, 0, 1);
+        return;
     }
+#ifdef _OPENMP
+#pragma omp parallel
+    conv_stretch(&r, &seq, &split, src[0], dst[0], kind, omp_get_thread_num(),
+                 omp_get_num_threads());
+#endif
 }
 
 static int conv_describe(const ib_desc *d, char *buf, size_t n)

@@ -269,6 +269,15 @@ static void run_job_f4(const wino_run *r, int64_t n, int64_t t0, int64_t nt, flo
 
 typedef void (*job_fn)(const wino_run *r, int64_t n, int64_t t0, int64_t nt, float *vb, float *mb);
 
+/* Job j (an image's block of WINO_TB tiles) on a thread's scratch slot vb: the transformed
+ * input, then the products. */
+static void run_job_at(const wino_run *r, job_fn job, int64_t j, int64_t blocks, float *vb)
+{
+    const int64_t n = j / blocks, t0 = (j % blocks) * WINO_TB;
+    const int64_t nt = r->g.tiles - t0 < WINO_TB ? r->g.tiles - t0 : WINO_TB;
+    job(r, n, t0, nt, vb, vb + r->g.points * WINO_TB * r->g.icp);
+}
+
 static void exec_with(const ib_desc *d, const void *packed, const float *const *src,
                       float *const *dst, const ib_wino_mats *mt, job_fn job)
 {
@@ -289,6 +298,12 @@ static void exec_with(const ib_desc *d, const void *packed, const float *const *
     nthr = nthr < h->slots ? nthr : h->slots;
     nthr = nthr < jobs ? nthr : jobs;
 
+    /* One thread runs without a parallel region (core/par.h). */
+    if (nthr == 1) {
+        for (int64_t j = 0; j < jobs; j++)
+            run_job_at(&r, job, j, blocks, scratch);
+        return;
+    }
 #pragma omp parallel num_threads((int)nthr)
     {
 #ifdef _OPENMP
@@ -297,13 +312,9 @@ static void exec_with(const ib_desc *d, const void *packed, const float *const *
         const int64_t tid = 0;
 #endif
         float *vb = scratch + tid * h->slot_floats;
-        float *mb = vb + r.g.points * WINO_TB * r.g.icp;
 #pragma omp for schedule(static)
-        for (int64_t j = 0; j < jobs; j++) {
-            const int64_t n = j / blocks, t0 = (j % blocks) * WINO_TB;
-            const int64_t nt = r.g.tiles - t0 < WINO_TB ? r.g.tiles - t0 : WINO_TB;
-            job(&r, n, t0, nt, vb, mb);
-        }
+        for (int64_t j = 0; j < jobs; j++)
+            run_job_at(&r, job, j, blocks, vb);
     }
 }
 
