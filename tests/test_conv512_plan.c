@@ -316,6 +316,21 @@ static void test_branches(const build *b)
                  !b->plan(&stem.conv, &big).short_loop,
              "%s: 17x17 1x1 x768, 8x8 1x1 x1280 and the plain stem unroll their taps", b->name);
 
+    /* The next chunk's weights prefetched into L2 by the pointwise tiles whose weights overflow
+     * half of L2 (the 8x8 1x1 x1280: 1.6 MiB), not where they fit (17x17 1x1 x768: 576 KiB),
+     * nor by spatial kernels (8x8 3x3 x1280: 17 MiB) or a tap in a loop. With a 256 KiB L2
+     * the 8x8 1x1 prefetches each next chunk of a group as well as the next group's first. */
+    const ib512_caches l2_256k = {32 << 10, 256 << 10, 8 << 20};
+    const ib512_conv_plan m = run_exact(b, "8x8 1x1 prefetch chunks", big1x1, &l2_256k);
+    ib_check(a.prefetch && m.prefetch && m.nchunks > 1,
+             "%s: 8x8 1x1 x1280 prefetches (%lld chunks with a 256 KiB L2)", b->name,
+             (long long)m.nchunks);
+    ib_check(!b->plan(&mid1x1.conv, &big).prefetch && !b->plan(&deep.conv, &big).prefetch &&
+                 !b->plan(&short1x1.conv, &small).prefetch,
+             "%s: no prefetch where weights fit L2, for a 3x3 or taps in loops", b->name);
+    ib_check(b->plan(&short1x1.conv, &small).short_loop,
+             "%s: 35x35 1x1 x192 on 16 KiB L2 runs its taps in loops (weights 48 KiB)", b->name);
+
     /* A plain source's reduction in several chunks: the step loop starts mid-way. */
     const ib_desc plain7 = conv(4, 15, 20, 32, 7, 7, 1, 0, 0, 0, 0);
     ib_check(b->plan(&plain7.conv, &small).nchunks > 1, "%s: plain 7x7 ic4 chunks on 16 KiB L2",

@@ -19,11 +19,11 @@ enum { PLAN_FLOATS = (sizeof(ib512_conv_plan) + 63) / 64 * 16 };
 typedef struct conv_run {
     const ib_conv_desc *c;
     const ib512_conv_plan *pl;
-    const float *bias, *w;
-    int64_t out_blk;      /* floats between output channel blocks: oh*ow*16 */
-    int64_t row_floats;   /* weights of one reduction row of one full group */
-    int64_t px_step;      /* flat output pixels between a tile's pixels (the plan's) */
-    const int64_t *steps; /* plain source: conv_plain_steps */
+    const float *bias, *w, *w_end; /* w_end: past the last group's weights */
+    int64_t out_blk;               /* floats between output channel blocks: oh*ow*16 */
+    int64_t row_floats;            /* weights of one reduction row of one full group */
+    int64_t px_step;               /* flat output pixels between a tile's pixels (the plan's) */
+    const int64_t *steps;          /* plain source: conv_plain_steps */
 } conv_run;
 
 /* One tile's work: np pixels from flat output pixel q0 (output row and column oh_ow), reduction
@@ -33,11 +33,25 @@ typedef struct conv_run {
 typedef struct conv_span {
     int64_t q0, oh_ow[2], r0, r1, ib0, kh0;
     int first, last;
+    /* The plan's prefetch (pointwise tiles): the tile's share of the next chunk's weights,
+     * pf_row 64-byte lines per reduction row; pf NULL without. */
+    const char *pf, *pf_end;
+    int64_t pf_row;
 } conv_span;
 
 /* Source of the taps that fall into the zero padding: the tile reads zeros there instead of
  * branching per pixel in the inner loop. */
 static const float conv_zeros[IB512_V] __attribute__((aligned(64)));
+
+/* One reduction row's share of the tile's prefetch into L2 (prefetcht1: locality 2), from *pf
+ * on. */
+IB512_INLINE void conv_prefetch_row(const char **pf, const conv_span *s)
+{
+    const char *p = *pf;
+    for (int64_t k = 0; k < s->pf_row && p < s->pf_end; k++, p += 64)
+        __builtin_prefetch(p, 0, 2);
+    *pf = p;
+}
 
 /* Floats of the packed block before the plain source's step offsets: the plan, the bias and the
  * weights (a multiple of 16, so the offsets are aligned). */
@@ -466,7 +480,10 @@ IB512_INLINE void conv_tile(const conv_run *r, const float *src_n, const float *
         const int64_t blk = c->ih * c->iw * IB512_V;
         const float *q = src_n + s->r0 * blk + s->q0 * IB512_V;
         const float *wp = wg + s->r0 * icn * wstep;
+        const char *pf = s->pf;
         for (int64_t row = s->r0; row < s->r1; row++, q += blk, wp += icn * wstep) {
+            if (pf)
+                conv_prefetch_row(&pf, s);
             IB512_MCA_BEGIN("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
             conv_tap16_line(acc, wp, wstep, q, G, P, 0, 0);
             IB512_MCA_END("conv_tile", W * 10000 + B * 1000 + G * 100 + P);
@@ -681,8 +698,24 @@ static void conv_block(const conv_run *r, const float *src_n, float *out_n, int6
         s.r1 = s.r0 + pl->rows_per_chunk < pl->rows ? s.r0 + pl->rows_per_chunk : pl->rows;
         s.ib0 = s.r0 / r->c->kh;
         s.kh0 = s.r0 % r->c->kh;
+        /* The plan's prefetch (conv_plan.c's choose_prefetch): the weights that follow this
+         * chunk's (the group's next chunk, or the next group's first) go into L2 while it runs,
+         * an equal share per tile, spread by the tile over its reduction rows. */
+        const char *pf = NULL, *pf_end = NULL;
+        int64_t pf_tile = 0;
+        if (pl->prefetch) {
+            pf = (const char *)(wg + s.r1 * r->c->kw * pl->icn * gsz * IB512_V);
+            pf_end = pf + pl->chunk_bytes < (const char *)r->w_end ? pf + pl->chunk_bytes
+                                                                   : (const char *)r->w_end;
+            pf_tile = ((pf_end - pf) / 64 + (t1 - t0) - 1) / (t1 - t0) * 64;
+            s.pf_row = (pf_tile / 64 + (s.r1 - s.r0) - 1) / (s.r1 - s.r0);
+        }
         int64_t line = t0 / pl->tiles_per_line, j = t0 % pl->tiles_per_line;
         for (int64_t t = t0; t < t1; t++) {
+            if (pf) {
+                s.pf = pf + (t - t0) * pf_tile;
+                s.pf_end = s.pf + pf_tile < pf_end ? s.pf + pf_tile : pf_end;
+            }
             const int64_t np = ib512_conv_tile_in_line(pl, r->c->ow, line, j, &s.q0, s.oh_ow);
             const int k_tile = per_tile ? conv_flat_kind(pl, r->c, kind, s.oh_ow, np) : kind;
             conv_tiles[k_tile][gsz - 1][np - 1](r, src_n, wg, dg + s.q0 * IB512_V, &s,
@@ -722,6 +755,7 @@ static void conv_exec(const ib_desc *d, const void *packed, const float *const *
     conv_run r = {.c = c, .pl = pl};
     r.bias = (const float *)packed + PLAN_FLOATS;
     r.w = r.bias + pl->ocb * IB512_V;
+    r.w_end = (const float *)packed + conv_weights_end(c);
     r.out_blk = c->oh * c->ow * IB512_V;
     r.row_floats = c->kw * pl->icn * pl->g * IB512_V;
     r.px_step = pl->px_step;
@@ -732,7 +766,7 @@ static void conv_exec(const ib_desc *d, const void *packed, const float *const *
      * other blocked rows at stride 1 in w take one pointer, as do blocked rows and columns
      * without padding along them (a pointer and a stride). */
     int kind = !ib512_conv_plain(c) + 2 * pl->walk;
-    if (!ib512_conv_plain(c) && ib512_conv_pointwise(c) && !pl->short_loop)
+    if (ib512_conv_runs_pointwise(pl, c))
         kind = 1 + 2 * KIND_POINTWISE;
     else if (kind == 1 + 2 * KIND_ROWS && c->sw == 1)
         kind = 1 + 2 * KIND_ROWS_LINE;

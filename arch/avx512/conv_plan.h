@@ -107,6 +107,7 @@ typedef struct ib512_conv_plan {
     int32_t walk;           /* ib512_conv_walk */
     int32_t order;          /* ib512_conv_order */
     int32_t short_loop;     /* a tap's channels in a loop (IB512_CONV_SHORT_STEPS), not unrolled */
+    int32_t prefetch;       /* the next chunk's weights prefetched into L2 while one runs */
     int64_t icb, icn;       /* input blocks, channels per block (plain source: 1 block of ic) */
     int64_t ocb, ngroups;   /* output blocks, groups of g blocks (the last may be smaller) */
     int64_t lines, line_px; /* tiles split lines of line_px pixels: rows (oh x ow), 1 x oh*ow
@@ -120,6 +121,13 @@ typedef struct ib512_conv_plan {
     int64_t block_bytes;                   /* one pixel block's input (L2) */
     ib512_caches caches;                   /* what it was built for */
 } ib512_conv_plan;
+
+/* Whether the kernel runs the plan's tiles as its pointwise kind (conv.c's KIND_POINTWISE): a
+ * blocked 1x1 at stride 1 without padding whose taps are unrolled. */
+static inline int ib512_conv_runs_pointwise(const ib512_conv_plan *pl, const ib_conv_desc *c)
+{
+    return !ib512_conv_plain(c) && ib512_conv_pointwise(c) && !pl->short_loop;
+}
 
 /* Tile j of line `line` (tile line * tiles_per_line + j of the plan; a line is split into tiles
  * of as equal width as possible: 8 -> 4 + 4, not 6 + 2): its width, its first flat output pixel
