@@ -702,7 +702,7 @@ static void conv_block(const conv_run *r, const float *src_n, float *out_n, int6
          * chunk's (the group's next chunk, or the next group's first) go into L2 while it runs,
          * an equal share per tile, spread by the tile over its reduction rows. */
         const char *pf = NULL, *pf_end = NULL;
-        int64_t pf_tile = 0;
+        int64_t pf_tile = 0; /* bytes of it per tile (whole lines) */
         if (pl->prefetch) {
             pf = (const char *)(wg + s.r1 * r->c->kw * pl->icn * gsz * IB512_V);
             pf_end = pf + pl->chunk_bytes < (const char *)r->w_end ? pf + pl->chunk_bytes

@@ -176,8 +176,9 @@ static void choose_tile(ib512_conv_plan *pl, const ib_conv_desc *c)
  * oneDNN than one chunk; run over batches of 8 tiles at a time (a batch's partial sums stay in
  * L1, and it reads each chunk's weights from L2 once), 24 KiB chunks of the 35x35 and 17x17
  * 1x1s measured within the noise of one chunk (2 runs), 16 KiB chunks over 16 tiles 3-8%
- * slower. Software prefetch of the next rows' weights and input in the 1x1 tiles
- * gained nothing measurable either.
+ * slower. Software prefetch of the next rows' weights and input into L1 in the 1x1 tiles
+ * gained nothing measurable either (the next chunk's weights into L2 did, where the weights
+ * overflow L2: choose_prefetch).
  * On the 3x3s: chunks of half of L1d (2 rows, 18-24 KiB) took Conv2d_4a_3x3 (135 KiB per
  * group) from 0.96 to 1.06 x oneDNN brgconv (median of 3 old/new alternations; run inside batches
  * of 8 tiles whose partial sums stay in L1, 0.92 to 1.00 in one), Conv2d_2b_3x3,
@@ -238,9 +239,9 @@ static void choose_blocks(ib512_conv_plan *pl, const ib_conv_desc *c)
 
 /* The 8x8 1x1s with 1280 and 2048 input channels stream 1.6-3.7 MiB of weights, more than L2
  * holds beside the input: each group's chunk comes from L3 for the first of its 8 tiles, and
- * reading it once per group leaves its line fills exposed. Where every weight does not fit half
- * of L2, the pointwise tiles prefetch the next chunk's weights into L2 (prefetcht1), a few lines
- * per reduction row. Measured on the Xeon (ours against ours, pinned, 6 alternations of the
+ * reading it once per group leaves its line fills exposed. Where the weights do not all fit in
+ * half of L2, the pointwise tiles prefetch the next chunk's weights into L2 (prefetcht1), a few
+ * lines per reduction row. Measured on the Xeon (ours against ours, pinned, 6 alternations of the
  * builds): Mixed_7c.branch1x1, branch3x3_1 and branch3x3dbl_1 and Mixed_7b.branch3x3dbl_1
  * 0.966-0.979, the other 8x8 1x1s (their 192-384 channels: 1.0-2.0 MiB) within the noise. Not
  * kept: the same in the spatial kinds' row loop, which took Mixed_7b.branch3x3dbl_2 (6 MiB)
