@@ -24,6 +24,26 @@ static inline int ib_par_multi(void)
 #endif
 }
 
+/* The calling thread's index in its team, and the team's size (0 and 1 outside a region, or
+ * without OpenMP). */
+static inline int64_t ib_par_thread(void)
+{
+#ifdef _OPENMP
+    return omp_get_thread_num();
+#else
+    return 0;
+#endif
+}
+
+static inline int64_t ib_par_team(void)
+{
+#ifdef _OPENMP
+    return omp_get_num_threads();
+#else
+    return 1;
+#endif
+}
+
 /* 1 when a loop of `items` iterations over `elems` elements is worth splitting. */
 static inline int ib_par_worth(int64_t elems, int64_t items)
 {
@@ -38,6 +58,23 @@ static inline int ib_par_worth(int64_t elems, int64_t items)
             _Pragma(pragma) __VA_ARGS__                                                            \
         } else {                                                                                   \
             __VA_ARGS__                                                                            \
+        }                                                                                          \
+    } while (0)
+
+/* IB_PAR_TEAM(k, nt, statement): the statement once per thread of a parallel region, with k the
+ * thread's index and nt the team's size; with one thread to run on, once on the calling thread
+ * (k 0, nt 1) without entering a region. */
+#define IB_PAR_TEAM(k, nt, ...)                                                                    \
+    do {                                                                                           \
+        if (!ib_par_multi()) {                                                                     \
+            const int64_t k = 0, nt = 1;                                                           \
+            __VA_ARGS__                                                                            \
+        } else {                                                                                   \
+            _Pragma("omp parallel")                                                                \
+            {                                                                                      \
+                const int64_t k = ib_par_thread(), nt = ib_par_team();                             \
+                __VA_ARGS__                                                                        \
+            }                                                                                      \
         }                                                                                          \
     } while (0)
 

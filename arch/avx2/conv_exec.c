@@ -171,11 +171,5 @@ void ib_avx2_conv_exec(const ib_desc *d, const void *packed, const float *const 
     x.src_img = p->icb * x.g.sbs;
     x.dst_img = p->ocb * x.g.dbs;
 
-    /* One thread runs without a parallel region (core/par.h). */
-    if (!ib_par_multi()) {
-        run_share(&x, &seq, 0, 1);
-        return;
-    }
-#pragma omp parallel
-    run_share(&x, &seq, omp_get_thread_num(), omp_get_num_threads());
+    IB_PAR_TEAM(k, nt, run_share(&x, &seq, k, nt););
 }

@@ -776,16 +776,7 @@ static void conv_exec(const ib_desc *d, const void *packed, const float *const *
         kind = 1 + 2 * KIND_ROWS_STRIDED;
     const ib512_conv_seq seq = ib512_conv_seq_of(pl, c);
     const ib_split_seq split = ib512_conv_split_of(&seq);
-    /* One thread runs without a parallel region (core/par.h). */
-    if (!ib_par_multi()) {
-        conv_stretch(&r, &seq, &split, src[0], dst[0], kind, 0, 1);
-        return;
-    }
-#ifdef _OPENMP
-#pragma omp parallel
-    conv_stretch(&r, &seq, &split, src[0], dst[0], kind, omp_get_thread_num(),
-                 omp_get_num_threads());
-#endif
+    IB_PAR_TEAM(k, nt, conv_stretch(&r, &seq, &split, src[0], dst[0], kind, k, nt););
 }
 
 static int conv_describe(const ib_desc *d, char *buf, size_t n)
