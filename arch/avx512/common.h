@@ -22,9 +22,15 @@ IB512_INLINE __mmask16 ib512_mask(int64_t n)
     return n >= IB512_V ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1u);
 }
 
+/* a / b rounded up (a >= 0, b > 0). */
+IB512_INLINE int64_t ib512_cdiv(int64_t a, int64_t b)
+{
+    return (a + b - 1) / b;
+}
+
 IB512_INLINE int64_t ib512_blocks(int64_t c)
 {
-    return (c + IB512_V - 1) / IB512_V;
+    return ib512_cdiv(c, IB512_V);
 }
 
 /* max(m, x) where a NaN in either stays NaN: maxps returns its second operand when either is

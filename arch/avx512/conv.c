@@ -707,8 +707,8 @@ static void conv_block(const conv_run *r, const float *src_n, float *out_n, int6
             pf = (const char *)(wg + s.r1 * r->c->kw * pl->icn * gsz * IB512_V);
             pf_end = pf + pl->chunk_bytes < (const char *)r->w_end ? pf + pl->chunk_bytes
                                                                    : (const char *)r->w_end;
-            pf_tile = ((pf_end - pf) / 64 + (t1 - t0) - 1) / (t1 - t0) * 64;
-            s.pf_row = (pf_tile / 64 + (s.r1 - s.r0) - 1) / (s.r1 - s.r0);
+            pf_tile = ib512_cdiv((pf_end - pf) / 64, t1 - t0) * 64;
+            s.pf_row = ib512_cdiv(pf_tile / 64, s.r1 - s.r0);
         }
         int64_t line = t0 / pl->tiles_per_line, j = t0 % pl->tiles_per_line;
         for (int64_t t = t0; t < t1; t++) {

@@ -16,11 +16,6 @@ static const struct {
 #undef TILE_ROW
 };
 
-static int64_t cdiv(int64_t a, int64_t b)
-{
-    return (a + b - 1) / b;
-}
-
 static int64_t min64(int64_t a, int64_t b)
 {
     return a < b ? a : b;
@@ -45,7 +40,7 @@ static void shape_tiles(ib512_conv_plan *pl, const ib_conv_desc *c)
     pl->line_px = flat ? c->oh * c->ow : cols ? c->oh : c->ow;
     pl->line_step = cols ? 1 : pl->line_px;
     pl->px_step = cols ? c->ow : 1;
-    pl->tiles_per_line = cdiv(pl->line_px, pl->p);
+    pl->tiles_per_line = ib512_cdiv(pl->line_px, pl->p);
     pl->ntiles = pl->lines * pl->tiles_per_line;
     pl->tile_base = pl->line_px / pl->tiles_per_line;
     pl->tile_rem = pl->line_px % pl->tiles_per_line;
@@ -157,7 +152,7 @@ static void choose_tile(ib512_conv_plan *pl, const ib_conv_desc *c)
             t.g = tiles[i].g;
             t.p = tiles[i].p;
             t.walk = walk;
-            t.ngroups = cdiv(t.ocb, t.g);
+            t.ngroups = ib512_cdiv(t.ocb, t.g);
             const double m = model_cycles(c, &t);
             if (best < 0 || m < best * 0.999) {
                 best = m;
@@ -192,8 +187,8 @@ static void choose_chunks(ib512_conv_plan *pl, const ib_conv_desc *c)
     pl->rows = pl->icb * c->kh;
     int64_t per = pl->caches.l2 / 4 / row_bytes;
     per = per < 1 ? 1 : per > pl->rows ? pl->rows : per;
-    pl->nchunks = cdiv(pl->rows, per);
-    pl->rows_per_chunk = cdiv(pl->rows, pl->nchunks);
+    pl->nchunks = ib512_cdiv(pl->rows, per);
+    pl->rows_per_chunk = ib512_cdiv(pl->rows, pl->nchunks);
     pl->chunk_bytes = pl->rows_per_chunk * row_bytes;
 }
 
@@ -225,15 +220,15 @@ static void choose_blocks(ib512_conv_plan *pl, const ib_conv_desc *c)
 
     int64_t tpb = budget / (px_bytes * pl->p);
     tpb = tpb < 1 ? 1 : min64(tpb, pl->ntiles);
-    const int64_t nb = cdiv(pl->ntiles, tpb);
+    const int64_t nb = ib512_cdiv(pl->ntiles, tpb);
     const double groups_outer =
         (double)w_bytes + (double)in_bytes * (in_bytes <= budget ? 1.0 : (double)pl->ngroups);
     const double blocks_outer =
         (double)in_bytes + (double)w_bytes * (w_bytes <= budget ? 1.0 : (double)nb);
     pl->order = blocks_outer < groups_outer ? IB512_ORDER_BLOCKS_OUTER : IB512_ORDER_GROUPS_OUTER;
     pl->nblocks = pl->order == IB512_ORDER_BLOCKS_OUTER ? nb : 1;
-    pl->tiles_per_block = cdiv(pl->ntiles, pl->nblocks);
-    pl->nblocks = cdiv(pl->ntiles, pl->tiles_per_block);
+    pl->tiles_per_block = ib512_cdiv(pl->ntiles, pl->nblocks);
+    pl->nblocks = ib512_cdiv(pl->ntiles, pl->tiles_per_block);
     pl->block_bytes = pl->tiles_per_block * pl->p * px_bytes;
 }
 
