@@ -251,6 +251,26 @@ int main(void)
              "5x5 on 32 KiB L1d, 4 KiB L2: %lld row parts of %lld bytes of weights",
              (long long)pn.rsplit, (long long)part_bytes);
 
+    /* The 1x1 path's chunks keep their weights in half of L1d, a direct convolution's with a
+     * tile's window in three quarters: on Zen 3's caches Mixed_5b.branch5x5_1 (192 -> 48, 1x1)
+     * runs 2 chunks of 12 blocks (9 KiB of weights for its groups of 3), where three quarters
+     * would hold all 24 (18 KiB); Mixed_5b.branch3x3dbl_2 (64 -> 96, 3x3) 4 chunks of 2 blocks
+     * (18 KiB for its groups of 4), more than half of L1d. */
+    const ib_desc pw = ib_test_desc("ic192ih35oc48kh1");
+    const ib_desc dir = ib_test_desc("ic64ih35oc96kh3ph1");
+    ib_avx2_conv_plan ppw, pdir;
+    plan(&pw, &zen3, &ppw);
+    plan(&dir, &zen3, &pdir);
+    const int64_t pw_bytes = ppw.kchunk * (ppw.gbase + (ppw.gextra > 0)) * ppw.wblk * 4;
+    const int64_t dir_bytes = pdir.kchunk * (pdir.gbase + (pdir.gextra > 0)) * pdir.wblk * 4;
+    ib_check(ppw.pointwise && ppw.kchunk == 12 && pw_bytes <= zen3.l1d / 2,
+             "1x1 192 -> 48 on Zen 3: chunks of %lld blocks, %lld bytes of weights",
+             (long long)ppw.kchunk, (long long)pw_bytes);
+    ib_check(!pdir.pointwise && pdir.kchunk == 2 && dir_bytes > zen3.l1d / 2 &&
+                 dir_bytes <= zen3.l1d * 3 / 4,
+             "3x3 64 -> 96 on Zen 3: chunks of %lld blocks, %lld bytes of weights",
+             (long long)pdir.kchunk, (long long)dir_bytes);
+
     /* The 1x1 path's largest group follows the pixel count: on 8x8 (64 pixels) groups of 3
      * blocks, whose 3x4 tiles cover the pixels exactly (4x3 leaves a 1-pixel tile), with the
      * rest in groups of 2 when the blocks do not divide by 3; on 17x17 (289 = 96 x 3 + 1 =

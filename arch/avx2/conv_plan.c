@@ -113,12 +113,19 @@ static int64_t group_size(int64_t ocb, int64_t q)
  * the factorization report (128-192 channels, 17x17) 0.99 -> 0.95-0.97, AuxLogits.conv1's 5x5
  * 1.02 -> 0.86. Chunking every layer that way instead measured 0.973 -> 0.972 over the 43
  * shapes: the 3x3, 5x5 and 7x1 layers 1-3% faster, the 1x1s and the stem's 3x3s 1-3% slower.
- * Only when L2 cannot hold one block either are its kernel rows split. */
+ * Only when L2 cannot hold one block either are its kernel rows split.
+ * The 1x1 path's weights get half of L1, not three quarters: its tiles read their pixels of every
+ * block of the chunk once and move on (a direct tile's window slides along rows its neighbours read
+ * too), a stream that needs room of its own. On Zen 3 (32 KiB L1d), in one process beside the same
+ * shape under the old plan, interleaved, medians of 6 processes: chunks of 12 blocks instead of
+ * 24 (192 -> 48 at 35x35) 0.895, 12 of 18 (288 -> 64) 0.946, 12 of 20 (768 -> 192, 128 at 17x17)
+ * 0.944, 0.950; the same half for the direct kinds measured 1.04-1.17 on their 3x3, 1x7, 7x1 and
+ * stride-2 shapes. */
 static void plan_chunks(ib_avx2_conv_plan *p, const ib_conv_desc *c, int64_t jmax)
 {
     const int64_t l1 = plan_l1d(p);
     const int64_t l2 = plan_l2(p);
-    const int64_t budget = l1 - l1 / 4;
+    const int64_t budget = p->pointwise ? l1 / 2 : l1 - l1 / 4;
     const int64_t row_w = c->kw * p->cb * jmax * 8 * (int64_t)sizeof(float); /* weights */
     /* inputs: one tile's window of a kernel row (the rows the tiles slide along come from L2) */
     const int64_t row_in = (IB_CONV_PMAX * c->sw + c->kw) * p->cb * (int64_t)sizeof(float);
