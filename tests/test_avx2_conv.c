@@ -298,8 +298,8 @@ int main(void)
 
     /* The 1x1 path on 8x8 runs its chunks outside the groups when a chunk of at least
      * IB_AVX2_CONV_MIN_BLOCKS blocks over all 64 pixels fits in L1 beside a group's weights of
-     * it: on Zen 3's caches and unknown ones, in one pixel range, but not on the tiny caches,
-     * nor on 17x17 or a direct convolution. */
+     * it: on Zen 3's caches and unknown ones, in one pixel range, but not on the tiny caches, nor
+     * on a direct convolution. */
     const ib_desc c7 = ib_test_desc("ic2048ih8oc320kh1"); /* Mixed_7c.branch1x1 */
     const ib_desc c6 = ib_test_desc("ic768ih17oc192kh1"); /* Mixed_6b.branch1x1 */
     const ib_desc mixed = ib_test_desc("mb2ic1020ih8oc76kh1");
@@ -318,8 +318,19 @@ int main(void)
              (long long)(pc.icb / pc.kchunk), (long long)pc.groups);
     plan(&mixed, &tiny, &pc);
     ib_check(!pc.chunks_outer, "tiny caches: the chunks outside the groups");
+    /* Weights that do not stay in L2 from one pixel range to the next (768 -> 192 at 17x17:
+     * 576 KiB, more than half of Zen 3's L2) take the same order over one range, with the chunks
+     * planned for L1, when a chunk's inputs over the image and all the partial sums fit three
+     * quarters of L2; where they stay (the Xeon's 2 MiB), each group runs through its chunks. */
     plan(&c6, &zen3, &pc);
-    ib_check(!pc.chunks_outer, "17x17 1x1: the chunks outside the groups");
+    const int64_t c6_px = pc.q * 8 * (int64_t)sizeof(float);
+    ib_check(pc.chunks_outer && pc.nranges == 1 && pc.kchunk >= IB_AVX2_CONV_MIN_BLOCKS &&
+                 pc.wfloats * (int64_t)sizeof(float) > zen3.l2 / 2 &&
+                 (pc.ocb + pc.kchunk) * c6_px <= zen3.l2 * 3 / 4,
+             "17x17 1x1 from 768 on Zen 3: chunks outside %d, %lld ranges, chunks of %lld blocks",
+             pc.chunks_outer, (long long)pc.nranges, (long long)pc.kchunk);
+    plan(&c6, &xeon, &pc);
+    ib_check(!pc.chunks_outer, "17x17 1x1 from 768 on the Xeon: chunks outside the groups");
     const ib_desc direct = ib_test_desc("ic448ih8oc384kh3ph1"); /* Mixed_7b.branch3x3dbl_2 */
     plan(&direct, &zen3, &pc);
     ib_check(!pc.chunks_outer, "direct 3x3 on 8x8: the chunks outside the groups");
