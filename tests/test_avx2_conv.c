@@ -271,6 +271,20 @@ int main(void)
              "3x3 64 -> 96 on Zen 3: chunks of %lld blocks, %lld bytes of weights",
              (long long)pdir.kchunk, (long long)dir_bytes);
 
+    /* One pixel range where ranges would read more bytes of weights from beyond L2 than the
+     * groups read of the image's inputs in one: Mixed_6a.branch3x3 on Zen 3's caches (7 ranges of
+     * its 4 MiB of weights against 12 groups of 1.4 MiB of inputs), not on the Xeon's (2 ranges),
+     * nor Mixed_5b.branch3x3dbl_3 on Zen 3's (3 x 332 KiB against 3 x 470 KiB). */
+    const ib_desc s2 = ib_test_desc("ic288ih35oc384kh3sh2");
+    const ib_desc d96 = ib_test_desc("ic96ih35oc96kh3ph1");
+    ib_avx2_conv_plan pr;
+    plan(&s2, &zen3, &pr);
+    ib_check(pr.nranges == 1, "Mixed_6a.branch3x3 on Zen 3: %lld ranges", (long long)pr.nranges);
+    plan(&s2, &xeon, &pr);
+    ib_check(pr.nranges > 1, "Mixed_6a.branch3x3 on the Xeon: %lld range", (long long)pr.nranges);
+    plan(&d96, &zen3, &pr);
+    ib_check(pr.nranges > 1, "35x35 3x3 96 -> 96 on Zen 3: %lld range", (long long)pr.nranges);
+
     /* The 1x1 path's largest group follows the pixel count: on 8x8 (64 pixels) groups of 3
      * blocks, whose 3x4 tiles cover the pixels exactly (4x3 leaves a 1-pixel tile), with the
      * rest in groups of 2 when the blocks do not divide by 3; on 17x17 (289 = 96 x 3 + 1 =

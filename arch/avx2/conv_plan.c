@@ -200,6 +200,26 @@ static void plan_chunks_outer(ib_avx2_conv_plan *p, int64_t jmax)
     p->pbmax = (p->q + p->palign - 1) / p->palign * p->palign;
 }
 
+/* Ranges keep a range's inputs in L2 while every group passes over them, but each range reads
+ * the weights again, from beyond L2 when they overflow half of it; over one range the weights
+ * are read once and every group reads the image's inputs instead. Ranges stay unless they move
+ * more bytes that way: Mixed_6a.branch3x3 (288 -> 384, 3x3 stride 2, 4 MiB of weights, 1.4 MiB
+ * of inputs) on Zen 3's 512 KiB L2 in 7 ranges read 28 MiB per image, in one 17 MiB, and ran
+ * 0.89 and 0.90 of the time (beside itself under the ranges, in one process, interleaved,
+ * medians of 4, 6 and 6 processes: 0.87 in the third), Mixed_6e's 7x1 and 1x7 192 -> 192 (2 MiB
+ * against 1.3) 0.97 and 1.00 (8 processes), Mixed_5b.branch5x5_2 (0.6 against 0.5) 1.00-1.02;
+ * kept in ranges, Conv2d_4a_3x3 (5 MiB against 10) measured the same either way and the 35x35 3x3
+ * 96 -> 96 (1 against 1.4) 1.11 in one range. */
+static void plan_one_range(ib_avx2_conv_plan *p, const ib_conv_desc *c)
+{
+    const int64_t l2 = plan_l2(p);
+    const int64_t wbytes = p->wfloats * (int64_t)sizeof(float);
+    const int64_t ibytes = c->ic * c->ih * c->iw * (int64_t)sizeof(float);
+    const int64_t n = (p->q + p->pbmax - 1) / p->pbmax;
+    if (n > 1 && wbytes > l2 / 2 && n * wbytes > p->groups * ibytes)
+        p->pbmax = (p->q + p->palign - 1) / p->palign * p->palign;
+}
+
 /* The fewest ranges of at most pbmax pixels, as even as whole tiles of every width allow. The
  * threads split the work at exec time, between tiles (conv_exec.c): the ranges do not depend on
  * their count. */
@@ -229,6 +249,7 @@ void ib_avx2_conv_plan_of(const ib_conv_desc *c, const ib_avx2_conv_caches *k, i
     plan_pixels(p, c, jmax);
     if (p->pointwise)
         plan_chunks_outer(p, jmax);
+    plan_one_range(p, c);
     plan_ranges(p);
 }
 
