@@ -42,9 +42,12 @@ static double pick(const ib_net *net, const ib_impl *const *k0, const ib_impl *c
     return v;
 }
 
+/* k's native kernel for d, when k runs on this CPU (an AVX-512 kernel is not asked on a CPU
+ * without AVX-512: its code is built for it). */
 static const ib_native *native_on(const ib_impl *k, const ib_desc *d)
 {
-    return k->op == d->op && k->native ? k->native(d) : NULL;
+    const char *why = NULL;
+    return k->op == d->op && k->native && ib_impl_usable(k, &why) ? k->native(d) : NULL;
 }
 
 int main(void)
