@@ -721,10 +721,17 @@ static int run_family(const ib_run_opts *o, FILE *out, const model *m, const cha
     for (int i = 0; i <= c.n; i++) {
         step *s = i < c.n ? &c.steps[i] : NULL;
         char nm[200];
-        if (s)
-            snprintf(nm, sizeof nm, "net/%s/%s%s", fam, m->net.layers[s->layer].name,
-                     s->reorder ? "/reorder" : "");
-        else
+        if (s) {
+            /* A layer's second and later reorders (a concat's inputs from another layout) are
+             * numbered: each step's samples come back by its name. */
+            int nth = 0;
+            for (int j = 0; s->reorder && j < i; j++)
+                nth += c.steps[j].reorder && c.steps[j].layer == s->layer;
+            char re[24] = "";
+            if (s->reorder)
+                snprintf(re, sizeof re, nth ? "/reorder%d" : "/reorder", nth + 1);
+            snprintf(nm, sizeof nm, "net/%s/%s%s", fam, m->net.layers[s->layer].name, re);
+        } else
             snprintf(nm, sizeof nm, "net/%s/total", fam);
         if (s)
             memset(&s->t, 0, sizeof s->t);
