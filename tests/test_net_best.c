@@ -46,8 +46,7 @@ static double pick(const ib_net *net, const ib_impl *const *k0, const ib_impl *c
  * without AVX-512: its code is built for it). */
 static const ib_native *native_on(const ib_impl *k, const ib_desc *d)
 {
-    const char *why = NULL;
-    return k->op == d->op && k->native && ib_impl_usable(k, &why) ? k->native(d) : NULL;
+    return k->op == d->op && k->native && ib_impl_usable(k, NULL) ? k->native(d) : NULL;
 }
 
 int main(void)

@@ -16,6 +16,25 @@ static int64_t plan_l2(const ib_avx2_conv_plan *p)
     return p->caches.l2 > 0 ? p->caches.l2 : DEFAULT_L2;
 }
 
+/* Even chunks of at most k input blocks (k at least 1): the fewest, as even as the blocks allow. */
+static void plan_even_chunks(ib_avx2_conv_plan *p, int64_t k)
+{
+    const int64_t chunks = (p->icb + k - 1) / k;
+    p->kchunk = (p->icb + chunks - 1) / chunks;
+}
+
+/* The image's pixels up to whole tiles of every width: pbmax for one range. */
+static int64_t image_pixels(const ib_avx2_conv_plan *p)
+{
+    return (p->q + p->palign - 1) / p->palign * p->palign;
+}
+
+/* The weights overflow half of L2: they do not stay there from one pixel range to the next. */
+static int weights_leave_l2(const ib_avx2_conv_plan *p)
+{
+    return p->wfloats * (int64_t)sizeof(float) > plan_l2(p) / 2;
+}
+
 static int64_t gcd(int64_t a, int64_t b)
 {
     while (b) {
@@ -147,8 +166,7 @@ static void plan_chunks(ib_avx2_conv_plan *p, const ib_conv_desc *c, int64_t jma
     /* The stem's tile unrolls its 3 channels: they are one chunk, whatever the caches. */
     if (k > p->icb || ib_avx2_conv_stem(c))
         k = p->icb;
-    const int64_t chunks = (p->icb + k - 1) / k;
-    p->kchunk = (p->icb + chunks - 1) / chunks; /* even chunks */
+    plan_even_chunks(p, k);
 }
 
 /* Pixels per work item: a range's inputs (every input channel: each oc group reads them
@@ -184,20 +202,18 @@ static void plan_chunks_outer(ib_avx2_conv_plan *p, int64_t jmax)
     const int64_t l2 = plan_l2(p);
     const int64_t px_bytes = p->q * 8 * (int64_t)sizeof(float); /* one block over all pixels */
     const int64_t sums = p->ocb * px_bytes;
-    int64_t k = (l1 - l1 / 4) / (jmax * 8 * 8 * (int64_t)sizeof(float) + px_bytes);
-    if (k >= IB_AVX2_CONV_MIN_BLOCKS && sums + k * px_bytes <= l2 / 2) {
-        if (k > p->icb)
-            k = p->icb;
-        const int64_t chunks = (p->icb + k - 1) / k;
-        p->kchunk = (p->icb + chunks - 1) / chunks;
-    } else if (!(p->wfloats * (int64_t)sizeof(float) > l2 / 2 && p->rsplit == 1 && !p->chunks_l2 &&
-                 p->kchunk >= IB_AVX2_CONV_MIN_BLOCKS &&
-                 sums + p->kchunk * px_bytes <= l2 - l2 / 4)) {
-        return;
-    }
+    const int64_t k = (l1 - l1 / 4) / (jmax * 8 * 8 * (int64_t)sizeof(float) + px_bytes);
+    const int small_image = k >= IB_AVX2_CONV_MIN_BLOCKS && sums + k * px_bytes <= l2 / 2;
+    const int big_weights = weights_leave_l2(p) && p->rsplit == 1 && !p->chunks_l2 &&
+                            p->kchunk >= IB_AVX2_CONV_MIN_BLOCKS &&
+                            sums + p->kchunk * px_bytes <= l2 - l2 / 4;
+    if (small_image)
+        plan_even_chunks(p, k < p->icb ? k : p->icb);
+    else if (!big_weights)
+        return; /* the chunks as planned for L1 */
     p->rsplit = 1;
     p->chunks_outer = 1;
-    p->pbmax = (p->q + p->palign - 1) / p->palign * p->palign;
+    p->pbmax = image_pixels(p);
 }
 
 /* Ranges keep a range's inputs in L2 while every group passes over them, but each range reads
@@ -212,12 +228,11 @@ static void plan_chunks_outer(ib_avx2_conv_plan *p, int64_t jmax)
  * 96 -> 96 (1 against 1.4) 1.11 in one range. */
 static void plan_one_range(ib_avx2_conv_plan *p, const ib_conv_desc *c)
 {
-    const int64_t l2 = plan_l2(p);
     const int64_t wbytes = p->wfloats * (int64_t)sizeof(float);
     const int64_t ibytes = c->ic * c->ih * c->iw * (int64_t)sizeof(float);
     const int64_t n = (p->q + p->pbmax - 1) / p->pbmax;
-    if (n > 1 && wbytes > l2 / 2 && n * wbytes > p->groups * ibytes)
-        p->pbmax = (p->q + p->palign - 1) / p->palign * p->palign;
+    if (n > 1 && weights_leave_l2(p) && n * wbytes > p->groups * ibytes)
+        p->pbmax = image_pixels(p);
 }
 
 /* The fewest ranges of at most pbmax pixels, as even as whole tiles of every width allow. The
