@@ -195,7 +195,14 @@ static void plan_pixels(ib_avx2_conv_plan *p, const ib_conv_desc *c, int64_t jma
  * the groups then read the chunk's inputs from L2. On Zen 3's 512 KiB L2 that is the 17x17 1x1s
  * from 768 channels (384-576 KiB of weights): each beside itself under ranges of 60 pixels, in
  * one process, interleaved, medians of 8 processes: 768 -> 192 0.965, -> 128 0.958, -> 160 0.956
- * (chunks of 8 blocks 0.97-0.98). */
+ * (chunks of 8 blocks 0.97-0.98).
+ * Measured on Zen 3 for the 8x8 1x1s from 1280 and 2048 channels (which stay 1-5% behind
+ * oneDNN's jit_1x1 there) and not kept, each beside this plan in one process, medians of 5
+ * processes: the groups in batches of 2-4 whose partial sums stay in L1, with chunks of 4-8
+ * blocks to make room, 1.01-1.07; the pixels in two ranges of 36 with chunks of 12-16 blocks,
+ * 1.06-1.09 (each range reads the weights again, and fewer tiles share them); chunks of 16
+ * blocks over the one range, 0.98-1.005 (within the noise); the next step's weights
+ * prefetched into L1 instead of L2, or two steps ahead, 0.98-1.04 (within the noise). */
 static void plan_chunks_outer(ib_avx2_conv_plan *p, int64_t jmax)
 {
     const int64_t l1 = plan_l1d(p);
